@@ -1,0 +1,113 @@
+"""`hongxian ingest` and `hongxian tables`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import pyarrow.parquet as pq
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from hongxian.cli.common import case_errors, console, err_console
+from hongxian.ingest.pipeline import IngestReport, ingest_case, read_table
+from hongxian.schema import SCHEMAS
+
+STATUS_ZH = {"ingested": "已导入", "unchanged": "未变化，跳过", "unrecognised": "无法识别，跳过", "failed": "读取失败"}
+TABLE_NAMES = ("sources", "rejects", *SCHEMAS.keys())
+
+
+class TableFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+def print_ingest_report(report: IngestReport) -> None:
+    t = Table(title=f"导入结果 · 案件 {report.case.case.id}", show_lines=False)
+    for col in ("文件", "格式", "状态", "成功行", "拒绝行", "所有者"):
+        t.add_column(col, overflow="fold")
+    for s in report.sources:
+        style = {"failed": "red", "unrecognised": "yellow"}.get(s.status)
+        t.add_row(s.path, s.format or "-", STATUS_ZH[s.status], str(s.rows_ok), str(s.rows_rejected),
+                  s.owner or "未知", style=style)
+    console.print(t)
+    for s in report.sources:
+        for w in s.warnings:
+            console.print(f"[yellow]提示[/] {s.path}：{w}")
+        if s.error:
+            console.print(f"[red]错误[/] {s.path}：{s.error}")
+    counts = "，".join(f"{k} {v}" for k, v in report.table_counts.items())
+    console.print(f"规范化数据表：{counts}")
+    if report.rejected:
+        console.print(f"[yellow]共 {report.rejected} 行被拒绝，详见 `hongxian tables CASE_DIR rejects`。[/]")
+
+
+def run_ingest(case_dir: Path) -> IngestReport:
+    with Progress(TextColumn("[bold]导入[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(name: str, done: int, total: int) -> None:
+            bar.update(task, description=name, completed=done, total=total)
+
+        return ingest_case(case_dir, progress=progress)
+
+
+def _jsonable(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def export_table(case_dir: Path, name: str, fmt: TableFormat, out: Path | None) -> None:
+    table = read_table(case_dir, name)
+    if fmt is TableFormat.parquet:
+        if out is None:
+            raise typer.BadParameter("parquet 格式需要 --out 指定输出文件")
+        pq.write_table(table, out)
+        return
+    fh = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        if fmt is TableFormat.jsonl:
+            for row in table.to_pylist():
+                fh.write(json.dumps({k: _jsonable(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
+        else:
+            writer = csv.writer(fh)
+            writer.writerow(table.column_names)
+            for row in table.to_pylist():
+                writer.writerow(["" if v is None else ";".join(v) if isinstance(v, list) else _jsonable(v)
+                                 for v in row.values()])
+    finally:
+        if out:
+            fh.close()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("ingest")
+    def ingest(case_dir: Annotated[Path, typer.Argument(help="案件目录（含 case.toml）")]) -> None:
+        """导入案件目录：读取登记表与 exports/ 下的全部导出文件，生成规范化数据表。"""
+        with case_errors():
+            report = run_ingest(case_dir)
+        print_ingest_report(report)
+
+    @app.command("tables")
+    def tables(
+        case_dir: Annotated[Path, typer.Argument(help="案件目录")],
+        table: Annotated[str, typer.Argument(help="表名：" + "、".join(TABLE_NAMES))],
+        fmt: Annotated[TableFormat, typer.Option("--format", help="输出格式")] = TableFormat.csv,
+        out: Annotated[Path | None, typer.Option("--out", help="输出文件（默认标准输出）")] = None,
+    ) -> None:
+        """导出一张规范化数据表（csv / jsonl / parquet）。"""
+        if table not in TABLE_NAMES:
+            err_console.print(f"[red]错误：[/]未知表名“{table}”，可选：{'、'.join(TABLE_NAMES)}")
+            raise typer.Exit(2)
+        export_table(case_dir, table, fmt, out)

@@ -1,0 +1,79 @@
+"""Who is who across sources: names shown in bills → accounts → people.
+
+Bills show counterparties only by display name. Readers write such a counterparty as an
+unresolved-name account ``wxname:<name>``. Here each one is resolved, only when unambiguous,
+to a real account: first by the 微信昵称 column of people.csv, then by a unique Contact
+remark / nickname / alias seen in a WeChat database. Unresolved names stay as they are.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+NAME_PREFIX = "wxname:"
+
+
+def name_account(display_name: str) -> str:
+    return NAME_PREFIX + display_name.strip()
+
+
+_RESOLVE_SQL = """
+CREATE OR REPLACE TEMP TABLE _name_map AS
+WITH person_names AS (
+    SELECT DISTINCT unnest(wechat_nicknames) AS name, person_id, wechat_ids[1] AS account_id
+    FROM people WHERE len(wechat_nicknames) > 0
+), by_person AS (
+    SELECT name, any_value(person_id) AS person_id, any_value(account_id) AS account_id
+    FROM person_names GROUP BY name HAVING count(DISTINCT person_id) = 1
+), contact_names AS (
+    SELECT remark AS name, account_id FROM accounts WHERE remark IS NOT NULL AND remark <> ''
+      AND account_id NOT LIKE 'wxname:%'
+    UNION SELECT nickname, account_id FROM accounts WHERE nickname IS NOT NULL AND nickname <> ''
+      AND account_id NOT LIKE 'wxname:%'
+    UNION SELECT alias, account_id FROM accounts WHERE alias IS NOT NULL AND alias <> ''
+      AND account_id NOT LIKE 'wxname:%'
+), by_contact AS (
+    SELECT name, any_value(account_id) AS account_id FROM contact_names
+    GROUP BY name HAVING count(DISTINCT account_id) = 1
+)
+SELECT 'wxname:' || n.name AS from_account,
+       coalesce(p.account_id, c.account_id, 'wxname:' || n.name) AS to_account,
+       p.person_id AS person_id
+FROM (SELECT name FROM by_person UNION SELECT name FROM by_contact) n
+LEFT JOIN by_person p USING (name) LEFT JOIN by_contact c USING (name)
+"""
+
+
+def resolve_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite ``wxname:`` payer/payee/sender ids to real accounts and fill accounts.person_id."""
+    con.execute(_RESOLVE_SQL)
+    for table, cols in (("payments", ("payer_account", "payee_account", "owner_account")),
+                        ("messages", ("sender_account",)), ("group_members", ("account_id",))):
+        for col in cols:
+            con.execute(
+                f"UPDATE {table} SET {col} = m.to_account FROM _name_map m "
+                f"WHERE {table}.{col} = m.from_account AND m.to_account <> m.from_account"
+            )
+    # Accounts: attach person ids by wxid / 微信号 listed in people.csv, then by resolved names.
+    con.execute("""
+        UPDATE accounts SET person_id = p.person_id
+        FROM (SELECT unnest(wechat_ids) AS account_id, person_id FROM people) p
+        WHERE accounts.person_id IS NULL AND (accounts.account_id = p.account_id OR accounts.alias = p.account_id)
+    """)
+    con.execute("""
+        UPDATE accounts SET person_id = m.person_id FROM _name_map m
+        WHERE accounts.person_id IS NULL AND m.person_id IS NOT NULL
+          AND (accounts.account_id = m.from_account OR accounts.account_id = m.to_account)
+    """)
+    con.execute("DELETE FROM accounts WHERE account_id IN (SELECT from_account FROM _name_map "
+                "WHERE to_account <> from_account)")
+
+
+def mark_registered_groups(con: duckdb.DuckDBPyConnection) -> None:
+    """groups.registered / declared_kind from the work-group register (groups.csv)."""
+    con.execute("""
+        UPDATE groups SET registered = (r.group_id IS NOT NULL),
+                          declared_kind = coalesce(r.group_type, groups.declared_kind)
+        FROM groups g LEFT JOIN group_register r ON g.group_id = r.group_id
+        WHERE groups.group_id = g.group_id
+    """)

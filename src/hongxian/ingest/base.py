@@ -1,0 +1,154 @@
+"""What every reader implements and what it writes into.
+
+A reader turns one file into canonical rows. It never raises on bad rows: it calls
+``sink.reject(...)`` with the row number and a reason and carries on. It raises
+`UnreadableSource` only when the whole file cannot be used (then nothing of it is kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pyarrow as pa
+
+from hongxian.schema import SCHEMAS, SOURCE_TABLES
+
+BATCH_ROWS = 65_536
+
+
+class UnreadableSource(Exception):
+    """The file looked like this format but cannot be read at all (reason in Chinese)."""
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    person_id: str
+    name: str
+    wechat_ids: tuple[str, ...] = ()
+    wechat_nicknames: tuple[str, ...] = ()
+    alipay_accounts: tuple[str, ...] = ()
+    is_official: bool = False
+
+
+@dataclass
+class PeopleIndex:
+    """Look-ups from what exports show (wxid, 微信号, nickname, Alipay account) to people.csv."""
+
+    people: dict[str, PersonRef] = field(default_factory=dict)
+    by_wechat_id: dict[str, str] = field(default_factory=dict)
+    by_nickname: dict[str, list[str]] = field(default_factory=dict)
+    by_alipay: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, p: PersonRef) -> None:
+        self.people[p.person_id] = p
+        for w in p.wechat_ids:
+            self.by_wechat_id.setdefault(w, p.person_id)
+        for n in p.wechat_nicknames:
+            self.by_nickname.setdefault(n, []).append(p.person_id)
+        for a in p.alipay_accounts:
+            self.by_alipay.setdefault(a, p.person_id)
+        self.by_name.setdefault(p.name, []).append(p.person_id)
+
+    def person_by_nickname(self, nickname: str) -> str | None:
+        """Unique person with this 微信昵称, else None (never a guess between two)."""
+        ids = self.by_nickname.get(nickname.strip()) or []
+        return ids[0] if len(set(ids)) == 1 else None
+
+    def wechat_account(self, person_id: str) -> str | None:
+        """The person's first listed wxid / 微信号, the account id used for them."""
+        p = self.people.get(person_id)
+        return p.wechat_ids[0] if p and p.wechat_ids else None
+
+
+@dataclass
+class SourceContext:
+    """What a reader knows about the file it reads."""
+
+    path: Path
+    rel_path: str
+    source_id: str
+    declared_owner: str | None
+    people: PeopleIndex
+
+
+@dataclass
+class Reject:
+    row_number: int
+    raw: str
+    error: str
+    column: str | None = None
+
+
+class Sink:
+    """Collects a reader's rows as Arrow batches (bounded memory), its rejects and warnings."""
+
+    def __init__(self, source_id: str, on_batch: Callable[[str, pa.RecordBatch], None] | None = None):
+        self.source_id = source_id
+        self._rows: dict[str, list[dict]] = {t: [] for t in SOURCE_TABLES}
+        self._on_batch = on_batch
+        self.batches: dict[str, list[pa.RecordBatch]] = {t: [] for t in SOURCE_TABLES}
+        self.counts: dict[str, int] = dict.fromkeys(SOURCE_TABLES, 0)
+        self.rejects: list[Reject] = []
+        self.warnings: list[str] = []
+        self.owner_account: str | None = None
+        self.owner_person: str | None = None
+        self.format_label: str | None = None
+
+    def add(self, table: str, row: dict) -> None:
+        row.setdefault("source_id", self.source_id)
+        buf = self._rows[table]
+        buf.append(row)
+        self.counts[table] += 1
+        if len(buf) >= BATCH_ROWS:
+            self._flush(table)
+
+    def reject(self, row_number: int, raw: str, error: str, column: str | None = None) -> None:
+        self.rejects.append(Reject(row_number, raw[:2000], error, column))
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def set_owner(self, account: str | None, person: str | None) -> None:
+        self.owner_account, self.owner_person = account, person
+
+    def _flush(self, table: str) -> None:
+        rows = self._rows[table]
+        if not rows:
+            return
+        schema = SCHEMAS[table]
+        cols = {f.name: [r.get(f.name) for r in rows] for f in schema}
+        batch = pa.RecordBatch.from_pydict(cols, schema=schema)
+        self._rows[table] = []
+        if self._on_batch:
+            self._on_batch(table, batch)
+        else:
+            self.batches[table].append(batch)
+
+    def close(self) -> None:
+        for table in SOURCE_TABLES:
+            self._flush(table)
+
+    def table(self, name: str) -> pa.Table:
+        """All rows of one table (only when no on_batch callback streams them away)."""
+        self._flush(name)
+        return pa.Table.from_batches(self.batches[name], schema=SCHEMAS[name])
+
+    @property
+    def rows_ok(self) -> int:
+        return sum(self.counts.values())
+
+
+class Reader(Protocol):
+    """One export format. ``sniff`` looks at content only, never at the file name."""
+
+    name: str
+    label: str
+
+    def sniff(self, path: Path, head: bytes) -> bool: ...
+
+    def read(self, ctx: SourceContext, sink: Sink) -> None: ...

@@ -1,0 +1,215 @@
+"""Canonical tables (Arrow schemas) and the Finding record: the contracts between stages.
+
+Every stage exchanges data only through these tables and `Finding` objects.
+Times are ``timestamp[us, tz=Asia/Shanghai]``; money is integer fen (``amount_fen``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+TZ = "Asia/Shanghai"
+TS = pa.timestamp("us", tz=TZ)
+
+CATEGORIES: tuple[str, ...] = (
+    "integrity.gift_money",
+    "integrity.vote_buying",
+    "integrity.gambling",
+    "integrity.commerce",
+    "network.association",
+    "secrecy.leak",
+    "privacy.disclosure",
+    "governance.workgroup",
+    "governance.account",
+)
+CATEGORY_ZH: dict[str, str] = {
+    "integrity.gift_money": "收受礼金红包",
+    "integrity.vote_buying": "拉票贿选",
+    "integrity.gambling": "红包赌博",
+    "integrity.commerce": "违规经商推销",
+    "network.association": "老乡会等关系网",
+    "secrecy.leak": "泄密",
+    "privacy.disclosure": "泄露他人隐私",
+    "governance.workgroup": "工作群管理",
+    "governance.account": "职务账号未报备",
+}
+Category = Literal[
+    "integrity.gift_money",
+    "integrity.vote_buying",
+    "integrity.gambling",
+    "integrity.commerce",
+    "network.association",
+    "secrecy.leak",
+    "privacy.disclosure",
+    "governance.workgroup",
+    "governance.account",
+]
+Severity = Literal["low", "medium", "high", "critical"]
+SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
+SEVERITY_ZH = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
+
+PAYMENT_KINDS = ("red_packet", "transfer", "group_collection", "qr", "merchant", "refund", "gift_card", "other")
+MESSAGE_KINDS = (
+    "text", "image", "voice", "video", "file", "link", "quote", "transfer", "red_packet",
+    "red_packet_claim", "system", "sticker", "location", "card", "call", "app", "other",
+)
+
+
+def _schema(*fields: tuple[str, pa.DataType]) -> pa.Schema:
+    return pa.schema([pa.field(name, typ) for name, typ in fields])
+
+
+STR = pa.string()
+I64 = pa.int64()
+BOOL = pa.bool_()
+DATE = pa.date32()
+STRLIST = pa.list_(pa.string())
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "sources": _schema(
+        ("source_id", STR), ("path", STR), ("sha256", STR), ("format", STR), ("ingested_at", TS),
+        ("rows_ok", I64), ("rows_rejected", I64), ("authorisation", STR),
+        ("owner_account", STR), ("owner_person", STR), ("warnings", STR),
+    ),
+    "rejects": _schema(
+        ("source_id", STR), ("path", STR), ("row_number", I64), ("column", STR), ("raw", STR), ("error", STR),
+    ),
+    "people": _schema(
+        ("person_id", STR), ("name", STR), ("org_unit", STR), ("position", STR), ("rank", STR),
+        ("political_status", STR), ("is_party_member", BOOL), ("identity_kind", STR), ("is_official", BOOL),
+        ("duties", STR), ("hometown", STR), ("wechat_ids", STRLIST), ("wechat_nicknames", STRLIST),
+        ("alipay_accounts", STRLIST), ("phone", STR), ("employment_status", STR), ("departed_on", DATE),
+    ),
+    "relations": _schema(
+        ("person_id", STR), ("related_person_id", STR), ("relation", STR), ("start_date", DATE),
+        ("end_date", DATE), ("note", STR),
+    ),
+    "events": _schema(
+        ("event_id", STR), ("name", STR), ("event_type", STR), ("start_date", DATE), ("end_date", DATE),
+        ("org_unit", STR), ("person_ids", STRLIST), ("group_ids", STRLIST),
+    ),
+    "group_register": _schema(
+        ("group_id", STR), ("name", STR), ("group_type", STR), ("owner_person_id", STR),
+        ("admin_person_ids", STRLIST), ("registered_on", DATE), ("dissolved_on", DATE), ("name_rule", STR),
+    ),
+    "account_register": _schema(
+        ("account", STR), ("platform", STR), ("person_id", STR), ("capacity", STR), ("reported_on", DATE),
+    ),
+    "accounts": _schema(
+        ("account_id", STR), ("platform", STR), ("person_id", STR), ("display_name", STR), ("remark", STR),
+        ("alias", STR), ("nickname", STR), ("description", STR), ("source_id", STR),
+    ),
+    "groups": _schema(
+        ("group_id", STR), ("name", STR), ("owner_account", STR), ("declared_kind", STR), ("registered", BOOL),
+        ("member_count", I64), ("announcement", STR), ("source_id", STR),
+    ),
+    "group_members": _schema(
+        ("group_id", STR), ("account_id", STR), ("display_name", STR), ("joined_at", TS), ("left_at", TS),
+        ("source_id", STR),
+    ),
+    "messages": _schema(
+        ("message_id", STR), ("source_id", STR), ("chat_id", STR), ("is_group", BOOL), ("sender_account", STR),
+        ("ts", TS), ("kind", STR), ("text", STR), ("file_name", STR), ("url", STR), ("ext_id", STR),
+        ("server_id", STR), ("raw_type", I64), ("raw_subtype", I64),
+    ),
+    "payments": _schema(
+        ("payment_id", STR), ("source_id", STR), ("ts", TS), ("kind", STR), ("payer_account", STR),
+        ("payee_account", STR), ("chat_id", STR), ("amount_fen", I64), ("status", STR), ("memo", STR),
+        ("direction", STR), ("owner_account", STR), ("counterparty_name", STR), ("txn_id", STR),
+        ("merchant_order_id", STR), ("ext_id", STR), ("refund_of", STR), ("refunded_fen", I64),
+        ("origin", STR), ("raw_type", STR), ("message_id", STR),
+    ),
+}
+"""Column contracts. Readers may leave columns null; they may not add or rename columns."""
+
+CASE_TABLES = ("people", "relations", "events", "group_register", "account_register")
+SOURCE_TABLES = ("accounts", "groups", "group_members", "messages", "payments")
+PRIMARY_KEYS = {
+    "people": ("person_id",),
+    "accounts": ("account_id",),
+    "groups": ("group_id",),
+    "group_members": ("group_id", "account_id"),
+    "messages": ("message_id",),
+    "payments": ("payment_id",),
+}
+
+
+def empty_table(name: str) -> pa.Table:
+    return SCHEMAS[name].empty_table()
+
+
+def table_from_rows(name: str, rows: list[dict]) -> pa.Table:
+    """Build a canonical table from row dicts; missing keys become null, unknown keys are an error."""
+    schema = SCHEMAS[name]
+    cols = {f.name: [] for f in schema}
+    for row in rows:
+        extra = set(row) - cols.keys()
+        if extra:
+            raise KeyError(f"{name}: unknown columns {sorted(extra)}")
+        for key, values in cols.items():
+            values.append(row.get(key))
+    return pa.table({k: pa.array(v, type=schema.field(k).type) for k, v in cols.items()}, schema=schema)
+
+
+# ---------------------------------------------------------------- findings
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Subject(_Strict):
+    kind: Literal["person", "account", "group"]
+    id: str
+    name: str | None = None
+
+
+class Window(_Strict):
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+class Evidence(_Strict):
+    table: Literal["messages", "payments", "groups", "group_members", "people", "accounts"]
+    id: str
+    ts: datetime | None = None
+    excerpt: str | None = None
+    spans: list[tuple[int, int]] = Field(default_factory=list)
+    amount_fen: int | None = None
+    note: str | None = None
+
+
+class RuleRef(_Strict):
+    code: str
+    article: str
+    title: str | None = None
+    penalties: str | None = None
+    verified: bool = True
+    code_id: str | None = None
+    provision_id: str | None = None
+    other_versions: list[str] = Field(default_factory=list)
+
+
+class Finding(_Strict):
+    """One finding, serialised as one line of findings.jsonl (shared/findings.schema.json)."""
+
+    finding_id: str
+    check_id: str
+    category: Category
+    severity: Severity
+    score: float = Field(ge=0.0, le=1.0)
+    title: str
+    subject: Subject
+    window: Window | None = None
+    evidence: list[Evidence] = Field(min_length=1)
+    rule_refs: list[RuleRef] = Field(min_length=1)
+    explanation: str
+    related: list[Subject] = Field(default_factory=list)
+    suggestion: str | None = None
+
+    def to_json_dict(self) -> dict:
+        return self.model_dump(mode="json", exclude_none=True)
