@@ -2,7 +2,7 @@
 PY ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
-SYSTEM_PACKAGES ?=
+SYSTEM_PACKAGES ?= postgresql
 
 .PHONY: setup system-deps demo test lint bench
 
