@@ -1,0 +1,7 @@
+"""Group detectors: 老乡会-style networks, the work-group register, unreported official accounts."""
+
+from __future__ import annotations
+
+from hongxian.detect.groups import account, association, workgroup
+
+DETECTORS = [association.DETECTOR, workgroup.DETECTOR, account.DETECTOR]
