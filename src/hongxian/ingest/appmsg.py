@@ -1,0 +1,245 @@
+"""WeChat message payloads: LZ4 ``CompressContent``, appmsg XML, red-packet claim notices.
+
+research/formats.md §4.2, §4.5–4.7. Nothing here raises on bad input: every parser returns
+what it could read plus a flag saying whether the input was well-formed, so the caller can
+keep the message and record a warning or reject.
+
+appmsg fields read (``<msg><appmsg>…``):
+
+* all: ``type``, ``title``, ``des``, ``url``;
+* quote (57): ``refermsg/svrid``;
+* transfer (2000): ``wcpayinfo/{paysubtype, feedesc, transcationid, transferid, pay_memo,
+  payer_username, receiver_username}``;
+* red packet (2001): ``sendid`` from ``url`` / ``wcpayinfo/nativeurl`` / ``wcpayinfo/paymsgid``,
+  blessing from ``receivertitle`` / ``sendertitle``, ``sendusername`` from ``nativeurl``.
+
+When the XML does not parse (unescaped ``&``, truncation …) the same tags are looked up with
+a tolerant regular expression, and the result is flagged ``well_formed=False``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from urllib.parse import unquote
+
+import lz4.block
+
+MAX_XML_BYTES = 8 << 20
+_EMPTY_SENDERTITLE = "红包已被领完"
+
+
+def decompress(blob: bytes | None) -> tuple[str | None, bool]:
+    """Text of an LZ4-block ``CompressContent`` (no frame header); (None, False) when undecodable.
+
+    The uncompressed size is not stored; like PyWxDump we allow up to 256× the input
+    (capped). Trailing NULs are removed. A blob that is plain XML is accepted as is.
+    """
+    if not blob:
+        return None, True
+    if not isinstance(blob, bytes | bytearray | memoryview):
+        return None, False
+    blob = bytes(blob)
+    size = min(max(len(blob) << 8, 4096), MAX_XML_BYTES)
+    try:
+        data = lz4.block.decompress(blob, uncompressed_size=size)
+    except (lz4.block.LZ4BlockError, ValueError, MemoryError):
+        if blob.lstrip()[:1] == b"<":
+            return blob.replace(b"\x00", b"").decode("utf-8", errors="replace"), True
+        return None, False
+    return data.replace(b"\x00", b"").decode("utf-8", errors="replace"), True
+
+
+_PREFIX = re.compile(r"^([A-Za-z0-9_\-@.]{2,64}):\n")
+
+
+def split_sender_prefix(text: str | None) -> tuple[str | None, str | None]:
+    """``wxid:\\n<content>`` (mobile / 4.x group messages) → (wxid, content); else (None, text)."""
+    if not text:
+        return None, text
+    m = _PREFIX.match(text)
+    if not m:
+        return None, text
+    return m.group(1), text[m.end():]
+
+
+@dataclass
+class AppMsg:
+    well_formed: bool
+    type: int | None = None
+    title: str | None = None
+    des: str | None = None
+    url: str | None = None
+    refer_svrid: str | None = None
+    paysubtype: int | None = None
+    feedesc: str | None = None
+    transcationid: str | None = None
+    transferid: str | None = None
+    pay_memo: str | None = None
+    payer: str | None = None
+    receiver: str | None = None
+    sendid: str | None = None
+    blessing: str | None = None
+    sendusername: str | None = None
+
+    @property
+    def amount_fen(self) -> int | None:
+        return amount_fen(self.feedesc)
+
+
+def amount_fen(text: str | None) -> int | None:
+    """``￥1,000.00`` / ``¥0.10`` → fen; None when absent or unreadable."""
+    if not text:
+        return None
+    m = re.search(r"(\d[\d,]*(?:\.\d+)?)", text)
+    if not m:
+        return None
+    try:
+        value = Decimal(m.group(1).replace(",", ""))
+    except InvalidOperation:
+        return None
+    return int((value * 100).to_integral_value())
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _int(value: str | None) -> int | None:
+    value = _clean(value)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+_TAG_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _tag(xml: str, name: str) -> str | None:
+    """First ``<name>`` value in possibly broken XML (CDATA or plain text)."""
+    pat = _TAG_CACHE.get(name)
+    if pat is None:
+        pat = re.compile(rf"<{name}(?:\s[^>]*)?>\s*(?:<!\[CDATA\[(.*?)\]\]>|([^<]*))\s*</{name}>", re.S)
+        _TAG_CACHE[name] = pat
+    m = pat.search(xml)
+    if not m:
+        return None
+    return _clean(m.group(1) if m.group(1) is not None else html.unescape(m.group(2)))
+
+
+_APP_TAGS = ("type", "title", "des", "url")
+_PAY_TAGS = ("paysubtype", "feedesc", "transcationid", "transferid", "pay_memo", "payer_username",
+             "receiver_username", "nativeurl", "paymsgid", "receivertitle", "sendertitle")
+
+
+def _fields_from_tree(xml: str) -> dict[str, str | None] | None:
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError:
+        return None
+    app = root if root.tag == "appmsg" else root.find("appmsg")
+    if app is None:
+        return {}
+    out = {t: _clean(app.findtext(t)) for t in _APP_TAGS}
+    out["svrid"] = _clean(app.findtext("refermsg/svrid"))
+    pay = app.find("wcpayinfo")
+    if pay is not None:
+        out.update({t: _clean(pay.findtext(t)) for t in _PAY_TAGS})
+    return out
+
+
+def _fields_from_regex(xml: str) -> dict[str, str | None]:
+    out = {t: _tag(xml, t) for t in (*_APP_TAGS, *_PAY_TAGS)}
+    out["svrid"] = _tag(xml, "svrid")
+    return out
+
+
+_SENDID = re.compile(r"[?&;]sendid=(\d+)")
+_SENDUSER = re.compile(r"[?&;]sendusername=([^&#\s]+)")
+
+
+def _red_packet(f: dict[str, str | None], msg: AppMsg) -> None:
+    for src in (f.get("url"), f.get("nativeurl")):
+        m = _SENDID.search(html.unescape(src)) if src else None
+        if m:
+            msg.sendid = m.group(1)
+            break
+    if msg.sendid is None and f.get("paymsgid") and f["paymsgid"].isdigit():
+        msg.sendid = f["paymsgid"]
+    if f.get("nativeurl"):
+        m = _SENDUSER.search(html.unescape(f["nativeurl"]))
+        msg.sendusername = unquote(m.group(1)) if m else None
+    sender_title = f.get("sendertitle")
+    if sender_title == _EMPTY_SENDERTITLE:
+        sender_title = None
+    msg.blessing = f.get("receivertitle") or sender_title
+
+
+def parse_appmsg(xml: str | None) -> AppMsg | None:
+    """Fields of an appmsg document; None when there is no text at all."""
+    if not xml or not xml.strip():
+        return None
+    xml = xml.strip()
+    fields = _fields_from_tree(xml)
+    well_formed = fields is not None
+    if fields is None or not fields:
+        fields = _fields_from_regex(xml)
+        if not any(fields.values()):
+            return AppMsg(well_formed=False)
+    msg = AppMsg(
+        well_formed=well_formed, type=_int(fields.get("type")), title=fields.get("title"),
+        des=fields.get("des"), url=fields.get("url"), refer_svrid=fields.get("svrid"),
+        paysubtype=_int(fields.get("paysubtype")), feedesc=fields.get("feedesc"),
+        transcationid=fields.get("transcationid"), transferid=fields.get("transferid"),
+        pay_memo=fields.get("pay_memo"), payer=fields.get("payer_username"),
+        receiver=fields.get("receiver_username"),
+    )
+    if msg.type == 2001 or fields.get("nativeurl") or fields.get("paymsgid"):
+        _red_packet(fields, msg)
+    return msg
+
+
+# ---------------------------------------------------------------- claim notices (10000)
+
+_CLAIM = re.compile(
+    r"^\s*(?:<img[^>]*>\s*)?(.+?)领取了(你|.+?)的<_wc_custom_link_[^>]*?sendid=(\d+)", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Claim:
+    claimer: str  # display name, or "你" when the owner claimed
+    packet_sender: str  # display name, or "你" when the owner sent the packet
+    sendid: str
+    text: str
+
+    @property
+    def owner_claimed(self) -> bool:
+        return self.claimer == "你"
+
+
+def plain_text(text: str | None) -> str | None:
+    """System-notice text without tags and entities."""
+    if not text:
+        return text
+    return _clean(html.unescape(_TAGS.sub("", text)))
+
+
+def parse_claim(text: str | None) -> Claim | None:
+    """``老周领取了你的<_wc_custom_link_ … sendid=…>红包</…>`` → Claim; None if not a claim."""
+    if not text or "sendid=" not in text:
+        return None
+    m = _CLAIM.match(text)
+    if not m:
+        return None
+    claimer = html.unescape(m.group(1)).strip()
+    return Claim(claimer, html.unescape(m.group(2)).strip(), m.group(3), plain_text(text) or "")

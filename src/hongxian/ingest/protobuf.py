@@ -1,0 +1,189 @@
+"""A small protobuf wire-format reader and writer — no schema, no generated code.
+
+WeChat PC 3.x stores a few blobs as protobuf without a published schema (``MSG.BytesExtra``,
+``ChatRoom.RoomData``; research/formats.md §4.4, §4.8). Reading them needs only the wire
+format: varint (0), fixed64 (1), length-delimited (2) and fixed32 (5). Groups (3/4) are
+deprecated and never seen in these blobs; they are reported as errors.
+
+`iter_fields` raises `ProtobufError` on malformed input; the WeChat helpers built on it
+(`bytes_extra_sender`, `room_members`) never raise and return what could be read.
+The encoder (`encode`) exists for test fixtures and the demo generator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+VARINT, FIXED64, LEN, FIXED32 = 0, 1, 2, 5
+_MAX_VARINT_BYTES = 10
+
+
+class ProtobufError(ValueError):
+    """The bytes are not a well-formed protobuf message."""
+
+
+def read_varint(buf: bytes, pos: int) -> tuple[int, int]:
+    """(value, new position) of the varint starting at ``pos``."""
+    result = 0
+    shift = 0
+    end = min(len(buf), pos + _MAX_VARINT_BYTES)
+    while pos < end:
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if b < 0x80:
+            return result, pos
+        shift += 7
+    raise ProtobufError("varint 截断或过长")
+
+
+def iter_fields(buf: bytes) -> Iterator[tuple[int, int, int | bytes]]:
+    """Yield ``(field_number, wire_type, value)``; value is int (varint/fixed) or bytes (LEN)."""
+    pos, n = 0, len(buf)
+    while pos < n:
+        key, pos = read_varint(buf, pos)
+        field, wire = key >> 3, key & 7
+        if field == 0:
+            raise ProtobufError("字段号为 0")
+        if wire == VARINT:
+            value, pos = read_varint(buf, pos)
+        elif wire == LEN:
+            length, pos = read_varint(buf, pos)
+            end = pos + length
+            if end > n:
+                raise ProtobufError("长度字段超出数据末尾")
+            value, pos = buf[pos:end], end
+        elif wire in (FIXED32, FIXED64):
+            size = 4 if wire == FIXED32 else 8
+            if pos + size > n:
+                raise ProtobufError("定长字段超出数据末尾")
+            value, pos = int.from_bytes(buf[pos:pos + size], "little"), pos + size
+        else:
+            raise ProtobufError(f"不支持的 wire type {wire}")
+        yield field, wire, value
+
+
+def parse(buf: bytes) -> dict[int, list[int | bytes]]:
+    """All fields of one message level: field number → values in order (raises ProtobufError)."""
+    out: dict[int, list[int | bytes]] = {}
+    for field, _, value in iter_fields(buf):
+        out.setdefault(field, []).append(value)
+    return out
+
+
+def _text(value: int | bytes | None) -> str | None:
+    if not isinstance(value, bytes):
+        return None
+    return value.decode("utf-8", errors="replace")
+
+
+# ---------------------------------------------------------------- WeChat blobs
+
+
+def bytes_extra_sender(blob: bytes | None) -> tuple[str | None, bool]:
+    """Sender wxid of a group message from ``MSG.BytesExtra``, and whether the blob was well-formed.
+
+    Field 3 repeats ``{1: key, 2: value}``; the entry with key 1 holds the sender, sometimes
+    followed by ``:<n>:<n>`` (cut off). Returns (None, True) when there is simply no key-1 entry
+    (system messages), (partial result, False) when the blob is broken.
+    """
+    if not blob:
+        return None, True
+    try:
+        for field, wire, value in iter_fields(blob):
+            if field != 3 or wire != LEN:
+                continue
+            key = None
+            text = None
+            for f2, w2, v2 in iter_fields(value):
+                if f2 == 1 and w2 == VARINT:
+                    key = v2
+                elif f2 == 2 and w2 == LEN:
+                    text = v2
+            if key == 1 and text:
+                wxid = text.decode("utf-8", errors="replace").split(":", 1)[0].strip()
+                return (wxid or None), True
+    except ProtobufError:
+        return None, False
+    return None, True
+
+
+@dataclass(frozen=True)
+class RoomMember:
+    wxid: str
+    display_name: str | None
+    state: int | None
+
+
+def room_members(blob: bytes | None) -> tuple[list[RoomMember], bool]:
+    """Members from ``ChatRoom.RoomData``: repeated field 1 ``{1: wxid, 2: 群昵称, 3: state}``.
+
+    Returns (members read, well-formed?). An empty display name becomes None.
+    """
+    if not blob:
+        return [], True
+    members: list[RoomMember] = []
+    try:
+        for field, wire, value in iter_fields(blob):
+            if field != 1 or wire != LEN:
+                continue
+            sub = parse(value)
+            wxid = _text((sub.get(1) or [None])[0])
+            if not wxid:
+                continue
+            name = _text((sub.get(2) or [None])[0])
+            state = (sub.get(3) or [None])[0]
+            members.append(RoomMember(wxid, name or None, state if isinstance(state, int) else None))
+    except ProtobufError:
+        return members, False
+    return members, True
+
+
+# ---------------------------------------------------------------- encoder
+
+
+@dataclass(frozen=True)
+class Fixed32:
+    value: int
+
+
+@dataclass(frozen=True)
+class Fixed64:
+    value: int
+
+
+def encode_varint(n: int) -> bytes:
+    if n < 0:
+        n += 1 << 64
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+FieldValue = int | str | bytes | Fixed32 | Fixed64
+
+
+def encode(*fields: tuple[int, FieldValue]) -> bytes:
+    """Encode ``(field_number, value)`` pairs: int → varint, str/bytes → length-delimited
+    (pass a nested message as the bytes of another `encode`), Fixed32/Fixed64 → fixed."""
+    out = bytearray()
+    for number, value in fields:
+        if isinstance(value, bool | int):
+            out += encode_varint(number << 3 | VARINT) + encode_varint(int(value))
+        elif isinstance(value, str | bytes):
+            data = value.encode("utf-8") if isinstance(value, str) else value
+            out += encode_varint(number << 3 | LEN) + encode_varint(len(data)) + data
+        elif isinstance(value, Fixed32):
+            out += encode_varint(number << 3 | FIXED32) + (value.value & 0xFFFFFFFF).to_bytes(4, "little")
+        elif isinstance(value, Fixed64):
+            out += encode_varint(number << 3 | FIXED64) + (value.value & (1 << 64) - 1).to_bytes(8, "little")
+        else:
+            raise TypeError(f"cannot encode {type(value).__name__}")
+    return bytes(out)

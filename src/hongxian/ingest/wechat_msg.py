@@ -1,0 +1,367 @@
+"""WeChat PC 3.x message rows → canonical ``messages`` (and chat-side ``payments``) rows.
+
+Shared by the database reader (`wechat_db`) and the chat-CSV readers (`chat_csv`), which
+all see the same raw fields (Type, SubType, IsSender, CreateTime, StrTalker, StrContent,
+CompressContent, BytesExtra, MsgSvrID). research/formats.md §4.2–4.7.
+
+Column decisions (also in docs/ingest-wechat.md):
+
+* ``message_id``: ``fingerprint("m", "svr", MsgSvrID)`` when MsgSvrID is non-zero, so one
+  message in a shard, a merged db and a PyWxDump CSV collapses; otherwise a fingerprint of
+  (chat, CreateTime, sender-or-self, Type, SubType, content) plus an occurrence number.
+* ``sender_account``: the owner's account when IsSender = 1 (`OWNER_UNKNOWN` when the owner
+  of the export is not known); in groups the BytesExtra key-1 wxid, else a ``wxid:\\n``
+  content prefix (stripped from the text); the peer in one-to-one chats; null for system
+  notices; for red-packet claim notices the claimer (owner, or ``wxname:<display name>``).
+* ``text``: what a reader of the chat sees — the text, a quote's reply, a file's name, a
+  link's title, a red packet's blessing, a transfer's memo, a system notice without markup.
+  ``file_name`` / ``url`` repeat the structured part; ``ext_id`` = sendid / transferid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from hongxian.dataset.identity import name_account
+from hongxian.ids import OccurrenceCounter, fingerprint
+from hongxian.ingest.appmsg import (
+    AppMsg,
+    decompress,
+    parse_appmsg,
+    parse_claim,
+    plain_text,
+    split_sender_prefix,
+)
+from hongxian.ingest.base import Sink
+from hongxian.ingest.protobuf import bytes_extra_sender
+
+# China has had no daylight saving since 1991: a fixed +08:00 is exact and much faster than ZoneInfo.
+BEIJING = timezone(timedelta(hours=8))
+OWNER_UNKNOWN = "owner-unknown"
+"""Account recorded for the owner's own messages/payments when the export's owner is unknown."""
+
+KIND_BY_TYPE = {
+    1: "text", 3: "image", 34: "voice", 37: "system", 42: "card", 43: "video", 47: "sticker",
+    48: "location", 50: "call", 65: "system", 66: "system", 10000: "system", 10002: "system",
+}
+KIND_BY_APPTYPE = {
+    0: "file", 6: "file", 74: "file", 1: "text", 3: "link", 4: "link", 5: "link", 76: "link", 92: "link",
+    93: "link", 8: "sticker", 57: "quote", 62: "system", 2000: "transfer", 2001: "red_packet",
+}
+PAYSUBTYPE_STATUS = {1: "发起转账", 3: "已收款", 4: "已退还", 5: "非实时转账收款", 7: "发起非实时转账",
+                     8: "已收款", 9: "已退款"}
+RECEIVER_SIDE = frozenset({3, 4, 5, 8})  # status messages sent by the receiving side
+DIRECTION_OUT, DIRECTION_IN = "支出", "收入"
+_MIN_TS, _MAX_TS = 946_684_800, 4_102_444_800  # 2000-01-01 … 2100-01-01
+
+
+def message_kind(type_: int, subtype: int) -> str:
+    """Canonical kind (schema.MESSAGE_KINDS) of a PC 3.x Type/SubType pair (formats.md §4.3)."""
+    if type_ == 49:
+        return KIND_BY_APPTYPE.get(subtype, "app")
+    return KIND_BY_TYPE.get(type_, "other")
+
+
+@dataclass(slots=True)
+class RawMessage:
+    """One message as the export stores it; any field may hold garbage."""
+
+    row_number: int
+    talker: object
+    type: object
+    subtype: object
+    is_sender: object
+    create_time: object
+    content: object = None
+    compress: object = None
+    bytes_extra: object = None
+    svrid: object = None
+    sender: str | None = None  # exports that name the sender themselves (CSV)
+
+
+def as_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str | bytes):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def as_text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def svrid_text(value: object) -> str | None:
+    """MsgSvrID as unsigned decimal text; None when absent or zero."""
+    n = as_int(value)
+    if not n:
+        return None
+    return str(n + (1 << 64) if n < 0 else n)
+
+
+def _raw_repr(raw: RawMessage) -> str:
+    return (f"localId={raw.row_number} StrTalker={raw.talker!r} Type={raw.type!r} SubType={raw.subtype!r} "
+            f"CreateTime={raw.create_time!r} StrContent={str(raw.content)[:300]!r}")
+
+
+_ISSUES = {
+    "bytes_extra": "条群消息的 BytesExtra（protobuf）无法解析，发送人改用内容前缀或留空",
+    "compress": "条消息的 CompressContent 无法按 LZ4 解压，已按 StrContent 保留",
+    "xml": "条消息的 XML 格式有误，已尽量读取其中字段",
+    "no_sender": "条群消息无法确定发送人（既无 BytesExtra 也无 wxid 前缀），发送人留空",
+}
+
+
+class ChatRowBuilder:
+    """Turns `RawMessage` objects into sink rows; never raises on a bad row."""
+
+    def __init__(self, sink: Sink, owner_account: str | None):
+        self.sink = sink
+        self.owner = owner_account or OWNER_UNKNOWN
+        self._occ = OccurrenceCounter()
+        self.issues: Counter[str] = Counter()
+        self._examples: dict[str, list[int]] = {}
+        self.messages = 0
+
+    # -- public
+    def add(self, raw: RawMessage) -> None:
+        try:
+            self._add(raw)
+        except Exception as exc:  # a reader bug must cost one row, reported, not the file
+            self.sink.reject(raw.row_number, _raw_repr(raw), f"内部错误，消息未能读取：{type(exc).__name__}: {exc}")
+
+    def finish(self) -> None:
+        for key, text in _ISSUES.items():
+            if self.issues[key]:
+                ex = "、".join(str(n) for n in self._examples.get(key, []))
+                self.sink.warn(f"{self.issues[key]} {text}（行号/localId 例：{ex}）")
+
+    # -- internals
+    def _issue(self, key: str, row_number: int) -> None:
+        self.issues[key] += 1
+        ex = self._examples.setdefault(key, [])
+        if len(ex) < 5:
+            ex.append(row_number)
+
+    def _reject(self, raw: RawMessage, reason: str, column: str | None = None) -> None:
+        self.sink.reject(raw.row_number, _raw_repr(raw), reason, column)
+
+    def _basics(self, raw: RawMessage) -> tuple[str, int, int, int] | None:
+        talker = as_text(raw.talker)
+        talker = talker.strip() if talker else None
+        if not talker:
+            self._reject(raw, "缺少会话标识（StrTalker 为空），无法归入任何聊天", "StrTalker")
+            return None
+        ctime = as_int(raw.create_time)
+        if ctime is not None and ctime > _MAX_TS * 100:
+            ctime //= 1000  # milliseconds
+        if ctime is None or not _MIN_TS <= ctime < _MAX_TS:
+            self._reject(raw, f"消息时间 CreateTime 无效：{raw.create_time!r}", "CreateTime")
+            return None
+        type_ = as_int(raw.type)
+        if type_ is None:
+            self._reject(raw, f"消息类型 Type 无效：{raw.type!r}", "Type")
+            return None
+        return talker, ctime, type_, as_int(raw.subtype) or 0
+
+    def _sender(self, raw: RawMessage, talker: str, is_group: bool, is_sender: bool,
+                content: str | None) -> tuple[str | None, str | None]:
+        """(sender account, content without a sender prefix)."""
+        if is_sender:
+            return self.owner, content
+        prefix, stripped = split_sender_prefix(content) if is_group else (None, content)
+        if raw.sender:
+            sender = raw.sender
+        elif is_group:
+            sender = None
+            if raw.bytes_extra is not None:
+                blob = raw.bytes_extra if isinstance(raw.bytes_extra, bytes) else None
+                sender, ok = bytes_extra_sender(blob)
+                if not ok or blob is None:
+                    self._issue("bytes_extra", raw.row_number)
+            sender = sender or prefix
+        else:
+            sender = talker
+        if prefix and prefix == sender:
+            content = stripped
+        return sender, content
+
+    def _message_id(self, raw, talker, ctime, type_, subtype, is_sender, sender, content) -> tuple[str, str | None]:
+        svr = svrid_text(raw.svrid)
+        if svr:
+            return fingerprint("m", "svr", svr), svr
+        blob = raw.compress.hex() if isinstance(raw.compress, bytes) else None
+        who = "<self>" if is_sender else sender
+        base = fingerprint("m", talker, ctime, who, type_, subtype, content, blob)
+        occ = self._occ.next((base,))
+        return (base if occ == 0 else fingerprint("m", base, occ)), None
+
+    def _add(self, raw: RawMessage) -> None:
+        basics = self._basics(raw)
+        if basics is None:
+            return
+        talker, ctime, type_, subtype = basics
+        is_group = talker.endswith("@chatroom")
+        is_sender = as_int(raw.is_sender) == 1
+        raw_content = as_text(raw.content)
+        sender, content = self._sender(raw, talker, is_group, is_sender, raw_content)
+        mid, svr = self._message_id(raw, talker, ctime, type_, subtype, is_sender, sender, raw_content)
+        row = {"message_id": mid, "chat_id": talker, "is_group": is_group, "sender_account": sender,
+               "ts": datetime.fromtimestamp(ctime, BEIJING), "kind": message_kind(type_, subtype),
+               "server_id": svr, "raw_type": type_, "raw_subtype": subtype}
+        app = None
+        if type_ == 1:
+            row["text"] = content
+        elif type_ == 49:
+            app = self._appmsg(raw, row, content, subtype)
+        elif type_ in (10000, 10002):
+            self._system(row, content)
+        elif type_ in (42, 48):
+            row["text"] = _attr_text(content, ("poiname", "label") if type_ == 48 else ("nickname",))
+        if is_group and row["sender_account"] is None and type_ not in (10000, 10002) and not is_sender:
+            self._issue("no_sender", raw.row_number)
+        self.sink.add("messages", row)
+        self.messages += 1
+        if app is not None and row["kind"] in ("transfer", "red_packet"):
+            self._payment(raw, row, app, is_sender)
+
+    def _appmsg(self, raw: RawMessage, row: dict, content: str | None, subtype: int) -> AppMsg | None:
+        xml = None
+        if raw.compress is not None:
+            xml, ok = decompress(raw.compress if isinstance(raw.compress, bytes) else None)
+            if not ok or not isinstance(raw.compress, bytes):
+                self._issue("compress", raw.row_number)
+        if not xml or "<" not in xml:
+            xml = content
+        app = parse_appmsg(xml)
+        if app is None:
+            if subtype in (2000, 2001):
+                self._reject(raw, "转账/红包消息没有可读的 XML，未生成支付记录（消息已保留）", "CompressContent")
+            return None
+        if not app.well_formed:
+            self._issue("xml", raw.row_number)
+        if subtype == 0 and app.type:
+            row["kind"] = message_kind(49, app.type)
+        kind = row["kind"]
+        row["text"] = app.title
+        if kind == "file":
+            row["file_name"] = app.title
+        elif kind == "link":
+            row["url"] = app.url
+        elif kind == "transfer":
+            row["text"], row["ext_id"] = app.pay_memo, app.transferid
+        elif kind == "red_packet":
+            row["text"], row["ext_id"] = app.blessing, app.sendid
+        return app
+
+    def _system(self, row: dict, content: str | None) -> None:
+        claim = parse_claim(content)
+        if claim is None:
+            row["text"] = plain_text(content)
+            row["sender_account"] = None
+            return
+        row["kind"], row["ext_id"], row["text"] = "red_packet_claim", claim.sendid, claim.text
+        row["sender_account"] = self.owner if claim.owner_claimed else name_account(claim.claimer)
+
+    def _payment(self, raw: RawMessage, msg: dict, app: AppMsg, is_sender: bool) -> None:
+        transfer = msg["kind"] == "transfer"
+        if not (msg.get("ext_id") or app.transcationid or (transfer and app.amount_fen is not None)):
+            self._reject(raw, "转账/红包消息中没有 transferid/sendid 或金额，未生成支付记录（消息已保留）",
+                         "CompressContent")
+            return
+        author = msg["sender_account"]
+        other = None if msg["is_group"] else (msg["chat_id"] if is_sender else self.owner)
+        if transfer:
+            payer, payee = (other, author) if app.paysubtype in RECEIVER_SIDE else (author, other)
+            payer, payee = app.payer or payer, app.receiver or payee
+            status = PAYSUBTYPE_STATUS.get(app.paysubtype) or (
+                f"paysubtype={app.paysubtype}" if app.paysubtype is not None else None)
+        else:
+            payer, payee, status = app.sendusername or author, other, None
+        direction = DIRECTION_OUT if payer == self.owner else DIRECTION_IN if payee == self.owner else None
+        self.sink.add("payments", {
+            "payment_id": fingerprint("p", "chat", msg["message_id"]), "ts": msg["ts"],
+            "kind": msg["kind"], "payer_account": payer, "payee_account": payee, "chat_id": msg["chat_id"],
+            "amount_fen": app.amount_fen if transfer else None, "status": status,
+            "memo": app.pay_memo if transfer else app.blessing, "direction": direction,
+            "owner_account": self.owner, "txn_id": app.transcationid, "ext_id": msg.get("ext_id"),
+            "origin": "chat", "raw_type": f"49/{2000 if transfer else 2001}", "message_id": msg["message_id"],
+        })
+
+
+def _attr_text(xml: str | None, names: tuple[str, ...]) -> str | None:
+    if not xml:
+        return None
+    parts = []
+    for name in names:
+        m = re.search(rf'\s{name}="([^"]*)"', xml)
+        if m and m.group(1).strip():
+            parts.append(plain_text(m.group(1)) or "")
+    return " ".join(p for p in parts if p) or None
+
+
+# ---------------------------------------------------------------- owner of an export
+
+_WECHAT_FILES = re.compile(r"(?:^|/)WeChat Files/([^/]+)/", re.I)
+_PYWXDUMP_DIR = re.compile(r"(?:^|/)export/([^/]+)/(?:csv|json)/", re.I)
+
+
+@dataclass(frozen=True)
+class Owner:
+    account: str | None
+    person: str | None
+    how: str  # declared | path | content | unknown
+
+
+def owner_from_path(*paths: str) -> str | None:
+    """The wxid in a ``WeChat Files/<wxid>/`` or PyWxDump ``export/<wxid>/csv/`` path."""
+    for path in paths:
+        p = path.replace("\\", "/")
+        for pat in (_WECHAT_FILES, _PYWXDUMP_DIR):
+            m = pat.search(p)
+            if m and m.group(1).strip():
+                return m.group(1).strip()
+    return None
+
+
+def resolve_owner(ctx, sink: Sink, from_content: Callable[[], str | None] | None = None) -> Owner:
+    """Owner of an export: case.toml ``[[sources]]``, else the path, else the export's content
+    (``from_content`` is called only when needed).
+
+    Calls ``sink.set_owner`` and warns (in Chinese) when the owner stays unknown.
+    """
+    people = ctx.people
+    declared = ctx.declared_owner
+    if declared:
+        if declared in people.people:
+            owner = Owner(people.wechat_account(declared), declared, "declared")
+            if owner.account is None:
+                sink.warn(f"已声明机主 {declared}，但 people.csv 中没有其微信号；机主本人发送的消息记为 {OWNER_UNKNOWN}")
+        else:
+            owner = Owner(declared, people.by_wechat_id.get(declared), "declared")
+    elif (acc := owner_from_path(ctx.rel_path, str(ctx.path))) is not None:
+        owner = Owner(acc, people.by_wechat_id.get(acc), "path")
+    elif from_content is not None and (acc := from_content()) is not None:
+        owner = Owner(acc, people.by_wechat_id.get(acc), "content")
+    else:
+        owner = Owner(None, None, "unknown")
+        sink.warn("未能确定此导出的机主：case.toml 没有对应的 [[sources]] 声明，路径中也没有 "
+                  f"WeChat Files/<wxid>/；机主本人发送的消息和支付记为 {OWNER_UNKNOWN}，"
+                  "请在 case.toml 中声明 owner")
+    sink.set_owner(owner.account, owner.person)
+    return owner

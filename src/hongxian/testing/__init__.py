@@ -1,0 +1,1 @@
+"""Real-format file writers shared by tests, the demo generator and benchmarks."""
