@@ -1,0 +1,70 @@
+"""Masking of personal data in any free text a report renders.
+
+Phone numbers, resident ID numbers and bank-card numbers are masked wherever they appear
+(explanations, excerpts, memos, notes, decision reasons, chart labels). Masking is idempotent:
+masked text passes through unchanged, so excerpts already masked by a detector are safe.
+
+When the text-screening package provides ``hongxian.detect.text.masking.mask_text`` it is used
+instead, so reports and findings mask the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# 18-digit resident ID (last char may be X) and the old 15-digit form.
+_ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_ID15 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{6})(\d{3})(?![0-9A-Za-z])")
+# Mainland mobile numbers, optionally with +86 / 86 and separators (138-1234-5678, 138 1234 5678).
+_PHONE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+# Bank cards: 16–19 digits, optionally grouped by spaces or dashes in fours.
+_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{4}(?:[ -]?\d{4}){2,3}(?:[ -]?\d{1,3})?)(?![0-9A-Za-z])")
+# Landlines: 0xx(x)-xxxxxxx(x).
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})-(\d{3,4})(\d{4})(?!\d)")
+
+
+def _mask_card(m: re.Match[str]) -> str:
+    raw = m.group(1)
+    digits = re.sub(r"\D", "", raw)
+    if not 16 <= len(digits) <= 19:
+        return raw
+    return digits[:4] + " **** **** " + digits[-4:]
+
+
+def builtin_mask_text(text: str) -> str:
+    """Mask phone numbers, ID numbers and bank cards in ``text``."""
+    if not text:
+        return text
+    text = _ID18.sub(lambda m: m.group(1) + "********" + m.group(3)[-4:], text)
+    text = _ID15.sub(lambda m: m.group(1) + "******" + m.group(3), text)
+    text = _CARD.sub(_mask_card, text)
+    text = _PHONE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    text = _LANDLINE.sub(lambda m: m.group(1) + "-" + "*" * len(m.group(2)) + m.group(3), text)
+    return text
+
+
+def _external_masker() -> Callable[[str], str] | None:
+    try:
+        from hongxian.detect.text import masking  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    fn = getattr(masking, "mask_text", None)
+    return fn if callable(fn) else None
+
+
+def make_masker(enabled: bool = True) -> Callable[[str | None], str]:
+    """A masking function for report text; ``enabled=False`` only strips ``None``."""
+    external = _external_masker() if enabled else None
+
+    def mask(text: str | None) -> str:
+        if text is None:
+            return ""
+        text = str(text)
+        if not enabled:
+            return text
+        if external is not None:
+            text = external(text)
+        return builtin_mask_text(text)
+
+    return mask
