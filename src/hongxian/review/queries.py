@@ -1,0 +1,165 @@
+"""The triage queue: filters, sorting and pagination over the indexed finding columns.
+
+Offset pagination with one ``count(*)`` per page request over the same filters; every filter hits
+a ``(case_id, …)`` index except the free-text ``q`` (a ``LIKE`` over the lower-cased, already
+masked ``search_text``). Suppressed findings are left out unless asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from hongxian.review.errors import ReviewInputError
+from hongxian.review.status import parse_status, status_label
+from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
+from hongxian.store.models import FindingPartyRow, StoredFinding
+
+T = TypeVar("T")
+MAX_PER_PAGE = 500
+F = StoredFinding
+SORTS = {
+    "severity": (F.severity_rank.desc(), F.score.desc(), F.id.desc()),
+    "score": (F.score.desc(), F.id.desc()),
+    "newest": (F.window_start.desc(), F.id.desc()),
+    "oldest": (F.window_start.asc(), F.id.asc()),
+    "check": (F.check_id.asc(), F.severity_rank.desc(), F.id.desc()),
+    "subject": (F.subject_id.asc(), F.severity_rank.desc(), F.id.desc()),
+}
+SORT_ZH = {"severity": "按严重程度", "score": "按得分", "newest": "按时间（新→旧）", "oldest": "按时间（旧→新）",
+           "check": "按检查项", "subject": "按对象"}
+
+
+def _tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(v for v in value if v)
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    """All fields optional; list-valued fields accept one value or several (OR)."""
+
+    category: str | Sequence[str] | None = None
+    severity: str | Sequence[str] | None = None
+    status: str | Sequence[str] | None = None
+    person: str | None = None
+    check_id: str | None = None
+    q: str | None = None
+    include_suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """One line of the queue (no evidence, no explanation)."""
+
+    finding_id: str
+    check_id: str
+    category: str
+    category_label: str
+    severity: str
+    severity_label: str
+    score: float
+    title: str
+    subject_kind: str
+    subject_id: str
+    subject_name: str | None
+    window_start: datetime | None
+    window_end: datetime | None
+    status: str
+    status_label: str
+    version: int
+    evidence_count: int
+    first_seen_run: int
+    last_seen_run: int
+    suppressed_until: datetime | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+    filters: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _conditions(case_id: str, flt: FindingFilter, now: datetime) -> list:
+    cats, sevs = _tuple(flt.category), _tuple(flt.severity)
+    for c in cats:
+        if c not in CATEGORIES:
+            raise ReviewInputError(f"未知类别“{c}”")
+    for s in sevs:
+        if s not in SEVERITIES:
+            raise ReviewInputError(f"未知严重程度“{s}”，应为 {'、'.join(SEVERITIES)}")
+    cond = [F.case_id == case_id]
+    if cats:
+        cond.append(F.category.in_(cats))
+    if sevs:
+        cond.append(F.severity.in_(sevs))
+    statuses = tuple(parse_status(s) for s in _tuple(flt.status))
+    if statuses:
+        cond.append(F.status.in_(statuses))
+    if flt.check_id:
+        cond.append(F.check_id == flt.check_id)
+    if flt.person:
+        parties = select(FindingPartyRow.finding_pk).where(
+            FindingPartyRow.case_id == case_id, FindingPartyRow.party_id == flt.person)
+        cond.append(F.id.in_(parties))
+    if flt.q and flt.q.strip():
+        needle = flt.q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        cond.append(F.search_text.like(f"%{needle}%", escape="\\"))
+    if not flt.include_suppressed:
+        cond.append(or_(F.suppressed_until.is_(None), F.suppressed_until <= now))
+    return cond
+
+
+_ROW_COLUMNS = (F.finding_id, F.check_id, F.category, F.severity, F.score, F.title, F.subject_kind, F.subject_id,
+                F.subject_name, F.window_start, F.window_end, F.status, F.version, F.evidence_count,
+                F.first_seen_run, F.last_seen_run, F.suppressed_until, F.updated_at)
+
+
+def _row(r) -> FindingRow:
+    return FindingRow(
+        finding_id=r.finding_id, check_id=r.check_id, category=r.category,
+        category_label=CATEGORY_ZH.get(r.category, r.category), severity=r.severity,
+        severity_label=SEVERITY_ZH.get(r.severity, r.severity), score=r.score, title=r.title,
+        subject_kind=r.subject_kind, subject_id=r.subject_id, subject_name=r.subject_name,
+        window_start=r.window_start, window_end=r.window_end, status=r.status, status_label=status_label(r.status),
+        version=r.version, evidence_count=r.evidence_count, first_seen_run=r.first_seen_run,
+        last_seen_run=r.last_seen_run, suppressed_until=r.suppressed_until, updated_at=r.updated_at)
+
+
+def list_page(session: Session, case_id: str, flt: FindingFilter, sort: str, page: int, per_page: int,
+              now: datetime) -> Page[FindingRow]:
+    if sort not in SORTS:
+        raise ReviewInputError(f"未知排序“{sort}”，可选：{'、'.join(SORTS)}")
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ReviewInputError(f"页码须 ≥ 1，每页条数须在 1–{MAX_PER_PAGE} 之间")
+    cond = _conditions(case_id, flt, now)
+    total = session.scalar(select(func.count()).select_from(F).where(*cond)) or 0
+    stmt = select(*_ROW_COLUMNS).where(*cond).order_by(*SORTS[sort]).limit(per_page).offset((page - 1) * per_page)
+    items = [_row(r) for r in session.execute(stmt)]
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def iter_ids(session: Session, case_id: str, flt: FindingFilter, sort: str, now: datetime) -> list[str]:
+    """All matching finding ids in queue order (for reports and exports)."""
+    stmt = select(F.finding_id).where(*_conditions(case_id, flt, now)).order_by(*SORTS[sort])
+    return list(session.scalars(stmt))

@@ -1,0 +1,84 @@
+"""Roles, actions and the permission matrix (modelled on Purview's Admin / Analyst / Investigator / Viewer).
+
+- 管理员 (admin): users and settings, the audit log; never sees finding content.
+- 审查员 (reviewer): the queue with masked evidence; decides and suppresses.
+- 调查员 (investigator): as a reviewer, and may reveal personal data (each reveal logged with a reason).
+- 只读 (readonly): reports only (masked).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hongxian.review.errors import PermissionDenied, ReviewInputError
+
+ADMIN = "admin"
+REVIEWER = "reviewer"
+INVESTIGATOR = "investigator"
+READONLY = "readonly"
+ROLE_ZH: dict[str, str] = {ADMIN: "管理员", REVIEWER: "审查员", INVESTIGATOR: "调查员", READONLY: "只读"}
+ROLES: tuple[str, ...] = tuple(ROLE_ZH)
+
+MANAGE_USERS = "manage_users"
+MANAGE_SETTINGS = "manage_settings"
+LIST_FINDINGS = "list_findings"
+VIEW_FINDING = "view_finding"
+DECIDE = "decide"
+REVEAL = "reveal"
+SUPPRESS = "suppress"
+VIEW_AUDIT = "view_audit"
+REPORT = "report"
+EXPORT = "export"
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    MANAGE_USERS: frozenset({ADMIN}),
+    MANAGE_SETTINGS: frozenset({ADMIN}),
+    LIST_FINDINGS: frozenset({REVIEWER, INVESTIGATOR}),
+    VIEW_FINDING: frozenset({REVIEWER, INVESTIGATOR}),
+    DECIDE: frozenset({REVIEWER, INVESTIGATOR}),
+    REVEAL: frozenset({INVESTIGATOR}),
+    SUPPRESS: frozenset({REVIEWER, INVESTIGATOR}),
+    VIEW_AUDIT: frozenset({ADMIN, INVESTIGATOR}),
+    REPORT: frozenset({READONLY, REVIEWER, INVESTIGATOR}),
+    EXPORT: frozenset({READONLY, REVIEWER, INVESTIGATOR}),
+}
+ACTIONS: tuple[str, ...] = tuple(PERMISSIONS)
+ACTION_ZH: dict[str, str] = {
+    MANAGE_USERS: "管理用户", MANAGE_SETTINGS: "修改设置", LIST_FINDINGS: "查看线索列表",
+    VIEW_FINDING: "查看线索详情", DECIDE: "作出审查结论", REVEAL: "查看未脱敏个人信息",
+    SUPPRESS: "设置屏蔽规则", VIEW_AUDIT: "查看审计日志", REPORT: "查看报告", EXPORT: "导出报告",
+}
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_ZH.get(self.role, self.role)
+
+
+def parse_role(text: str) -> str:
+    """'审查员' or 'reviewer' → 'reviewer'."""
+    value = text.strip()
+    for code, label in ROLE_ZH.items():
+        if value in (code, label):
+            return code
+    raise ReviewInputError(f"未知角色“{text}”，应为：{'、'.join(ROLE_ZH.values())}")
+
+
+def can(user: User | None, action: str) -> bool:
+    if user is None:
+        return False
+    if action not in PERMISSIONS:
+        raise KeyError(action)
+    return user.role in PERMISSIONS[action]
+
+
+def require(user: User | None, action: str) -> None:
+    if not can(user, action):
+        who = f"{user.name}（{user.role_label}）" if user else "未登录用户"
+        raise PermissionDenied(f"{who} 无权{ACTION_ZH.get(action, action)}")

@@ -1,0 +1,83 @@
+"""Case overview counts and bulk loading of finding details for reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from hongxian.review.detail import Decision, EvidenceView, FindingDetail, decision_of
+from hongxian.review.status import status_label
+from hongxian.schema import Finding
+from hongxian.store.models import DecisionRow, EvidenceRow, RunRow, StoredFinding
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class CaseStats:
+    total: int
+    suppressed: int
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_severity: dict[str, int] = field(default_factory=dict)
+    runs: int = 0
+    last_run_at: datetime | None = None
+    last_rulebook_version: str | None = None
+
+
+def _grouped(session: Session, case_id: str, column, visible) -> dict[str, int]:
+    stmt = select(column, func.count()).where(StoredFinding.case_id == case_id, visible).group_by(column)
+    return {k: n for k, n in session.execute(stmt)}
+
+
+def case_stats(session: Session, case_id: str, now: datetime) -> CaseStats:
+    f = StoredFinding
+    visible = or_(f.suppressed_until.is_(None), f.suppressed_until <= now)
+    total = session.scalar(select(func.count()).select_from(f).where(f.case_id == case_id)) or 0
+    shown = session.scalar(select(func.count()).select_from(f).where(f.case_id == case_id, visible)) or 0
+    last = session.execute(select(RunRow.created_at, RunRow.rulebook_version).where(RunRow.case_id == case_id)
+                           .order_by(RunRow.id.desc()).limit(1)).first()
+    n_runs = session.scalar(select(func.count()).select_from(RunRow).where(RunRow.case_id == case_id)) or 0
+    return CaseStats(
+        total=total, suppressed=total - shown, by_status=_grouped(session, case_id, f.status, visible),
+        by_category=_grouped(session, case_id, f.category, visible),
+        by_severity=_grouped(session, case_id, f.severity, visible), runs=n_runs,
+        last_run_at=last[0] if last else None, last_rulebook_version=last[1] if last else None)
+
+
+def _children(session: Session, pks: list[int], fid_by_pk: dict[int, str]):
+    evidence: dict[int, list[EvidenceView]] = defaultdict(list)
+    decisions: dict[int, list[Decision]] = defaultdict(list)
+    ev_stmt = select(EvidenceRow).where(EvidenceRow.finding_pk.in_(pks)).order_by(EvidenceRow.finding_pk,
+                                                                                   EvidenceRow.position)
+    for e in session.scalars(ev_stmt):
+        evidence[e.finding_pk].append(EvidenceView(
+            table=e.table_name, id=e.row_id, ts=e.ts, excerpt=e.excerpt, spans=[tuple(s) for s in e.spans or []],
+            amount_fen=e.amount_fen, note=e.note, has_clear=e.excerpt_clear is not None, revealed=False))
+    for d in session.scalars(select(DecisionRow).where(DecisionRow.finding_pk.in_(pks)).order_by(DecisionRow.id)):
+        decisions[d.finding_pk].append(decision_of(d, fid_by_pk[d.finding_pk]))
+    return evidence, decisions
+
+
+def load_details(session: Session, case_id: str, finding_ids: list[str]) -> list[FindingDetail]:
+    """Masked details in the given order, loaded in chunks (a few queries per 500 findings)."""
+    out: list[FindingDetail] = []
+    for i in range(0, len(finding_ids), CHUNK):
+        chunk = finding_ids[i:i + CHUNK]
+        rows = {r.finding_id: r for r in session.scalars(
+            select(StoredFinding).where(StoredFinding.case_id == case_id, StoredFinding.finding_id.in_(chunk)))}
+        evidence, decisions = _children(session, [r.id for r in rows.values()],
+                                        {r.id: r.finding_id for r in rows.values()})
+        for fid in chunk:
+            r = rows[fid]
+            out.append(FindingDetail(
+                finding=Finding.model_validate(r.data), status=r.status, status_label=status_label(r.status),
+                version=r.version, first_seen_run=r.first_seen_run, last_seen_run=r.last_seen_run,
+                suppressed_until=r.suppressed_until, evidence=evidence[r.id], decisions=decisions[r.id],
+                revealed=False))
+        session.expunge_all()
+    return out
