@@ -99,7 +99,7 @@ def test_version_in_force(book, on, article, version):
     assert ref.verified is (version != "2023")
     others = {"2015": "第八十三条", "2018": "第八十八条", "2023": "第九十七条（条号待核）"}
     assert ref.other_versions == [f"示例纪律条例({v}) {a}" for v, a in others.items() if v != version]
-    assert ref.penalties.startswith("情节较轻的警告或者严重警告处分")
+    assert ref.penalties.startswith("情节较轻的，给予警告或者严重警告处分；情节较重的，给予撤销")
 
 
 def test_missing_provision_falls_to_nearest_version(book):

@@ -20,7 +20,9 @@ UNVERIFIED_MARK = "（条号待核）"
 
 def article_display(provision: Provision) -> str:
     """The article as shown to users: as published, plus （条号待核） when the number is unverified."""
-    return provision.article if provision.verified else f"{provision.article}{UNVERIFIED_MARK}"
+    if provision.verified or UNVERIFIED_MARK in provision.article:
+        return provision.article
+    return f"{provision.article}{UNVERIFIED_MARK}"
 
 
 def _in_force_key(code: Code) -> date:

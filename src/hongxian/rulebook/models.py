@@ -36,7 +36,7 @@ class PenaltyLadder(_Strict):
         if self.text:
             return self.text
         steps = [("情节较轻的", self.较轻), ("", self.一般), ("情节较重的", self.较重), ("情节严重的", self.严重)]
-        return "；".join(f"{k}{v}" if k else v for k, v in steps if v)
+        return "；".join(f"{k}，{v}" if k else v for k, v in steps if v)
 
 
 class Precedent(_Strict):
@@ -47,6 +47,7 @@ class Precedent(_Strict):
     provisions: list[str] = Field(default_factory=list, description="code-family:provision refs applied")
     outcome: str
     source: str | None = None
+    note: str | None = Field(default=None, description="e.g. the source does not name the article applied")
 
 
 class Provision(_Strict):

@@ -23,8 +23,10 @@ class RulebookError(Exception):
 
     def __init__(self, errors: list[str]):
         self.errors = list(errors)
-        head = f"规则库加载失败（{len(self.errors)} 处错误）：" if len(self.errors) > 1 else ""
-        super().__init__(head + "\n".join(self.errors) if head else self.errors[0])
+        if len(self.errors) == 1:
+            super().__init__(self.errors[0])
+        else:
+            super().__init__(f"规则库加载失败（{len(self.errors)} 处错误）：\n" + "\n".join(self.errors))
 
 
 @dataclass
