@@ -11,10 +11,16 @@ from __future__ import annotations
 import duckdb
 
 NAME_PREFIX = "wxname:"
+CHAT_NAME_PREFIX = "chatname:"
 
 
 def name_account(display_name: str) -> str:
     return NAME_PREFIX + display_name.strip()
+
+
+def chat_name_id(conversation_name: str) -> str:
+    """A conversation known only by its display name (MemoTrace exports): ``chatname:<name>``."""
+    return CHAT_NAME_PREFIX + conversation_name.strip()
 
 
 _RESOLVE_SQL = """
@@ -67,6 +73,18 @@ def resolve_accounts(con: duckdb.DuckDBPyConnection) -> None:
     """)
     con.execute("DELETE FROM accounts WHERE account_id IN (SELECT from_account FROM _name_map "
                 "WHERE to_account <> from_account)")
+    resolve_chat_names(con)
+
+
+def resolve_chat_names(con: duckdb.DuckDBPyConnection) -> None:
+    """``chatname:<name>`` chat ids → the ``…@chatroom`` id of the one group with that name."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _chat_map AS
+        SELECT 'chatname:' || name AS from_chat, any_value(group_id) AS to_chat
+        FROM groups WHERE name IS NOT NULL AND name <> '' GROUP BY name HAVING count(DISTINCT group_id) = 1
+    """)
+    for table in ("messages", "payments"):
+        con.execute(f"UPDATE {table} SET chat_id = m.to_chat FROM _chat_map m WHERE {table}.chat_id = m.from_chat")
 
 
 def mark_registered_groups(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,47 +1,123 @@
 """Chat ↔ bill payment linking and refund pairing (research/formats.md §6).
 
 A red packet or transfer seen in chat is a payment row with ``origin = 'chat'`` and its
-``ext_id`` = sendid / transferid; a bill row carries the same id in 商户单号 (``ext_id``).
-When both exist they merge into one payment: amount, status and txn ids from the bill;
-chat_id, message_id and blessing / memo from the chat. A packet seen only in chat keeps
-``amount_fen`` null.
+``ext_id`` = sendid / transferid (``txn_id`` = a transfer's transcationid); a bill row carries
+the same id in 商户单号 (``ext_id``) and 交易单号 (``txn_id``). Steps:
+
+1. chat-side de-duplication: one transfer produces several status messages sharing transferid
+   (发起 → 已收款 / 已退还), and one packet can be seen in several exports. They collapse to the
+   earliest row, which takes the latest status and any column it lacked. Transfers rendered
+   without ids (PyWxDump CSV) collapse when a status row follows an initiation in the same
+   chat with the same amount and parties within 48 hours;
+2. merge with the bill: same kind and ``ext_id`` (or, for transfers, the same ``txn_id``).
+   The bill row stays (amount, status, txn ids are the bill's); it gains chat_id, message_id,
+   the chat's memo / blessing (the bill's 商品 text is kept when the chat has none: WeChat writes
+   a placeholder ``微信转账`` there), real wxids where it had only an unresolved
+   ``wxname:`` display name, and ``origin = 'bill+chat'``. The chat row goes;
+3. a packet seen only in chat stays with ``amount_fen`` null (the chat never shows it).
 """
 
 from __future__ import annotations
 
 import duckdb
 
-_MERGE_SQL = """
+_CHAT_KEY = "coalesce(ext_id, txn_id)"
+
+_DEDUPE_BY_ID = f"""
+CREATE OR REPLACE TEMP TABLE _chat_groups AS
+SELECT payment_id, {_CHAT_KEY} AS k, kind,
+       row_number() OVER w AS rn,
+       first_value(payment_id) OVER w AS keep_id,
+       last_value(status IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last_status
+FROM payments WHERE origin = 'chat' AND {_CHAT_KEY} IS NOT NULL
+WINDOW w AS (PARTITION BY {_CHAT_KEY}, kind ORDER BY ts, payment_id)
+"""
+
+_FILL_KEPT = """
+UPDATE payments SET
+    status = coalesce(g.last_status, payments.status),
+    amount_fen = coalesce(payments.amount_fen, o.amount_fen),
+    txn_id = coalesce(payments.txn_id, o.txn_id),
+    ext_id = coalesce(payments.ext_id, o.ext_id),
+    memo = coalesce(payments.memo, o.memo),
+    payer_account = coalesce(payments.payer_account, o.payer_account),
+    payee_account = coalesce(payments.payee_account, o.payee_account)
+FROM _chat_groups g, (
+    SELECT g2.keep_id, any_value(p.amount_fen) AS amount_fen, any_value(p.txn_id) AS txn_id,
+           any_value(p.ext_id) AS ext_id, any_value(p.memo) AS memo,
+           any_value(p.payer_account) AS payer_account, any_value(p.payee_account) AS payee_account
+    FROM _chat_groups g2 JOIN payments p USING (payment_id) GROUP BY g2.keep_id
+) o
+WHERE payments.payment_id = g.payment_id AND g.rn = 1 AND o.keep_id = g.payment_id
+"""
+
+_UNKEYED_STATUS = """
+CREATE OR REPLACE TEMP TABLE _status_rows AS
+SELECT s.payment_id AS status_id, s.status AS status, (
+    SELECT i.payment_id FROM payments i
+    WHERE i.origin = 'chat' AND i.kind = 'transfer' AND i.ext_id IS NULL AND i.txn_id IS NULL
+      AND i.status LIKE '发起%' AND i.chat_id = s.chat_id AND i.amount_fen = s.amount_fen
+      AND i.payer_account IS NOT DISTINCT FROM s.payer_account
+      AND i.payee_account IS NOT DISTINCT FROM s.payee_account
+      AND i.ts <= s.ts AND i.ts >= s.ts - INTERVAL 48 HOUR
+    ORDER BY i.ts DESC, i.payment_id LIMIT 1) AS init_id, s.ts AS ts
+FROM payments s
+WHERE s.origin = 'chat' AND s.kind = 'transfer' AND s.ext_id IS NULL AND s.txn_id IS NULL
+  AND s.amount_fen IS NOT NULL AND (s.status IS NULL OR s.status NOT LIKE '发起%')
+"""
+
+_PAIR_COLUMNS = """b.payment_id AS bill_id, c.payment_id AS chat_row, c.chat_id AS c_chat, c.message_id AS c_msg,
+       c.memo AS c_memo, c.payer_account AS c_payer, c.payee_account AS c_payee"""
+_MERGE_SQL = f"""
 CREATE OR REPLACE TEMP TABLE _pairs AS
-SELECT b.payment_id AS bill_id, c.payment_id AS chat_id_row,
-       c.chat_id AS c_chat, c.message_id AS c_msg, c.memo AS c_memo
-FROM payments b
-JOIN (
-    SELECT *, row_number() OVER (PARTITION BY ext_id ORDER BY ts, payment_id) AS rn
-    FROM payments WHERE origin = 'chat' AND ext_id IS NOT NULL
-) c ON b.ext_id = c.ext_id AND c.rn = 1
-WHERE b.origin = 'bill' AND b.ext_id IS NOT NULL AND b.kind = c.kind
+SELECT {_PAIR_COLUMNS} FROM payments b JOIN payments c ON b.kind = c.kind AND b.ext_id = c.ext_id
+WHERE b.origin = 'bill' AND c.origin = 'chat'
+UNION
+SELECT {_PAIR_COLUMNS} FROM payments b JOIN payments c ON b.txn_id = c.txn_id
+WHERE b.origin = 'bill' AND c.origin = 'chat' AND b.kind = 'transfer' AND c.kind = 'transfer'
+"""
+
+_APPLY_MERGE = """
+UPDATE payments SET
+    chat_id = coalesce(payments.chat_id, p.c_chat),
+    message_id = coalesce(payments.message_id, p.c_msg),
+    memo = coalesce(nullif(p.c_memo, ''), payments.memo),
+    payer_account = CASE WHEN (payments.payer_account IS NULL OR payments.payer_account LIKE 'wxname:%')
+                          AND p.c_payer IS NOT NULL AND p.c_payer NOT IN ('owner-unknown')
+                         THEN p.c_payer ELSE payments.payer_account END,
+    payee_account = CASE WHEN (payments.payee_account IS NULL OR payments.payee_account LIKE 'wxname:%')
+                          AND p.c_payee IS NOT NULL AND p.c_payee NOT IN ('owner-unknown')
+                         THEN p.c_payee ELSE payments.payee_account END,
+    origin = 'bill+chat'
+FROM (SELECT bill_id, any_value(c_chat) AS c_chat, any_value(c_msg) AS c_msg, any_value(c_memo) AS c_memo,
+             any_value(c_payer) AS c_payer, any_value(c_payee) AS c_payee
+      FROM _pairs GROUP BY bill_id) p
+WHERE payments.payment_id = p.bill_id
 """
 
 
+def dedupe_chat_payments(con: duckdb.DuckDBPyConnection) -> None:
+    """Step 1: one chat payment per (transferid / sendid, kind); unkeyed status rows folded."""
+    con.execute(_DEDUPE_BY_ID)
+    con.execute(_FILL_KEPT)
+    con.execute("DELETE FROM payments WHERE payment_id IN (SELECT payment_id FROM _chat_groups WHERE rn > 1)")
+    con.execute(_UNKEYED_STATUS)
+    con.execute("""
+        UPDATE payments SET status = coalesce(s.status, payments.status)
+        FROM (SELECT init_id, arg_max(status, ts) AS status FROM _status_rows
+              WHERE init_id IS NOT NULL GROUP BY init_id) s
+        WHERE payments.payment_id = s.init_id
+    """)
+    con.execute("DELETE FROM payments WHERE payment_id IN (SELECT status_id FROM _status_rows "
+                "WHERE init_id IS NOT NULL)")
+
+
 def link_payments(con: duckdb.DuckDBPyConnection) -> None:
-    # Chat-side duplicates first: one transfer produces several status messages sharing transferid.
-    con.execute("""
-        DELETE FROM payments WHERE origin = 'chat' AND ext_id IS NOT NULL AND payment_id IN (
-            SELECT payment_id FROM (
-                SELECT payment_id, row_number() OVER (PARTITION BY ext_id, kind ORDER BY ts, payment_id) AS rn
-                FROM payments WHERE origin = 'chat' AND ext_id IS NOT NULL) WHERE rn > 1)
-    """)
+    """Steps 1–2: de-duplicate chat payments, then merge them into the matching bill rows."""
+    dedupe_chat_payments(con)
     con.execute(_MERGE_SQL)
-    con.execute("""
-        UPDATE payments SET chat_id = coalesce(payments.chat_id, p.c_chat),
-                            message_id = coalesce(payments.message_id, p.c_msg),
-                            memo = CASE WHEN payments.memo IS NULL OR payments.memo = '' THEN p.c_memo
-                                        ELSE payments.memo END,
-                            origin = 'bill+chat'
-        FROM _pairs p WHERE payments.payment_id = p.bill_id
-    """)
-    con.execute("DELETE FROM payments WHERE payment_id IN (SELECT chat_id_row FROM _pairs)")
+    con.execute(_APPLY_MERGE)
+    con.execute("DELETE FROM payments WHERE payment_id IN (SELECT chat_row FROM _pairs)")
 
 
 def pair_refunds(con: duckdb.DuckDBPyConnection) -> None:

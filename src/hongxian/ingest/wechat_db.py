@@ -17,8 +17,9 @@ from pathlib import Path
 
 from hongxian.ingest.appmsg import decompress, parse_appmsg
 from hongxian.ingest.base import Sink, SourceContext, UnreadableSource
+from hongxian.ingest.export_owner import resolve_owner
 from hongxian.ingest.protobuf import room_members
-from hongxian.ingest.wechat_msg import ChatRowBuilder, RawMessage, as_text, resolve_owner
+from hongxian.ingest.wechat_msg import ChatRowBuilder, RawMessage, as_text
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FETCH_ROWS = 4096

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -37,12 +36,11 @@ from hongxian.ingest.appmsg import (
     split_sender_prefix,
 )
 from hongxian.ingest.base import Sink
+from hongxian.ingest.export_owner import OWNER_UNKNOWN
 from hongxian.ingest.protobuf import bytes_extra_sender
 
 # China has had no daylight saving since 1991: a fixed +08:00 is exact and much faster than ZoneInfo.
 BEIJING = timezone(timedelta(hours=8))
-OWNER_UNKNOWN = "owner-unknown"
-"""Account recorded for the owner's own messages/payments when the export's owner is unknown."""
 
 KIND_BY_TYPE = {
     1: "text", 3: "image", 34: "voice", 37: "system", 42: "card", 43: "video", 47: "sticker",
@@ -55,7 +53,7 @@ KIND_BY_APPTYPE = {
 PAYSUBTYPE_STATUS = {1: "发起转账", 3: "已收款", 4: "已退还", 5: "非实时转账收款", 7: "发起非实时转账",
                      8: "已收款", 9: "已退款"}
 RECEIVER_SIDE = frozenset({3, 4, 5, 8})  # status messages sent by the receiving side
-DIRECTION_OUT, DIRECTION_IN = "支出", "收入"
+DIRECTION_OUT, DIRECTION_IN = "out", "in"  # as the bill readers write them
 _MIN_TS, _MAX_TS = 946_684_800, 4_102_444_800  # 2000-01-01 … 2100-01-01
 
 
@@ -81,6 +79,7 @@ class RawMessage:
     bytes_extra: object = None
     svrid: object = None
     sender: str | None = None  # exports that name the sender themselves (CSV)
+    is_group: bool | None = None  # when the chat id does not tell (MemoTrace group names)
 
 
 def as_int(value: object) -> int | None:
@@ -161,7 +160,7 @@ class ChatRowBuilder:
     def _reject(self, raw: RawMessage, reason: str, column: str | None = None) -> None:
         self.sink.reject(raw.row_number, _raw_repr(raw), reason, column)
 
-    def _basics(self, raw: RawMessage) -> tuple[str, int, int, int] | None:
+    def _basics(self, raw: RawMessage, need_type: bool = True) -> tuple[str, int, int | None, int] | None:
         talker = as_text(raw.talker)
         talker = talker.strip() if talker else None
         if not talker:
@@ -174,7 +173,7 @@ class ChatRowBuilder:
             self._reject(raw, f"消息时间 CreateTime 无效：{raw.create_time!r}", "CreateTime")
             return None
         type_ = as_int(raw.type)
-        if type_ is None:
+        if type_ is None and need_type:
             self._reject(raw, f"消息类型 Type 无效：{raw.type!r}", "Type")
             return None
         return talker, ctime, type_, as_int(raw.subtype) or 0
@@ -211,34 +210,64 @@ class ChatRowBuilder:
         occ = self._occ.next((base,))
         return (base if occ == 0 else fingerprint("m", base, occ)), None
 
-    def _add(self, raw: RawMessage) -> None:
-        basics = self._basics(raw)
+    def _prepare(self, raw: RawMessage, need_type: bool = True) -> tuple[dict, str | None, bool] | None:
+        """The common columns of a message row, plus its content (sender prefix removed)."""
+        basics = self._basics(raw, need_type)
         if basics is None:
-            return
+            return None
         talker, ctime, type_, subtype = basics
-        is_group = talker.endswith("@chatroom")
+        is_group = talker.endswith("@chatroom") if raw.is_group is None else raw.is_group
         is_sender = as_int(raw.is_sender) == 1
         raw_content = as_text(raw.content)
         sender, content = self._sender(raw, talker, is_group, is_sender, raw_content)
         mid, svr = self._message_id(raw, talker, ctime, type_, subtype, is_sender, sender, raw_content)
         row = {"message_id": mid, "chat_id": talker, "is_group": is_group, "sender_account": sender,
-               "ts": datetime.fromtimestamp(ctime, BEIJING), "kind": message_kind(type_, subtype),
-               "server_id": svr, "raw_type": type_, "raw_subtype": subtype}
-        app = None
-        if type_ == 1:
-            row["text"] = content
-        elif type_ == 49:
-            app = self._appmsg(raw, row, content, subtype)
-        elif type_ in (10000, 10002):
-            self._system(row, content)
-        elif type_ in (42, 48):
-            row["text"] = _attr_text(content, ("poiname", "label") if type_ == 48 else ("nickname",))
-        if is_group and row["sender_account"] is None and type_ not in (10000, 10002) and not is_sender:
+               "ts": datetime.fromtimestamp(ctime, BEIJING),
+               "kind": message_kind(type_, subtype) if type_ is not None else "other",
+               "server_id": svr, "raw_type": type_, "raw_subtype": subtype if type_ is not None else None}
+        return row, content, is_sender
+
+    def _emit(self, raw: RawMessage, row: dict, app: AppMsg | None, is_sender: bool) -> None:
+        if row["is_group"] and row["sender_account"] is None and not is_sender \
+                and row["raw_type"] not in (10000, 10002) and row["kind"] != "system":
             self._issue("no_sender", raw.row_number)
         self.sink.add("messages", row)
         self.messages += 1
         if app is not None and row["kind"] in ("transfer", "red_packet"):
             self._payment(raw, row, app, is_sender)
+
+    def _add(self, raw: RawMessage) -> None:
+        prepared = self._prepare(raw)
+        if prepared is None:
+            return
+        row, content, is_sender = prepared
+        type_, app = row["raw_type"], None
+        if type_ == 1:
+            row["text"] = content
+        elif type_ == 49:
+            app = self._appmsg(raw, row, content, row["raw_subtype"])
+        elif type_ in (10000, 10002):
+            self._system(row, content)
+        elif type_ in (42, 48):
+            row["text"] = _attr_text(content, ("poiname", "label") if type_ == 48 else ("nickname",))
+        self._emit(raw, row, app, is_sender)
+
+    def add_rendered(self, raw: RawMessage, kind: str | None, fill: dict, app: AppMsg | None = None) -> None:
+        """A message an export tool already rendered (PyWxDump): common columns computed as for
+        raw rows, ``kind`` (when known) and the ``fill`` columns given; ``app`` → a payment row."""
+        try:
+            prepared = self._prepare(raw, need_type=False)
+            if prepared is None:
+                return
+            row, content, is_sender = prepared
+            if kind == "system":
+                self._system(row, content)
+            elif kind:
+                row["kind"] = kind
+            row.update(fill)
+            self._emit(raw, row, app, is_sender)
+        except Exception as exc:  # see add()
+            self.sink.reject(raw.row_number, _raw_repr(raw), f"内部错误，消息未能读取：{type(exc).__name__}: {exc}")
 
     def _appmsg(self, raw: RawMessage, row: dict, content: str | None, subtype: int) -> AppMsg | None:
         xml = None
@@ -313,55 +342,3 @@ def _attr_text(xml: str | None, names: tuple[str, ...]) -> str | None:
         if m and m.group(1).strip():
             parts.append(plain_text(m.group(1)) or "")
     return " ".join(p for p in parts if p) or None
-
-
-# ---------------------------------------------------------------- owner of an export
-
-_WECHAT_FILES = re.compile(r"(?:^|/)WeChat Files/([^/]+)/", re.I)
-_PYWXDUMP_DIR = re.compile(r"(?:^|/)export/([^/]+)/(?:csv|json)/", re.I)
-
-
-@dataclass(frozen=True)
-class Owner:
-    account: str | None
-    person: str | None
-    how: str  # declared | path | content | unknown
-
-
-def owner_from_path(*paths: str) -> str | None:
-    """The wxid in a ``WeChat Files/<wxid>/`` or PyWxDump ``export/<wxid>/csv/`` path."""
-    for path in paths:
-        p = path.replace("\\", "/")
-        for pat in (_WECHAT_FILES, _PYWXDUMP_DIR):
-            m = pat.search(p)
-            if m and m.group(1).strip():
-                return m.group(1).strip()
-    return None
-
-
-def resolve_owner(ctx, sink: Sink, from_content: Callable[[], str | None] | None = None) -> Owner:
-    """Owner of an export: case.toml ``[[sources]]``, else the path, else the export's content
-    (``from_content`` is called only when needed).
-
-    Calls ``sink.set_owner`` and warns (in Chinese) when the owner stays unknown.
-    """
-    people = ctx.people
-    declared = ctx.declared_owner
-    if declared:
-        if declared in people.people:
-            owner = Owner(people.wechat_account(declared), declared, "declared")
-            if owner.account is None:
-                sink.warn(f"已声明机主 {declared}，但 people.csv 中没有其微信号；机主本人发送的消息记为 {OWNER_UNKNOWN}")
-        else:
-            owner = Owner(declared, people.by_wechat_id.get(declared), "declared")
-    elif (acc := owner_from_path(ctx.rel_path, str(ctx.path))) is not None:
-        owner = Owner(acc, people.by_wechat_id.get(acc), "path")
-    elif from_content is not None and (acc := from_content()) is not None:
-        owner = Owner(acc, people.by_wechat_id.get(acc), "content")
-    else:
-        owner = Owner(None, None, "unknown")
-        sink.warn("未能确定此导出的机主：case.toml 没有对应的 [[sources]] 声明，路径中也没有 "
-                  f"WeChat Files/<wxid>/；机主本人发送的消息和支付记为 {OWNER_UNKNOWN}，"
-                  "请在 case.toml 中声明 owner")
-    sink.set_owner(owner.account, owner.person)
-    return owner
