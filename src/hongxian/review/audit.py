@@ -59,6 +59,7 @@ class VerifyResult:
     rows: int
     first_bad_id: int | None = None
     problem: str = ""
+    head_hash: str = ""
 
     def message(self) -> str:
         if self.ok:
@@ -90,7 +91,7 @@ def verify(session: Session) -> VerifyResult:
     head = session.get(AuditHeadRow, 1)
     if head is None or head.last_id != count or head.last_hash != prev:
         return VerifyResult(False, count, None, "链尾与记录头不符，末尾记录被删除或记录头被修改")
-    return VerifyResult(True, count)
+    return VerifyResult(True, count, head_hash=prev)
 
 
 def count_entries(session: Session, case_id: str | None = None) -> int:

@@ -4,6 +4,7 @@
 - 审查员 (reviewer): the queue with masked evidence; decides and suppresses.
 - 调查员 (investigator): as a reviewer, and may reveal personal data (each reveal logged with a reason).
 - 只读 (readonly): reports only (masked).
+Importing a screening run from the CLI needs 管理员 or 调查员 (the Python API trusts its caller).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ SUPPRESS = "suppress"
 VIEW_AUDIT = "view_audit"
 REPORT = "report"
 EXPORT = "export"
+IMPORT_RUN = "import_run"
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     MANAGE_USERS: frozenset({ADMIN}),
@@ -41,12 +43,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     VIEW_AUDIT: frozenset({ADMIN, INVESTIGATOR}),
     REPORT: frozenset({READONLY, REVIEWER, INVESTIGATOR}),
     EXPORT: frozenset({READONLY, REVIEWER, INVESTIGATOR}),
+    IMPORT_RUN: frozenset({ADMIN, INVESTIGATOR}),
 }
 ACTIONS: tuple[str, ...] = tuple(PERMISSIONS)
 ACTION_ZH: dict[str, str] = {
     MANAGE_USERS: "管理用户", MANAGE_SETTINGS: "修改设置", LIST_FINDINGS: "查看线索列表",
     VIEW_FINDING: "查看线索详情", DECIDE: "作出审查结论", REVEAL: "查看未脱敏个人信息",
     SUPPRESS: "设置屏蔽规则", VIEW_AUDIT: "查看审计日志", REPORT: "查看报告", EXPORT: "导出报告",
+    IMPORT_RUN: "导入筛查结果",
 }
 
 
