@@ -67,12 +67,15 @@ class CueFinder:
         self.not_units = tuple(p.not_units)
         self.official = re.compile("|".join(map(re.escape, p.official_cues)))
 
-    def unit_hits(self, text: str) -> list[str]:
-        return [m.group(0) for m in self.units.finditer(text) if not m.group(0)[-2:].endswith(self.not_units)
-                and m.group(0)[-2:] not in self.not_units]
+    def unit_hits(self, text: str, post_spans: list[tuple[int, int]]) -> list[str]:
+        """Unit names, except stop words (饭局) and a suffix that belongs to a post (张局长 → not 张局)."""
+        return [m.group(0) for m in self.units.finditer(text) if m.group(0)[-2:] not in self.not_units
+                and not any(s <= m.end() - 1 < e for s, e in post_spans)]
 
     def scan(self, text: str) -> tuple[list[str], list[str], list[str]]:
-        return self.unit_hits(text), self.posts.findall(text), self.official.findall(text)
+        posts = list(self.posts.finditer(text))
+        units = self.unit_hits(text, [m.span() for m in posts])
+        return units, [m.group(0) for m in posts], self.official.findall(text)
 
 
 def _scan_fields(sig: Signals, cues: CueFinder, norm: Normaliser) -> None:
@@ -83,7 +86,10 @@ def _scan_fields(sig: Signals, cues: CueFinder, norm: Normaliser) -> None:
             sig.units |= bool(units)
             sig.posts |= bool(posts)
             sig.official |= bool(official)
+    own = {sig.row.get(col) for col in SELF_FIELDS}
     for col, zh in WEAK_FIELDS.items():
+        if sig.row.get(col) in own:
+            continue
         units, posts, _ = cues.scan(norm(sig.row.get(col)))
         if units or posts:
             sig.weak_cues[zh] = list(dict.fromkeys(units + posts))
@@ -137,7 +143,7 @@ def collect(ctx: DetectContext, p: AccountParams) -> list[Signals]:
 def _account_label(sig: Signals) -> str:
     row = sig.row
     bits = [f"{zh}“{row[col]}”" for col, zh in (("alias", "微信号"), ("nickname", "昵称")) if row.get(col)]
-    return f"账号 {sig.account_id}" + (f"（{'，'.join(bits)}）" if bits else "")
+    return f"账号 {sig.account_id}" + (f"（{'，'.join(bits)}）" if bits else "，")
 
 
 def explain(sig: Signals, has_register: bool) -> str:

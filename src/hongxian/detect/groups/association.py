@@ -42,8 +42,8 @@ class AssociationParams(Params):
     offline_cues: list[str] = ["聚餐", "联谊", "做东", "聚会", "活动", "饭局", "年会", "相聚", "小聚", "一聚",
                                "宴请", "接风", "茶叙", "酒会"]
     host_cues: list[str] = ["做东", "买单", "埋单", "我请", "我来安排", "我安排"]
-    exchange_cues: list[str] = ["项目", "工程", "手续", "审批", "批文", "帮忙", "介绍", "引荐", "牵线", "打招呼",
-                                "关照", "有事找群员", "招标", "拿地", "贷款", "指标"]
+    exchange_cues: list[str] = ["项目", "工程", "手续", "审批", "批文", "招标", "投标", "拿地", "贷款", "指标",
+                                "打招呼", "走关系", "有事找群员", "有事找群友", "有事找老乡"]
     call_cues: list[str] = ["有事找群员", "有事找群友", "有事找老乡", "有事群里说"]
     thanks_pattern: str = r"(感谢|谢谢|多谢|多亏)[^。！!？?\n]{0,12}(帮忙|关照|支持|引荐|介绍|牵线|办成|办好|搞定|照顾)"
     episode_gap_days: int = Field(14, ge=1)
@@ -53,7 +53,7 @@ class AssociationParams(Params):
     family_share: float = Field(0.5, gt=0, le=1)
     weights: dict[str, float] = {"name": 0.15, "composition": 0.25, "organisers": 0.2, "offline": 0.15,
                                  "exchange": 0.15, "size": 0.1}
-    fire_score: float = Field(0.45, ge=0, le=1)
+    fire_score: float = Field(0.5, ge=0, le=1)
     high_score: float = Field(0.75, ge=0, le=1)
 
 
@@ -108,7 +108,7 @@ def assess(view: CaseView, group: Group, comp: Composition, p: AssociationParams
         name_reason(view, group, p.strong_name_cues, p.name_cues),
         composition_reason(comp, p.leader_level),
         organiser_reason(view, group, a.roles, p.leader_level),
-        offline_reason(a.episodes, a.hosts),
+        offline_reason(a.episodes, a.hosts, p.host_cues),
         exchange_reason(view, a.exchange, p.call_cues),
         size_reason(view, group),
     ]

@@ -288,7 +288,7 @@ def composition(view: CaseView, group: Group) -> Composition:
 def excerpt(text: str, spans: Iterable[tuple[int, int]] = ()) -> tuple[str, list[tuple[int, int]]]:
     """At most EXCERPT_CHARS characters around the first span; spans shifted into the excerpt."""
     spans = sorted(spans)
-    start = max(0, spans[0][0] - 20) if spans else 0
+    start = max(0, spans[0][0] - 20) if spans and len(text) > EXCERPT_CHARS else 0
     cut = text[start:start + EXCERPT_CHARS]
     inside = [(s - start, e - start) for s, e in spans if s >= start and e <= start + EXCERPT_CHARS]
     return cut, inside

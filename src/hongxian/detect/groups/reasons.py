@@ -12,6 +12,7 @@ from datetime import timedelta
 from hongxian.detect.groups.common import CaseView, Composition, Group, KeywordSet, quoted, year_range
 from hongxian.detect.groups.signals import Episode, Hit, Role
 
+WHOLE_GROUP = ("全群", "全体群员", "全体老乡", "全体成员")
 LEVEL_ZH = {1: "股级", 2: "科级", 3: "处级", 4: "厅局级", 5: "省部级"}
 
 
@@ -35,7 +36,8 @@ def name_reason(view: CaseView, group: Group, strong: list[str], weak: list[str]
     name = view.normalise(group.name)
     s_hits, w_hits = KeywordSet(strong).hits(name), KeywordSet(weak).hits(name)
     band = 3 if s_hits else 2 if w_hits else 0
-    words = list(dict.fromkeys(w_hits + s_hits))
+    found = list(dict.fromkeys(w_hits + s_hits))
+    words = [w for w in found if not any(w != o and w in o for o in found)]
     return SubScore("name", band, f"群名含{quoted(words)}" if words else None)
 
 
@@ -61,51 +63,70 @@ def composition_reason(comp: Composition, leader_level: int) -> SubScore:
     return SubScore("composition", band, text)
 
 
+_TITLE_FORMS = (("自称", "{n}自称“{t}”"), ("被推举为", "{n}被推举为“{t}”"), ("群名片", "{n}以“{t}”为群名片"))
+
+
+def _titles(name: str, roles: list[str]) -> list[str]:
+    """One phrase per title, preferring 自称 over 被推举 over 群名片."""
+    out: dict[str, str] = {}
+    for prefix, form in _TITLE_FORMS:
+        for r in roles:
+            if r.startswith(prefix) and "“" in r:
+                title = r.split("“", 1)[1].rstrip("”")
+                out.setdefault(title, form.format(n=name, t=title))
+    return list(out.values())
+
+
 def _describe(view: CaseView, group: Group, acc: str, role: Role, leader_level: int) -> tuple[int, str]:
     p = view.person_of(acc)
     name = who(view, group, acc)
+    official = p is not None and p.is_official
     parts = []
     if "群主" in role.roles:
-        if p is not None and p.is_official:
+        if official:
             parts.append(f"群主{name}为{p.rank}干部" if p.rank else f"群主{name}为公职人员")
         else:
             parts.append(f"群主为{name}" + ("（企业人员）" if p is not None and p.is_business else ""))
-    claims = [r for r in role.roles if r not in ("群主", "助理", "指定助理")]
-    if claims:
-        parts.append(f"{name}{'、'.join(claims)}")
-    official = p is not None and p.is_official
+    titles = _titles(name, role.roles)
+    parts += titles
     leader = official and p.level >= leader_level
-    band = (3 if leader or claims else 2) if official else 1
+    band = (3 if leader or titles else 2) if official else 1
     return band, "，".join(parts)
 
 
 def organiser_reason(view: CaseView, group: Group, roles: dict[str, Role], leader_level: int) -> SubScore:
     band, parts = 0, []
     assistants = [acc for acc, r in roles.items() if "助理" in r.roles]
+    names = "、".join(who(view, group, a) for a in assistants)
     for acc, role in roles.items():
         if set(role.roles) <= {"助理"}:
             continue
         b, text = _describe(view, group, acc, role, leader_level)
         band = max(band, b)
+        if "指定助理" in role.roles and assistants:
+            text += f"{'，' if text else who(view, group, acc)}指定助理 {len(assistants)} 人（{names}）"
+            assistants = []
         if text:
             parts.append(text)
     if assistants:
-        names = "、".join(who(view, group, a) for a in assistants)
         parts.append(f"另有助理 {len(assistants)} 人（{names}）")
         band = max(band, 1)
     return SubScore("organisers", band, "；".join(parts) or None)
 
 
-def offline_reason(episodes: list[Episode], host_hits: list[Hit]) -> SubScore:
+def offline_reason(episodes: list[Episode], host_hits: list[Hit], host_cues: list[str]) -> SubScore:
     n = len(episodes)
     days = [e.day for e in episodes]
     span_years = len({d.year for d in days})
     band = 3 if n >= 3 or (n >= 2 and span_years >= 2) else min(n, 3)
     if not n:
         return SubScore("offline", 0, None)
-    words = Counter(w for e in episodes for h in e.hits for w in h.words)
+    words = Counter(w for e in episodes for h in e.hits for w in h.words if w not in host_cues)
     kinds = "、".join(w for w, _ in words.most_common(3))
     text = f"{year_range(days)}在群内组织线下{kinds}等活动 {n} 次"
+    whole = sum(1 for e in episodes if any(w in h.message.norm for h in e.hits for w in WHOLE_GROUP))
+    if whole:
+        text += f"（其中全群性活动 {whole} 次）"
     if host_hits:
         text += f"，企业人员表示做东、买单 {len(host_hits)} 次"
     return SubScore("offline", band, text)
@@ -136,8 +157,7 @@ def size_reason(view: CaseView, group: Group) -> SubScore:
     band = 3 if n >= 300 else 2 if n >= 100 else 1 if n >= 30 else 0
     joins = sorted(m.joined_at for m in group.members if m.joined_at is not None)
     if not joins:
-        joins = [m.ts for m in view.messages.get(group.group_id, [])
-                 if m.kind == "system" and "加入了群聊" in m.norm and m.ts is not None]
+        joins = sorted(_system_joins(view, group))
     if len(joins) < 2 or joins[-1] - joins[0] < timedelta(days=180):
         return SubScore("size", band, None)
     later = [t for t in joins if t - joins[0] > timedelta(days=30)]
@@ -147,3 +167,15 @@ def size_reason(view: CaseView, group: Group) -> SubScore:
     text = (f"{first.year} 年 {first.month} 月至 {last.year} 年 {last.month} 月间陆续新增成员 {len(later)} 人，"
             f"规模扩大到 {n} 人")
     return SubScore("size", min(band + 1, 3), text)
+
+
+def _system_joins(view: CaseView, group: Group) -> list:
+    """Join times from system notices "甲邀请乙、丙加入了群聊" (one per person joining)."""
+    out = []
+    for m in view.messages.get(group.group_id, []):
+        if m.kind != "system" or m.ts is None or "加入了群聊" not in m.norm:
+            continue
+        head = m.norm.split("加入了群聊", 1)[0]
+        invited = head.split("邀请", 1)[1] if "邀请" in head else head
+        out += [m.ts] * max(1, len([x for x in invited.split("、") if x.strip()]))
+    return out

@@ -81,6 +81,7 @@ def dissolve_problem(view: CaseView, group: Group, reg: dict, max_evidence: int)
         text, _ = excerpt(m.text)
         ev.append(Evidence(table="messages", id=m.message_id, ts=m.ts, excerpt=text, note="登记解散日期后仍在使用"))
     senders = len({m.sender for m in after if m.sender})
+    first, last = f"{after[0].ts:%Y-%m-%d}", f"{after[-1].ts:%Y-%m-%d}"
     text = (f"{kind}登记的解散日期为 {until:%Y-%m-%d}，此后仍有 {senders} 人发送消息 {len(after)} 条"
-            f"（{after[0].ts:%Y-%m-%d} 至 {after[-1].ts:%Y-%m-%d}），未按期解散")
+            f"（{first if first == last else f'{first} 至 {last}'}），未按期解散")
     return Problem("dissolve", text, ev, until + timedelta(days=1))
