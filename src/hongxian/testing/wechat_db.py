@@ -353,3 +353,16 @@ class WeChatDbBuilder:
         """MemoTrace ``<remark>_utf8.csv`` of one conversation (UTF-8 BOM, newest first)."""
         msgs = [m for m in self.messages if m.talker == chat]
         return write_csv(path, memotrace_rows(msgs, self.contacts, self.owner, chat), "utf-8-sig")
+
+
+def read_source(reader, path: Path, root: Path | None = None, declared_owner: str | None = None,
+                people=None):
+    """Run one reader over one file into an in-memory `Sink` (tests, benchmarks)."""
+    from hongxian.ingest.base import PeopleIndex, Sink, SourceContext
+
+    path = Path(path)
+    rel = path.relative_to(root).as_posix() if root else path.name
+    sink = Sink("s-test")
+    reader.read(SourceContext(path, rel, "s-test", declared_owner, people or PeopleIndex()), sink)
+    sink.close()
+    return sink
