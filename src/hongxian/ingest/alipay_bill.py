@@ -217,7 +217,7 @@ class AlipayRows:
         pid = self.ids("alipay", ts, category, name, party_account, goods, d, fen, g("method"), txn, mo, g("remark"))
         account = _account(party_account, name)
         self._counterparty(account, name)
-        refunded = yuan_to_fen(g("refunded"), "成功退款(元)") if g("refunded") else None
+        refunded = yuan_to_fen(g("refunded"), "成功退款(元)") if g("refunded") and kind != "refund" else None
         payer, payee = ((account, self.owner) if kind == "refund" or direction == "in"
                         else (self.owner, account if direction == "out" else None))
         row = {"payment_id": pid, "ts": ts, "kind": kind, "payer_account": payer, "payee_account": payee,

@@ -294,3 +294,17 @@ def write_alipay_csv(path: Path, rows: Iterable[AlipayBillRow], *, name: str = "
                  *(",".join(_alipay_cells(r, pad)) + tail for r in rows)]
     Path(path).write_bytes(("\n".join(lines) + "\n").encode(encoding, errors="replace"))
     return Path(path)
+
+
+# ---------------------------------------------------------------- reading back
+
+
+def read_bill(reader, path: Path, people=None, declared_owner: str | None = None):
+    """Run a bill reader on one file the way the pipeline does; returns the filled `Sink`."""
+    from hongxian.ingest.base import PeopleIndex, Sink, SourceContext
+
+    path = Path(path)
+    sink = Sink("s-test")
+    reader.read(SourceContext(path, path.name, "s-test", declared_owner, people or PeopleIndex()), sink)
+    sink.close()
+    return sink
