@@ -11,16 +11,32 @@ Checks (``rulebook/checks/*.yaml``) say what to screen: detector + typed params 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hongxian.schema import Category, Severity
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2018-\u201d"
+_FOLD_SPACE = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+
+
+class _ZhText(_Strict):
+    """Published text: YAML folding (``>-``) puts a space at each line break; between Chinese characters drop it."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unfold(cls, data):
+        if isinstance(data, dict):
+            return {k: _FOLD_SPACE.sub("", v) if isinstance(v, str) else v for k, v in data.items()}
+        return data
 
 
 class PenaltyLadder(_Strict):
@@ -39,7 +55,7 @@ class PenaltyLadder(_Strict):
         return "；".join(f"{k}，{v}" if k else v for k, v in steps if v)
 
 
-class Precedent(_Strict):
+class Precedent(_ZhText):
     id: str
     title: str
     date: str | None = None
@@ -50,7 +66,7 @@ class Precedent(_Strict):
     note: str | None = Field(default=None, description="e.g. the source does not name the article applied")
 
 
-class Provision(_Strict):
+class Provision(_ZhText):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     number: int | str | None = None
     article: str = Field(description="as published, e.g. 第六十八条 / 第六条 / 第二项")
@@ -64,7 +80,7 @@ class Provision(_Strict):
     note: str | None = None
 
 
-class Code(_Strict):
+class Code(_ZhText):
     family: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="stable id of the code across versions")
     version: str | None = None
     title: str
