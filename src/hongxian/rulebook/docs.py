@@ -1,6 +1,8 @@
 """Render the rulebook as a Chinese Markdown document for investigators (``docs/rules.md``).
 
 The output is deterministic (no dates, no hashes), so a test can regenerate it and compare.
+Provisions marked ``screened: false`` (opinions, rumours, complaints …) are listed with their reason
+and never with a check: hongxian leaves those judgements to people.
 """
 
 from __future__ import annotations
