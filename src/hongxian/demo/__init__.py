@@ -1,0 +1,1 @@
+"""The bundled synthetic demo case (`hongxian demo`)."""
