@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import matplotlib
@@ -29,13 +29,28 @@ MAX_COUNTERPARTIES = 24
 _RC = {"svg.fonttype": "path", "svg.hashsalt": "hongxian", "axes.unicode_minus": False}
 
 
-@dataclass
 class Chart:
-    """A rendered chart in both formats (SVG for HTML/PDF, PNG for XLSX)."""
+    """A chart, rendered on first use to SVG (HTML/PDF) or PNG (XLSX)."""
 
-    title: str
-    svg: str
-    png: bytes
+    def __init__(self, fig: Figure, title: str):
+        self.fig = fig
+        self.title = title
+
+    def _save(self, buf, fmt: str, **kw) -> None:
+        with matplotlib.rc_context(_RC):
+            self.fig.savefig(buf, format=fmt, **kw)
+
+    @cached_property
+    def svg(self) -> str:
+        buf = io.StringIO()
+        self._save(buf, "svg", metadata={"Date": None})
+        return buf.getvalue()
+
+    @cached_property
+    def png(self) -> bytes:
+        buf = io.BytesIO()
+        self._save(buf, "png", dpi=150, metadata={"Software": None})
+        return buf.getvalue()
 
 
 def cjk_family() -> str:
@@ -59,11 +74,7 @@ def _new_figure(width: float, height: float) -> Figure:
 
 
 def render(fig: Figure, title: str) -> Chart:
-    with matplotlib.rc_context(_RC):
-        svg_buf, png_buf = io.StringIO(), io.BytesIO()
-        fig.savefig(svg_buf, format="svg", metadata={"Date": None})
-        fig.savefig(png_buf, format="png", dpi=150, metadata={"Software": None})
-    return Chart(title=title, svg=svg_buf.getvalue(), png=png_buf.getvalue())
+    return Chart(fig, title)
 
 
 def _empty(ax, family: str, text: str) -> None:

@@ -1,0 +1,104 @@
+"""Building a `ReportInput` for a case folder: from the review store, or from a findings file.
+
+With a review store (``--db`` / a configured URL, or ``CASE_DIR/.hongxian/store.db``) the findings
+come from `ReviewService.report_findings` with their review status and decisions; reading them
+and writing the report file are both recorded in the store's audit log. Without one, findings
+come from ``--findings FILE`` or ``CASE_DIR/findings.jsonl`` and are all 待审.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hongxian.case import STATE_DIR, CaseConfig, CasePaths, load_case_config
+from hongxian.dataset.dataset import Dataset
+from hongxian.report.inputs import DecisionRecord, ReportError, ReportFinding, ReportInput, read_findings_file
+from hongxian.schema import Evidence
+from hongxian.settings import Settings
+
+FINDINGS_CANDIDATES = ("findings.jsonl", f"{STATE_DIR}/findings.jsonl")
+SYSTEM_ACTORS = {"system", "系统"}
+
+
+def store_present(case_dir: Path, settings: Settings) -> bool:
+    """Whether this case has a review store to report from (never creates one)."""
+    return bool(settings.database_url) or (Path(case_dir) / STATE_DIR / "store.db").is_file()
+
+
+def findings_file(case_dir: Path, explicit: Path | None) -> Path:
+    if explicit is not None:
+        if not Path(explicit).is_file():
+            raise ReportError(f"{explicit}：找不到发现文件。")
+        return Path(explicit)
+    for rel in FINDINGS_CANDIDATES:
+        cand = Path(case_dir) / rel
+        if cand.is_file():
+            return cand
+    raise ReportError(
+        f"{case_dir}：没有审查库，也找不到 findings.jsonl。请先运行 `hongxian screen`，或用 --findings 指定发现文件。"
+    )
+
+
+def case_sources(case_dir: Path) -> list[dict]:
+    from hongxian.ingest.pipeline import read_table
+
+    return read_table(case_dir, "sources").to_pylist()
+
+
+def _detail_to_report(d) -> ReportFinding:
+    """A `FindingDetail` of the review service as a report finding (store excerpts, decisions)."""
+    evidence = [Evidence(table=e.table, id=e.id, ts=e.ts, excerpt=e.excerpt, spans=list(e.spans),
+                         amount_fen=e.amount_fen, note=e.note) for e in d.evidence]
+    finding = d.finding.model_copy(update={"evidence": evidence}) if evidence else d.finding
+    decisions = [
+        DecisionRecord(status=x.status_label, user="系统（重新筛查）" if x.by_system or x.actor in SYSTEM_ACTORS
+                       else x.actor, at=x.created_at, reason=x.reason or "")
+        for x in d.decisions
+    ]
+    return ReportFinding(finding, status=d.status_label, decisions=decisions)
+
+
+@dataclass
+class LoadedReport:
+    """A report input plus how to record the export of the written file."""
+
+    input: ReportInput
+    log_export: Callable[[str, Path], None]
+
+
+def _no_log(_fmt: str, _path: Path) -> None:
+    return None
+
+
+def from_service(service, user, case: CaseConfig, dataset: Dataset, *, person: str | None = None,
+                 sources: list[dict] | None = None, mask: bool = True) -> LoadedReport:
+    """Report input from the review service (masked details; the read is audited as a report)."""
+    details = service.report_findings(user)
+    stats = service.stats(user)
+    inp = ReportInput(case=case, findings=[_detail_to_report(d) for d in details], dataset=dataset,
+                      rulebook_version=stats.last_rulebook_version, person=person, sources=sources or [],
+                      origin="审查库（含审查结论）", mask_personal_data=mask)
+
+    def log_export(fmt: str, path: Path) -> None:
+        shown = len(inp.filtered().findings)
+        service.log_export(user, f"report-{fmt}", f"report:{Path(path).name}",
+                           {"path": str(path), "person": person, "findings": shown})
+
+    return LoadedReport(inp, log_export)
+
+
+def from_file(case_dir: Path, case: CaseConfig, dataset: Dataset, path: Path, *, person: str | None = None,
+              rulebook_version: str | None = None, mask: bool = True) -> LoadedReport:
+    findings = read_findings_file(path)
+    inp = ReportInput(case=case, findings=[ReportFinding(f) for f in findings], dataset=dataset,
+                      rulebook_version=rulebook_version, person=person, sources=case_sources(case_dir),
+                      origin=f"{path.name}（未经审查）", mask_personal_data=mask)
+    return LoadedReport(inp, _no_log)
+
+
+def open_case(case_dir: Path) -> tuple[CaseConfig, Dataset]:
+    """The case config (CaseError when invalid) and its ingested dataset."""
+    case = load_case_config(Path(case_dir))
+    return case, Dataset.open(CasePaths(case_dir).state)

@@ -1,0 +1,25 @@
+from hongxian.report.masking import builtin_mask_text, make_masker
+
+
+def test_masks_phone_id_card_landline():
+    text = "电话13812345678，+86 139-1234-5678，身份证110101199003071234，卡号6222 0212 3456 7890，座机0571-87654321"
+    out = builtin_mask_text(text)
+    assert "13812345678" not in out and "138****5678" in out
+    assert "1234-5678" not in out and "139****5678" in out
+    assert "110101199003071234" not in out and "110101********1234" in out
+    assert "0212 3456" not in out and "6222 **** **** 7890" in out
+    assert "87654321" not in out
+
+
+def test_masking_is_idempotent_and_leaves_amounts_dates_and_long_ids():
+    text = "2024-02-08 10:00 收到 1,215.00 元，交易单号 4200001234567890123456789，电话 13812345678"
+    once = builtin_mask_text(text)
+    assert builtin_mask_text(once) == once
+    assert "2024-02-08 10:00" in once and "1,215.00" in once
+    assert "4200001234567890123456789" in once
+
+
+def test_make_masker_handles_none_and_can_be_disabled():
+    assert make_masker()(None) == ""
+    assert make_masker(enabled=False)("13812345678") == "13812345678"
+    assert make_masker()("13812345678") == "138****5678"
