@@ -116,7 +116,7 @@ class PyWxDumpCsvReader:
     def read(self, ctx: SourceContext, sink: Sink) -> None:
         sink.format_label = self.label
         owner = resolve_owner(ctx, sink, lambda: self._owner_hint(ctx.path, sink))
-        builder = ChatRowBuilder(sink, owner.account)
+        builder = ChatRowBuilder(sink, owner.account, {"talker": "room_name", "type": "type_name", "payload": "msg"})
         for line, cells in csv_records(ctx.path, sink):
             self._row(builder, line, _cells(cells, 9))
         builder.finish()
@@ -184,7 +184,7 @@ class MemoTraceCsvReader:
         for account, (remark, nick) in people.items():
             sink.add("accounts", {"account_id": account, "platform": "wechat", "display_name": remark or nick,
                                   "remark": remark if remark != nick else None, "nickname": nick})
-        builder = ChatRowBuilder(sink, owner.account)
+        builder = ChatRowBuilder(sink, owner.account, {"payload": "StrContent"})
         for line, cells in csv_records(ctx.path, sink):
             local_id, _tid, type_, subtype, is_sender, ctime, _st, content, _strtime, _rm, _nk, sender = \
                 _cells(cells, 12)

@@ -114,8 +114,11 @@ def svrid_text(value: object) -> str | None:
 
 
 def _raw_repr(raw: RawMessage) -> str:
-    return (f"localId={raw.row_number} StrTalker={raw.talker!r} Type={raw.type!r} SubType={raw.subtype!r} "
-            f"CreateTime={raw.create_time!r} StrContent={str(raw.content)[:300]!r}")
+    return (f"row={raw.row_number} chat={raw.talker!r} Type={raw.type!r} SubType={raw.subtype!r} "
+            f"CreateTime={raw.create_time!r} content={str(raw.content)[:300]!r}")
+
+
+DB_COLUMNS = {"talker": "StrTalker", "time": "CreateTime", "type": "Type", "payload": "CompressContent"}
 
 
 _ISSUES = {
@@ -129,8 +132,9 @@ _ISSUES = {
 class ChatRowBuilder:
     """Turns `RawMessage` objects into sink rows; never raises on a bad row."""
 
-    def __init__(self, sink: Sink, owner_account: str | None):
+    def __init__(self, sink: Sink, owner_account: str | None, columns: dict[str, str] | None = None):
         self.sink = sink
+        self.columns = DB_COLUMNS | (columns or {})  # names used in rejects
         self.owner = owner_account or OWNER_UNKNOWN
         self._occ = OccurrenceCounter()
         self.issues: Counter[str] = Counter()
@@ -164,17 +168,17 @@ class ChatRowBuilder:
         talker = as_text(raw.talker)
         talker = talker.strip() if talker else None
         if not talker:
-            self._reject(raw, "缺少会话标识（StrTalker 为空），无法归入任何聊天", "StrTalker")
+            self._reject(raw, "缺少会话标识（会话为空），无法归入任何聊天", self.columns["talker"])
             return None
         ctime = as_int(raw.create_time)
         if ctime is not None and ctime > _MAX_TS * 100:
             ctime //= 1000  # milliseconds
         if ctime is None or not _MIN_TS <= ctime < _MAX_TS:
-            self._reject(raw, f"消息时间 CreateTime 无效：{raw.create_time!r}", "CreateTime")
+            self._reject(raw, f"消息时间无效：{raw.create_time!r}", self.columns["time"])
             return None
         type_ = as_int(raw.type)
         if type_ is None and need_type:
-            self._reject(raw, f"消息类型 Type 无效：{raw.type!r}", "Type")
+            self._reject(raw, f"消息类型无效：{raw.type!r}", self.columns["type"])
             return None
         return talker, ctime, type_, as_int(raw.subtype) or 0
 
@@ -280,7 +284,8 @@ class ChatRowBuilder:
         app = parse_appmsg(xml)
         if app is None:
             if subtype in (2000, 2001):
-                self._reject(raw, "转账/红包消息没有可读的 XML，未生成支付记录（消息已保留）", "CompressContent")
+                self._reject(raw, "转账/红包消息没有可读的 XML，未生成支付记录（消息已保留）",
+                             self.columns["payload"])
             return None
         if not app.well_formed:
             self._issue("xml", raw.row_number)
@@ -311,7 +316,7 @@ class ChatRowBuilder:
         transfer = msg["kind"] == "transfer"
         if not (msg.get("ext_id") or app.transcationid or (transfer and app.amount_fen is not None)):
             self._reject(raw, "转账/红包消息中没有 transferid/sendid 或金额，未生成支付记录（消息已保留）",
-                         "CompressContent")
+                         self.columns["payload"])
             return
         author = msg["sender_account"]
         other = None if msg["is_group"] else (msg["chat_id"] if is_sender else self.owner)
