@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -139,3 +139,14 @@ def test_run_case_returns_only_that_checks_findings(book):
     # conduct in 2017 → 2018 numbers are not yet in force: the 2015 article is cited
     assert findings[0].rule_refs[0].article == "第八十三条"
     assert run_case(check, check.cases[2], reg, book) == []
+
+
+def test_conduct_datetime_is_read_in_china_time(book):
+    from datetime import datetime
+    check = book.check("demo.red-packets")
+    # 2018-09-30 17:00 UTC is 2018-10-01 01:00 in Beijing: the 2018 version is in force.
+    assert book.resolve_refs(check, datetime(2018, 9, 30, 17, tzinfo=UTC))[0].article == "第八十八条"
+    assert book.resolve_refs(check, datetime(2018, 9, 30, 15, tzinfo=UTC))[0].article == "第八十三条"
+    first = book.resolve_refs(check, date(2019, 1, 1))[0]
+    first.other_versions.append("mutated")
+    assert "mutated" not in book.resolve_refs(check, date(2019, 1, 1))[0].other_versions

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from hongxian.detect.base import BoundCheck
 from hongxian.rulebook.models import Check, Code, Precedent, Provision, Ref
-from hongxian.schema import RuleRef
+from hongxian.schema import TZ, RuleRef
+
+_ZONE = ZoneInfo(TZ)
 
 UNVERIFIED_MARK = "（条号待核）"
 
@@ -58,6 +61,7 @@ class Rulebook:
             self.families.setdefault(code.family, []).append(code)
         self.precedents = {p.id: (c, p) for c in self.codes for p in c.precedents}
         self._checks = {c.id: c for c in self.checks}
+        self._ref_cache: dict[tuple[str, str, date | None], RuleRef] = {}
 
     # ------------------------------------------------------------------ lookup
 
@@ -79,9 +83,9 @@ class Rulebook:
     def version_in_force(self, family: str, on: date | datetime | None) -> Code:
         """The family version with the latest ``in_force_from`` ≤ ``on`` (no date → latest; too early → first)."""
         versions = self.families[family]
-        if on is None:
+        day = _day(on)
+        if day is None:
             return versions[-1]
-        day = on.date() if isinstance(on, datetime) else on
         in_force = [v for v in versions if _in_force_key(v) <= day]
         return in_force[-1] if in_force else versions[0]
 
@@ -111,6 +115,12 @@ class Rulebook:
     # ------------------------------------------------------------------ version in force
 
     def resolve_ref(self, ref: Ref, on: date | datetime | None) -> RuleRef:
+        key = (ref.code, ref.provision, _day(on))
+        if key not in self._ref_cache:
+            self._ref_cache[key] = self._resolve(ref, key[2])
+        return self._ref_cache[key].model_copy(deep=True)
+
+    def _resolve(self, ref: Ref, on: date | None) -> RuleRef:
         chosen = self.provision(ref.code, ref.provision, on)
         others = [c.label for c in self.all_versions(ref.code, ref.provision) if c.code is not chosen.code]
         p = chosen.provision
@@ -127,6 +137,13 @@ class Rulebook:
 
     def resolve_refs(self, check: Check, on: date | datetime | None = None) -> list[RuleRef]:
         return [self.resolve_ref(ref, on) for ref in check.refs]
+
+
+def _day(on: date | datetime | None) -> date | None:
+    """The calendar day of the conduct in China (aware datetimes are converted to Asia/Shanghai)."""
+    if isinstance(on, datetime):
+        return (on.astimezone(_ZONE) if on.tzinfo else on).date()
+    return on
 
 
 def _find(code: Code, provision_id: str) -> Provision | None:
