@@ -1,0 +1,79 @@
+"""Text hits → findings: one per (check, subject), all evidence items, masked excerpts, explanation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from hongxian.detect.base import DetectContext
+from hongxian.detect.text.env import TextEnv
+from hongxian.detect.text.explain import Item, explain
+from hongxian.detect.text.masking import excerpt, mask_spans
+from hongxian.detect.text.pii import CANDIDATE, find_addresses, numbers_in
+from hongxian.detect.text.rules import max_severity
+from hongxian.normalize import Normalized
+from hongxian.schema import Evidence, Finding, Subject, Window
+
+MAX_EVIDENCE = 200
+FIELD_ZH = {"text": "消息", "file_name": "文件名"}
+
+
+def pii_mask(norm: Normalized, extra: list[tuple[int, int, str]] = ()) -> list[tuple[int, int, str]]:
+    """Spans (original offsets) to mask: every validated number and address detail in the text."""
+    spans = list(extra)
+    text = norm.text
+    for m in CANDIDATE.finditer(text):
+        spans.extend((h.start, h.end, h.kind) for h in numbers_in(text, m.start(), m.end()))
+    for a in find_addresses(text):
+        spans.append((a.admin_end, a.end, "address"))
+    out = []
+    for s, e, kind in spans:
+        os_, oe = norm.span(s, e)
+        out.append((os_, oe, kind))
+    return out
+
+
+def masked_evidence(hit, table: str = "messages") -> Evidence:
+    norm, verdict = hit.norm, hit.verdict
+    masked = mask_spans(norm.original, pii_mask(norm, verdict.mask))
+    spans = [norm.span(s, e) for s, e in verdict.spans]
+    text, offset = excerpt(masked, spans)
+    shift = (1 if offset else 0) - offset
+    ex_spans = [(max(0, s + shift), min(len(text), e + shift)) for s, e in spans if e + shift > 0]
+    note = f"{FIELD_ZH.get(hit.field, hit.field)}；命中：{'、'.join(verdict.labels)}"
+    if verdict.note:
+        note += f"；{verdict.note}"
+    return Evidence(table=table, id=hit.meta.message_id, ts=hit.meta.ts, excerpt=text, spans=ex_spans, note=note)
+
+
+def _ts_key(hit) -> tuple:
+    ts = hit.meta.ts
+    return (ts is None, ts.timestamp() if isinstance(ts, datetime) else 0.0, hit.meta.message_id, hit.field)
+
+
+def _finding(ctx: DetectContext, suite, ri: int, subject: Subject, hits: list, env: TextEnv) -> Finding:
+    bound, spec = suite.rules[ri]
+    hits.sort(key=_ts_key)
+    evidence = [masked_evidence(h) for h in hits[:MAX_EVIDENCE]]
+    times = [h.meta.ts for h in hits if h.meta.ts is not None]
+    window = Window(start=min(times), end=max(times)) if times else None
+    best = max(h.verdict.score for h in hits)
+    score = min(1.0, best + 0.05 * (len({h.meta.message_id for h in hits}) - 1))
+    severity = max_severity(*(h.verdict.severity for h in hits)) or bound.check.severity
+    items = [Item(h.meta.ts.date().isoformat() if h.meta.ts else "日期不详", env.chat_label(h.meta), h.field,
+                  tuple(h.verdict.labels)) for h in hits]
+    notes = list(dict.fromkeys(h.verdict.note for h in hits if h.verdict.note))
+    text = explain(subject.name or subject.id, items, spec.phrase, notes, shown=len(evidence))
+    return ctx.finding(bound, subject, evidence, text, score, severity=severity, window=window)
+
+
+def build_findings(ctx: DetectContext, suite, hits: list, env: TextEnv) -> list[Finding]:
+    groups: dict[tuple[int, str, str], list] = defaultdict(list)
+    subjects: dict[tuple[str, str], Subject] = {}
+    for h in hits:
+        subject = env.subject(h.meta.sender)
+        subjects[(subject.kind, subject.id)] = subject
+        groups[(h.rule, subject.kind, subject.id)].append(h)
+    findings = [_finding(ctx, suite, ri, subjects[(kind, sid)], hs, env)
+                for (ri, kind, sid), hs in sorted(groups.items(), key=lambda kv: kv[0])]
+    return findings

@@ -1,0 +1,60 @@
+"""`integrity.commerce`: selling and promotion by officials (代购、微商、包邮、现价/原价、扫码付款 …).
+
+Scored keywords (`KeywordParams`) plus a price pattern (``原价199现价99``, ``88元/盒``). The sender
+matters: an official (people.is_official via accounts.person_id or people.wechat_ids) raises the
+severity; a sender registered as *not* an official is outside the rule and does not fire; an
+unregistered sender fires at the check's severity with a note.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import Field
+
+from hongxian.detect.text.explain import quoted
+from hongxian.detect.text.rules import KeywordParams, keyword_verdict, raise_severity, rule_keywords
+from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
+
+PRICE = re.compile(
+    r"(?:[¥￥]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)\s*(?:斤|盒|箱|瓶|件|套|个|袋|份|只|支|罐|提))"
+)
+
+
+class CommerceParams(KeywordParams):
+    price_weight: float = Field(default=0.4, description="added when a unit price appears (88元/盒, ¥99)")
+    official_raise: int = Field(default=1, description="severity steps added for a registered official")
+    skip_non_official: bool = True
+
+
+def evaluate(inp: EvalInput) -> Verdict | None:
+    p: CommerceParams = inp.params
+    official = inp.env.is_official(inp.meta.sender)
+    if official is False and p.skip_non_official:
+        return None
+    extra = p.price_weight if PRICE.search(inp.text) else 0.0
+    verdict = keyword_verdict(inp, extra=extra)
+    if verdict is None:
+        return None
+    if official:
+        verdict.severity = raise_severity(verdict.severity, p.official_raise)
+        person = inp.env.person_of(inp.meta.sender)
+        if person is not None:
+            verdict.note = f"发送人为公职人员（{person.org_unit or ''}{person.position or ''}）".replace("（）", "")
+    elif official is None and not inp.env.assume_official:
+        verdict.note = "发送人身份未在人员名单中登记，需核实是否为公职人员"
+    return verdict
+
+
+def phrase(field: str, labels: list[str]) -> str:
+    return f"发布含{quoted(labels)}的推销信息"
+
+
+SPEC = TextSpec(
+    name="text.commerce",
+    params_model=CommerceParams,
+    keywords=rule_keywords,
+    evaluate=evaluate,
+    phrase=phrase,
+    description="公职人员在微信中推销商品、从事微商代购等营利活动",
+)

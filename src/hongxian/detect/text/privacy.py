@@ -1,0 +1,147 @@
+"""`privacy.disclosure`: other people's IDs, mobiles, bank cards, detailed addresses, sensitive facts.
+
+* Numbers come from the engine's digit-run candidates and must pass `pii` validation (check digit,
+  region, birth date, Luhn, mobile prefixes) — an ID with a wrong check digit never fires.
+* Context windows (characters before/after a number) raise or lower each hit: 身份证/卡号/住址 raise,
+  订单号/交易单号/快递单号 veto, 我的/本人 (own data) and 客服/热线/联系人 (public contact) lower.
+* A number equal to the sender's own registered phone is not "other people's" data.
+* Addresses: a 路/街/小区 + number detail confirmed by cpca (province/city/district); residential
+  details (小区/栋/单元/室) or a residence word (家住/住址) are needed.
+* PIPL art. 28 sensitive facts (health, religion, whereabouts) count only about a named person.
+Excerpts are masked (masking.py); labels name the kind of data, never its value.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from hongxian.detect.base import Params
+from hongxian.detect.text.explain import quoted
+from hongxian.detect.text.pii import find_addresses, numbers_in
+from hongxian.detect.text.rules import KeywordParams, confidence, max_severity, rule_keywords, score_keywords
+from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
+from hongxian.schema import Severity
+
+Kind = Literal["id18", "id15", "mobile", "card", "address"]
+KIND_ZH = {"id18": "身份证号", "id15": "身份证号（15位）", "mobile": "手机号", "card": "银行卡号", "address": "详细住址"}
+
+
+class PiiKind(Params):
+    weight: float
+    severity: Severity
+    needs_context: bool = Field(default=False, description="fires only with a raising context word nearby")
+
+
+class PiiContext(Params):
+    name: str
+    words: list[str] = Field(min_length=1)
+    effect: float
+    before: int = 12
+    after: int = 4
+    kinds: list[Kind] | None = None
+    veto: bool = Field(default=False, description="drop the hit outright (order numbers, 交易单号 …)")
+
+
+class PrivacyParams(Params):
+    kinds: dict[Kind, PiiKind]
+    context: list[PiiContext] = Field(default_factory=list)
+    address_words: list[str] = Field(default_factory=list, description="words that trigger an address check")
+    sensitive: KeywordParams | None = None
+    threshold: float = 0.5
+
+
+def keywords(params: PrivacyParams, ri: int) -> dict[str, list[tuple]]:
+    out = rule_keywords(params.sensitive, ri) if params.sensitive else {}
+    for ci, c in enumerate(params.context):
+        for w in c.words:
+            out.setdefault(w, []).append(("p", ri, ci))
+    for w in params.address_words:
+        out.setdefault(w, []).append(("g", ri, -1))
+    return out
+
+
+def _context(params: PrivacyParams, hits, kind: str, s: int, e: int) -> tuple[float, bool, bool]:
+    """(effect, vetoed, raised) of the context rules around a hit at [s, e)."""
+    effect, raised = 0.0, False
+    for ci, c in enumerate(params.context):
+        if c.kinds is not None and kind not in c.kinds:
+            continue
+        if any(k == "p" and i == ci and hs >= s - c.before and he <= e + c.after for k, i, hs, he in hits):
+            if c.veto:
+                return 0.0, True, False
+            effect += c.effect
+            raised = raised or c.effect > 0
+    return effect, False, raised
+
+
+def _own_phone(inp: EvalInput) -> str | None:
+    person = inp.env.person_of(inp.meta.sender)
+    return person.phone.replace(" ", "").replace("-", "")[-11:] if person and person.phone else None
+
+
+def _items(inp: EvalInput) -> list[tuple[float, str, str, int, int]]:
+    """(score, kind, severity, start, end) per validated number/address."""
+    p: PrivacyParams = inp.params
+    found = []
+    for cs, ce in inp.candidates:
+        found.extend((h.kind, h.start, h.end, h.value) for h in numbers_in(inp.text, cs, ce))
+    if any(k == "g" and i == -1 for k, i, _, _ in inp.hits):
+        for a in find_addresses(inp.text, inp.locator):
+            if a.residential or _context(p, inp.hits, "address", a.start, a.end)[2]:
+                found.append(("address", a.start, a.end, inp.text[a.start:a.end]))
+    own = _own_phone(inp)
+    out = []
+    for kind, s, e, value in found:
+        rule = p.kinds.get(kind)
+        if rule is None or (kind == "mobile" and value == own):
+            continue
+        effect, vetoed, raised = _context(p, inp.hits, kind, s, e)
+        if vetoed or (rule.needs_context and not raised):
+            continue
+        out.append((rule.weight + effect, kind, rule.severity, s, e))
+    return out
+
+
+def _sensitive_hits(hits):
+    return [h for h in hits if h[0] != "p" and not (h[0] == "g" and h[1] == -1)]
+
+
+def evaluate(inp: EvalInput) -> Verdict | None:
+    p: PrivacyParams = inp.params
+    items = [it for it in _items(inp) if it[0] >= p.threshold - 1e-9]
+    sens = None
+    if p.sensitive is not None:
+        sens = score_keywords(p.sensitive, inp.text, inp.field, _sensitive_hits(inp.hits), inp.names)
+        if sens is not None and sens.score < p.sensitive.threshold - 1e-9:
+            sens = None
+    if not items and sens is None:
+        return None
+    labels = list(dict.fromkeys(KIND_ZH[k] for _, k, _, _, _ in items))
+    spans = [(s, e) for _, _, _, s, e in items]
+    mask = [(s, e, k) for _, k, _, s, e in items if k != "address"]
+    scores = [confidence(sc, p.threshold) for sc, *_ in items]
+    severity = max_severity(*(sev for _, _, sev, _, _ in items))
+    if sens is not None:
+        labels.extend(sorted(sens.groups))
+        spans.extend(sens.spans)
+        scores.append(confidence(sens.score, p.sensitive.threshold))
+        severity = max_severity(severity, sens.severity or inp.bound.check.severity)
+    return Verdict(max(scores), severity or inp.bound.check.severity, labels, sorted(spans), mask)
+
+
+def phrase(field: str, labels: list[str]) -> str:
+    where = "文件名中含" if field == "file_name" else "发送含"
+    return f"{where}他人{quoted(labels)}的信息"
+
+
+SPEC = TextSpec(
+    name="text.privacy",
+    params_model=PrivacyParams,
+    keywords=keywords,
+    evaluate=evaluate,
+    phrase=phrase,
+    digits=True,
+    description="他人身份证号、手机号、银行卡号、详细住址及健康、宗教、行踪等敏感个人信息",
+)

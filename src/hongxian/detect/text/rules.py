@@ -1,0 +1,147 @@
+"""Keyword-rule params (validated from a check's ``params``) and the generic scorer.
+
+A rule has term groups (a group's words share a weight, a label and a severity), context rules
+(words within a character window before/after a trigger, or near the top of the text, that raise
+or lower the score) and exclusion phrases (a trigger inside an exclusion phrase does not count:
+优惠 inside 优惠政策, 拉票 inside 严禁拉票). Each group counts once with its weight; a message fires
+when it has a trigger and its score reaches the threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import Field
+
+from hongxian.detect.base import Params
+from hongxian.schema import SEVERITIES, Severity
+
+TextField = Literal["text", "file_name"]
+
+
+class TermGroup(Params):
+    name: str = Field(description="中文名称，用于说明，例如「讨论稿」")
+    words: list[str] = Field(min_length=1)
+    weight: float = 1.0
+    role: Literal["trigger", "support"] = "trigger"
+    severity: Severity | None = None
+    fields: list[TextField] = Field(default_factory=lambda: ["text", "file_name"])
+    needs_person: bool = Field(default=False, description="counts only with a named person nearby")
+    person_window: int = 16
+    work_group_weight: float | None = Field(
+        default=None, description="weight when posted in a registered work group (e.g. drafts circulated internally)")
+
+
+class ContextRule(Params):
+    name: str
+    words: list[str] = Field(min_length=1)
+    effect: float = Field(description="added to the score once when any word is in the window (negative lowers)")
+    before: int | None = Field(default=24, description="chars before a trigger; None with after=None: anywhere")
+    after: int | None = 24
+    head: int | None = Field(default=None, description="instead of a window: within the first N chars of the text")
+
+
+class KeywordParams(Params):
+    groups: list[TermGroup] = Field(min_length=1)
+    context: list[ContextRule] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    threshold: float = 1.0
+
+
+@dataclass
+class Scored:
+    score: float
+    severity: str | None
+    labels: list[str]
+    spans: list[tuple[int, int]]
+    groups: set[str] = field(default_factory=set)
+    context: list[str] = field(default_factory=list)
+
+
+def max_severity(*values: str | None) -> str | None:
+    vals = [v for v in values if v]
+    return max(vals, key=SEVERITIES.index) if vals else None
+
+
+def raise_severity(sev: str, steps: int = 1) -> str:
+    return SEVERITIES[min(len(SEVERITIES) - 1, SEVERITIES.index(sev) + steps)]
+
+
+def rule_keywords(params: KeywordParams, rule_idx: int) -> dict[str, list[tuple]]:
+    """Keyword → keys for the engine: ("g", rule, group) / ("c", rule, ctx) / ("x", rule, 0)."""
+    out: dict[str, list[tuple]] = {}
+    for gi, g in enumerate(params.groups):
+        for w in g.words:
+            out.setdefault(w, []).append(("g", rule_idx, gi))
+    for ci, c in enumerate(params.context):
+        for w in c.words:
+            out.setdefault(w, []).append(("c", rule_idx, ci))
+    for w in params.exclude:
+        out.setdefault(w, []).append(("x", rule_idx, 0))
+    return out
+
+
+def _in_window(ctx: ContextRule, spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    if ctx.head is not None:
+        return s < ctx.head
+    if ctx.before is None and ctx.after is None:
+        return True
+    before, after = ctx.before or 0, ctx.after or 0
+    return any(ts - before <= s and e <= te + after for ts, te in spans)
+
+
+def score_keywords(params: KeywordParams, text: str, field_name: str, hits: list[tuple[str, int, int, int]],
+                   names=None, in_work_group: bool = False) -> Scored | None:
+    """Score one text against one rule. `hits` are (kind, index, start, end) in normalised offsets."""
+    excl = [(s, e) for k, _, s, e in hits if k == "x"]
+    trig: list[tuple[int, int, int]] = []
+    for k, gi, s, e in hits:
+        if k != "g" or any(xs <= s and e <= xe for xs, xe in excl):
+            continue
+        g = params.groups[gi]
+        if field_name not in g.fields:
+            continue
+        if g.needs_person and (names is None or names.near(text, s, e, g.person_window) is None):
+            continue
+        trig.append((gi, s, e))
+    if not any(params.groups[gi].role == "trigger" for gi, _, _ in trig):
+        return None
+    weights: dict[int, float] = {}
+    for gi, _, _ in trig:
+        g = params.groups[gi]
+        w = g.work_group_weight if in_work_group and g.work_group_weight is not None else g.weight
+        weights[gi] = max(weights.get(gi, w), w)
+    spans = [(s, e) for gi, s, e in trig if params.groups[gi].role == "trigger"]
+    score = sum(weights.values())
+    applied: list[str] = []
+    for ci, ctx in enumerate(params.context):
+        if any(k == "c" and i == ci and _in_window(ctx, spans, s, e) for k, i, s, e in hits):
+            score += ctx.effect
+            applied.append(ctx.name)
+    labels, seen = [], set()
+    for _gi, s, e in sorted(trig, key=lambda t: t[1]):
+        label = text[s:e]
+        if label not in seen:
+            seen.add(label)
+            labels.append(label)
+    severity = max_severity(*(params.groups[gi].severity for gi in weights))
+    return Scored(score, severity, labels, sorted(set(spans)), {params.groups[gi].name for gi in weights}, applied)
+
+
+def confidence(raw: float, threshold: float) -> float:
+    """Score in [0, 1]: 0.6 at the threshold, rising to 1.0 at about twice the threshold."""
+    return round(min(1.0, 0.6 + 0.4 * (raw - threshold) / max(threshold, 0.5)), 4)
+
+
+def keyword_verdict(inp, *, extra: float = 0.0, note: str | None = None):
+    """The common evaluation of a `KeywordParams` rule for one text (None when below threshold)."""
+    from hongxian.detect.text.suite import Verdict
+
+    params: KeywordParams = inp.params
+    in_work_group = bool(inp.meta.chat_id) and inp.meta.chat_id in inp.env.work_groups
+    sc = score_keywords(params, inp.text, inp.field, inp.hits, inp.names, in_work_group)
+    if sc is None or sc.score + extra < params.threshold - 1e-9:
+        return None
+    return Verdict(confidence(sc.score + extra, params.threshold), sc.severity or inp.bound.check.severity, sc.labels, sc.spans,
+                   note=note)

@@ -1,0 +1,178 @@
+"""The text suite: all text checks over the messages table in one engine pass per Arrow batch.
+
+`TextSpec` describes one text detector (its params model, its keywords and its per-message
+evaluation). `CompiledSuite` compiles the rules of every bound check into one `TextEngine` and
+evaluates a batch of texts; `run_text_checks` turns a dataset into findings aggregated per
+(check, subject). Each detector's own `Detector.run` is the same suite restricted to its checks,
+so rule cases and `screen` share one code path.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from hongxian.detect.base import BoundCheck, DetectContext, Detector, Params
+from hongxian.detect.text.engine import TextEngine, TextScan
+from hongxian.detect.text.env import MsgMeta, TextEnv
+from hongxian.detect.text.names import NameFinder
+from hongxian.normalize import Normalized
+from hongxian.schema import Finding
+
+SKIP_KINDS = frozenset({"system", "call", "voice", "sticker"})
+BATCH = 65536
+
+
+@dataclass
+class Verdict:
+    score: float
+    severity: str
+    labels: list[str]
+    spans: list[tuple[int, int]]
+    """Normalised-text offsets of what triggered."""
+    mask: list[tuple[int, int, str]] = field(default_factory=list)
+    note: str | None = None
+
+
+@dataclass
+class EvalInput:
+    params: Params
+    bound: BoundCheck
+    norm: Normalized
+    field: str
+    hits: list[tuple[str, int, int, int]]
+    candidates: list[tuple[int, int]]
+    meta: MsgMeta
+    env: TextEnv
+    names: NameFinder
+    locator: Callable | None = None
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
+
+
+@dataclass(frozen=True)
+class TextSpec:
+    name: str
+    params_model: type[Params]
+    keywords: Callable[[Params, int], dict[str, list[tuple]]]
+    evaluate: Callable[[EvalInput], Verdict | None]
+    phrase: Callable[[str, list[str]], str]
+    """(field, labels) → what the subject did, e.g. 发布标有「讨论稿」的文件."""
+    digits: bool = False
+    description: str = ""
+
+
+@dataclass
+class Hit:
+    rule: int
+    row: int
+    field: str
+    norm: Normalized
+    verdict: Verdict
+    meta: MsgMeta | None = None
+
+
+@dataclass
+class CompiledSuite:
+    rules: list[tuple[BoundCheck, TextSpec]]
+    engine: TextEngine
+    names: NameFinder
+    locator: Callable | None
+
+    @classmethod
+    def build(cls, bound: Iterable[BoundCheck], specs: dict[str, TextSpec], *, known_names: Iterable[str] = (),
+              backend: str = "hyperscan", locator: Callable | None = None) -> CompiledSuite:
+        rules = [(b, specs[b.check.detector]) for b in bound if b.check.detector in specs]
+        keywords: dict[str, list[tuple]] = {}
+        for ri, (b, spec) in enumerate(rules):
+            for word, keys in spec.keywords(b.params, ri).items():
+                keywords.setdefault(word, []).extend(keys)
+        engine = TextEngine(keywords, digits=any(spec.digits for _, spec in rules), backend=backend)
+        return cls(rules, engine, NameFinder(known_names), locator)
+
+    def evaluate(self, texts: list[str], fields: list[str], metas: Callable[[int], MsgMeta],
+                 env: TextEnv) -> list[Hit]:
+        """Evaluate a batch of texts; `metas(i)` gives the message of text i (called for hits only)."""
+        out: list[Hit] = []
+        for scan in self.engine.scan(texts):
+            per_rule = _split(scan)
+            for ri, (bound, spec) in enumerate(self.rules):
+                rule_hits = per_rule.get(ri, [])
+                if not any(k == "g" for k, *_ in rule_hits) and not (spec.digits and scan.candidates):
+                    continue
+                meta = metas(scan.index)
+                verdict = spec.evaluate(EvalInput(bound.params, bound, scan.norm, fields[scan.index], rule_hits,
+                                                  scan.candidates, meta, env, self.names, self.locator))
+                if verdict is not None:
+                    out.append(Hit(ri, scan.index, fields[scan.index], scan.norm, verdict, meta))
+        return out
+
+
+def _split(scan: TextScan) -> dict[int, list[tuple[str, int, int, int]]]:
+    per_rule: dict[int, list[tuple[str, int, int, int]]] = defaultdict(list)
+    for (kind, ri, idx), s, e in scan.hits:
+        per_rule[ri].append((kind, idx, s, e))
+    return per_rule
+
+
+class _BatchMeta:
+    """Message metadata of one Arrow batch, converted to Python only when a text hits."""
+
+    def __init__(self, batch: pa.RecordBatch, rows: list[int]):
+        self.batch, self.rows, self._cols = batch, rows, None
+
+    def __call__(self, i: int) -> MsgMeta:
+        if self._cols is None:
+            names = ("message_id", "sender_account", "chat_id", "ts", "is_group")
+            self._cols = {n: self.batch.column(n).to_pylist() for n in names}
+        r = self.rows[i]
+        c = self._cols
+        return MsgMeta(c["message_id"][r], c["sender_account"][r], c["chat_id"][r], c["ts"][r], c["is_group"][r])
+
+
+def batch_texts(batch: pa.RecordBatch) -> tuple[list[str], list[str], list[int]]:
+    """(texts, fields, rows): message text and file names of a batch, skipping system messages."""
+    texts, fields, rows = [], [], []
+    kinds = batch.column("kind").to_pylist()
+    for name in ("text", "file_name"):
+        for r, value in enumerate(batch.column(name).to_pylist()):
+            if value and kinds[r] not in SKIP_KINDS:
+                texts.append(value)
+                fields.append(name)
+                rows.append(r)
+    return texts, fields, rows
+
+
+def scan_messages(suite: CompiledSuite, messages: pa.Table, env: TextEnv, batch_size: int = BATCH) -> list[Hit]:
+    hits: list[Hit] = []
+    for batch in messages.to_batches(max_chunksize=batch_size):
+        texts, fields, rows = batch_texts(batch)
+        if texts:
+            hits.extend(suite.evaluate(texts, fields, _BatchMeta(batch, rows), env))
+    return hits
+
+
+def run_text_checks(ctx: DetectContext, bound: list[BoundCheck], specs: dict[str, TextSpec],
+                    backend: str = "hyperscan") -> list[Finding]:
+    """Every text check in `bound` over the dataset's messages → findings per (check, subject)."""
+    from hongxian.detect.text.aggregate import build_findings
+    from hongxian.detect.text.pii import AddressLocator
+
+    env = TextEnv.from_dataset(ctx.dataset)
+    suite = CompiledSuite.build(bound, specs, known_names=env.known_names(), backend=backend,
+                                locator=AddressLocator())
+    hits = scan_messages(suite, ctx.dataset["messages"], env)
+    return build_findings(ctx, suite, hits, env)
+
+
+def make_detector(spec: TextSpec, specs: dict[str, TextSpec]) -> Detector:
+    def run(ctx: DetectContext, bound: list[BoundCheck]) -> list[Finding]:
+        return run_text_checks(ctx, bound, specs)
+
+    return Detector(name=spec.name, params_model=spec.params_model, needs=("messages",), run=run,
+                    description=spec.description)

@@ -1,0 +1,50 @@
+"""`integrity.vote_buying` (text side): canvassing (拉票、投我一票、多多支持、选我、推荐我 …) near
+election words (换届、选举、民主推荐 …), strongest inside an election window from events.csv.
+
+A canvassing word alone does not fire (新店开业多多支持, 萌宝大赛投我一票); it needs an election word
+in the window or an election/recommendation event (event_type 换届选举/民主推荐) covering the
+message's date (minus `lead_days`) and concerning its chat (group_ids), sender (person_ids) or the
+sender's unit (org_unit).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from hongxian.detect.text.explain import quoted
+from hongxian.detect.text.rules import KeywordParams, keyword_verdict, raise_severity, rule_keywords
+from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
+
+
+class VoteParams(KeywordParams):
+    window_weight: float = Field(default=0.5, description="added inside an election window")
+    lead_days: int = Field(default=30, description="days before the event's start that count as its window")
+
+
+def evaluate(inp: EvalInput) -> Verdict | None:
+    p: VoteParams = inp.params
+    events = inp.env.elections_at(inp.meta, p.lead_days)
+    extra = p.window_weight if events else 0.0
+    verdict = keyword_verdict(inp, extra=extra)
+    if verdict is None:
+        return None
+    if events:
+        e = events[0]
+        span = f"{e.start or ''} 至 {e.end or ''}".strip()
+        verdict.note = f"处于「{e.name}」（{e.event_type}，{span}）期间"
+        verdict.severity = raise_severity(verdict.severity)
+    return verdict
+
+
+def phrase(field: str, labels: list[str]) -> str:
+    return f"发送含{quoted(labels)}的拉票内容"
+
+
+SPEC = TextSpec(
+    name="text.vote_buying",
+    params_model=VoteParams,
+    keywords=rule_keywords,
+    evaluate=evaluate,
+    phrase=phrase,
+    description="换届选举、民主推荐期间的拉票信息",
+)
