@@ -10,7 +10,7 @@ from hongxian.detect.base import BoundCheck, DetectContext
 from hongxian.detect.payments.explain import availability, evidence_of
 from hongxian.detect.payments.frame import PaymentFrame
 from hongxian.detect.payments.scoring import Scorecard, ScoredParams
-from hongxian.schema import Finding, Subject, Window
+from hongxian.schema import Evidence, Finding, Subject, Window
 
 TIME_COLS = "payment_id, ts, tsec, day_no, kind, amount_fen, memo, origin, returned, chat_id"
 
@@ -39,6 +39,7 @@ class Candidate:
     notes: dict[str, str] = field(default_factory=dict)
     context_rows: list[dict] = field(default_factory=list)
     title: str | None = None
+    extra_evidence: list[Evidence] = field(default_factory=list)
 
 
 def window_of(rows: list[dict]) -> Window | None:
@@ -60,7 +61,7 @@ def to_finding(ctx: DetectContext, bound: BoundCheck, frame: PaymentFrame, c: Ca
     rows = c.rows + c.context_rows
     start = min(r["ts"] for r in c.rows)
     return ctx.finding(
-        bound, subject_of(frame, c.subject), evidence_of(rows, c.notes), explanation(c, params),
+        bound, subject_of(frame, c.subject), evidence_of(rows, c.notes) + c.extra_evidence, explanation(c, params),
         c.card.score01(params), severity=c.card.severity(bound.check.severity, params),
         window=window_of(c.rows), conduct_date=start, keys=[c.key], related=related_of(frame, c.related),
         title=c.title)
