@@ -127,8 +127,9 @@ def register(app: typer.Typer) -> None:
                 loaded = _load_from_store(case_dir, settings, user, person)
             else:
                 case, dataset = open_case(case_dir)
-                loaded = from_file(case_dir, case, dataset, findings_file(case_dir, findings), person=person,
-                                   rulebook_version=current_rulebook_version())
+                loaded = from_file(case_dir, case, dataset, findings_file(case_dir, findings), person=person)
+                version = current_rulebook_version()
+                loaded.input.rulebook_version = f"{version}（生成报告时的规则库）" if version else None
             target = out or default_out(case_dir, loaded.input.case.case.id, fmt.value, person)
             path = write_report(loaded, fmt.value, target)
         shown = len(loaded.input.filtered().findings)
