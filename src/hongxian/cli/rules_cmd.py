@@ -14,10 +14,10 @@ from hongxian.cli.common import console, err_console
 from hongxian.detect import default_registry
 from hongxian.detect.base import DetectorRegistry
 from hongxian.detect.cases import run_case
-from hongxian.rulebook.book import Rulebook, article_display
+from hongxian.rulebook.book import Rulebook, article_display, ref_label
 from hongxian.rulebook.loader import RulebookError, load_rulebook
 from hongxian.rulebook.models import Check, Code
-from hongxian.schema import CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
+from hongxian.schema import CATEGORY_ZH, SEVERITIES, SEVERITY_ZH, RuleRef
 
 rules_app = typer.Typer(
     name="rules",
@@ -115,7 +115,7 @@ def print_tables(data: dict[str, Any]) -> None:
     for col in ("检查项", "类别", "严重程度", "标题", "依据（现行版本）"):
         c.add_column(col, overflow="fold")
     for check in data["checks"]:
-        refs = "；".join(f"{r['code']} {r['article']}" for r in check["rule_refs"])
+        refs = "；".join(ref_label(RuleRef(**r)) for r in check["rule_refs"])
         c.add_row(check["id"], CATEGORY_ZH.get(check["category"], check["category"]),
                   SEVERITY_ZH.get(check["severity"], check["severity"]), check["title"], refs)
     console.print(c)

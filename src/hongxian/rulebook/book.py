@@ -28,6 +28,13 @@ def article_display(provision: Provision) -> str:
     return f"{provision.article}{UNVERIFIED_MARK}"
 
 
+def ref_label(ref: RuleRef) -> str:
+    """One line for a resolved ref: 规范 条号, with the provision title when no number is known."""
+    if ref.article.startswith("（"):
+        return f"{ref.code}“{ref.title}”{ref.article}"
+    return f"{ref.code} {ref.article}"
+
+
 def _in_force_key(code: Code) -> date:
     return code.in_force_from or date.min
 

@@ -7,7 +7,7 @@ and never with a check: hongxian leaves those judgements to people.
 
 from __future__ import annotations
 
-from hongxian.rulebook.book import Rulebook, article_display
+from hongxian.rulebook.book import Rulebook, article_display, ref_label
 from hongxian.rulebook.models import Code, Precedent, Provision
 from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITY_ZH
 
@@ -47,7 +47,7 @@ def _checks_section(book: Rulebook) -> str:
     lines += ["| 类别 | 检查项 | 标题 | 严重程度 | 依据 |", "|---|---|---|---|---|"]
     order = {c: i for i, c in enumerate(CATEGORIES)}
     for check in sorted(book.checks, key=lambda c: (order.get(c.category, 99), c.id)):
-        refs = "；".join(f"{r.code} {r.article}" for r in book.resolve_refs(check, None))
+        refs = "；".join(ref_label(r) for r in book.resolve_refs(check, None))
         state = "" if check.enabled else "（已停用）"
         lines.append(f"| {CATEGORY_ZH.get(check.category, check.category)} | `{check.id}`{state} | {_cell(check.title)} "
                      f"| {SEVERITY_ZH.get(check.severity, check.severity)} | {_cell(refs)} |")
