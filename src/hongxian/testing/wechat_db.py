@@ -147,7 +147,8 @@ def msg_row(local_id: int, talker: str, type_: int, subtype: int, is_sender: int
             content: str | None = "", compress: bytes | None = None, extra: bytes | None = None,
             svrid: int | None = 0, talker_id: int = 0) -> tuple:
     """One MSG row in `MSG_COLUMNS` order."""
-    return (local_id, talker_id, svrid, type_, subtype, is_sender, create_time, create_time * 1000, 0, 0, 2,
+    seq = create_time * 1000 if isinstance(create_time, int) else 0
+    return (local_id, talker_id, svrid, type_, subtype, is_sender, create_time, seq, 0, 0, 2,
             0, 0, talker, content, None, 0, 0, 0, 0, None, None, None, compress, extra, None)
 
 
