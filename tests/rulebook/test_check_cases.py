@@ -23,7 +23,7 @@ CASES = [(check, case) for check in (BOOK.checks if BOOK else []) for case in ch
 
 
 def test_rulebook_loads():
-    assert LOAD_ERROR is None, f"规则库加载失败：\n{LOAD_ERROR}"
+    assert LOAD_ERROR is None, str(LOAD_ERROR)
 
 
 @pytest.mark.parametrize(("check", "case"), CASES, ids=[f"{c.id}::{k.name}" for c, k in CASES])

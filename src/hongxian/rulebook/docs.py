@@ -71,7 +71,10 @@ def _code_heading(code: Code) -> list[str]:
 
 
 def _codes_section(book: Rulebook) -> str:
-    lines = ["## 二、规范与条款", ""]
+    lines = ["## 二、规范与条款", "", "本规则库收录的规范："]
+    lines += [f"- {v[-1].title}（`{f}`）" + (f"：{'、'.join(c.version or '' for c in v)} 年版" if len(v) > 1 else "")
+              for f, v in book.families.items()]
+    lines.append("")
     for family, versions in book.families.items():
         latest = versions[-1]
         lines += [f"### {latest.title}", "", f"规范标识：`{family}`" + (
