@@ -126,7 +126,7 @@ def test_bad_rows_rejected_with_line_numbers(tmp_path: Path):
     rows = rows_sample()
     rows[0] = AlipayBillRow("昨天", "转账红包", txn_id="bad-time", amount_fen=100)
     rows[3] = AlipayBillRow(datetime(2024, 5, 1), "日用百货", direction="借出", amount_fen=100, txn_id="bad-dir")
-    rows[5] = AlipayBillRow(datetime(2024, 5, 1), "日用百货", amount_fen="12.3.4", txn_id="bad-amt")
+    rows[5] = AlipayBillRow(datetime(2024, 5, 1), "日用百货", amount_text="12.3.4", txn_id="bad-amt")
     path = write_alipay_csv(tmp_path / "x.csv", rows)
     lines = path.read_text(encoding="gb18030").splitlines()
     header_line = next(i for i, line in enumerate(lines, 1) if line.startswith("交易时间"))

@@ -106,11 +106,16 @@ class AlipayBillReader:
         except KeyError as exc:
             raise UnreadableSource(f"支付宝账单表头缺少列：{exc.args[0]}") from None
         records.width = rows.width
+        footer = False
         for number, cells in it:
-            first = cells[0].strip(STRIP) if cells else ""
-            if first.startswith("---"):
-                break  # web export: dashed footer, then totals
-            if not first and not any(c.strip(STRIP) for c in cells):
+            filled = sum(1 for c in cells if c.strip(STRIP))
+            if not filled:
+                continue
+            first = cells[0].strip(STRIP)
+            if first.startswith("-----") and filled == 1:
+                footer = True  # web export: a dashed line, then totals and the export time
+                continue
+            if footer and filled <= 2:
                 continue
             rows.feed(number, cells)
         rows.finish()

@@ -76,6 +76,11 @@ class AlipayBillRow:
     txn_id: str = ""
     merchant_id: str = ""
     remark: str = ""
+    amount_text: str | None = None  # verbatim 金额 cell instead of the formatted amount
+
+    @property
+    def amount(self) -> str:
+        return self.amount_text if self.amount_text is not None else yuan(self.amount_fen)
 
 
 @dataclass
@@ -262,7 +267,7 @@ def alipay_preamble(rows: list[AlipayBillRow], name: str, account: str, period: 
 
 def _alipay_cells(r: AlipayBillRow, pad: bool) -> list[str]:
     cells = [bill_time(r.ts), r.category, r.counterparty, r.counter_account, r.goods, r.direction,
-             yuan(r.amount_fen) if isinstance(r.amount_fen, int) else str(r.amount_fen), r.method, r.status,
+             r.amount, r.method, r.status,
              r.txn_id + "\t", r.merchant_id + "\t", r.remark]
     return [c.ljust(20) if pad and i not in (9, 10) else c for i, c in enumerate(cells)]
 
@@ -270,9 +275,9 @@ def _alipay_cells(r: AlipayBillRow, pad: bool) -> list[str]:
 def _alipay_web_cells(r: AlipayBillRow) -> list[str]:
     t = bill_time(r.ts)
     fund = {"支出": "已支出", "收入": "已收入"}.get(r.direction, "资金转移")
-    refunded = yuan(r.amount_fen) if r.category == "退款" else "0.00"
+    refunded = r.amount if r.category == "退款" else "0.00"
     return [r.txn_id + "\t", r.merchant_id + "\t", t, t, t, "支付宝网站", r.category, r.counterparty, r.goods,
-            yuan(r.amount_fen), r.direction, r.status, "0.00", refunded, r.remark, fund]
+            r.amount, r.direction, r.status, "0.00", refunded, r.remark, fund]
 
 
 def write_alipay_csv(path: Path, rows: Iterable[AlipayBillRow], *, name: str = "林小舟",
