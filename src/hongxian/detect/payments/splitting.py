@@ -26,6 +26,16 @@ class SplittingParams(ScoredParams):
     min_fen: int = Field(default=19900, ge=1)
     max_fen: int = Field(default=20000, ge=1)
     series_days: int = Field(default=30, ge=1)
+    min_same_day: int = Field(default=3, ge=2, description="结构化的最低门槛：同一人单日封顶红包个数")
+    min_senders_day: int = Field(default=3, ge=2, description="或：单日发封顶红包的人数")
+    min_series: int = Field(default=8, ge=2, description="或：同一人 series_days 天内的个数")
+
+
+def _structured(d: dict, p: SplittingParams) -> dict:
+    """The day's features plus ``structured`` (1 when any structuring threshold is met)."""
+    hit = (d["same_sender_day"] >= p.min_same_day or d["senders_day"] >= p.min_senders_day
+           or d["same_sender_series"] >= p.min_series)
+    return {**d, "structured": 1 if hit else 0}
 
 
 def _rows_sql(p: SplittingParams) -> str:
@@ -82,8 +92,8 @@ def _candidate(frame: PaymentFrame, p: SplittingParams, days: list[dict], rows: 
     official = days[0]["official"]
     lo, hi = days[0]["day_no"] - p.series_days + 1, days[-1]["day_no"]
     rs = [r for r in rows if lo <= r["day_no"] <= hi]
-    feats = {k: max(d[k] for d in days) for k in
-             ("same_sender_day", "same_sender_series", "senders_day", "served_senders")}
+    feats = _structured({k: max(d[k] for d in days) for k in
+                         ("same_sender_day", "same_sender_series", "senders_day", "served_senders")}, p)
     feats["regular"] = _regular(rs)
     card = score(feats, p)
     senders = sorted({r["sender"] for r in rs})
@@ -100,7 +110,7 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
     for bound in bound_checks:
         p: SplittingParams = bound.params
         frame.con.execute(_rows_sql(p))
-        fired = [d for d in frame.rows(_days_sql(p)) if score({**d, "regular": 0}, p).total >= p.watch]
+        fired = [d for d in frame.rows(_days_sql(p)) if score({**_structured(d, p), "regular": 0}, p).fired]
         if not fired:
             continue
         rows = group_rows(frame.rows("SELECT * FROM hx_p5_rows"), "official")
