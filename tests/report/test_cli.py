@@ -42,7 +42,7 @@ def test_report_html_from_findings_jsonl(jsonl_case: Path):
     assert res.exit_code == 0, res.output
     out = jsonl_case / "reports" / "report-T-001.html"
     html = out.read_text(encoding="utf-8")
-    assert "已生成HTML报告" in res.output
+    assert "已生成 HTML 报告" in res.output
     assert "春节期间多次收受管理服务对象红包" in html and "在群聊中发布他人身份证号码" in html
     assert "exports/bill.csv" in html and "findings.jsonl（未经审查）" in html
     assert PHONE not in html and "<script" not in html
