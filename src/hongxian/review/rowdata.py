@@ -39,7 +39,7 @@ def search_text(finding: Finding) -> str:
 
 def finding_values(finding: Finding, now: datetime) -> dict:
     """Column values shared by insert and update (no status, version, run or case columns)."""
-    data = finding.to_json_dict()
+    data = canonical_json(finding.to_json_dict())
     window = finding.window
     return {
         "finding_id": finding.finding_id,
@@ -56,7 +56,7 @@ def finding_values(finding: Finding, now: datetime) -> dict:
         "window_end": aware(window.end) if window else None,
         "evidence_hash": evidence_hash(finding),
         "evidence_count": len(finding.evidence),
-        "data_hash": hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest(),
+        "data_hash": hashlib.sha256(data.encode("utf-8")).hexdigest(),
         "data": data,
         "search_text": search_text(finding),
         "updated_at": now,

@@ -90,9 +90,9 @@ def _insert_children(ctx: _Ctx, pairs: list[tuple[int, Finding]]) -> None:
         ev.extend(evidence_rows(pk, finding, ctx.clear))
         parties.extend(party_rows(ctx.case_id, pk, finding))
     for chunk in _chunks(ev, 5000):
-        ctx.session.execute(insert(EvidenceRow), chunk)
+        ctx.session.execute(insert(EvidenceRow.__table__), chunk)
     for chunk in _chunks(parties, 5000):
-        ctx.session.execute(insert(FindingPartyRow), chunk)
+        ctx.session.execute(insert(FindingPartyRow.__table__), chunk)
 
 
 def _insert_new(ctx: _Ctx, findings: list[Finding]) -> None:
@@ -144,7 +144,7 @@ def _update_changed(ctx: _Ctx, changed: list[tuple[_Existing, Finding]]) -> int:
     for chunk in _chunks(updates):
         ctx.session.execute(update(StoredFinding), chunk)
     if decisions:
-        ctx.session.execute(insert(DecisionRow), decisions)
+        ctx.session.execute(insert(DecisionRow.__table__), decisions)
     _insert_children(ctx, [(e.pk, f) for e, f in changed])
     return reopened
 

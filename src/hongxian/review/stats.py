@@ -75,7 +75,7 @@ def load_details(session: Session, case_id: str, finding_ids: list[str]) -> list
         for fid in chunk:
             r = rows[fid]
             out.append(FindingDetail(
-                finding=Finding.model_validate(r.data), status=r.status, status_label=status_label(r.status),
+                finding=Finding.model_validate_json(r.data), status=r.status, status_label=status_label(r.status),
                 version=r.version, first_seen_run=r.first_seen_run, last_seen_run=r.last_seen_run,
                 suppressed_until=r.suppressed_until, evidence=evidence[r.id], decisions=decisions[r.id],
                 revealed=False))

@@ -88,7 +88,7 @@ class StoredFinding(Base):
     evidence_hash: Mapped[str] = mapped_column(String(64))
     evidence_count: Mapped[int] = mapped_column(Integer)
     data_hash: Mapped[str] = mapped_column(String(64))
-    data: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[str] = mapped_column(Text)  # canonical JSON of the Finding (sha256 = data_hash)
     search_text: Mapped[str] = mapped_column(Text)
     suppressed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -153,7 +153,7 @@ def upgrade() -> None:
         sa.Column("evidence_hash", sa.String(length=64), nullable=False),
         sa.Column("evidence_count", sa.Integer(), nullable=False),
         sa.Column("data_hash", sa.String(length=64), nullable=False),
-        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("suppressed_until", hongxian.store.types.UTCDateTime(), nullable=True),
         sa.Column("updated_at", hongxian.store.types.UTCDateTime(), nullable=False),
