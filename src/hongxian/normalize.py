@@ -38,8 +38,12 @@ _KEEP_PUNCT = set(range(0xFF01, 0xFF10)) | set(range(0xFF1A, 0xFF21)) | set(rang
 _KEEP_CONTROL = {0x09, 0x0A}
 
 
+JOINABLE = ((0x2605, 0x2606),)
+"""Besides ideographs, separators around ★/☆ are dropped too ("秘密 ★ 1年" → 秘密★ 1年)."""
+
+
 def _is_cjk(cp: int) -> bool:
-    return any(lo <= cp <= hi for lo, hi in CJK_RANGES)
+    return any(lo <= cp <= hi for lo, hi in CJK_RANGES + JOINABLE)
 
 
 def _removable(cp: int) -> bool:
@@ -104,7 +108,7 @@ def tables() -> Tables:
     for cp in range(0, 0x20):
         if cp not in _KEEP_CONTROL:
             other[cp] = ""
-    cjk = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in CJK_RANGES)
+    cjk = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in CJK_RANGES + JOINABLE)
     sep = re.escape(SEPARATORS)
     needs = re.compile(f"{_char_class(list(one) + list(other))}|(?<=[{cjk}])[{sep}]+(?=[{cjk}])")
     return Tables(one, other, needs)

@@ -33,7 +33,7 @@ _CJK = "[\u4e00-\u9fa5]"
 _PATTERNS = [
     rf"{_S}(?:某某|某|XX|xx|X|x|\*\*|\*|○○|○|××|×)",
     rf"{_S}{_CJK}{{0,2}}?(?:{TITLES})",
-    rf"(?<![{SURNAMES}])[老小]{_S}(?!{_CJK}{{2}})",
+    rf"(?<![{SURNAMES}])[老小]{_S}",
 ]
 _MENTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 _BEFORE_HIT = re.compile(

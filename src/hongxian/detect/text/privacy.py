@@ -32,12 +32,14 @@ class PiiKind(Params):
     weight: float
     severity: Severity
     needs_context: bool = Field(default=False, description="fires only with a raising context word nearby")
+    bare_prefixes: list[str] | None = Field(
+        default=None, description="values with these prefixes fire without context; others need a raising word")
 
 
 class PiiContext(Params):
     name: str
     words: list[str] = Field(min_length=1)
-    effect: float
+    effect: float = 0.0
     before: int = 12
     after: int = 4
     kinds: list[Kind] | None = None
@@ -98,7 +100,8 @@ def _items(inp: EvalInput) -> list[tuple[float, str, str, int, int]]:
         if rule is None or (kind == "mobile" and value == own):
             continue
         effect, vetoed, raised = _context(p, inp.hits, kind, s, e)
-        if vetoed or (rule.needs_context and not raised):
+        needs = rule.needs_context or (rule.bare_prefixes is not None and not value.startswith(tuple(rule.bare_prefixes)))
+        if vetoed or (needs and not raised):
             continue
         out.append((rule.weight + effect, kind, rule.severity, s, e))
     return out

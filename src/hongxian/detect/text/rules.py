@@ -31,6 +31,7 @@ class TermGroup(Params):
     person_window: int = 16
     work_group_weight: float | None = Field(
         default=None, description="weight when posted in a registered work group (e.g. drafts circulated internally)")
+    max_count: int = Field(default=1, ge=1, description="distinct words of this group that add up (weak signals)")
 
 
 class ContextRule(Params):
@@ -91,6 +92,12 @@ def _in_window(ctx: ContextRule, spans: list[tuple[int, int]], s: int, e: int) -
     return any(ts - before <= s and e <= te + after for ts, te in spans)
 
 
+def _outermost(hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Drop context hits inside a longer context hit (公示 inside 还没公示)."""
+    return [h for h in hits if not any(o[1] <= h[1] and h[2] <= o[2] and (o[2] - o[1]) > (h[2] - h[1])
+                                       for o in hits)]
+
+
 def score_keywords(params: KeywordParams, text: str, field_name: str, hits: list[tuple[str, int, int, int]],
                    names=None, in_work_group: bool = False) -> Scored | None:
     """Score one text against one rule. `hits` are (kind, index, start, end) in normalised offsets."""
@@ -105,26 +112,29 @@ def score_keywords(params: KeywordParams, text: str, field_name: str, hits: list
         if g.needs_person and (names is None or names.near(text, s, e, g.person_window) is None):
             continue
         trig.append((gi, s, e))
-    if not any(params.groups[gi].role == "trigger" for gi, _, _ in trig):
+    tspans = [(s, e) for gi, s, e in trig if params.groups[gi].role == "trigger"]
+    if not tspans:
         return None
+    # a support word inside a trigger word (投票 in 投票给我) is not a second signal
+    trig = [(gi, s, e) for gi, s, e in trig if params.groups[gi].role == "trigger"
+            or not any(ts <= s and e <= te and (ts, te) != (s, e) for ts, te in tspans)]
     weights: dict[int, float] = {}
-    for gi, _, _ in trig:
+    words: dict[int, set[str]] = {}
+    for gi, s, e in trig:
+        words.setdefault(gi, set()).add(text[s:e])
+    for gi, found in words.items():
         g = params.groups[gi]
         w = g.work_group_weight if in_work_group and g.work_group_weight is not None else g.weight
-        weights[gi] = max(weights.get(gi, w), w)
+        weights[gi] = w * min(len(found), g.max_count)
     spans = [(s, e) for gi, s, e in trig if params.groups[gi].role == "trigger"]
     score = sum(weights.values())
     applied: list[str] = []
+    ctx_hits = _outermost([(i, s, e) for k, i, s, e in hits if k == "c"])
     for ci, ctx in enumerate(params.context):
-        if any(k == "c" and i == ci and _in_window(ctx, spans, s, e) for k, i, s, e in hits):
+        if any(i == ci and _in_window(ctx, spans, s, e) for i, s, e in ctx_hits):
             score += ctx.effect
             applied.append(ctx.name)
-    labels, seen = [], set()
-    for _gi, s, e in sorted(trig, key=lambda t: t[1]):
-        label = text[s:e]
-        if label not in seen:
-            seen.add(label)
-            labels.append(label)
+    labels = list(dict.fromkeys(text[s:e] for _, s, e in _outermost(sorted(trig, key=lambda t: t[1]))))
     severity = max_severity(*(params.groups[gi].severity for gi in weights))
     return Scored(score, severity, labels, sorted(set(spans)), {params.groups[gi].name for gi in weights}, applied)
 
