@@ -1,0 +1,124 @@
+"""`hongxian screen` (screen a case folder) and `hongxian check` (发前自检 of a draft message)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from hongxian.cli.common import case_errors, console, err_console
+from hongxian.schema import CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
+
+SEV_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _load_rules():
+    from hongxian.detect import default_registry
+    from hongxian.rulebook.loader import RulebookError, load_rulebook
+
+    registry = default_registry()
+    try:
+        return registry, load_rulebook(registry)
+    except RulebookError as exc:
+        err_console.print(f"[bold red]规则库加载失败：[/]\n{exc}")
+        raise typer.Exit(2) from None
+
+
+def print_summary(result, out: Path) -> None:
+    t = Table(title=f"筛查结果（规则库版本 {result.rulebook_version}）")
+    t.add_column("类别")
+    for sev in reversed(SEVERITIES):
+        t.add_column(SEVERITY_ZH[sev], justify="right", style=SEV_STYLE[sev])
+    t.add_column("合计", justify="right", style="bold")
+    for cat, counts in result.by_category().items():
+        t.add_row(CATEGORY_ZH[cat], *(str(counts[s] or "") for s in reversed(SEVERITIES)), str(counts["total"]))
+    if result.findings:
+        console.print(t)
+    console.print(f"共 {len(result.findings)} 项发现，已写入 {out}")
+    if result.skipped:
+        reasons = Counter(reason for _, reason in result.skipped)
+        console.print(f"[yellow]提示：{len(result.skipped)} 项检查因缺少数据或其他原因未运行：[/]")
+        for reason, n in reasons.most_common():
+            ids = [c for c, r in result.skipped if r == reason]
+            shown = "、".join(ids[:6]) + ("等" if len(ids) > 6 else "")
+            console.print(f"  · {reason}（{n} 项：{shown}）")
+
+
+def print_hits(hits) -> None:
+    if not hits:
+        console.print("[green]未发现问题。[/]")
+        return
+    console.print(f"[bold]发现 {len(hits)} 处可能违反规定的内容：[/]")
+    for i, h in enumerate(hits, 1):
+        style = SEV_STYLE[h.severity]
+        console.print(f"\n{i}. [{style}]【{h.severity_zh}】{h.title}[/]（{h.category_zh}，检查项 {h.check_id}）")
+        console.print(f"   命中：{'、'.join(h.labels)}")
+        if h.note:
+            console.print(f"   说明：{h.note}")
+        for line in h.rule_text:
+            console.print(f"   依据：{line}", markup=False)
+        if h.suggestion:
+            console.print(f"   建议：{h.suggestion}", markup=False)
+
+
+def _read_text(text: str | None, file: Path | None) -> str:
+    if text is not None and file is not None:
+        raise typer.BadParameter("文本和 --file 只能二选一")
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            err_console.print(f"[bold red]错误：[/]无法读取 {file}：{exc}")
+            raise typer.Exit(2) from None
+    if text is not None and text != "-":
+        return text
+    return sys.stdin.read()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("screen")
+    def screen(
+        case_dir: Annotated[Path, typer.Argument(help="案件目录（含 case.toml）")],
+        out: Annotated[Path | None, typer.Option("--out", help="发现输出文件（默认 CASE_DIR/findings.jsonl）")] = None,
+        reingest: Annotated[bool, typer.Option("--reingest", help="筛查前重新导入")] = False,
+    ) -> None:
+        """筛查案件：按规则库运行所有有数据可查的检查项，发现写入 findings.jsonl，并按类别汇总。"""
+        from hongxian.screen import screen_case, write_findings
+
+        registry, book = _load_rules()
+        with case_errors():
+            result = screen_case(case_dir, registry, book, reingest=reingest)
+        target = out or Path(case_dir) / "findings.jsonl"
+        write_findings(result.findings, target)
+        print_summary(result, target)
+
+    @app.command("check")
+    def check(
+        text: Annotated[str | None, typer.Argument(help="待发送的文本；省略或为 - 时从标准输入读取")] = None,
+        file: Annotated[Path | None, typer.Option("--file", help="从文件读取待检查文本")] = None,
+        fmt: Annotated[CheckFormat, typer.Option("--format", help="输出格式：text 或 json")] = CheckFormat.text,
+    ) -> None:
+        """发前自检：检查一段拟发送的文字是否涉及泄密、泄露他人隐私、推销、赌博、拉票。发现问题时退出码为 1。"""
+        from hongxian.selfcheck import SelfChecker
+
+        body = _read_text(text, file)
+        registry, book = _load_rules()
+        hits = SelfChecker(book, registry).check(body)
+        if fmt is CheckFormat.json:
+            sys.stdout.write(json.dumps({"hits": [h.to_json_dict() for h in hits]}, ensure_ascii=False, indent=2))
+            sys.stdout.write("\n")
+        else:
+            print_hits(hits)
+        if hits:
+            raise typer.Exit(1)

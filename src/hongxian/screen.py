@@ -1,0 +1,163 @@
+"""Screen a dataset: run every enabled check whose detector has the data it needs.
+
+`screen_dataset` groups the rulebook's bound checks by detector, skips (with a Chinese reason) the
+checks whose detector lacks data, runs the text detectors together (one automaton for all text
+checks, `hongxian.detect.text.suite.run_text_checks`) and every other detector with its checks,
+and merges findings that share a finding_id. `screen_case` ingests the case folder first when it
+has no dataset yet.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hongxian.case import CasePaths, load_case_config
+from hongxian.dataset.dataset import Dataset
+from hongxian.dataset.store import TableStore
+from hongxian.detect.base import BoundCheck, DetectContext, DetectorRegistry
+from hongxian.schema import CATEGORIES, SEVERITIES, Finding
+
+log = logging.getLogger(__name__)
+
+TABLE_ZH = {
+    "messages": "聊天记录", "payments": "支付记录", "people": "人员名单（people.csv）",
+    "relations": "关系登记（relations.csv）", "events": "事件登记（events.csv）",
+    "group_register": "工作群登记（groups.csv）", "account_register": "账号登记（accounts.csv）",
+    "groups": "群信息", "group_members": "群成员", "accounts": "账号信息",
+}
+
+
+@dataclass
+class ScreenResult:
+    findings: list[Finding]
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """(check_id, reason in Chinese) for checks that could not run."""
+    rulebook_version: str = ""
+
+    def by_category(self) -> dict[str, dict[str, int]]:
+        """category → {severity: count, "total": n}, in the fixed category order."""
+        out: dict[str, dict[str, int]] = {}
+        for cat in CATEGORIES:
+            fs = [f for f in self.findings if f.category == cat]
+            if fs:
+                counts = {s: sum(f.severity == s for f in fs) for s in SEVERITIES}
+                out[cat] = {**counts, "total": len(fs)}
+        return out
+
+
+def missing_reason(missing: list[str]) -> str:
+    parts = []
+    for m in missing:
+        names = [f"{TABLE_ZH.get(t, t)}" for t in m.split("/")]
+        parts.append("或".join(names))
+    return "缺少数据：" + "、".join(parts)
+
+
+def merge_findings(findings: list[Finding]) -> list[Finding]:
+    """Findings with the same finding_id become one: evidence united, worst severity, highest score."""
+    by_id: dict[str, Finding] = {}
+    for f in findings:
+        old = by_id.get(f.finding_id)
+        by_id[f.finding_id] = f if old is None else _merge(old, f)
+    return list(by_id.values())
+
+
+def _merge(a: Finding, b: Finding) -> Finding:
+    seen = {(e.table, e.id, e.note) for e in a.evidence}
+    evidence = a.evidence + [e for e in b.evidence if (e.table, e.id, e.note) not in seen]
+    severity = max(a.severity, b.severity, key=SEVERITIES.index)
+    explanation = a.explanation if b.explanation == a.explanation else f"{a.explanation}\n{b.explanation}"
+    window = a.window
+    if a.window and b.window:
+        starts = [t for t in (a.window.start, b.window.start) if t]
+        ends = [t for t in (a.window.end, b.window.end) if t]
+        window = a.window.model_copy(update={"start": min(starts) if starts else None,
+                                             "end": max(ends) if ends else None})
+    return a.model_copy(update={"evidence": evidence, "severity": severity, "score": max(a.score, b.score),
+                                "explanation": explanation, "window": window or b.window})
+
+
+def _sort_key(f: Finding) -> tuple:
+    return (-SEVERITIES.index(f.severity), CATEGORIES.index(f.category), f.check_id, -f.score, f.subject.id)
+
+
+def _run_detector(ctx: DetectContext, detector, bounds: list[BoundCheck], skipped: list) -> list[Finding]:
+    try:
+        return detector.run(ctx, bounds)
+    except Exception as exc:  # one broken detector must not stop the screen
+        log.exception("detector %s failed", detector.name)
+        skipped.extend((b.check.id, f"检测器 {detector.name} 运行出错：{exc}") for b in bounds)
+        return []
+
+
+def screen_dataset(dataset: Dataset, rulebook, registry: DetectorRegistry, settings=None) -> ScreenResult:
+    from hongxian.detect.text import SPECS, TEXT_DETECTOR_NAMES
+    from hongxian.detect.text.suite import run_text_checks
+
+    ctx = DetectContext(dataset=dataset, rulebook=rulebook, settings=settings)
+    by_detector: dict[str, list[BoundCheck]] = defaultdict(list)
+    for bound in rulebook.bound_checks():
+        by_detector[bound.check.detector].append(bound)
+    findings: list[Finding] = []
+    skipped: list[tuple[str, str]] = []
+    text_bound: list[BoundCheck] = []
+    for name, bounds in by_detector.items():
+        detector = registry.get(name)
+        if detector is None:
+            skipped.extend((b.check.id, f"检测器 {name} 未安装") for b in bounds)
+            continue
+        missing = detector.missing_data(dataset)
+        if missing:
+            skipped.extend((b.check.id, missing_reason(missing)) for b in bounds)
+        elif name in TEXT_DETECTOR_NAMES:
+            text_bound.extend(bounds)
+        else:
+            findings.extend(_run_detector(ctx, detector, bounds, skipped))
+    if text_bound:
+        try:
+            findings.extend(run_text_checks(ctx, text_bound, SPECS))
+        except Exception as exc:
+            log.exception("text checks failed")
+            skipped.extend((b.check.id, f"文本检测运行出错：{exc}") for b in text_bound)
+    merged = sorted(merge_findings(findings), key=_sort_key)
+    return ScreenResult(merged, sorted(skipped), rulebook.version)
+
+
+def screen_case(case_dir: Path, registry: DetectorRegistry | None = None, rulebook=None, settings=None,
+                reingest: bool = False, progress: Callable | None = None) -> ScreenResult:
+    """Screen a case folder (ingesting it first if it has no dataset yet). Raises `CaseError`."""
+    from hongxian.ingest.pipeline import ingest_case
+
+    paths = CasePaths(case_dir)
+    load_case_config(paths.root)
+    if registry is None:
+        from hongxian.detect import default_registry
+
+        registry = default_registry()
+    if rulebook is None:
+        from hongxian.rulebook.loader import load_rulebook
+
+        rulebook = load_rulebook(registry)
+    if reingest or not TableStore(paths.state).has_dataset():
+        ingest_case(paths.root, progress=progress)
+    dataset = Dataset.open(paths.state)
+    try:
+        return screen_dataset(dataset, rulebook, registry, settings)
+    finally:
+        dataset.close()
+
+
+def write_findings(findings: list[Finding], path: Path) -> None:
+    """findings.jsonl: one finding per line (shared/findings.schema.json)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for f in findings:
+            fh.write(json.dumps(f.to_json_dict(), ensure_ascii=False) + "\n")
+    tmp.replace(path)
