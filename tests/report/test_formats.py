@@ -137,3 +137,23 @@ def test_charts_without_flows_still_render():
 def test_view_money_matches_person():
     v = build_view(make_input("P001"))
     assert v.money.subjects == ["wxid_zhang"]
+
+
+def test_timeline_bucket_grows_with_the_span():
+    from datetime import timedelta
+
+    from hongxian.report.charts import timeline_bucket
+
+    def flows(span_days: int) -> MoneyFlows:
+        return MoneyFlows(["me"], {}, [Flow("a", ts(1), "transfer", "me", "x", "in", 100, ""),
+                                       Flow("b", ts(1) + timedelta(days=span_days), "transfer", "me", "x", "out", 100, "")])
+
+    assert [timeline_bucket(flows(n)) for n in (10, 300, 1500)] == ["day", "week", "month"]
+    assert flows(1500).series("month")[0][0].day == 1
+
+
+def test_network_labels_tell_two_accounts_of_one_person_apart():
+    from hongxian.report.charts import _unique_labels
+
+    labels = _unique_labels({"wxid_a": "马志刚", "alipay:x": "马志刚", "wxid_b": "张宾"})
+    assert labels == {"wxid_a": "马志刚（微信）", "alipay:x": "马志刚（支付宝）", "wxid_b": "张宾"}

@@ -82,24 +82,35 @@ def _empty(ax, family: str, text: str) -> None:
     ax.set_axis_off()
 
 
+BUCKET_ZH = {"day": "按日", "week": "按周", "month": "按月"}
+
+
+def timeline_bucket(money: MoneyFlows) -> str:
+    """Day bars up to ~4 months of activity, weeks up to ~2 years, months beyond."""
+    days = [f.ts.date() for f in money.flows]
+    span = (max(days) - min(days)).days if days else 0
+    return "day" if span <= 120 else "week" if span <= 730 else "month"
+
+
 def timeline_figure(money: MoneyFlows) -> Figure:
-    """Daily inflow (up) and outflow (down) in 元 for the subject accounts."""
+    """Inflow (up) and outflow (down) in 元 per day, week or month for the subject accounts."""
     family = cjk_family()
     fig = _new_figure(8.0, 3.4)
     ax = fig.add_subplot()
-    daily = money.daily()
-    if not daily:
+    bucket = timeline_bucket(money)
+    series = money.series(bucket)
+    if not series:
         _empty(ax, family, "所选对象无资金往来记录")
         return fig
-    days = [d for d, _, _ in daily]
-    ins = [i / 100 for _, i, _ in daily]
-    outs = [-o / 100 for _, _, o in daily]
-    width = 0.8 if len(days) < 60 else 1.0
-    ax.bar(days, ins, width=width, color=IN_COLOR, label=f"收入（合计 {fmt_yuan(money.total_in)} 元）")
-    ax.bar(days, outs, width=width, color=OUT_COLOR, label=f"支出（合计 {fmt_yuan(money.total_out)} 元）")
+    days = [d for d, _, _ in series]
+    width = {"day": 0.8, "week": 5.5, "month": 24.0}[bucket]
+    ax.bar(days, [i / 100 for _, i, _ in series], width=width, color=IN_COLOR,
+           label=f"收入（合计 {fmt_yuan(money.total_in)} 元）")
+    ax.bar(days, [-o / 100 for _, _, o in series], width=width, color=OUT_COLOR,
+           label=f"支出（合计 {fmt_yuan(money.total_out)} 元）")
     ax.axhline(0, color="#333333", linewidth=0.6)
     ax.set_ylabel("金额（元）", fontfamily=family)
-    ax.set_title("资金往来时间线（按日）", fontfamily=family, fontsize=12, loc="left")
+    ax.set_title(f"资金往来时间线（{BUCKET_ZH[bucket]}）", fontfamily=family, fontsize=12, loc="left")
     ax.legend(prop={"family": family, "size": 9}, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2,
               frameon=False, borderaxespad=0.2)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
@@ -134,11 +145,25 @@ def _network_nodes(money: MoneyFlows):
     subjects = sorted({f.subject_account for f in money.flows})
     for s in subjects:
         totals[s] = sum(f.amount_fen for f in money.flows if f.subject_account == s)
-    labels = {a: money.label(a) for a in totals}
+    labels = _unique_labels({a: money.label(a) for a in totals})
     if rest:
         labels["__other__"] = f"其他 {len(rest)} 个账户"
     others = [c.account for c in shown] + (["__other__"] if rest else [])
     return subjects, others, labels, totals, fold
+
+
+def _unique_labels(labels: dict[str, str]) -> dict[str, str]:
+    """Two accounts of one person get the platform (or account id) added to their label."""
+    seen: dict[str, int] = {}
+    for text in labels.values():
+        seen[text] = seen.get(text, 0) + 1
+    out = {}
+    for acc, text in labels.items():
+        if seen[text] > 1:
+            tag = "支付宝" if acc.startswith("alipay") else "微信" if acc.startswith(("wxid_", "wxname:")) else acc
+            text = f"{text}（{tag}）"
+        out[acc] = text
+    return out
 
 
 def network_figure(money: MoneyFlows) -> Figure:

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from hongxian.report.charts import Chart, network_figure, render, timeline_figure
 from hongxian.report.inputs import ReportInput
+from hongxian.report.money import name_only
 from hongxian.report.view import ReportView, build_view, fmt_ts, fmt_yuan
 
 MAX_EVIDENCE_ROWS = 100
@@ -50,7 +51,7 @@ class EmbeddedChart:
 
 def make_charts(view: ReportView) -> list[Chart]:
     return [
-        render(timeline_figure(view.money), "图 1　资金往来时间线（按日，单位：元）"),
+        render(timeline_figure(view.money), "图 1　资金往来时间线（单位：元）"),
         render(network_figure(view.money), "图 2　资金往来对象关系图"),
     ]
 
@@ -61,7 +62,8 @@ def _svg_uri(chart: Chart) -> str:
 
 def _counterparty_rows(view: ReportView) -> list[dict]:
     return [
-        {"label": c.label, "account": view.mask(c.account), "count": c.count,
+        {"label": c.label, "account": "（仅有名称，未识别账户）" if name_only(c.account) else view.mask(c.account),
+         "count": c.count,
          "in_yuan": fmt_yuan(c.in_fen), "out_yuan": fmt_yuan(c.out_fen)}
         for c in view.money.counterparties()[:MAX_COUNTERPARTY_ROWS]
     ]
@@ -76,7 +78,8 @@ def render_view_html(view: ReportView, charts: list[Chart], case_title: str, cas
         case_id=case_id,
         generated=generated,
         charts=[EmbeddedChart(c.title, _svg_uri(c)) for c in charts],
-        subjects="、".join(f"{money.label(a)}（{a}）" if money.label(a) != a else a for a in money.subjects),
+        subjects="、".join(f"{money.label(a)}（{view.mask(a)}）" if money.label(a) != a else view.mask(a)
+                          for a in money.subjects),
         total_in=fmt_yuan(money.total_in),
         total_out=fmt_yuan(money.total_out),
         counterparties=_counterparty_rows(view),

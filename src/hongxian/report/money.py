@@ -8,13 +8,22 @@ not counted as in or out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from hongxian.dataset.dataset import Dataset
 from hongxian.report.inputs import ReportInput, person_accounts
 
 FAILED_STATUSES = ("failed", "closed", "cancelled", "失败", "已关闭", "已取消", "交易关闭", "支付失败")
 NAME_PREFIX = "wxname:"
+NAME_PREFIXES = ("wxname:", "alipayname:")  # counterparties known only by the name a bill shows
+
+
+def name_only(account: str) -> str | None:
+    """The shown name of an unresolved ``wxname:`` / ``alipayname:`` account, else None."""
+    for prefix in NAME_PREFIXES:
+        if account.startswith(prefix):
+            return account[len(prefix):]
+    return None
 
 _FLOWS_SQL = """
 WITH subj AS (SELECT unnest($1::VARCHAR[]) AS account_id),
@@ -74,12 +83,16 @@ class MoneyFlows:
 
     def daily(self) -> list[tuple[date, int, int]]:
         """(day, in_fen, out_fen) for every day with a flow, in date order."""
-        days: dict[date, list[int]] = {}
+        return self.series("day")
+
+    def series(self, bucket: str = "day") -> list[tuple[date, int, int]]:
+        """(bucket start, in_fen, out_fen) per day / week (Monday) / month with a flow."""
+        slots: dict[date, list[int]] = {}
         for f in self.flows:
-            d = f.ts.date()
-            slot = days.setdefault(d, [0, 0])
+            key = bucket_start(f.ts.date(), bucket)
+            slot = slots.setdefault(key, [0, 0])
             slot[0 if f.direction == "in" else 1] += f.amount_fen
-        return [(d, v[0], v[1]) for d, v in sorted(days.items())]
+        return [(d, v[0], v[1]) for d, v in sorted(slots.items())]
 
     def counterparties(self) -> list[Counterparty]:
         """Counterparties by total amount, largest first."""
@@ -106,7 +119,15 @@ class MoneyFlows:
     def label(self, account: str) -> str:
         if account in self.labels:
             return self.labels[account]
-        return account[len(NAME_PREFIX):] if account.startswith(NAME_PREFIX) else account
+        return name_only(account) or account
+
+
+def bucket_start(d: date, bucket: str) -> date:
+    if bucket == "week":
+        return d - timedelta(days=d.weekday())
+    if bucket == "month":
+        return d.replace(day=1)
+    return d
 
 
 def subject_accounts(inp: ReportInput) -> list[str]:
@@ -154,8 +175,8 @@ def money_flows(inp: ReportInput) -> MoneyFlows:
         out = bool(r["payer_in"])
         subject, other = (r["payer_account"], r["payee_account"]) if out else (r["payee_account"], r["payer_account"])
         other = other or (NAME_PREFIX + r["counterparty_name"] if r["counterparty_name"] else "（未知对方）")
-        if other.startswith(NAME_PREFIX) and other not in labels:
-            labels[other] = other[len(NAME_PREFIX):]
+        if name_only(other) and other not in labels:
+            labels[other] = name_only(other)
         flows.append(Flow(r["payment_id"], r["ts"], r["kind"] or "", subject, other,
                           "out" if out else "in", int(r["net_fen"]), r["memo"] or ""))
     return MoneyFlows(subjects=subjects, labels=labels, flows=flows)
