@@ -12,7 +12,7 @@ from sqlalchemy import inspect, select, text
 from hongxian.review import open_store
 from hongxian.settings import Settings
 from hongxian.store import default_url, resolve_url
-from hongxian.store.engine import GENESIS_HASH, MIGRATIONS
+from hongxian.store.engine import GENESIS_HASH, MIGRATIONS, SCHEMA_HEAD
 from hongxian.store.models import AuditHeadRow, Base, CaseRow
 
 TABLES = {"cases", "sources", "runs", "findings", "finding_parties", "evidence", "decisions", "suppressions",
@@ -31,6 +31,7 @@ def test_open_creates_schema_at_head(case_dir: Path, settings: Settings) -> None
     try:
         assert set(inspect(store.engine).get_table_names()) >= TABLES
         head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+        assert head == SCHEMA_HEAD
         with store.engine.connect() as conn:
             assert MigrationContext.configure(conn).get_current_revision() == head
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
