@@ -14,6 +14,7 @@ from hongxian.ingest.export_owner import OWNER_UNKNOWN
 from hongxian.ingest.pipeline import ingest_case, read_table
 from hongxian.ingest.registry import ReaderRegistry
 from hongxian.ingest.wechat_db import WeChatDbReader, split_members
+from hongxian.ingest.wechat_msg import message_id_for_svrid
 from hongxian.schema import MESSAGE_KINDS
 from hongxian.testing.wechat_db import (
     MSG_COLUMNS,
@@ -121,7 +122,7 @@ def test_message_ids_ts_and_raw_types(tmp_path, builder):
     assert len(rows) == len(builder.messages)
     first = rows[0]
     svrid = builder.messages[0].row[2]
-    assert first["message_id"] == fingerprint("m", "svr", str(svrid))
+    assert first["message_id"] == fingerprint("m", "svr", str(svrid)) == message_id_for_svrid(str(svrid))
     assert first["server_id"] == str(svrid)
     assert first["ts"] == datetime(2024, 3, 20, 17, 20, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert (first["raw_type"], first["raw_subtype"]) == (1, 0)

@@ -136,9 +136,9 @@ def _tag(xml: str, name: str) -> str | None:
     return _clean(m.group(1) if m.group(1) is not None else html.unescape(m.group(2)))
 
 
-_APP_TAGS = ("type", "title", "des", "url")
-_PAY_TAGS = ("paysubtype", "feedesc", "transcationid", "transferid", "pay_memo", "payer_username",
-             "receiver_username", "nativeurl", "paymsgid", "receivertitle", "sendertitle")
+_APP_TAGS = frozenset(("type", "title", "des", "url"))
+_PAY_TAGS = frozenset(("paysubtype", "feedesc", "transcationid", "transferid", "pay_memo", "payer_username",
+                       "receiver_username", "nativeurl", "paymsgid", "receivertitle", "sendertitle"))
 
 
 def _fields_from_tree(xml: str) -> dict[str, str | None] | None:
@@ -149,11 +149,17 @@ def _fields_from_tree(xml: str) -> dict[str, str | None] | None:
     app = root if root.tag == "appmsg" else root.find("appmsg")
     if app is None:
         return {}
-    out = {t: _clean(app.findtext(t)) for t in _APP_TAGS}
-    out["svrid"] = _clean(app.findtext("refermsg/svrid"))
-    pay = app.find("wcpayinfo")
-    if pay is not None:
-        out.update({t: _clean(pay.findtext(t)) for t in _PAY_TAGS})
+    out: dict[str, str | None] = {}
+    for child in app:  # one pass over the children instead of a findtext per field
+        tag = child.tag
+        if tag in _APP_TAGS:
+            out.setdefault(tag, _clean(child.text))
+        elif tag == "wcpayinfo":
+            for sub in child:
+                if sub.tag in _PAY_TAGS:
+                    out.setdefault(sub.tag, _clean(sub.text))
+        elif tag == "refermsg":
+            out["svrid"] = _clean(child.findtext("svrid"))
     return out
 
 

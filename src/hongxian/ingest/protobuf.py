@@ -81,29 +81,69 @@ def _text(value: int | bytes | None) -> str | None:
 # ---------------------------------------------------------------- WeChat blobs
 
 
+def _skip(buf: bytes, pos: int, wire: int) -> int:
+    """Position after a field value of this wire type (raises ProtobufError)."""
+    if wire == VARINT:
+        return read_varint(buf, pos)[1]
+    if wire == LEN:
+        length, pos = read_varint(buf, pos)
+        end = pos + length
+    elif wire in (FIXED32, FIXED64):
+        end = pos + (4 if wire == FIXED32 else 8)
+    else:
+        raise ProtobufError(f"不支持的 wire type {wire}")
+    if end > len(buf):
+        raise ProtobufError("字段超出数据末尾")
+    return end
+
+
+def _entry_sender(entry: bytes) -> str | None:
+    """The value of a BytesExtra ``{1: key, 2: value}`` entry when key == 1."""
+    if entry[:2] == b"\x08\x01" and entry[2:3] == b"\x12":  # the usual layout, read directly
+        length, pos = read_varint(entry, 3)
+        text = entry[pos:pos + length] if pos + length <= len(entry) else None
+    else:
+        key = text = None
+        for f, w, v in iter_fields(entry):
+            if f == 1 and w == VARINT:
+                key = v
+            elif f == 2 and w == LEN:
+                text = v
+        if key != 1:
+            return None
+    if not text:
+        return None
+    return text.decode("utf-8", errors="replace").split(":", 1)[0].strip() or None
+
+
 def bytes_extra_sender(blob: bytes | None) -> tuple[str | None, bool]:
     """Sender wxid of a group message from ``MSG.BytesExtra``, and whether the blob was well-formed.
 
     Field 3 repeats ``{1: key, 2: value}``; the entry with key 1 holds the sender, sometimes
     followed by ``:<n>:<n>`` (cut off). Returns (None, True) when there is simply no key-1 entry
-    (system messages), (partial result, False) when the blob is broken.
+    (system messages), (None, False) when the blob is broken before a sender was found.
+    Hot path (one call per group message): walks the top level without building a dict.
     """
     if not blob:
         return None, True
+    pos, n = 0, len(blob)
     try:
-        for field, wire, value in iter_fields(blob):
-            if field != 3 or wire != LEN:
-                continue
-            key = None
-            text = None
-            for f2, w2, v2 in iter_fields(value):
-                if f2 == 1 and w2 == VARINT:
-                    key = v2
-                elif f2 == 2 and w2 == LEN:
-                    text = v2
-            if key == 1 and text:
-                wxid = text.decode("utf-8", errors="replace").split(":", 1)[0].strip()
-                return (wxid or None), True
+        while pos < n:
+            key, pos = read_varint(blob, pos)
+            wire = key & 7
+            if key >> 3 == 3 and wire == LEN:
+                length, pos = read_varint(blob, pos)
+                end = pos + length
+                if end > n:
+                    raise ProtobufError("长度字段超出数据末尾")
+                sender = _entry_sender(blob[pos:end])
+                if sender:
+                    return sender, True
+                pos = end
+            elif key >> 3 == 0:
+                raise ProtobufError("字段号为 0")
+            else:
+                pos = _skip(blob, pos, wire)
     except ProtobufError:
         return None, False
     return None, True

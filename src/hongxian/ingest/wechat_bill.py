@@ -74,16 +74,15 @@ class _Bill:
         header = self._preamble(it)
         owner = self._owner()
         try:
-            rows = self.rows = WeChatRows(header, self.sink, owner)
+            rows = self.rows = WeChatRows(header, self.sink, owner, text_cells=self.width_hook is not None)
         except KeyError as exc:
             raise UnreadableSource(f"账单表头缺少列：{exc.args[0]}") from None
         if self.width_hook is not None:
             self.width_hook.width = rows.width
         feed = rows.feed
         for number, cells in it:
-            if not cells or (not _text(cells[0]) and not any(_text(c) for c in cells)):
-                continue
-            feed(number, cells)
+            if cells:
+                feed(number, cells)
         rows.finish()
 
     def _preamble(self, it: Iterator[tuple[int, list]]) -> list:
@@ -135,10 +134,6 @@ def resolve_owner(ctx: SourceContext, nickname: str | None, sink: Sink) -> tuple
                   f"所有人暂记为 {name_account(nickname)}")
         return name_account(nickname), None
     return people.wechat_account(person) or name_account(nickname), person
-
-
-def _text(value: object) -> str:
-    return value.strip(STRIP) if isinstance(value, str) else cell_str(value)
 
 
 def _zip_mentions_signature(path: Path) -> bool:

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hongxian.dataset.identity import name_account
+from hongxian.dataset.identity import NAME_PREFIX
 from hongxian.ingest.base import Sink
 from hongxian.ingest.bill_common import (
+    ID_SEP,
     STRIP,
     BadValue,
     PaymentIds,
@@ -49,6 +50,10 @@ REFUNDED_STATUSES = ("已全额退款", "对方已退还", "已退还")
 MEMO_PREFIXES = ("转账备注:", "转账备注：", "收款方备注:", "收款方备注：")
 GROUP_PACKET = "发出群红包"
 INTERNAL = "内部错误"
+_NULLS = frozenset(("", "/"))
+_NO_PARTY = frozenset(("", "/", GROUP_PACKET))
+_LINKED_KINDS = frozenset(("red_packet", "transfer"))  # 商户单号 = sendid / transferid (formats.md §6)
+_fromiso = datetime.fromisoformat
 
 
 def wechat_kind(raw_type: str) -> str:
@@ -86,7 +91,10 @@ def header_index(header: list[str]) -> dict[str, int]:
 
 
 def memo_text(goods: str | None, remark: str | None) -> str | None:
-    if goods:
+    """商品 without the ``转账备注:`` / ``收款方备注:`` label, plus 备注 when it says something else."""
+    goods = None if goods in _NULLS else goods
+    remark = None if remark in _NULLS else remark
+    if goods and goods.startswith(MEMO_PREFIXES):
         for p in MEMO_PREFIXES:
             if goods.startswith(p):
                 goods = goods[len(p):].strip(STRIP) or None
@@ -97,12 +105,19 @@ def memo_text(goods: str | None, remark: str | None) -> str | None:
 
 
 class WeChatRows:
-    """Parses data rows of one WeChat Pay bill into a sink."""
+    """Parses data rows of one WeChat Pay bill into a sink.
 
-    def __init__(self, header: list[str], sink: Sink, owner_account: str | None):
+    `feed` takes raw cells: strings from CSV, or spreadsheet values from XLSX (``text_cells=False``:
+    everything but 交易时间 / 金额 is turned into text first).
+    """
+
+    def __init__(self, header: list[str], sink: Sink, owner_account: str | None, text_cells: bool = True):
         self.idx = header_index(header)
         self.width = len(header)
-        self.sink, self.owner = sink, owner_account
+        self.sink, self.owner, self.text_cells = sink, owner_account, text_cells
+        # optional columns that are absent read the "" appended to every row (index -1)
+        self.cols = tuple(self.idx.get(f, -1) for f in
+                          ("time", "amount", "dir", "type", "party", "goods", "method", "status", "txn", "mo", "remark"))
         self.ids = PaymentIds("pay")
         self.refunds = RefundPairer()
         self.kinds: dict[str, str] = {}
@@ -113,18 +128,33 @@ class WeChatRows:
     # ------------------------------------------------------------ per row
 
     def feed(self, row_number: int, cells: list) -> None:
-        """One data row (strings from CSV, mixed types from XLSX): loaded or rejected, never raised."""
-        self.rows_seen += 1
-        if len(cells) != self.width:
-            cells = self._fit(row_number, cells)
-            if cells is None:
+        """One data row: loaded or rejected (with its file row number), never raised. Blank rows are skipped."""
+        if self.text_cells:
+            clean = [c.strip(STRIP) for c in cells]
+            if not any(clean):
                 return
+        else:
+            clean = self._texts(cells)
+            if all(c == "" for c in clean):
+                return
+        self.rows_seen += 1
+        if len(clean) != self.width:
+            fitted = self._fit(row_number, cells)
+            if fitted is None:
+                return
+            clean = [c.strip(STRIP) for c in fitted] if self.text_cells else self._texts(fitted)
+        clean.append("")
         try:
-            self._row(cells)
+            self._row(clean)
         except BadValue as bad:
             self.sink.reject(row_number, _raw(cells), f"{bad.column}：{bad.reason}", bad.column)
         except Exception as exc:  # a parser bug must cost one row, not the file
             self.sink.reject(row_number, _raw(cells), f"{INTERNAL}：{type(exc).__name__}: {exc}")
+
+    def _texts(self, cells: list) -> list:
+        keep = (self.cols[0], self.cols[1])
+        return [c if i in keep and c is not None and not isinstance(c, str) else cell_str(c)
+                for i, c in enumerate(cells)]
 
     def _fit(self, row_number: int, cells: list) -> list | None:
         """Repair the field count: pad short rows, re-join unquoted commas (交易对方, 商品, 备注)."""
@@ -157,36 +187,52 @@ class WeChatRows:
         except BadValue:
             return False
 
-    def _row(self, cells: list) -> None:
-        idx = self.idx
-        ts = self._time(cells[idx["time"]])
-        fen = self._amount(cells[idx["amount"]])
-        d = cell_str(cells[idx["dir"]])
+    def _row(self, c: list) -> None:
+        it, ia, idr, ity, ip, ig, im, ist, itx, imo, irm = self.cols
+        t = c[it]
+        if type(t) is str and len(t) == 19 and t[4] == "-" and t[10] == " ":
+            ts_key = t + "+08:00"  # == str(ts): the id text is the same for CSV and XLSX rows
+            try:
+                ts = _fromiso(ts_key)
+            except ValueError:
+                ts = self._time(t)
+                ts_key = str(ts)
+        else:
+            ts = self._time(t)
+            ts_key = str(ts)
+        fen = self._amount(c[ia])
+        d = c[idr]
         direction = DIRECTIONS.get(d)
         if direction is None:
             raise BadValue("收/支", f"收/支“{d}”无法识别（应为 收入、支出 或 /）")
-        raw_type = cell_str(cells[idx["type"]])
-        kind = self.kinds.get(raw_type) or self.kinds.setdefault(raw_type, wechat_kind(raw_type))
-        g = lambda f: cell_str(cells[idx[f]]) if f in idx else ""  # noqa: E731
-        party, goods, method, status = g("party"), g("goods"), g("method"), g("status")
-        txn, mo, remark = g("txn"), g("mo"), g("remark")
+        raw_type, party, goods, method, status, txn, mo, remark = c[ity], c[ip], c[ig], c[im], c[ist], c[itx], c[imo], c[irm]
         if "E+" in txn or "E+" in mo:
             self.sink.warn("交易单号/商户单号呈科学计数法（如 4.2E+27），文件可能经 Excel 另存，单号已失真")
-        pid = self.ids(ts, raw_type, party, goods, d, fen, method, txn, mo, remark)
-        name = None if party in ("", "/", GROUP_PACKET) else (party[2:] if party.startswith("发给") else party)
-        name = name.strip(STRIP) or None if name else None
-        account = name_account(name) if name and direction != "neutral" else None
-        if account and name not in self.names:
-            self.names.add(name)
-            self.sink.add("accounts", {"account_id": account, "platform": "wechat", "display_name": name})
-        payer, payee = self._parties(direction, kind, account)
-        txn_id, mo_id = (txn if txn != "/" else None) or None, (mo if mo != "/" else None) or None
+        pid = self.ids.from_key(ID_SEP.join((ts_key, raw_type, party, goods, d, str(fen), method, txn, mo, remark)))
+        kind = self.kinds.get(raw_type) or self.kinds.setdefault(raw_type, wechat_kind(raw_type))
+        self._build(pid, ts, fen, direction, kind, raw_type, party, goods, status, txn, mo, remark)
+
+    def _build(self, pid, ts, fen, direction, kind, raw_type, party, goods, status, txn, mo, remark) -> None:
+        name = None if party in _NO_PARTY else (party[2:].strip(STRIP) or None if party.startswith("发给") else party)
+        account = None
+        if name is not None and direction != "neutral":
+            account = NAME_PREFIX + name
+            if name not in self.names:
+                self.names.add(name)
+                self.sink.add("accounts", {"account_id": account, "platform": "wechat", "display_name": name})
+        if direction == "out":
+            payer, payee = self.owner, account
+        elif direction == "in" or kind == "refund":
+            payer, payee = account, self.owner
+        else:
+            payer, payee = self.owner, None
+        mo_id = None if mo in _NULLS else mo
         row = {
             "payment_id": pid, "ts": ts, "kind": kind, "payer_account": payer, "payee_account": payee,
-            "amount_fen": fen, "status": status or None, "memo": memo_text(_null(goods), _null(remark)),
+            "amount_fen": fen, "status": status or None, "memo": memo_text(goods, remark),
             "direction": direction, "owner_account": self.owner, "counterparty_name": name,
-            "txn_id": txn_id, "merchant_order_id": mo_id,
-            "ext_id": mo_id if kind in ("red_packet", "transfer") else None,
+            "txn_id": None if txn in _NULLS else txn, "merchant_order_id": mo_id,
+            "ext_id": mo_id if kind in _LINKED_KINDS else None,
             "refund_of": None, "refunded_fen": None, "origin": "bill", "raw_type": raw_type or None,
         }
         self._emit(row, kind, status, name, account, raw_type)
@@ -217,13 +263,6 @@ class WeChatRows:
             return number_to_fen(float(value), "金额(元)")
         raise BadValue("金额(元)", "金额为空" if value is None else f"金额“{value}”无法识别")
 
-    def _parties(self, direction: str, kind: str, account: str | None) -> tuple[str | None, str | None]:
-        if direction == "out":
-            return self.owner, account
-        if direction == "in" or kind == "refund":
-            return account, self.owner
-        return self.owner, None
-
     def _emit(self, row: dict, kind: str, status: str, name: str | None, account: str | None,
               raw_type: str) -> None:
         fen = row["amount_fen"]
@@ -232,22 +271,19 @@ class WeChatRows:
             names = (name, prefix) if prefix and wechat_kind(prefix) in ("other", "merchant") else (name,)
             self.refunds.hold(row, (row["txn_id"],) if row["txn_id"] else (), tuple(n for n in names if n))
             return
-        refunded = status_refund_fen(status) if status.startswith("已退款") else (
-            fen if status in REFUNDED_STATUSES else None)
+        partial = status.startswith("已退款")
+        refunded = status_refund_fen(status) if partial else (fen if status in REFUNDED_STATUSES else None)
         row["refunded_fen"] = refunded
-        was_refunded = refunded is not None or status.startswith("已退款")
-        self.refunds.remember(Original(row["payment_id"], row["ts"], fen, name, account, was_refunded),
-                              (row["merchant_order_id"],))
+        was_refunded = partial or refunded is not None
+        key = row["merchant_order_id"]
+        if was_refunded or (key is not None and key in self.refunds.wanted):  # only possible originals
+            self.refunds.remember(Original(row["payment_id"], row["ts"], fen, name, account, was_refunded), (key,))
         self.sink.add("payments", row)
 
     def finish(self) -> None:
         """Write the held refund rows, paired with their originals where the file has them."""
         for row in self.refunds.pair():
             self.sink.add("payments", row)
-
-
-def _null(text: str) -> str | None:
-    return None if text in ("", "/") else text
 
 
 def _raw(cells: list) -> str:
