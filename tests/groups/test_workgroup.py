@@ -18,7 +18,7 @@ SUFFIXES = WorkgroupParams().dept_suffixes
 
 
 def _view(people) -> CaseView:
-    return CaseView.build(Dataset.from_rows(people=people, group_members=members(people)), with_messages=False)
+    return CaseView.build(Dataset.from_rows(people=people, group_members=members(people)))
 
 
 @pytest.mark.parametrize(("rule", "shown", "problem"), [

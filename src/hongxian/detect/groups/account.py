@@ -124,7 +124,7 @@ def _registered(ctx: DetectContext) -> set[str]:
 
 
 def collect(ctx: DetectContext, p: AccountParams) -> list[Signals]:
-    view = CaseView.build(ctx.dataset, with_messages=False)
+    view = CaseView.build(ctx.dataset)
     norm, cues = view.normalise, CueFinder(p)
     decl = _declarations(ctx, p, cues, norm)
     registered = _registered(ctx)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pydantic import Field
 
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, Params
-from hongxian.detect.groups.common import CaseView, Composition, Group, KeywordSet, composition
+from hongxian.detect.groups.common import CaseView, Composition, Group, composition
 from hongxian.detect.groups.evidence import association_evidence, related_people
 from hongxian.detect.groups.reasons import (
     SubScore,
@@ -46,6 +46,7 @@ class AssociationParams(Params):
                                 "打招呼", "走关系", "有事找群员", "有事找群友", "有事找老乡"]
     call_cues: list[str] = ["有事找群员", "有事找群友", "有事找老乡", "有事群里说"]
     thanks_pattern: str = r"(感谢|谢谢|多谢|多亏)[^。！!？?\n]{0,12}(帮忙|关照|支持|引荐|介绍|牵线|办成|办好|搞定|照顾)"
+    thanks_chars: list[str] = Field(["谢", "亏"], description="thanks_pattern runs only on messages containing one")
     episode_gap_days: int = Field(14, ge=1)
     min_members: int = Field(6, ge=2)
     leader_level: int = Field(3, ge=1, le=5, description="职级 at or above which an official counts as 领导干部 (3 = 处级)")
@@ -78,12 +79,12 @@ class Assessment:
 def excluded(view: CaseView, group: Group, comp: Composition, p: AssociationParams) -> str | None:
     """Why this group is not an association candidate (None → candidate)."""
     name = view.normalise(group.name)
-    has_cue = bool(KeywordSet(p.strong_name_cues + p.name_cues).find(name))
+    has_cue = bool(view.kw(p.strong_name_cues + p.name_cues).find(name))
     if group.registered or group.declared_kind in ("工作群", "专项工作群", "临时工作群"):
         return "已登记工作群"
-    if KeywordSet(p.workgroup_cues).find(name) and not has_cue:
+    if view.kw(p.workgroup_cues).find(name) and not has_cue:
         return "名称显示为工作群"
-    if KeywordSet(p.family_cues).find(name):
+    if view.kw(p.family_cues).find(name):
         return "家庭群"
     ids = {q.person_id for q in comp.identified}
     kin = {pid for pid in ids if view.kin.get(pid, set()) & ids}
@@ -103,7 +104,7 @@ def assess(view: CaseView, group: Group, comp: Composition, p: AssociationParams
     a.roles = organiser_roles(view, group, p.organiser_titles, p.assistant_cues)
     a.episodes = offline_episodes(view, group, p.offline_cues, p.episode_gap_days)
     a.hosts = hosts(view, group, p.host_cues)
-    a.exchange = exchange_hits(view, group, p.exchange_cues, p.thanks_pattern)
+    a.exchange = exchange_hits(view, group, p.exchange_cues, p.thanks_pattern, tuple(p.thanks_chars))
     a.subs = [
         name_reason(view, group, p.strong_name_cues, p.name_cues),
         composition_reason(comp, p.leader_level),
@@ -128,7 +129,7 @@ def _finding(ctx: DetectContext, bound: BoundCheck, view: CaseView, a: Assessmen
     label = f"群“{g.name}”" if g.name else f"群 {g.group_id}"
     explanation = f"{label}：" + "；".join(reasons) + f"。综合评分 {score:.2f}（{_bands(a)}）。"
     times = [h.message.ts for h in a.exchange + [h for e in a.episodes for h in e.hits] if h.message.ts]
-    times += [m.ts for m in view.messages.get(g.group_id, []) if m.ts]
+    times += [m.ts for m in view.messages(g.group_id) if m.ts]
     window = Window(start=min(times), end=max(times)) if times else None
     return ctx.finding(
         bound, Subject(kind="group", id=g.group_id, name=g.name or None), association_evidence(view, a),

@@ -8,7 +8,6 @@ messages once, and the three detectors read from it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,6 +16,8 @@ from datetime import date, datetime
 import ahocorasick_rs
 
 from hongxian.dataset.dataset import Dataset
+from hongxian.detect.groups.messages import Message, MessageStore, identity_span
+from hongxian.normalize import normalize, normalize_many
 
 SYSTEM_ACCOUNTS = frozenset({"filehelper", "weixin", "fmessage", "medianote", "floatbottle", "newsapp",
                              "notifymessage", "qqmail", "tmessage", "qmessage", "qqsync", "@publicUser"})
@@ -24,41 +25,24 @@ EXCERPT_CHARS = 80
 
 
 class Normaliser:
-    """Text as matchers see it: `hongxian.normalize` when present (NFKC, t2s, evasion separators
-    removed, with a span map back to the original), else NFKC + OpenCC t2s."""
-
-    def __init__(self) -> None:
-        try:
-            from hongxian.normalize import normalize
-        except ImportError:
-            normalize = None
-        self._project = normalize
-        self._cc = None
-        if normalize is None:
-            import opencc
-
-            self._cc = opencc.OpenCC("t2s")
+    """Text as matchers see it (`hongxian.normalize`: NFKC, t2s, evasion separators removed), with a
+    map from a span of the normalised text back to the original text."""
 
     def __call__(self, text: str | None) -> str:
-        return self.mapped(text)[0]
+        return normalize(text).text if text else ""
 
     def mapped(self, text: str | None) -> tuple[str, SpanMap]:
-        """(normalised text, map from a normalised span to the original text's span)."""
         if not text:
-            return "", _identity
-        if self._project is not None:
-            n = self._project(text)
-            return n.text, n.span
-        nfkc = unicodedata.normalize("NFKC", text)
-        out = self._cc.convert(nfkc)
-        return (out, _identity) if len(out) == len(text) else (text, _identity)
+            return "", identity_span
+        n = normalize(text)
+        return n.text, n.span
+
+    def mapped_many(self, texts: list[str | None]) -> list[tuple[str, SpanMap]]:
+        """`mapped` over a batch (one C-level pass finds the few texts that need work)."""
+        return [(n.text, n.span) for n in normalize_many([t or "" for t in texts])]
 
 
 SpanMap = Callable[[int, int], tuple[int, int]]
-
-
-def _identity(start: int, end: int) -> tuple[int, int]:
-    return start, end
 
 
 class KeywordSet:
@@ -142,18 +126,6 @@ class Member:
 
 
 @dataclass
-class Message:
-    message_id: str
-    chat_id: str
-    sender: str | None
-    ts: datetime | None
-    kind: str | None
-    text: str
-    norm: str
-    to_original: SpanMap = _identity
-
-
-@dataclass
 class Group:
     group_id: str
     name: str
@@ -178,18 +150,18 @@ class CaseView:
     account_person: dict[str, str]
     accounts: dict[str, dict]
     groups: dict[str, Group]
-    messages: dict[str, list[Message]]
     kin: dict[str, set[str]]
     normalise: Normaliser
+    store: MessageStore
+    _keywords: dict[tuple[str, ...], KeywordSet] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, dataset: Dataset, *, with_messages: bool = True) -> CaseView:
+    def build(cls, dataset: Dataset) -> CaseView:
         norm = Normaliser()
         people = {r["person_id"]: _person(r) for r in dataset["people"].to_pylist()}
         accounts = {r["account_id"]: r for r in dataset["accounts"].to_pylist() if r["account_id"]}
-        groups = _groups(dataset)
-        msgs = _group_messages(dataset, norm) if with_messages else {}
-        return cls(people, _account_map(people, accounts), accounts, groups, msgs, _kin(dataset), norm)
+        return cls(people, _account_map(people, accounts), accounts, _groups(dataset), _kin(dataset), norm,
+                   MessageStore(dataset, norm))
 
     def person_of(self, account_id: str | None) -> Person | None:
         pid = self.account_person.get(account_id or "")
@@ -197,6 +169,20 @@ class CaseView:
 
     def accounts_of(self, person_id: str) -> set[str]:
         return {a for a, p in self.account_person.items() if p == person_id}
+
+    def messages(self, group_id: str) -> list[Message]:
+        """The group's messages with text, in time order, normalised (loaded on first use, then cached)."""
+        return self.store.of(group_id)
+
+    def last_message_time(self) -> datetime | None:
+        return self.store.last_time()
+
+    def kw(self, words: Iterable[str]) -> KeywordSet:
+        """A keyword set, built once per word list for this run."""
+        key = tuple(words)
+        if key not in self._keywords:
+            self._keywords[key] = KeywordSet(key)
+        return self._keywords[key]
 
 
 def _account_map(people: dict[str, Person], accounts: dict[str, dict]) -> dict[str, str]:
@@ -224,19 +210,6 @@ def _groups(dataset: Dataset) -> dict[str, Group]:
             g = groups[r["group_id"]] = Group(r["group_id"], "", None, 0, False, None, None)
         g.members.append(Member(r["group_id"], r["account_id"], r["display_name"], r["joined_at"], r["left_at"]))
     return groups
-
-
-def _group_messages(dataset: Dataset, norm: Normaliser) -> dict[str, list[Message]]:
-    table = dataset.sql(
-        "SELECT message_id, chat_id, sender_account, ts, kind, text FROM messages "
-        "WHERE (is_group OR chat_id LIKE '%@chatroom') AND text IS NOT NULL AND text <> '' "
-        "ORDER BY chat_id, ts, message_id")
-    out: dict[str, list[Message]] = defaultdict(list)
-    for r in table.to_pylist():
-        text, to_original = norm.mapped(r["text"])
-        out[r["chat_id"]].append(Message(r["message_id"], r["chat_id"], r["sender_account"], r["ts"],
-                                         r["kind"], r["text"], text, to_original))
-    return dict(out)
 
 
 def _kin(dataset: Dataset) -> dict[str, set[str]]:

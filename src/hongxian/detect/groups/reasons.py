@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from hongxian.detect.groups.common import CaseView, Composition, Group, KeywordSet, quoted, year_range
+from hongxian.detect.groups.common import CaseView, Composition, Group, quoted, year_range
 from hongxian.detect.groups.signals import Episode, Hit, Role
 
 WHOLE_GROUP = ("全群", "全体群员", "全体老乡", "全体成员")
@@ -34,7 +34,7 @@ def who(view: CaseView, group: Group, account_id: str) -> str:
 
 def name_reason(view: CaseView, group: Group, strong: list[str], weak: list[str]) -> SubScore:
     name = view.normalise(group.name)
-    s_hits, w_hits = KeywordSet(strong).hits(name), KeywordSet(weak).hits(name)
+    s_hits, w_hits = view.kw(strong).hits(name), view.kw(weak).hits(name)
     band = 3 if s_hits else 2 if w_hits else 0
     found = list(dict.fromkeys(w_hits + s_hits))
     words = [w for w in found if not any(w != o and w in o for o in found)]
@@ -136,7 +136,7 @@ def exchange_reason(view: CaseView, hits: list[Hit], call_cues: list[str]) -> Su
     x = len(hits)
     if not x:
         return SubScore("exchange", 0, None)
-    calls = KeywordSet(call_cues)
+    calls = view.kw(call_cues)
     call_words = list(dict.fromkeys(w for h in hits for w in calls.hits(h.message.norm)))
     thanks = sum(1 for h in hits if "感谢关照" in h.words)
     band = 3 if x >= 5 or (call_words and x >= 2) else 2 if x >= 2 or call_words else 1
@@ -172,7 +172,7 @@ def size_reason(view: CaseView, group: Group) -> SubScore:
 def _system_joins(view: CaseView, group: Group) -> list:
     """Join times from system notices "甲邀请乙、丙加入了群聊" (one per person joining)."""
     out = []
-    for m in view.messages.get(group.group_id, []):
+    for m in view.messages(group.group_id):
         if m.kind != "system" or m.ts is None or "加入了群聊" not in m.norm:
             continue
         head = m.norm.split("加入了群聊", 1)[0]

@@ -71,7 +71,7 @@ def organiser_roles(view: CaseView, group: Group, titles: list[str], assistant_c
 
     if group.owner_account:
         role(group.owner_account).add("群主")
-    title_kw, assist_kw = KeywordSet(titles), KeywordSet(assistant_cues)
+    title_kw, assist_kw = view.kw(titles), view.kw(assistant_cues)
     for m in group.members:
         shown = view.normalise(m.display_name)
         for w in assist_kw.hits(shown) or title_kw.hits(shown):
@@ -79,11 +79,15 @@ def organiser_roles(view: CaseView, group: Group, titles: list[str], assistant_c
     claim = re.compile(r"(我|本人)[^，。！？,.!?\n]{0,8}(" + "|".join(map(re.escape, titles)) + ")")
     appoint = re.compile(r"(推举|推选|选举|担任|任命|指定|由)[^。！？!?\n]{0,20}(" +
                          "|".join(map(re.escape, titles + assistant_cues)) + ")")
-    names = NameFinder(view, group)
-    for msg in view.messages.get(group.group_id, []):
+    names: NameFinder | None = None
+    for msg in view.messages(group.group_id):
+        title_hits, assist_hits = title_kw.find(msg.norm), assist_kw.find(msg.norm)
+        if not (title_hits or assist_hits):
+            continue
         _claims(msg, claim, role)
         if appoint.search(msg.norm):
-            _appointments(msg, names, titles, assist_kw, role)
+            names = names or NameFinder(view, group)
+            _appointments(msg, names, title_hits, assist_hits, role)
     return roles
 
 
@@ -97,11 +101,9 @@ def _claims(msg: Message, claim: re.Pattern, role) -> None:
         role(msg.sender).add(f"自称“{m.group(2)}”", Hit(msg, [m.group(2)], [m.span(2)]))
 
 
-def _appointments(msg: Message, names: NameFinder, titles: list[str], assist_kw: KeywordSet, role) -> None:
+def _appointments(msg: Message, names: NameFinder, title_hits: list, assist: list, role) -> None:
     mentioned = [a for a in names.accounts_in(msg.norm) if a != msg.sender]
-    assist = assist_kw.find(msg.norm)
-    title_hits = KeywordSet(titles).find(msg.norm)
-    if not mentioned or not (assist or title_hits):
+    if not mentioned:
         return
     spans = [(s, e) for _, s, e in (assist or title_hits)]
     label = "助理" if assist else f"被推举为“{title_hits[0][0]}”"
@@ -123,9 +125,9 @@ class Episode:
 
 
 def offline_episodes(view: CaseView, group: Group, cues: list[str], gap_days: int) -> list[Episode]:
-    kw = KeywordSet(cues)
+    kw = view.kw(cues)
     episodes: list[Episode] = []
-    for msg in view.messages.get(group.group_id, []):
+    for msg in view.messages(group.group_id):
         hit = _hit(msg, kw)
         if hit is None or msg.ts is None or not (WHEN_RE.search(msg.norm) or PLACE_RE.search(msg.norm)):
             continue
@@ -139,9 +141,9 @@ def offline_episodes(view: CaseView, group: Group, cues: list[str], gap_days: in
 
 def hosts(view: CaseView, group: Group, cues: list[str]) -> list[Hit]:
     """Messages by businesspeople about paying for / hosting a dinner (做东, 买单, 我请)."""
-    kw = KeywordSet(cues)
+    kw = view.kw(cues)
     out = []
-    for msg in view.messages.get(group.group_id, []):
+    for msg in view.messages(group.group_id):
         p = view.person_of(msg.sender)
         hit = _hit(msg, kw) if p is not None and p.is_business else None
         if hit:
@@ -149,12 +151,14 @@ def hosts(view: CaseView, group: Group, cues: list[str]) -> list[Hit]:
     return out
 
 
-def exchange_hits(view: CaseView, group: Group, cues: list[str], thanks_re: str) -> list[Hit]:
-    kw, thanks = KeywordSet(cues), re.compile(thanks_re)
+def exchange_hits(view: CaseView, group: Group, cues: list[str], thanks_re: str,
+                  thanks_chars: tuple[str, ...] = ("谢", "亏")) -> list[Hit]:
+    """Messages naming resources (项目, 工程, 手续 …) or thanking for a favour (感谢…帮忙)."""
+    kw, thanks = view.kw(cues), re.compile(thanks_re)
     out = []
-    for msg in view.messages.get(group.group_id, []):
+    for msg in view.messages(group.group_id):
         hit = _hit(msg, kw)
-        t = thanks.search(msg.norm)
+        t = thanks.search(msg.norm) if any(c in msg.norm for c in thanks_chars) else None
         if t and hit is None:
             hit = Hit(msg, ["感谢关照"], [t.span()])
         elif t:

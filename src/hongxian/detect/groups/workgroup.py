@@ -15,7 +15,7 @@ from datetime import datetime
 from pydantic import Field
 
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, Params
-from hongxian.detect.groups.common import CaseView, Group, KeywordSet, Member, composition
+from hongxian.detect.groups.common import CaseView, Group, Member, composition
 from hongxian.detect.groups.names import NameRule, check_display_name
 from hongxian.detect.groups.workgroup_problems import (
     Problem,
@@ -69,7 +69,7 @@ def name_problems(view: CaseView, group: Group, reg: dict, p: WorkgroupParams) -
 
 def unregistered_problem(view: CaseView, group: Group, p: WorkgroupParams) -> Problem | None:
     name = view.normalise(group.name)
-    cues = KeywordSet(p.workgroup_name_cues).hits(name)
+    cues = view.kw(p.workgroup_name_cues).hits(name)
     comp = composition(view, group)
     if not cues or group.size < p.unregistered_min_members or not comp.officials:
         return None
@@ -120,8 +120,7 @@ def _finding(ctx: DetectContext, bound: BoundCheck, report: GroupReport) -> Find
 def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
     view = CaseView.build(ctx.dataset)
     register = _register(ctx)
-    times = [m.ts for msgs in view.messages.values() for m in msgs if m.ts]
-    as_of = max(times) if times else None
+    as_of = view.last_message_time()
     findings = []
     for bound in bound_checks:
         for gid in sorted(set(view.groups) | set(register)):

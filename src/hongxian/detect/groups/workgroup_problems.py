@@ -47,7 +47,7 @@ def _still_in(left_at: datetime | None, deadline: date, as_of: datetime | None) 
 def departed_problems(view: CaseView, group: Group, grace_days: int, as_of: datetime | None,
                       max_evidence: int) -> list[Problem]:
     rows = []
-    msgs = view.messages.get(group.group_id, [])
+    msgs = view.messages(group.group_id)
     for m in group.members:
         p = view.person_of(m.account_id)
         if p is None or p.employment_status not in DEPARTED or p.departed_on is None:
@@ -72,7 +72,7 @@ def dissolve_problem(view: CaseView, group: Group, reg: dict, max_evidence: int)
     until = reg.get("dissolved_on")
     if until is None:
         return None
-    after = [m for m in view.messages.get(group.group_id, []) if m.ts and m.ts.date() > until]
+    after = [m for m in view.messages(group.group_id) if m.ts and m.ts.date() > until]
     if not after:
         return None
     kind = reg.get("group_type") or "工作群"
