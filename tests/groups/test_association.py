@@ -49,6 +49,9 @@ def test_registered_family_and_colleague_groups_do_not_fire(rulebook, registry):
     rows = laoxiang_rows()
     rows["groups"] = [group("在京老乡精英会", "wxid_o1", 12, registered=True, declared_kind="工作群")]
     assert run(rulebook, registry, **rows) == []
+    rows = laoxiang_rows()
+    rows["group_register"] = [{"group_id": ROOM, "name": "在京老乡精英会", "group_type": "工作群"}]
+    assert run(rulebook, registry, **rows) == []
     rows = laoxiang_rows(name="相亲相爱一家人")
     assert run(rulebook, registry, **rows) == []
     kin = laoxiang_rows(name="周末聚聚")
@@ -62,6 +65,12 @@ def test_registered_family_and_colleague_groups_do_not_fire(rulebook, registry):
 
 def test_no_official_no_finding(rulebook, registry):
     assert run(rulebook, registry, **laoxiang_rows(people=BUSINESS)) == []
+
+
+def test_without_people_register_the_check_reports_missing_data(registry):
+    rows = laoxiang_rows()
+    del rows["people"]
+    assert registry.get("network.association").missing_data(Dataset.from_rows(**rows)) == ["people"]
 
 
 def test_hobby_group_with_one_dinner_does_not_fire(rulebook, registry):

@@ -28,6 +28,7 @@ from hongxian.detect.groups.signals import exchange_hits, hosts, offline_episode
 from hongxian.schema import Finding, Subject, Window
 
 BAND_VALUE = (0.0, 0.34, 0.67, 1.0)
+WORK_KINDS = ("工作群", "专项工作群", "临时工作群")
 
 
 class AssociationParams(Params):
@@ -80,7 +81,7 @@ def excluded(view: CaseView, group: Group, comp: Composition, p: AssociationPara
     """Why this group is not an association candidate (None → candidate)."""
     name = view.normalise(group.name)
     has_cue = bool(view.kw(p.strong_name_cues + p.name_cues).find(name))
-    if group.registered or group.declared_kind in ("工作群", "专项工作群", "临时工作群"):
+    if group.registered or group.group_id in view.registered or group.declared_kind in WORK_KINDS:
         return "已登记工作群"
     if view.kw(p.workgroup_cues).find(name) and not has_cue:
         return "名称显示为工作群"
@@ -168,7 +169,7 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
 DETECTOR = Detector(
     name="network.association",
     params_model=AssociationParams,
-    needs=("group_members",),
+    needs=("group_members", "people"),
     run=run,
     description="老乡会、校友会、战友会等自发联谊群：名称、成员构成、组织者、线下活动、资源交换、规模的分级评分",
 )

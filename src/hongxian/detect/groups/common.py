@@ -39,7 +39,8 @@ class Normaliser:
 
     def mapped_many(self, texts: list[str | None]) -> list[tuple[str, SpanMap]]:
         """`mapped` over a batch (one C-level pass finds the few texts that need work)."""
-        return [(n.text, n.span) for n in normalize_many([t or "" for t in texts])]
+        out, changed = normalize_many([t or "" for t in texts])
+        return [(changed[i].text, changed[i].span) if i in changed else (t, identity_span) for i, t in enumerate(out)]
 
 
 SpanMap = Callable[[int, int], tuple[int, int]]
@@ -153,6 +154,7 @@ class CaseView:
     kin: dict[str, set[str]]
     normalise: Normaliser
     store: MessageStore
+    registered: frozenset[str] = frozenset()
     _keywords: dict[tuple[str, ...], KeywordSet] = field(default_factory=dict)
 
     @classmethod
@@ -160,8 +162,9 @@ class CaseView:
         norm = Normaliser()
         people = {r["person_id"]: _person(r) for r in dataset["people"].to_pylist()}
         accounts = {r["account_id"]: r for r in dataset["accounts"].to_pylist() if r["account_id"]}
+        registered = frozenset(dataset["group_register"]["group_id"].to_pylist())
         return cls(people, _account_map(people, accounts), accounts, _groups(dataset), _kin(dataset), norm,
-                   MessageStore(dataset, norm))
+                   MessageStore(dataset, norm), registered)
 
     def person_of(self, account_id: str | None) -> Person | None:
         pid = self.account_person.get(account_id or "")
