@@ -89,13 +89,21 @@ class ReportInput:
 
 def person_accounts(dataset: Dataset, person_id: str) -> set[str]:
     """All account ids known to belong to a person (accounts table and people register)."""
+    return accounts_of_people(dataset, [person_id])
+
+
+def accounts_of_people(dataset: Dataset, person_ids: list[str]) -> set[str]:
+    """All account ids of any of these people, in one query."""
+    if not person_ids:
+        return set()
     rows = dataset.sql(
         """
-        SELECT account_id FROM accounts WHERE person_id = $1
-        UNION SELECT unnest(wechat_ids) FROM people WHERE person_id = $1
-        UNION SELECT unnest(alipay_accounts) FROM people WHERE person_id = $1
+        WITH p AS (SELECT unnest($1::VARCHAR[]) AS person_id)
+        SELECT account_id FROM accounts WHERE person_id IN (SELECT person_id FROM p)
+        UNION SELECT unnest(wechat_ids) FROM people WHERE person_id IN (SELECT person_id FROM p)
+        UNION SELECT unnest(alipay_accounts) FROM people WHERE person_id IN (SELECT person_id FROM p)
         """,
-        [person_id],
+        [sorted(set(person_ids))],
     ).to_pylist()
     return {r["account_id"] for r in rows if r["account_id"]}
 

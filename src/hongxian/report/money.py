@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from hongxian.dataset.dataset import Dataset
-from hongxian.report.inputs import ReportInput, person_accounts
+from hongxian.report.inputs import ReportInput, accounts_of_people, person_accounts
 
 FAILED_STATUSES = ("failed", "closed", "cancelled", "失败", "已关闭", "已取消", "交易关闭", "支付失败")
 NAME_PREFIX = "wxname:"
@@ -135,13 +135,9 @@ def subject_accounts(inp: ReportInput) -> list[str]:
     ds = inp.dataset
     if inp.person:
         return sorted(person_accounts(ds, inp.person))
-    found: set[str] = set()
-    for rf in inp.findings:
-        s = rf.finding.subject
-        if s.kind == "person":
-            found |= person_accounts(ds, s.id)
-        elif s.kind == "account":
-            found.add(s.id)
+    subjects = [rf.finding.subject for rf in inp.findings]
+    found = accounts_of_people(ds, [s.id for s in subjects if s.kind == "person"])
+    found |= {s.id for s in subjects if s.kind == "account"}
     if not found:
         rows = ds.sql("SELECT DISTINCT owner_account FROM payments WHERE owner_account IS NOT NULL").to_pylist()
         found = {r["owner_account"] for r in rows}
