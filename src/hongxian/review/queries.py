@@ -2,7 +2,7 @@
 
 Offset pagination with one ``count(*)`` per page request over the same filters; every filter hits
 a ``(case_id, …)`` index except the free-text ``q`` (a ``LIKE`` over the lower-cased, already
-masked ``search_text``). Suppressed findings are left out unless asked for.
+masked ``finding_content.search_text``). Suppressed findings are left out unless asked for.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from hongxian.review.errors import ReviewInputError
-from hongxian.review.status import parse_status, status_label
+from hongxian.review.status import SEVERITY_RANK, parse_status, status_label
 from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
-from hongxian.store.models import FindingPartyRow, StoredFinding
+from hongxian.store.models import FindingContentRow, FindingPartyRow, StoredFinding
 
 T = TypeVar("T")
 MAX_PER_PAGE = 500
@@ -112,7 +112,7 @@ def _conditions(case_id: str, flt: FindingFilter, now: datetime) -> list:
     if cats:
         cond.append(F.category.in_(cats))
     if sevs:
-        cond.append(F.severity.in_(sevs))
+        cond.append(F.severity_rank.in_([SEVERITY_RANK[s] for s in sevs]))
     statuses = tuple(parse_status(s) for s in _tuple(flt.status))
     if statuses:
         cond.append(F.status.in_(statuses))
@@ -124,7 +124,9 @@ def _conditions(case_id: str, flt: FindingFilter, now: datetime) -> list:
         cond.append(F.id.in_(parties))
     if flt.q and flt.q.strip():
         needle = flt.q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        cond.append(F.search_text.like(f"%{needle}%", escape="\\"))
+        matches = select(FindingContentRow.finding_pk).where(
+            FindingContentRow.search_text.like(f"%{needle}%", escape="\\"))
+        cond.append(F.id.in_(matches))
     if not flt.include_suppressed:
         cond.append(or_(F.suppressed_until.is_(None), F.suppressed_until <= now))
     return cond

@@ -23,7 +23,15 @@ from hongxian.review.rowdata import evidence_keys, evidence_rows, finding_values
 from hongxian.review.status import PENDING, status_label
 from hongxian.review.suppress import SuppressionIndex
 from hongxian.schema import Finding
-from hongxian.store.models import DecisionRow, EvidenceRow, FindingPartyRow, RunRow, SourceRow, StoredFinding
+from hongxian.store.models import (
+    DecisionRow,
+    EvidenceRow,
+    FindingContentRow,
+    FindingPartyRow,
+    RunRow,
+    SourceRow,
+    StoredFinding,
+)
 
 CHUNK = 1000
 ClearExcerpts = Mapping[tuple[str, str, str], str]
@@ -84,15 +92,28 @@ def _old_evidence_keys(session: Session, pks: list[int]) -> dict[int, set[str]]:
     return out
 
 
-def _insert_children(ctx: _Ctx, pairs: list[tuple[int, Finding]]) -> None:
+def _content(ctx: _Ctx, pk: int, finding: Finding) -> dict:
+    v = ctx.values[finding.finding_id]
+    return {"finding_pk": pk, "data": v["data"], "search_text": v["search_text"]}
+
+
+def _insert_children(ctx: _Ctx, pairs: list[tuple[int, Finding]], content: bool = True) -> None:
     ev, parties = [], []
     for pk, finding in pairs:
         ev.extend(evidence_rows(pk, finding, ctx.clear))
         parties.extend(party_rows(ctx.case_id, pk, finding))
+    if content and pairs:
+        ctx.session.execute(insert(FindingContentRow.__table__), [_content(ctx, pk, f) for pk, f in pairs])
     for chunk in _chunks(ev, 5000):
         ctx.session.execute(insert(EvidenceRow.__table__), chunk)
     for chunk in _chunks(parties, 5000):
         ctx.session.execute(insert(FindingPartyRow.__table__), chunk)
+
+
+def _columns(ctx: _Ctx, finding: Finding) -> dict:
+    v = dict(ctx.values[finding.finding_id])
+    del v["data"], v["search_text"]
+    return v
 
 
 def _insert_new(ctx: _Ctx, findings: list[Finding]) -> None:
@@ -100,7 +121,7 @@ def _insert_new(ctx: _Ctx, findings: list[Finding]) -> None:
     for chunk in _chunks(findings):
         values = []
         for f in chunk:
-            v = dict(ctx.values[f.finding_id])
+            v = _columns(ctx, f)
             v.update(case_id=ctx.case_id, status=PENDING, version=1, first_seen_run=ctx.run_id,
                      last_seen_run=ctx.run_id, suppressed_until=ctx.suppressions.until(f))
             values.append(v)
@@ -128,7 +149,7 @@ def _update_changed(ctx: _Ctx, changed: list[tuple[_Existing, Finding]]) -> int:
         ctx.session.execute(FindingPartyRow.__table__.delete().where(FindingPartyRow.finding_pk.in_(chunk)))
     updates, decisions = [], []
     for existing, finding in changed:
-        values = dict(ctx.values[finding.finding_id])
+        values = _columns(ctx, finding)
         values.update(id=existing.pk, last_seen_run=ctx.run_id, version=existing.version + 1)
         if existing.pk in old_keys:
             new_keys = set(evidence_keys(finding))
@@ -145,7 +166,9 @@ def _update_changed(ctx: _Ctx, changed: list[tuple[_Existing, Finding]]) -> int:
         ctx.session.execute(update(StoredFinding), chunk)
     if decisions:
         ctx.session.execute(insert(DecisionRow.__table__), decisions)
-    _insert_children(ctx, [(e.pk, f) for e, f in changed])
+    if changed:
+        ctx.session.execute(update(FindingContentRow), [_content(ctx, e.pk, f) for e, f in changed])
+    _insert_children(ctx, [(e.pk, f) for e, f in changed], content=False)
     return reopened
 
 

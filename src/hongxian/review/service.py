@@ -46,6 +46,9 @@ from hongxian.settings import Settings
 from hongxian.store.engine import CaseStore, open_case_store, resolve_url
 from hongxian.store.models import UserRow
 
+ANALYZE_AFTER = 5000
+"""Refresh planner statistics after an import that changed at least this many findings."""
+
 __all__ = [
     "ADMIN", "INVESTIGATOR", "READONLY", "REVIEWER", "ROLES", "ROLE_ZH",
     "AuthError", "CaseStats", "ConflictError", "Decision", "FindingDetail", "FindingFilter", "FindingRow", "Page",
@@ -85,9 +88,12 @@ class ReviewService:
                    progress: Callable[[int, int], None] | None = None) -> RunSummary:
         """Import one screening run in a single transaction (all or nothing)."""
         with self.store.write() as s:
-            return runs.import_run(s, self.case_id, findings, rulebook_version=rulebook_version, params=params,
-                                   input_hashes=input_hashes, actor=actor, now=self.now(),
-                                   clear_excerpts=clear_excerpts, progress=progress)
+            summary = runs.import_run(s, self.case_id, findings, rulebook_version=rulebook_version, params=params,
+                                      input_hashes=input_hashes, actor=actor, now=self.now(),
+                                      clear_excerpts=clear_excerpts, progress=progress)
+        if summary.new + summary.updated + summary.reopened >= ANALYZE_AFTER:
+            self.store.analyze()
+        return summary
 
     # ------------------------------------------------------------------ queue and detail
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from hongxian.review.detail import Decision, EvidenceView, FindingDetail, decision_of
 from hongxian.review.status import status_label
 from hongxian.schema import Finding
-from hongxian.store.models import DecisionRow, EvidenceRow, RunRow, StoredFinding
+from hongxian.store.models import DecisionRow, EvidenceRow, FindingContentRow, RunRow, StoredFinding
 
 CHUNK = 500
 
@@ -70,12 +70,14 @@ def load_details(session: Session, case_id: str, finding_ids: list[str]) -> list
         chunk = finding_ids[i:i + CHUNK]
         rows = {r.finding_id: r for r in session.scalars(
             select(StoredFinding).where(StoredFinding.case_id == case_id, StoredFinding.finding_id.in_(chunk)))}
+        data = dict(session.execute(select(FindingContentRow.finding_pk, FindingContentRow.data).where(
+            FindingContentRow.finding_pk.in_([r.id for r in rows.values()]))).all())
         evidence, decisions = _children(session, [r.id for r in rows.values()],
                                         {r.id: r.finding_id for r in rows.values()})
         for fid in chunk:
             r = rows[fid]
             out.append(FindingDetail(
-                finding=Finding.model_validate_json(r.data), status=r.status, status_label=status_label(r.status),
+                finding=Finding.model_validate_json(data[r.id]), status=r.status, status_label=status_label(r.status),
                 version=r.version, first_seen_run=r.first_seen_run, last_seen_run=r.last_seen_run,
                 suppressed_until=r.suppressed_until, evidence=evidence[r.id], decisions=decisions[r.id],
                 revealed=False))

@@ -60,9 +60,10 @@ class StoredFinding(Base):
     __tablename__ = "findings"
     __table_args__ = (
         UniqueConstraint("case_id", "finding_id", name="uq_findings_case_fid"),
-        Index("ix_findings_queue", "case_id", "severity_rank", "score", "id"),
-        Index("ix_findings_category", "case_id", "category", "severity_rank", "score"),
-        Index("ix_findings_status", "case_id", "status", "severity_rank", "score"),
+        # suppressed_until last: counts are index-only, pages walk the index in queue order
+        Index("ix_findings_queue", "case_id", "severity_rank", "score", "suppressed_until"),
+        Index("ix_findings_category", "case_id", "category", "severity_rank", "score", "suppressed_until"),
+        Index("ix_findings_status", "case_id", "status", "severity_rank", "score", "suppressed_until"),
         Index("ix_findings_check", "case_id", "check_id"),
         Index("ix_findings_subject", "case_id", "subject_kind", "subject_id"),
         Index("ix_findings_window", "case_id", "window_start"),
@@ -88,10 +89,19 @@ class StoredFinding(Base):
     evidence_hash: Mapped[str] = mapped_column(String(64))
     evidence_count: Mapped[int] = mapped_column(Integer)
     data_hash: Mapped[str] = mapped_column(String(64))
-    data: Mapped[str] = mapped_column(Text)  # canonical JSON of the Finding (sha256 = data_hash)
-    search_text: Mapped[str] = mapped_column(Text)
     suppressed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FindingContentRow(Base):
+    """The full Finding (canonical JSON, sha256 = findings.data_hash) and its search text, kept out of
+    the narrow ``findings`` table so that queue scans and counts stay small."""
+
+    __tablename__ = "finding_content"
+    finding_pk: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True,
+                                            autoincrement=False)
+    data: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text)
 
 
 class FindingPartyRow(Base):

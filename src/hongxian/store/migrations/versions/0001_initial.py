@@ -1,4 +1,4 @@
-"""initial schema
+"""initial
 
 Revision ID: 0001
 Revises:
@@ -153,8 +153,6 @@ def upgrade() -> None:
         sa.Column("evidence_hash", sa.String(length=64), nullable=False),
         sa.Column("evidence_count", sa.Integer(), nullable=False),
         sa.Column("data_hash", sa.String(length=64), nullable=False),
-        sa.Column("data", sa.Text(), nullable=False),
-        sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("suppressed_until", hongxian.store.types.UTCDateTime(), nullable=True),
         sa.Column("updated_at", hongxian.store.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -174,12 +172,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_findings_category", ["case_id", "category", "severity_rank", "score"], unique=False
+            "ix_findings_category",
+            ["case_id", "category", "severity_rank", "score", "suppressed_until"],
+            unique=False,
         )
         batch_op.create_index("ix_findings_check", ["case_id", "check_id"], unique=False)
-        batch_op.create_index("ix_findings_queue", ["case_id", "severity_rank", "score", "id"], unique=False)
         batch_op.create_index(
-            "ix_findings_status", ["case_id", "status", "severity_rank", "score"], unique=False
+            "ix_findings_queue", ["case_id", "severity_rank", "score", "suppressed_until"], unique=False
+        )
+        batch_op.create_index(
+            "ix_findings_status",
+            ["case_id", "status", "severity_rank", "score", "suppressed_until"],
+            unique=False,
         )
         batch_op.create_index("ix_findings_subject", ["case_id", "subject_kind", "subject_id"], unique=False)
         batch_op.create_index("ix_findings_window", ["case_id", "window_start"], unique=False)
@@ -256,6 +260,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_evidence_finding_pk"), ["finding_pk"], unique=False)
 
     op.create_table(
+        "finding_content",
+        sa.Column("finding_pk", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["finding_pk"], ["findings.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("finding_pk"),
+    )
+    op.create_table(
         "finding_parties",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("case_id", sa.String(length=200), nullable=False),
@@ -277,6 +289,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_finding_parties_finding_pk"))
 
     op.drop_table("finding_parties")
+    op.drop_table("finding_content")
     with op.batch_alter_table("evidence", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_evidence_finding_pk"))
 
