@@ -39,7 +39,8 @@ class Normaliser:
 
     def mapped_many(self, texts: list[str | None]) -> list[tuple[str, SpanMap]]:
         """`mapped` over a batch (one C-level pass finds the few texts that need work)."""
-        out, changed = normalize_many([t or "" for t in texts])
+        batch = normalize_many([t or "" for t in texts])
+        out, changed = (batch.texts, batch.changed) if hasattr(batch, "changed") else batch
         return [(changed[i].text, changed[i].span) if i in changed else (t, identity_span) for i, t in enumerate(out)]
 
 
