@@ -23,3 +23,10 @@ def test_make_masker_handles_none_and_can_be_disabled():
     assert make_masker()(None) == ""
     assert make_masker(enabled=False)("13812345678") == "13812345678"
     assert make_masker()("13812345678") == "138****5678"
+
+
+def test_valid_numbers_are_masked_like_finding_excerpts():
+    mask = make_masker()
+    out = mask("身份证 11010519491231002X，卡 6222021234567890128")
+    assert "11010519491231002X" not in out and out.startswith("身份证 110105")
+    assert "6222021234567890128" not in out and "0128" in out

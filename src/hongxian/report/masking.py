@@ -4,8 +4,10 @@ Phone numbers, resident ID numbers and bank-card numbers are masked wherever the
 (explanations, excerpts, memos, notes, decision reasons, chart labels). Masking is idempotent:
 masked text passes through unchanged, so excerpts already masked by a detector are safe.
 
-When the text-screening package provides ``hongxian.detect.text.masking.mask_text`` it is used
-instead, so reports and findings mask the same way.
+When the text-screening package is present, its validated masking
+(``hongxian.detect.text.pii.numbers_in`` + ``hongxian.detect.text.masking.mask_spans``) runs first, so
+reports mask valid numbers exactly as finding excerpts do; the broad patterns here then catch
+anything left that merely looks like a phone, ID or card number (over-masking is the safe side).
 """
 
 from __future__ import annotations
@@ -45,12 +47,23 @@ def builtin_mask_text(text: str) -> str:
 
 
 def _external_masker() -> Callable[[str], str] | None:
+    """The text-screening package's validated masking (same format as finding excerpts), if present."""
     try:
-        from hongxian.detect.text import masking  # type: ignore[attr-defined]
+        from hongxian.detect.text import masking, pii
     except ImportError:
         return None
-    fn = getattr(masking, "mask_text", None)
-    return fn if callable(fn) else None
+    direct = getattr(masking, "mask_text", None)
+    if callable(direct):
+        return direct
+    numbers_in, mask_spans = getattr(pii, "numbers_in", None), getattr(masking, "mask_spans", None)
+    if not (callable(numbers_in) and callable(mask_spans)):
+        return None
+
+    def mask(text: str) -> str:
+        hits = numbers_in(text, 0, len(text))
+        return mask_spans(text, [(h.start, h.end, h.kind) for h in hits]) if hits else text
+
+    return mask
 
 
 def make_masker(enabled: bool = True) -> Callable[[str | None], str]:
