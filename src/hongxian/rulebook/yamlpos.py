@@ -16,6 +16,8 @@ import yaml
 from pydantic import ValidationError
 
 Loc = tuple[str | int, ...]
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml when available: the text is parsed once into nodes (for lines) and built into data from them."""
 
 
 class RulebookError(Exception):
@@ -42,8 +44,12 @@ class YamlDoc:
     def read(cls, path: Path, rel: str) -> YamlDoc:
         text = path.read_text(encoding="utf-8")
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
+            loader = _Loader(text)
+            try:
+                node = loader.get_single_node()
+                data = loader.construct_document(node) if node is not None else None
+            finally:
+                loader.dispose()
         except yaml.YAMLError as exc:
             raise RulebookError([f"{rel}:{_syntax_message(exc)}"]) from None
         return cls(rel, text, data, node)
