@@ -87,7 +87,7 @@ def run_backend(name: str, url: str | None, findings: list[Finding], repeat: int
     with svc.store.engine.begin() as conn:  # bench shortcut: mark ~12 % decided in bulk
         conn.execute(text("UPDATE findings SET status = 'confirmed' WHERE id % 10 = 0"))
         conn.execute(text("UPDATE findings SET status = 'dismissed' WHERE id % 50 = 1"))
-        conn.execute(text("ANALYZE"))
+    svc.store.analyze()
     user = User(id=0, name="bench", role=INVESTIGATOR)
     person = findings[123].subject.id
 

@@ -1,7 +1,7 @@
 """The triage queue: filters, sorting and pagination over the indexed finding columns.
 
 Offset pagination with one ``count(*)`` per page request over the same filters; every filter hits
-a ``(case_id, …)`` index except the free-text ``q`` (a ``LIKE`` over the lower-cased, already
+a ``(case_id, …)`` index except the free-text ``q`` (a substring scan of the lower-cased, already
 masked ``finding_content.search_text``). Suppressed findings are left out unless asked for.
 """
 
@@ -100,7 +100,14 @@ class Page(Generic[T]):
         return self.page < self.pages
 
 
-def _conditions(case_id: str, flt: FindingFilter, now: datetime) -> list:
+def _text_matches(needle: str, dialect: str):
+    """Plain substring search (no LIKE wildcards): instr() on SQLite, strpos() on PostgreSQL."""
+    text_col = FindingContentRow.search_text
+    found = func.strpos(text_col, needle) if dialect == "postgresql" else func.instr(text_col, needle)
+    return select(FindingContentRow.finding_pk).where(found > 0)
+
+
+def _conditions(case_id: str, flt: FindingFilter, now: datetime, dialect: str) -> list:
     cats, sevs = _tuple(flt.category), _tuple(flt.severity)
     for c in cats:
         if c not in CATEGORIES:
@@ -123,10 +130,7 @@ def _conditions(case_id: str, flt: FindingFilter, now: datetime) -> list:
             FindingPartyRow.case_id == case_id, FindingPartyRow.party_id == flt.person)
         cond.append(F.id.in_(parties))
     if flt.q and flt.q.strip():
-        needle = flt.q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        matches = select(FindingContentRow.finding_pk).where(
-            FindingContentRow.search_text.like(f"%{needle}%", escape="\\"))
-        cond.append(F.id.in_(matches))
+        cond.append(F.id.in_(_text_matches(flt.q.strip().lower(), dialect)))
     if not flt.include_suppressed:
         cond.append(or_(F.suppressed_until.is_(None), F.suppressed_until <= now))
     return cond
@@ -154,7 +158,7 @@ def list_page(session: Session, case_id: str, flt: FindingFilter, sort: str, pag
         raise ReviewInputError(f"未知排序“{sort}”，可选：{'、'.join(SORTS)}")
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise ReviewInputError(f"页码须 ≥ 1，每页条数须在 1–{MAX_PER_PAGE} 之间")
-    cond = _conditions(case_id, flt, now)
+    cond = _conditions(case_id, flt, now, session.get_bind().dialect.name)
     total = session.scalar(select(func.count()).select_from(F).where(*cond)) or 0
     stmt = select(*_ROW_COLUMNS).where(*cond).order_by(*SORTS[sort]).limit(per_page).offset((page - 1) * per_page)
     items = [_row(r) for r in session.execute(stmt)]
@@ -163,5 +167,6 @@ def list_page(session: Session, case_id: str, flt: FindingFilter, sort: str, pag
 
 def iter_ids(session: Session, case_id: str, flt: FindingFilter, sort: str, now: datetime) -> list[str]:
     """All matching finding ids in queue order (for reports and exports)."""
-    stmt = select(F.finding_id).where(*_conditions(case_id, flt, now)).order_by(*SORTS[sort])
+    cond = _conditions(case_id, flt, now, session.get_bind().dialect.name)
+    stmt = select(F.finding_id).where(*cond).order_by(*SORTS[sort])
     return list(session.scalars(stmt))
