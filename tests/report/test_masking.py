@@ -30,3 +30,9 @@ def test_valid_numbers_are_masked_like_finding_excerpts():
     out = mask("身份证 11010519491231002X，卡 6222021234567890128")
     assert "11010519491231002X" not in out and out.startswith("身份证 110105")
     assert "6222021234567890128" not in out and "0128" in out
+
+
+def test_date_ranges_in_file_names_are_not_cards():
+    name = "微信支付账单流水文件(20170101-20170228).xlsx"
+    assert builtin_mask_text(name) == name
+    assert builtin_mask_text("卡号 6222-0212-3456-7890") == "卡号 6222 **** **** 7890"

@@ -29,8 +29,9 @@ _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})-(\d{3,4})(\d{4})(?!\d)")
 def _mask_card(m: re.Match[str]) -> str:
     raw = m.group(1)
     digits = re.sub(r"\D", "", raw)
-    if not 16 <= len(digits) <= 19:
-        return raw
+    groups = re.split(r"[ -]", raw)
+    if not 16 <= len(digits) <= 19 or (len(groups) > 1 and any(len(g) != 4 for g in groups[:-1])):
+        return raw  # e.g. a date range 20170101-20170228 in a file name
     return digits[:4] + " **** **** " + digits[-4:]
 
 
