@@ -151,6 +151,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--workdir", type=Path)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--reuse", action="store_true", help="keep an MSG0.db already in --workdir")
     ap.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -163,8 +164,9 @@ def main() -> None:
     (case_dir / "case.toml").write_text(CASE_TOML, encoding="utf-8")
     shutil.rmtree(case_dir / ".hongxian", ignore_errors=True)
     t0 = time.perf_counter()
-    n = create_msg_db(db, rows(args.rows))
-    print(f"built {db.name}: {n:,} messages, {db.stat().st_size / 2**20:.0f} MiB in {time.perf_counter() - t0:.1f} s")
+    if not (args.reuse and db.is_file()):
+        n = create_msg_db(db, rows(args.rows))
+        print(f"built {db.name}: {n:,} messages, {db.stat().st_size / 2**20:.0f} MiB in {time.perf_counter() - t0:.1f} s")
     base = run_child("baseline", db)
     reader = run_child("reader", db)
     pipe = run_child("pipeline", case_dir)

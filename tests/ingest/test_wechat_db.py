@@ -294,3 +294,40 @@ def test_shards_and_merged_db_collapse(case_dir, builder):
     again = ingest_case(case_dir, ReaderRegistry([READER]))
     assert [s.status for s in again.sources] == ["unchanged"] * 4
     assert read_table(case_dir, "messages").num_rows == len(builder.messages)
+
+
+def test_claimer_known_only_by_group_nickname_resolves(case_dir):
+    b = WeChatDbBuilder()
+    b.add_contact(PEER, nickname="老周")
+    b.add_group(ROOM, "粮站工作群", [(PEER, "粮站周某")])
+    b.add_red_packet(ROOM, SENDID)
+    b.add_claim(ROOM, SENDID, claimer="粮站周某")
+    b.add_claim(ROOM, SENDID, claimer="陌生人")
+    b.write_merged(case_dir / "exports" / "WeChat Files" / "wxid_owner001" / "merge_all.db")
+    ingest_case(case_dir, ReaderRegistry([READER]))
+    claims = [m for m in read_table(case_dir, "messages").to_pylist() if m["kind"] == "red_packet_claim"]
+    assert sorted(m["sender_account"] for m in claims) == [PEER, "wxname:陌生人"]
+
+
+def test_fast_path_matches_general_path(tmp_path, builder):
+    from hongxian.ingest.base import Sink
+    from hongxian.ingest.wechat_msg import ChatRowBuilder, RawMessage
+
+    builder.add_text(ROOM, "无 BytesExtra", sender=PEER, sender_in="none")
+    builder.add_message(ROOM, 34, 0, "<msg><voicemsg/></msg>", sender=PEER)
+    builder.add_message(PEER, 43, 0, "<msg><videomsg/></msg>", svrid=0)
+    builder.add_message(ROOM, 50, 0, "", sender="wxid_peer0002", sender_in="prefix")
+    path = builder.write_msg(tmp_path / "MSG0.db")
+    fast = read_source(READER, path, declared_owner="wxid_owner001")
+    general = Sink("s-test")
+    b = ChatRowBuilder(general, "wxid_owner001")
+    con = sqlite3.connect(path)
+    for row in con.execute("SELECT localId, StrTalker, Type, SubType, IsSender, CreateTime, StrContent, "
+                           "CompressContent, BytesExtra, MsgSvrID FROM MSG"):
+        b.add(RawMessage(*row))
+    con.close()
+    b.finish()
+    general.close()
+    assert fast.table("messages").to_pylist() == general.table("messages").to_pylist()
+    assert fast.table("payments").to_pylist() == general.table("payments").to_pylist()
+    assert fast.warnings == general.warnings

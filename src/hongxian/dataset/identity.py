@@ -3,7 +3,8 @@
 Bills show counterparties only by display name. Readers write such a counterparty as an
 unresolved-name account ``wxname:<name>``. Here each one is resolved, only when unambiguous,
 to a real account: first by the 微信昵称 column of people.csv, then by a unique Contact
-remark / nickname / alias seen in a WeChat database. Unresolved names stay as they are.
+remark / nickname / alias or group display name (群昵称) seen in a WeChat database — red-packet
+claim notices name the claimer only that way. Unresolved names stay as they are.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ WITH person_names AS (
       AND account_id NOT LIKE 'wxname:%'
     UNION SELECT alias, account_id FROM accounts WHERE alias IS NOT NULL AND alias <> ''
       AND account_id NOT LIKE 'wxname:%'
+    UNION SELECT display_name, account_id FROM group_members WHERE display_name IS NOT NULL
+      AND display_name <> '' AND account_id NOT LIKE 'wxname:%'
 ), by_contact AS (
     SELECT name, any_value(account_id) AS account_id FROM contact_names
     GROUP BY name HAVING count(DISTINCT account_id) = 1

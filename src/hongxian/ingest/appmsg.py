@@ -175,14 +175,14 @@ _SENDUSER = re.compile(r"[?&;]sendusername=([^&#\s]+)")
 
 def _red_packet(f: dict[str, str | None], msg: AppMsg) -> None:
     for src in (f.get("url"), f.get("nativeurl")):
-        m = _SENDID.search(html.unescape(src)) if src else None
+        m = _SENDID.search(src) if src else None  # [?&;] also matches an unexpanded &amp;
         if m:
             msg.sendid = m.group(1)
             break
     if msg.sendid is None and f.get("paymsgid") and f["paymsgid"].isdigit():
         msg.sendid = f["paymsgid"]
     if f.get("nativeurl"):
-        m = _SENDUSER.search(html.unescape(f["nativeurl"]))
+        m = _SENDUSER.search(f["nativeurl"])
         msg.sendusername = unquote(m.group(1)) if m else None
     sender_title = f.get("sendertitle")
     if sender_title == _EMPTY_SENDERTITLE:
@@ -190,11 +190,26 @@ def _red_packet(f: dict[str, str | None], msg: AppMsg) -> None:
     msg.blessing = f.get("receivertitle") or sender_title
 
 
-def parse_appmsg(xml: str | None) -> AppMsg | None:
-    """Fields of an appmsg document; None when there is no text at all."""
+_LIGHT_TAGS = ("type", "title", "des", "url", "svrid")
+
+
+def parse_appmsg(xml: str | None, light: bool = False) -> AppMsg | None:
+    """Fields of an appmsg document; None when there is no text at all.
+
+    ``light`` (links, files, quotes … — not payments): only type/title/des/url/svrid, read with
+    the tag expressions instead of building a tree (a tenth of the cost); the document counts as
+    well-formed when it is complete (ends with ``</msg>`` / ``</appmsg>``).
+    """
     if not xml or not xml.strip():
         return None
     xml = xml.strip()
+    if light:
+        fields = {t: _tag(xml, t) for t in _LIGHT_TAGS}
+        well_formed = xml.endswith(("</msg>", "</appmsg>")) and "<appmsg" in xml
+        if not any(fields.values()):
+            return AppMsg(well_formed=False)
+        return AppMsg(well_formed=well_formed, type=_int(fields["type"]), title=fields["title"],
+                      des=fields["des"], url=fields["url"], refer_svrid=fields["svrid"])
     fields = _fields_from_tree(xml)
     well_formed = fields is not None
     if fields is None or not fields:

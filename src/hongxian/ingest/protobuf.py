@@ -116,6 +116,24 @@ def _entry_sender(entry: bytes) -> str | None:
     return text.decode("utf-8", errors="replace").split(":", 1)[0].strip() or None
 
 
+def _canonical_sender(blob: bytes) -> str | None:
+    """The layout every PC 3.x sample has — ``0a <n> … 1a <n> 08 01 12 <n> <wxid>`` with one-byte
+    lengths — read by offsets; None means "not this layout", and the general walk decides."""
+    try:
+        if blob[0] != 0x0A or blob[1] >= 0x80:
+            return None
+        pos = 2 + blob[1]
+        entry_len, value_len = blob[pos + 1], blob[pos + 5]
+        if blob[pos] != 0x1A or entry_len >= 0x80 or value_len >= 0x80 or blob[pos + 2:pos + 5] != b"\x08\x01\x12":
+            return None
+        start = pos + 6
+        if start + value_len > pos + 2 + entry_len or pos + 2 + entry_len > len(blob):
+            return None
+    except IndexError:
+        return None
+    return blob[start:start + value_len].decode("utf-8", errors="replace").split(":", 1)[0].strip() or None
+
+
 def bytes_extra_sender(blob: bytes | None) -> tuple[str | None, bool]:
     """Sender wxid of a group message from ``MSG.BytesExtra``, and whether the blob was well-formed.
 
@@ -126,6 +144,9 @@ def bytes_extra_sender(blob: bytes | None) -> tuple[str | None, bool]:
     """
     if not blob:
         return None, True
+    sender = _canonical_sender(blob)
+    if sender is not None:
+        return sender, True
     pos, n = 0, len(blob)
     try:
         while pos < n:

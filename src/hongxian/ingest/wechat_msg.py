@@ -4,7 +4,7 @@ Shared by the database reader (`wechat_db`) and the chat-CSV readers (`chat_csv`
 all see the same raw fields (Type, SubType, IsSender, CreateTime, StrTalker, StrContent,
 CompressContent, BytesExtra, MsgSvrID). research/formats.md §4.2–4.7.
 
-Column decisions (also in docs/ingest-wechat.md):
+Column decisions:
 
 * ``message_id``: ``fingerprint("m", "svr", MsgSvrID)`` when MsgSvrID is non-zero, so one
   message in a shard, a merged db and a PyWxDump CSV collapses; otherwise a fingerprint of
@@ -58,7 +58,7 @@ PAYSUBTYPE_STATUS = {1: "发起转账", 3: "已收款", 4: "已退还", 5: "非�
                      8: "已收款", 9: "已退款"}
 RECEIVER_SIDE = frozenset({3, 4, 5, 8})  # status messages sent by the receiving side
 DIRECTION_OUT, DIRECTION_IN = "out", "in"  # as the bill readers write them
-_MIN_TS, _MAX_TS = 946_684_800, 4_102_444_800  # 2000-01-01 … 2100-01-01
+MIN_TS, MAX_TS = 946_684_800, 4_102_444_800  # 2000-01-01 … 2100-01-01
 
 
 def message_kind(type_: int, subtype: int) -> str:
@@ -164,7 +164,7 @@ class ChatRowBuilder:
                 self.sink.warn(f"{self.issues[key]} {text}（行号/localId 例：{ex}）")
 
     # -- internals
-    def _issue(self, key: str, row_number: int) -> None:
+    def issue(self, key: str, row_number: int) -> None:
         self.issues[key] += 1
         ex = self._examples.setdefault(key, [])
         if len(ex) < 5:
@@ -185,9 +185,9 @@ class ChatRowBuilder:
         ctime = raw.create_time
         if type(ctime) is not int:
             ctime = as_int(ctime)
-        if ctime is not None and ctime > _MAX_TS * 100:
+        if ctime is not None and ctime > MAX_TS * 100:
             ctime //= 1000  # milliseconds
-        if ctime is None or not _MIN_TS <= ctime < _MAX_TS:
+        if ctime is None or not MIN_TS <= ctime < MAX_TS:
             self._reject(raw, f"消息时间无效：{raw.create_time!r}", self.columns["time"])
             return None
         type_ = raw.type if type(raw.type) is int else as_int(raw.type)
@@ -202,22 +202,25 @@ class ChatRowBuilder:
         """(sender account, content without a sender prefix)."""
         if is_sender:
             return self.owner, content
-        prefix, stripped = split_sender_prefix(content) if is_group else (None, content)
         if raw.sender:
-            sender = raw.sender
-        elif is_group:
-            sender = None
-            if raw.bytes_extra is not None:
-                blob = raw.bytes_extra if isinstance(raw.bytes_extra, bytes) else None
-                sender, ok = bytes_extra_sender(blob)
-                if not ok or blob is None:
-                    self._issue("bytes_extra", raw.row_number)
-            sender = sender or prefix
-        else:
-            sender = talker
-        if prefix and prefix == sender:
-            content = stripped
-        return sender, content
+            prefix, stripped = split_sender_prefix(content) if is_group else (None, content)
+            return raw.sender, (stripped if prefix and prefix == raw.sender else content)
+        if is_group:
+            return self.group_sender(raw.row_number, content, raw.bytes_extra)
+        return talker, content
+
+    def group_sender(self, row_number: int, content: str | None, extra: object) -> tuple[str | None, str | None]:
+        """Sender of a received group message: BytesExtra key 1, else a ``wxid:\\n`` content prefix
+        (removed from the content when it names the sender)."""
+        prefix, stripped = split_sender_prefix(content)
+        sender = None
+        if extra is not None:
+            blob = extra if isinstance(extra, bytes) else None
+            sender, ok = bytes_extra_sender(blob)
+            if not ok or blob is None:
+                self.issue("bytes_extra", row_number)
+        sender = sender or prefix
+        return sender, (stripped if prefix and prefix == sender else content)
 
     def _message_id(self, raw, talker, ctime, type_, subtype, is_sender, sender, content) -> tuple[str, str | None]:
         svr = raw.svrid
@@ -250,7 +253,7 @@ class ChatRowBuilder:
     def _emit(self, raw: RawMessage, row: dict, app: AppMsg | None, is_sender: bool) -> None:
         if row["is_group"] and row["sender_account"] is None and not is_sender \
                 and row["raw_type"] not in (10000, 10002) and row["kind"] != "system":
-            self._issue("no_sender", raw.row_number)
+            self.issue("no_sender", raw.row_number)
         self.sink.add("messages", row)
         self.messages += 1
         if app is not None and row["kind"] in ("transfer", "red_packet"):
@@ -294,17 +297,17 @@ class ChatRowBuilder:
         if raw.compress is not None:
             xml, ok = decompress(raw.compress if isinstance(raw.compress, bytes) else None)
             if not ok or not isinstance(raw.compress, bytes):
-                self._issue("compress", raw.row_number)
+                self.issue("compress", raw.row_number)
         if not xml or "<" not in xml:
             xml = content
-        app = parse_appmsg(xml)
+        app = parse_appmsg(xml, light=subtype not in (0, 2000, 2001))
         if app is None:
             if subtype in (2000, 2001):
                 self._reject(raw, "转账/红包消息没有可读的 XML，未生成支付记录（消息已保留）",
                              self.columns["payload"])
             return None
         if not app.well_formed:
-            self._issue("xml", raw.row_number)
+            self.issue("xml", raw.row_number)
         if subtype == 0 and app.type:
             row["kind"] = message_kind(49, app.type)
         kind = row["kind"]
