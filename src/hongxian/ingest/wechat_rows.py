@@ -11,7 +11,7 @@ with ``str`` methods only, bad rows rejected with a Chinese reason, refunds pair
 * 扫二维码付款, 二维码收款, 付款码付款, 赞赏码 → qr
 * 亲属卡交易, 礼品卡 / 微信礼品卡 → gift_card (someone else's money pays for the owner, or the
   owner's for someone else: the same integrity question as a gift)
-* 商户消费, 分分捐 (charity), 其他-style merchant rows → merchant
+* 商户消费, 分分捐 (charity) → merchant
 * 零钱充值/提现, 零钱通, 理财通, 信用卡还款, 其他 and anything unknown → other
 """
 
@@ -123,7 +123,6 @@ class WeChatRows:
         self.kinds: dict[str, str] = {}
         self.names: set[str] = set()
         self.numeric_amounts = False
-        self.rows_seen = 0
 
     # ------------------------------------------------------------ per row
 
@@ -137,7 +136,6 @@ class WeChatRows:
             clean = self._texts(cells)
             if all(c == "" for c in clean):
                 return
-        self.rows_seen += 1
         if len(clean) != self.width:
             fitted = self._fit(row_number, cells)
             if fitted is None:
@@ -200,7 +198,8 @@ class WeChatRows:
         else:
             ts = self._time(t)
             ts_key = str(ts)
-        fen = self._amount(c[ia])
+        a = c[ia]
+        fen = yuan_to_fen(a, "金额(元)") if type(a) is str and a and "," not in a else self._amount(a)
         d = c[idr]
         direction = DIRECTIONS.get(d)
         if direction is None:

@@ -15,7 +15,8 @@ verbatim, so tests can plant broken values. Files are streamed: a million rows i
 
 from __future__ import annotations
 
-import io
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -103,21 +104,35 @@ def bill_time(ts: datetime | str, excel: bool = False) -> str:
     return f"{ts.year}/{ts.month}/{ts.day} {ts.hour}:{ts.minute:02d}" if excel else ts.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _summary(rows: list, directions=("收入", "支出")) -> list[str]:
-    def total(d):
-        sel = [r for r in rows if r.direction == d] if d else [r for r in rows if r.direction not in directions]
-        return len(sel), yuan(sum(r.amount_fen for r in sel if isinstance(r.amount_fen, int)))
+class BillTotals:
+    """The preamble's counts and sums (共N笔记录, 收入/支出/中性交易), accumulated row by row."""
 
-    (ni, ai), (no, ao), (nn, an) = total(directions[0]), total(directions[1]), total(None)
-    return [f"共{len(rows)}笔记录", f"收入：{ni}笔 {ai}元", f"支出：{no}笔 {ao}元", f"中性交易：{nn}笔 {an}元"]
+    def __init__(self, rows: Iterable = ()):
+        self.n = 0
+        self.groups = {"收入": [0, 0], "支出": [0, 0], None: [0, 0]}
+        for r in rows:
+            self.add(r)
+
+    def add(self, r) -> None:
+        self.n += 1
+        g = self.groups.get(r.direction) or self.groups[None]
+        g[0] += 1
+        g[1] += r.amount_fen if isinstance(r.amount_fen, int) else 0
+
+    def lines(self, neutral: str = "中性交易") -> list[str]:
+        (ni, ai), (no, ao), (nn, an) = self.groups["收入"], self.groups["支出"], self.groups[None]
+        return [f"共{self.n}笔记录", f"收入：{ni}笔 {yuan(ai)}元", f"支出：{no}笔 {yuan(ao)}元",
+                f"{neutral}：{nn}笔 {yuan(an)}元"]
 
 
-def wechat_preamble(rows: list[WeChatBillRow], nickname: str, period: BillPeriod, layout: str) -> list[str]:
+def wechat_preamble(rows: list[WeChatBillRow] | BillTotals, nickname: str, period: BillPeriod,
+                    layout: str) -> list[str]:
     """Lines 1..n before the header: the csv/2025 text or the 2026 one (with note 4)."""
+    totals = rows if isinstance(rows, BillTotals) else BillTotals(rows)
     note2 = ("2. 本明细仅展示当前账单中的交易，不包括已删除的记录" if layout == "csv"
              else "2. 若交易记录明细无有效内容，则代表该时间段内此微信号无交易。")
     lines = ["微信支付账单明细", f"微信昵称：[{nickname}]", f"起始时间：[{period.start}] 终止时间：[{period.end}]",
-             "导出类型：[全部]", f"导出时间：[{period.exported}]", "", *_summary(rows), "注：",
+             "导出类型：[全部]", f"导出时间：[{period.exported}]", "", *totals.lines(), "注：",
              "1. 充值/提现/理财通购买/零钱通存取/信用卡还款等交易，将计入中性交易", note2, "3. 本明细仅供个人对账使用"]
     if layout == "2026":
         lines.append("4. 本账单中所有时间均为UTC+08:00时间")
@@ -155,23 +170,30 @@ def wechat_csv_line(r: WeChatBillRow, style: WeChatCsvStyle, index: int = 0) -> 
 
 def write_wechat_csv(path: Path, rows: Iterable[WeChatBillRow], *, nickname: str = "林小舟",
                      style: WeChatCsvStyle | None = None, period: BillPeriod | None = None) -> Path:
-    """A WeChat Pay bill CSV as exported up to mid-2025 (header on line 17)."""
-    style, period = style or WeChatCsvStyle(), period or BillPeriod()
-    rows = rows if isinstance(rows, list) else list(rows)
-    pad = "," * style.pad_commas
-    path = Path(path)
-    with open(path, "w", encoding=style.encoding, newline="") as fh:
-        for line in wechat_preamble(rows, nickname, period, "csv"):
-            fh.write(line + pad + style.newline)
-        fh.write(",".join(WECHAT_HEADER) + style.newline)
-        buf = io.StringIO()
+    """A WeChat Pay bill CSV as exported up to mid-2025 (header on line 17).
+
+    ``rows`` may be a generator: data lines are spooled (to disk when large) while the preamble
+    totals are counted, so a million-row bill needs no million objects in memory."""
+    style, period, path = style or WeChatCsvStyle(), period or BillPeriod(), Path(path)
+    totals = BillTotals()
+    with tempfile.SpooledTemporaryFile(max_size=32 << 20, mode="w+", encoding=style.encoding,
+                                       newline="") as spool:
+        buf: list[str] = []
         for i, r in enumerate(rows):
-            buf.write(wechat_csv_line(r, style, i))
-            buf.write(style.newline)
-            if i % 10_000 == 9_999:
-                fh.write(buf.getvalue())
-                buf = io.StringIO()
-        fh.write(buf.getvalue())
+            totals.add(r)
+            buf.append(wechat_csv_line(r, style, i))
+            if len(buf) == 10_000:
+                spool.write(style.newline.join(buf) + style.newline)
+                buf.clear()
+        if buf:
+            spool.write(style.newline.join(buf) + style.newline)
+        spool.seek(0)
+        pad = "," * style.pad_commas
+        with open(path, "w", encoding=style.encoding, newline="") as fh:
+            for line in wechat_preamble(totals, nickname, period, "csv"):
+                fh.write(line + pad + style.newline)
+            fh.write(",".join(WECHAT_HEADER) + style.newline)
+            shutil.copyfileobj(spool, fh)
     return path
 
 
@@ -251,8 +273,7 @@ def _power_query_sheet(wb, lines: list[str], rows: list[WeChatBillRow]) -> None:
 
 
 def alipay_preamble(rows: list[AlipayBillRow], name: str, account: str, period: BillPeriod) -> list[str]:
-    summary = _summary(rows)
-    neutral = summary[3].replace("中性交易", "不计收支")
+    summary = BillTotals(rows).lines("不计收支")
     notes = ["1.本回单内容可表明支付宝受理了相应支付交易申请，因系统原因或通讯故障等偶发因素导致本回单与实际交易结果不符时，以实际交易情况为准；",
              "2.请勿将本回单作为收款方发货的凭据使用，请查证账户实际到账情况后再进行发货操作；",
              "3.支付宝快捷支付等非余额支付方式可能既产生支付宝交易也同步产生银行交易，因此请勿使用本回单进行重复记账；",
@@ -262,7 +283,7 @@ def alipay_preamble(rows: list[AlipayBillRow], name: str, account: str, period: 
              "7.禁止将本回单用于非法用途；", "8.本明细仅展示当前账单中的交易，不包括已删除的记录；", "9.本明细仅供个人对账使用。"]
     return ["-" * 84, "导出信息：", f"姓名：{name}", f"支付宝账户：{account}",
             f"起始时间：[{period.start}]    终止时间：[{period.end}]", "导出交易类型：[全部]",
-            f"导出时间：[{period.exported}]", *summary[:3], neutral, "", "特别提示：", *notes, "", ALIPAY_BANNER]
+            f"导出时间：[{period.exported}]", *summary, "", "特别提示：", *notes, "", ALIPAY_BANNER]
 
 
 def _alipay_cells(r: AlipayBillRow, pad: bool) -> list[str]:
