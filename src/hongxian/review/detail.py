@@ -108,7 +108,8 @@ def load_detail(session: Session, case_id: str, finding_id: str, reveal: bool = 
 
 def detail_of(session: Session, row: StoredFinding, reveal: bool = False) -> FindingDetail:
     return FindingDetail(
-        finding=Finding.model_validate_json(session.get(FindingContentRow, row.id).data), status=row.status, status_label=status_label(row.status),
+        finding=Finding.model_validate_json(session.get(FindingContentRow, row.id).data), status=row.status,
+        status_label=status_label(row.status),
         version=row.version, first_seen_run=row.first_seen_run, last_seen_run=row.last_seen_run,
         suppressed_until=row.suppressed_until, evidence=_evidence(session, row.id, reveal),
         decisions=decisions_for(session, row.id, row.finding_id), revealed=reveal)

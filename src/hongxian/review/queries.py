@@ -2,7 +2,7 @@
 
 Offset pagination with one ``count(*)`` per page request over the same filters; every filter hits
 a ``(case_id, …)`` index except the free-text ``q`` (a substring scan of the lower-cased, already
-masked ``finding_content.search_text``). Suppressed findings are left out unless asked for.
+masked ``finding_search.search_text``). Suppressed findings are left out unless asked for.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from hongxian.review.errors import ReviewInputError
 from hongxian.review.status import SEVERITY_RANK, parse_status, status_label
 from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
-from hongxian.store.models import FindingContentRow, FindingPartyRow, StoredFinding
+from hongxian.store.models import FindingPartyRow, FindingSearchRow, StoredFinding
 
 T = TypeVar("T")
 MAX_PER_PAGE = 500
@@ -102,9 +102,9 @@ class Page(Generic[T]):
 
 def _text_matches(needle: str, dialect: str):
     """Plain substring search (no LIKE wildcards): instr() on SQLite, strpos() on PostgreSQL."""
-    text_col = FindingContentRow.search_text
+    text_col = FindingSearchRow.search_text
     found = func.strpos(text_col, needle) if dialect == "postgresql" else func.instr(text_col, needle)
-    return select(FindingContentRow.finding_pk).where(found > 0)
+    return select(FindingSearchRow.finding_pk).where(found > 0)
 
 
 def _conditions(case_id: str, flt: FindingFilter, now: datetime, dialect: str) -> list:
@@ -159,10 +159,18 @@ def list_page(session: Session, case_id: str, flt: FindingFilter, sort: str, pag
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise ReviewInputError(f"页码须 ≥ 1，每页条数须在 1–{MAX_PER_PAGE} 之间")
     cond = _conditions(case_id, flt, now, session.get_bind().dialect.name)
-    total = session.scalar(select(func.count()).select_from(F).where(*cond)) or 0
-    stmt = select(*_ROW_COLUMNS).where(*cond).order_by(*SORTS[sort]).limit(per_page).offset((page - 1) * per_page)
-    items = [_row(r) for r in session.execute(stmt)]
-    return Page(items=items, total=total, page=page, per_page=per_page)
+    count = select(func.count()).select_from(F).where(*cond)
+    offset = (page - 1) * per_page
+    if flt.q and flt.q.strip():
+        # the text scan dominates: one pass that yields the page and the total (window count)
+        stmt = select(*_ROW_COLUMNS, func.count().over().label("hx_total")).where(*cond)
+        rows = session.execute(stmt.order_by(*SORTS[sort]).limit(per_page).offset(offset)).all()
+        total = rows[0].hx_total if rows else (session.scalar(count) or 0)
+    else:
+        total = session.scalar(count) or 0
+        stmt = select(*_ROW_COLUMNS).where(*cond).order_by(*SORTS[sort]).limit(per_page).offset(offset)
+        rows = session.execute(stmt).all()
+    return Page(items=[_row(r) for r in rows], total=total, page=page, per_page=per_page)
 
 
 def iter_ids(session: Session, case_id: str, flt: FindingFilter, sort: str, now: datetime) -> list[str]:

@@ -28,6 +28,7 @@ from hongxian.store.models import (
     EvidenceRow,
     FindingContentRow,
     FindingPartyRow,
+    FindingSearchRow,
     RunRow,
     SourceRow,
     StoredFinding,
@@ -93,8 +94,11 @@ def _old_evidence_keys(session: Session, pks: list[int]) -> dict[int, set[str]]:
 
 
 def _content(ctx: _Ctx, pk: int, finding: Finding) -> dict:
-    v = ctx.values[finding.finding_id]
-    return {"finding_pk": pk, "data": v["data"], "search_text": v["search_text"]}
+    return {"finding_pk": pk, "data": ctx.values[finding.finding_id]["data"]}
+
+
+def _search(ctx: _Ctx, pk: int, finding: Finding) -> dict:
+    return {"finding_pk": pk, "search_text": ctx.values[finding.finding_id]["search_text"]}
 
 
 def _insert_children(ctx: _Ctx, pairs: list[tuple[int, Finding]], content: bool = True) -> None:
@@ -104,6 +108,7 @@ def _insert_children(ctx: _Ctx, pairs: list[tuple[int, Finding]], content: bool 
         parties.extend(party_rows(ctx.case_id, pk, finding))
     if content and pairs:
         ctx.session.execute(insert(FindingContentRow.__table__), [_content(ctx, pk, f) for pk, f in pairs])
+        ctx.session.execute(insert(FindingSearchRow.__table__), [_search(ctx, pk, f) for pk, f in pairs])
     for chunk in _chunks(ev, 5000):
         ctx.session.execute(insert(EvidenceRow.__table__), chunk)
     for chunk in _chunks(parties, 5000):
@@ -168,6 +173,7 @@ def _update_changed(ctx: _Ctx, changed: list[tuple[_Existing, Finding]]) -> int:
         ctx.session.execute(insert(DecisionRow.__table__), decisions)
     if changed:
         ctx.session.execute(update(FindingContentRow), [_content(ctx, e.pk, f) for e, f in changed])
+        ctx.session.execute(update(FindingSearchRow), [_search(ctx, e.pk, f) for e, f in changed])
     _insert_children(ctx, [(e.pk, f) for e, f in changed], content=False)
     return reopened
 

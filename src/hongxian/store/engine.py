@@ -124,7 +124,7 @@ class CaseStore:
 
     def analyze(self) -> None:
         """Refresh the query planner's statistics (after a large import)."""
-        tables = ("findings", "finding_content", "finding_parties")
+        tables = ("findings", "finding_search", "finding_parties")
         if self.engine.dialect.name == "postgresql":  # VACUUM also enables index-only scans
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 for table in tables:

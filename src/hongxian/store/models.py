@@ -94,13 +94,22 @@ class StoredFinding(Base):
 
 
 class FindingContentRow(Base):
-    """The full Finding (canonical JSON, sha256 = findings.data_hash) and its search text, kept out of
-    the narrow ``findings`` table so that queue scans and counts stay small."""
+    """The full Finding (canonical JSON, sha256 = findings.data_hash), kept out of the narrow
+    ``findings`` table so that queue scans and counts stay small."""
 
     __tablename__ = "finding_content"
     finding_pk: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True,
                                             autoincrement=False)
     data: Mapped[str] = mapped_column(Text)
+
+
+class FindingSearchRow(Base):
+    """Lower-cased, already masked text of a finding for the queue's free-text filter (a narrow
+    table: a substring scan reads only this text)."""
+
+    __tablename__ = "finding_search"
+    finding_pk: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True,
+                                            autoincrement=False)
     search_text: Mapped[str] = mapped_column(Text)
 
 

@@ -263,7 +263,6 @@ def upgrade() -> None:
         "finding_content",
         sa.Column("finding_pk", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("data", sa.Text(), nullable=False),
-        sa.Column("search_text", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["finding_pk"], ["findings.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("finding_pk"),
     )
@@ -282,8 +281,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_finding_parties_finding_pk"), ["finding_pk"], unique=False)
         batch_op.create_index("ix_parties_party", ["case_id", "party_id", "finding_pk"], unique=False)
 
+    op.create_table(
+        "finding_search",
+        sa.Column("finding_pk", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["finding_pk"], ["findings.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("finding_pk"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("finding_search")
     with op.batch_alter_table("finding_parties", schema=None) as batch_op:
         batch_op.drop_index("ix_parties_party")
         batch_op.drop_index(batch_op.f("ix_finding_parties_finding_pk"))
