@@ -48,7 +48,7 @@ fi
 [ -x "$bin/initdb" ] || { echo "start-postgres: initdb not found under /usr/lib/postgresql" >&2; exit 1; }
 
 user=$(server_user)
-dir=$(mktemp -d "${TMPDIR:-/tmp}/hongxian-pg.XXXXXX")
+dir=$(mktemp -d "${HONGXIAN_PG_TMP:-/tmp}/hongxian-pg.XXXXXX")  # not $TMPDIR: the server user must reach it
 chmod 755 "$dir"
 [ -n "$user" ] && chown "$user" "$dir"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
