@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 # 18-digit resident ID (last char may be X) and the old 15-digit form.
 _ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
@@ -67,18 +68,25 @@ def _external_masker() -> Callable[[str], str] | None:
     return mask
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def make_masker(enabled: bool = True) -> Callable[[str | None], str]:
-    """A masking function for report text; ``enabled=False`` only strips ``None``."""
+    """A masking function for report text; ``enabled=False`` only turns ``None`` into ``""``."""
     external = _external_masker() if enabled else None
+
+    @lru_cache(maxsize=65536)
+    def _mask(text: str) -> str:
+        if not _DIGIT.search(text):  # every pattern needs digits
+            return text
+        if external is not None:
+            text = external(text)
+        return builtin_mask_text(text)
 
     def mask(text: str | None) -> str:
         if text is None:
             return ""
         text = str(text)
-        if not enabled:
-            return text
-        if external is not None:
-            text = external(text)
-        return builtin_mask_text(text)
+        return _mask(text) if enabled else text
 
     return mask
