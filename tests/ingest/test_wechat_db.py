@@ -331,3 +331,16 @@ def test_fast_path_matches_general_path(tmp_path, builder):
     assert fast.table("messages").to_pylist() == general.table("messages").to_pylist()
     assert fast.table("payments").to_pylist() == general.table("payments").to_pylist()
     assert fast.warnings == general.warnings
+
+
+def test_invalid_utf8_mid_scan_resumes_without_loss_or_repeat(tmp_path):
+    rows = (msg_row(i, PEER, 1, 0, 0, 1710926400 + i, f"第{i}条", svrid=10**6 + i) for i in range(1, 10_001))
+    path = _raw_db(tmp_path / "MSG0.db", rows)
+    con = sqlite3.connect(path)
+    con.execute("UPDATE MSG SET StrContent = CAST(X'FFFE41' AS TEXT) WHERE localId = 6000")
+    con.commit()
+    con.close()
+    sink = read_source(READER, path, declared_owner="wxid_owner001")
+    texts = [m["text"] for m in sink.table("messages").to_pylist()]
+    assert len(texts) == 10_000 and len(set(sink.table("messages")["message_id"].to_pylist())) == 10_000
+    assert texts[5999] == "\ufffd\ufffdA" and texts[6000] == "第6001条"

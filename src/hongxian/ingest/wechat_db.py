@@ -43,9 +43,7 @@ def _decode_text(data: bytes) -> str:
 
 def open_readonly(path: Path) -> sqlite3.Connection:
     uri = Path(path).resolve().as_uri() + "?mode=ro&immutable=1"
-    con = sqlite3.connect(uri, uri=True)
-    con.text_factory = _decode_text  # invalid UTF-8 in a TEXT cell must not abort the scan
-    return con
+    return sqlite3.connect(uri, uri=True)
 
 
 def table_columns(con: sqlite3.Connection) -> dict[str, set[str]]:
@@ -115,29 +113,44 @@ class WeChatDbReader:
         builder = ChatRowBuilder(sink, owner)
         first = _pick(cols, _MSG_COLUMNS[:1]) if "localid" in lower else "rowid"
         select = f"{first}, {_pick(cols, _MSG_COLUMNS[1:])}"
-        for chunk in _chunks(con, f"SELECT {select} FROM MSG", sink, "MSG"):
+        for chunk in _chunks(con, "MSG", select, sink):
             add_msg_rows(builder, chunk)
         builder.finish()
 
 
-def _chunks(con: sqlite3.Connection, sql: str, sink: Sink, table: str) -> Iterator[list[tuple]]:
-    """Rows in chunks; a corrupt page ends the scan with a warning instead of losing the file."""
-    cur = con.execute(sql)
-    done = 0
-    while True:
+def _chunks(con: sqlite3.Connection, table: str, columns: str, sink: Sink) -> Iterator[list[tuple]]:
+    """``SELECT rowid, <columns> FROM <table>`` in rowid order, in chunks (rowid first in each row).
+
+    Text is decoded strictly (sqlite3's own, fast) until a cell with invalid UTF-8 appears; the
+    scan then resumes after the last delivered row with a tolerant decoder (U+FFFD), so no row is
+    lost or repeated. A corrupt page ends the scan with a warning instead of losing the file.
+    """
+    last, done = None, 0
+    for factory in (str, _decode_text):
+        con.text_factory = factory
+        where = "" if last is None else f" WHERE rowid > {int(last)}"
         try:
-            chunk = cur.fetchmany(FETCH_ROWS)
+            cur = con.execute(f"SELECT rowid, {columns} FROM {table}{where} ORDER BY rowid")
+        except sqlite3.OperationalError:  # a WITHOUT ROWID table: no resuming, tolerant from the start
+            con.text_factory = _decode_text
+            cur = con.execute(f"SELECT NULL, {columns} FROM {table}")
+        try:
+            while chunk := cur.fetchmany(FETCH_ROWS):
+                last, done = chunk[-1][0], done + len(chunk)
+                yield chunk
+            return
+        except sqlite3.OperationalError as exc:
+            if factory is str and "decode" in str(exc):
+                continue
+            sink.warn(f"{table} 表在读取约 {done} 行后出错（{exc}），其后的行未能读取")
+            return
         except sqlite3.DatabaseError as exc:
             sink.warn(f"{table} 表在读取约 {done} 行后出错（{exc}），其后的行未能读取")
             return
-        if not chunk:
-            return
-        done += len(chunk)
-        yield chunk
 
 
-def _rows(con: sqlite3.Connection, sql: str, sink: Sink, table: str) -> Iterator[tuple]:
-    for chunk in _chunks(con, sql, sink, table):
+def _rows(con: sqlite3.Connection, table: str, columns: str, sink: Sink) -> Iterator[tuple]:
+    for chunk in _chunks(con, table, columns, sink):
         yield from chunk
 
 
@@ -145,7 +158,7 @@ _FAST_TYPES = frozenset({1, 3, 34, 43, 47, 50})  # no payload to parse beyond th
 
 
 def add_msg_rows(builder: ChatRowBuilder, chunk: list[tuple]) -> None:
-    """MSG rows (``_MSG_COLUMNS`` order) into the builder.
+    """MSG rows (rowid, then ``_MSG_COLUMNS`` order) into the builder.
 
     The common case — a well-typed text / image / voice / video / sticker / call row with a
     MsgSvrID — is written here directly (a million-row database spends most of its time on
@@ -155,12 +168,12 @@ def add_msg_rows(builder: ChatRowBuilder, chunk: list[tuple]) -> None:
     owner, add, general = builder.owner, builder.sink.add, builder.add
     done = 0
     for row in chunk:
-        local_id, talker, type_, subtype, is_sender, ctime, content, compress, extra, svrid = row
+        _rowid, local_id, talker, type_, subtype, is_sender, ctime, content, compress, extra, svrid = row
         if not (type(type_) is int and type_ in _FAST_TYPES and type(talker) is str and type(ctime) is int
                 and MIN_TS <= ctime < MAX_TS and type(svrid) is int and svrid > 0 and type(subtype) is int
                 and (is_sender == 0 or is_sender == 1) and (content is None or type(content) is str)
                 and talker and talker == talker.strip()):
-            general(RawMessage(local_id if type(local_id) is int else -1, *row[1:]))
+            general(RawMessage(local_id if type(local_id) is int else -1, *row[2:]))
             continue
         is_group = talker.endswith("@chatroom")
         if is_sender == 1:
@@ -188,6 +201,7 @@ def owner_from_messages(con: sqlite3.Connection, cols: set[str], limit: int = 50
         return None
     sql = (f"SELECT {_pick(cols, ('StrContent', 'CompressContent', 'SubType'))} FROM MSG "
            "WHERE IsSender = 1 AND Type = 49 AND SubType IN (2000, 2001) LIMIT ?")
+    con.text_factory = _decode_text
     try:
         rows = con.execute(sql, (limit,)).fetchall()
     except sqlite3.DatabaseError:
@@ -228,7 +242,7 @@ class ContactTables:
     def _contacts(self) -> None:
         cols = self.tables["contact"]
         select = _pick(cols, ("UserName", "Alias", "Remark", "NickName", "Reserved6"))
-        for row in _rows(self.con, f"SELECT rowid, {select} FROM Contact", self.sink, "Contact"):
+        for row in _rows(self.con, "Contact", select, self.sink):
             rowid, user, alias, remark, nick, desc = (as_text(v).strip() if isinstance(v, str | bytes) else v
                                                       for v in row)
             if not user:
@@ -249,15 +263,15 @@ class ContactTables:
         cols = self.tables.get("chatroominfo")
         if not cols or not {"chatroomname", "announcement"} <= {c.lower() for c in cols}:
             return {}
-        rows = _rows(self.con, "SELECT ChatRoomName, Announcement FROM ChatRoomInfo", self.sink, "ChatRoomInfo")
-        return {as_text(r): as_text(a) for r, a in rows if r and a and as_text(a).strip()}
+        rows = _rows(self.con, "ChatRoomInfo", "ChatRoomName, Announcement", self.sink)
+        return {as_text(r): as_text(a) for _, r, a in rows if r and a and as_text(a).strip()}
 
     def _rooms(self) -> None:
         notes = self._announcements()
         cols = self.tables["chatroom"]
         select = _pick(cols, ("ChatRoomName", "UserNameList", "Reserved2", "RoomData"))
         bad_roomdata = []
-        for row in _rows(self.con, f"SELECT rowid, {select} FROM ChatRoom", self.sink, "ChatRoom"):
+        for row in _rows(self.con, "ChatRoom", select, self.sink):
             rowid, room, names, owner, data = row
             room = as_text(room).strip() if room else None
             if not room:
