@@ -112,3 +112,18 @@ def test_report_from_store_needs_a_user(store_case: Path):
     assert "--user" in res.output
     res = runner.invoke(app, ["report", str(store_case), "--user", "阅读者"], env={"HONGXIAN_PASSWORD": "wrong"})
     assert res.exit_code == 3
+
+
+def test_generate_report_api_with_a_user_object(store_case: Path, tmp_path: Path):
+    from hongxian.report import generate_report
+    from hongxian.review.service import ReviewService, open_store
+
+    svc = ReviewService(open_store(store_case, Settings()), Settings())
+    user = svc.login("审查员乙", "correct horse battery")
+    svc.store.dispose()
+    result = generate_report(store_case, "xlsx", person="P002", out=tmp_path / "r.xlsx", user=user)
+    assert result.findings == 1 and result.path.is_file()
+    wb = openpyxl.load_workbook(result.path)
+    rows = list(wb["审查记录"].iter_rows(min_row=2, values_only=True))
+    assert [(r[2], r[3], r[4]) for r in rows] == [("排除", "排除", "审查员乙")]
+    assert PHONE not in rows[0][6]

@@ -86,13 +86,16 @@ def _from_store(case_dir: Path, settings: Settings, user, login, person: str | N
     from hongxian.review.service import ReviewService, open_store
 
     case, dataset = open_case(case_dir)
+    if user is None and login is None:
+        raise AuthError("该案件已有审查库，导出报告需要操作人：请用 --user 指定用户名（或设置环境变量 HONGXIAN_USER）")
     service = ReviewService(open_store(case_dir, settings), settings)
-    if user is None:
-        if login is None:
-            raise AuthError("该案件已有审查库，导出报告需要操作人：请用 --user 指定用户名（或设置环境变量 HONGXIAN_USER）")
-        user = login(service)
-    return from_service(service, user, case, dataset, person=person, sources=case_sources(case_dir),
-                        mask=settings.mask_personal_data)
+    try:
+        user = user if user is not None else login(service)
+        return from_service(service, user, case, dataset, person=person, sources=case_sources(case_dir),
+                            mask=settings.mask_personal_data)
+    except BaseException:
+        service.store.dispose()
+        raise
 
 
 def load_case_report(case_dir: Path, *, person: str | None = None, findings: Path | None = None,
@@ -121,6 +124,9 @@ def generate_report(case_dir: Path, fmt: str = "html", *, person: str | None = N
     if fmt not in FORMATS:
         raise ReportError(f"未知报告格式“{fmt}”，可选：{'、'.join(FORMATS)}")
     loaded = load_case_report(case_dir, person=person, findings=findings, settings=settings, user=user, login=login)
-    target = out or default_out(case_dir, loaded.input.case.case.id, fmt, person)
-    path = write_report(loaded, fmt, target)
-    return ReportResult(path, fmt, len(loaded.input.filtered().findings), loaded.input.origin)
+    try:
+        target = out or default_out(case_dir, loaded.input.case.case.id, fmt, person)
+        path = write_report(loaded, fmt, target)
+        return ReportResult(path, fmt, len(loaded.input.filtered().findings), loaded.input.origin)
+    finally:
+        loaded.close()

@@ -66,6 +66,7 @@ class LoadedReport:
 
     input: ReportInput
     log_export: Callable[[str, Path], None]
+    close: Callable[[], None] = lambda: None
 
 
 def _no_log(_fmt: str, _path: Path) -> None:
@@ -86,7 +87,7 @@ def from_service(service, user, case: CaseConfig, dataset: Dataset, *, person: s
         service.log_export(user, f"report-{fmt}", f"report:{Path(path).name}",
                            {"path": str(path), "person": person, "findings": shown})
 
-    return LoadedReport(inp, log_export)
+    return LoadedReport(inp, log_export, service.store.dispose)
 
 
 def from_file(case_dir: Path, case: CaseConfig, dataset: Dataset, path: Path, *, person: str | None = None,
