@@ -20,10 +20,13 @@ from hongxian.ingest.bill_common import STRIP, BadValue, cell_time, number_to_fe
 from hongxian.ingest.wechat_bill import WeChatBillReader
 from hongxian.ingest.wechat_rows import INTERNAL
 from hongxian.testing.bills import (
+    WECHAT_HEADER,
     AlipayBillRow,
+    BillPeriod,
     WeChatBillRow,
     WeChatCsvStyle,
     read_bill,
+    wechat_preamble,
     write_alipay_csv,
     write_wechat_csv,
     write_wechat_xlsx,
@@ -100,6 +103,47 @@ def test_wechat_xlsx_every_row_loaded_or_rejected(rows, layout, time_cells, drop
         sink = read_bill(WeChatBillReader(), path)
     loaded, rejected = _counts(sink)
     assert loaded + rejected == sum(map(_has_text, rows))
+
+
+CELL = st.one_of(st.none(), TEXT, st.booleans(), st.integers(-10**6, 10**16),
+                 st.floats(allow_nan=False, allow_infinity=False), TIMES)
+
+
+def _write_cells(path: Path, rows: list[list]) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws, when = wb.add_worksheet("Sheet1"), wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    lines = wechat_preamble([], "某人", BillPeriod(), "2026")
+    for i, line in enumerate([*lines, None]):
+        for c, text in enumerate([line] if line is not None else WECHAT_HEADER):
+            if text:
+                ws.write_string(i, c, text)
+    for i, cells in enumerate(rows, start=len(lines) + 1):
+        for c, v in enumerate(cells):
+            if isinstance(v, datetime):
+                ws.write_datetime(i, c, v, when)
+            elif isinstance(v, bool):
+                ws.write_boolean(i, c, v)
+            elif isinstance(v, (int, float)):
+                ws.write_number(i, c, v)
+            elif v:
+                ws.write_string(i, c, v)
+    wb.close()
+
+
+def _blank(cells: list) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip(STRIP)) for v in cells)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(CELL, min_size=11, max_size=11), max_size=8))
+def test_wechat_xlsx_any_cell_types(rows):
+    with tempfile.TemporaryDirectory() as tmp:
+        _write_cells(Path(tmp) / "b.xlsx", rows)
+        sink = read_bill(WeChatBillReader(), Path(tmp) / "b.xlsx")
+    loaded, rejected = _counts(sink)
+    assert loaded + rejected == sum(not _blank(r) for r in rows)
 
 
 PLAIN = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters='"'), max_size=12)

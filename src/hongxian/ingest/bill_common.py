@@ -158,11 +158,11 @@ def cell_time(value: object, column: str = "交易时间") -> tuple[datetime, bo
         return parse_time_loose(s, column), looks_excel_time(s)
     if isinstance(value, datetime):
         return value.replace(tzinfo=BEIJING) if value.tzinfo is None else value.astimezone(BEIJING), False
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return excel_serial(float(value), column), False
     if value is not None and hasattr(value, "year"):  # a bare date
         return datetime(value.year, value.month, value.day, tzinfo=BEIJING), False  # type: ignore[attr-defined]
-    raise BadValue(column, "交易时间为空")
+    raise BadValue(column, "交易时间为空" if value is None else f"交易时间“{value}”无法识别")
 
 
 # ---------------------------------------------------------------- text
