@@ -54,6 +54,7 @@ _NULLS = frozenset(("", "/"))
 _NO_PARTY = frozenset(("", "/", GROUP_PACKET))
 _LINKED_KINDS = frozenset(("red_packet", "transfer"))  # 商户单号 = sendid / transferid (formats.md §6)
 _fromiso = datetime.fromisoformat
+_REFUND_MARKS = ("已退款", *REFUNDED_STATUSES)  # statuses that make a row a possible refund original
 
 
 def wechat_kind(raw_type: str) -> str:
@@ -193,11 +194,9 @@ class WeChatRows:
             try:
                 ts = _fromiso(ts_key)
             except ValueError:
-                ts = self._time(t)
-                ts_key = str(ts)
+                ts, ts_key = self._slow_time(t)
         else:
-            ts = self._time(t)
-            ts_key = str(ts)
+            ts, ts_key = self._slow_time(t)
         a = c[ia]
         fen = yuan_to_fen(a, "金额(元)") if type(a) is str and a and "," not in a else self._amount(a)
         d = c[idr]
@@ -209,32 +208,42 @@ class WeChatRows:
             self.sink.warn("交易单号/商户单号呈科学计数法（如 4.2E+27），文件可能经 Excel 另存，单号已失真")
         pid = self.ids.from_key(ID_SEP.join((ts_key, raw_type, party, goods, d, str(fen), method, txn, mo, remark)))
         kind = self.kinds.get(raw_type) or self.kinds.setdefault(raw_type, wechat_kind(raw_type))
-        self._build(pid, ts, fen, direction, kind, raw_type, party, goods, status, txn, mo, remark)
-
-    def _build(self, pid, ts, fen, direction, kind, raw_type, party, goods, status, txn, mo, remark) -> None:
-        name = None if party in _NO_PARTY else (party[2:].strip(STRIP) or None if party.startswith("发给") else party)
-        account = None
-        if name is not None and direction != "neutral":
-            account = NAME_PREFIX + name
-            if name not in self.names:
-                self.names.add(name)
-                self.sink.add("accounts", {"account_id": account, "platform": "wechat", "display_name": name})
+        name, account = self._party(party, direction)
+        owner = self.owner
         if direction == "out":
-            payer, payee = self.owner, account
+            payer, payee = owner, account
         elif direction == "in" or kind == "refund":
-            payer, payee = account, self.owner
+            payer, payee = account, owner
         else:
-            payer, payee = self.owner, None
+            payer, payee = owner, None
         mo_id = None if mo in _NULLS else mo
         row = {
             "payment_id": pid, "ts": ts, "kind": kind, "payer_account": payer, "payee_account": payee,
             "amount_fen": fen, "status": status or None, "memo": memo_text(goods, remark),
-            "direction": direction, "owner_account": self.owner, "counterparty_name": name,
+            "direction": direction, "owner_account": owner, "counterparty_name": name,
             "txn_id": None if txn in _NULLS else txn, "merchant_order_id": mo_id,
             "ext_id": mo_id if kind in _LINKED_KINDS else None,
             "refund_of": None, "refunded_fen": None, "origin": "bill", "raw_type": raw_type or None,
         }
-        self._emit(row, kind, status, name, account, raw_type)
+        if kind == "refund" or status.startswith(_REFUND_MARKS) or (mo_id is not None and mo_id in self.refunds.wanted):
+            self._emit(row, kind, status, name, account, raw_type)
+        else:
+            self.sink.add("payments", row)
+
+    def _party(self, party: str, direction: str) -> tuple[str | None, str | None]:
+        """Counterparty display name (``发给`` stripped, group packets have none) and its name account."""
+        name = None if party in _NO_PARTY else (party[2:].strip(STRIP) or None if party.startswith("发给") else party)
+        if name is None or direction == "neutral":
+            return name, None
+        account = NAME_PREFIX + name
+        if name not in self.names:
+            self.names.add(name)
+            self.sink.add("accounts", {"account_id": account, "platform": "wechat", "display_name": name})
+        return name, account
+
+    def _slow_time(self, value) -> tuple[datetime, str]:
+        ts = self._time(value)
+        return ts, str(ts)
 
     def _time(self, value) -> datetime:
         if type(value) is str:
