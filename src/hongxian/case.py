@@ -63,9 +63,8 @@ class CaseConfig(_Model):
         best: tuple[int, str] | None = None
         for s in self.sources:
             p = s.path.replace("\\", "/").rstrip("/")
-            if rel == p or rel.startswith(p + "/"):
-                if best is None or len(p) > best[0]:
-                    best = (len(p), s.owner)
+            if (rel == p or rel.startswith(p + "/")) and (best is None or len(p) > best[0]):
+                best = (len(p), s.owner)
         return best[1] if best else None
 
 

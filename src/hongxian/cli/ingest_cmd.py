@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from contextlib import nullcontext
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +24,7 @@ STATUS_ZH = {"ingested": "已导入", "unchanged": "未变化，跳过", "unreco
 TABLE_NAMES = ("sources", "rejects", *SCHEMAS.keys())
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
     parquet = "parquet"
@@ -75,8 +76,7 @@ def export_table(case_dir: Path, name: str, fmt: TableFormat, out: Path | None) 
             raise typer.BadParameter("parquet 格式需要 --out 指定输出文件")
         pq.write_table(table, out)
         return
-    fh = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout
-    try:
+    with open(out, "w", encoding="utf-8", newline="") if out else nullcontext(sys.stdout) as fh:
         if fmt is TableFormat.jsonl:
             for row in table.to_pylist():
                 fh.write(json.dumps({k: _jsonable(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
@@ -86,9 +86,6 @@ def export_table(case_dir: Path, name: str, fmt: TableFormat, out: Path | None) 
             for row in table.to_pylist():
                 writer.writerow(["" if v is None else ";".join(v) if isinstance(v, list) else _jsonable(v)
                                  for v in row.values()])
-    finally:
-        if out:
-            fh.close()
 
 
 def register(app: typer.Typer) -> None:
