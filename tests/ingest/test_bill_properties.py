@@ -217,3 +217,10 @@ def test_numeric_cells_raise_only_badvalue(value):
 @given(ts=TIMES)
 def test_time_round_trip(ts):
     assert parse_time(ts.strftime("%Y-%m-%d %H:%M:%S")) == ts.replace(microsecond=0, tzinfo=BJ)
+
+
+@given(ts=TIMES, noise=st.integers(-400_000, 400_000))
+def test_datetime_cells_round_to_the_second(ts, noise):
+    exact = ts.replace(microsecond=0)
+    got, _ = cell_time(exact + timedelta(microseconds=noise))
+    assert got == exact.replace(tzinfo=BJ)

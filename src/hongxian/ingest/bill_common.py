@@ -157,6 +157,8 @@ def cell_time(value: object, column: str = "交易时间") -> tuple[datetime, bo
             return parse_time(s, column), False
         return parse_time_loose(s, column), looks_excel_time(s)
     if isinstance(value, datetime):
+        if value.microsecond:  # a date serial's float noise: bills have whole seconds
+            value = (value + timedelta(microseconds=500_000)).replace(microsecond=0)
         return value.replace(tzinfo=BEIJING) if value.tzinfo is None else value.astimezone(BEIJING), False
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return excel_serial(float(value), column), False
