@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import opencc
 
@@ -68,8 +70,16 @@ class Tables:
     """code point → code point (t2s, full-width alnum, most NFKC): length-preserving."""
     other: dict[int, str]
     """code point → '' (removed) or a longer string (NFKC expansions such as ㍻ → 平成)."""
-    needs: re.Pattern
-    """Finds any character that a table changes, or a separator run between CJK characters."""
+    dirty: re.Pattern
+    """Cheap batch filter: any character a table changes, any separator, any astral character."""
+    other_re: re.Pattern
+    """Any character of `other` (needs the per-character path)."""
+    one_re: re.Pattern
+    """Any character of `one_to_one` (replaced by `re.sub`: str.translate with a big dict is slow,
+    every character missing from the dict raises a LookupError internally)."""
+    one_str: dict[str, str]
+    sep_run: re.Pattern
+    """A separator run between two CJK characters."""
 
 
 def _char_class(cps: list[int]) -> str:
@@ -83,6 +93,15 @@ def _char_class(cps: list[int]) -> str:
         parts.append(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}")
         i = j + 1
     return "[" + "".join(parts) + "]"
+
+
+def _class_re(cps) -> str:
+    """BMP code points as one charset (sre's fast BIGCHARSET); any astral character at all when some
+    astral code point is in the set (a class of scattered astral ranges is a slow linear scan in sre;
+    the per-text path then looks each character up exactly)."""
+    bmp = [c for c in cps if c < 0x10000]
+    astral = any(c >= 0x10000 for c in cps)
+    return _char_class(bmp) + ("|[\\U00010000-\\U0010FFFF]" if astral else "")
 
 
 @lru_cache(maxsize=1)
@@ -108,10 +127,14 @@ def tables() -> Tables:
     for cp in range(0, 0x20):
         if cp not in _KEEP_CONTROL:
             other[cp] = ""
+    other[0xE0001] = ""
     cjk = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in CJK_RANGES + JOINABLE)
     sep = re.escape(SEPARATORS)
-    needs = re.compile(f"{_char_class(list(one) + list(other))}|(?<=[{cjk}])[{sep}]+(?=[{cjk}])")
-    return Tables(one, other, needs)
+    seps = [ord(c) for c in SEPARATORS if ord(c) not in _KEEP_CONTROL]
+    dirty = re.compile(_class_re(list(one) + list(other) + seps))
+    return Tables(one, other, dirty, re.compile(_class_re(list(other))),
+                  re.compile(_class_re(list(one))), {chr(k): chr(v) for k, v in one.items()},
+                  re.compile(f"(?<=[{cjk}])[{sep}]+(?=[{cjk}])"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,86 +154,86 @@ class Normalized:
         return self.src[start], self.src[end - 1] + 1
 
 
-def _sep_runs(text: str, keep: list[bool]) -> None:
-    """Mark separator runs between CJK characters as dropped (in place)."""
-    n, i = len(text), 0
-    while i < n:
-        if text[i] in SEPARATORS and i > 0 and _is_cjk(ord(text[i - 1])):
-            j = i
-            while j < n and text[j] in SEPARATORS:
-                j += 1
-            if j < n and _is_cjk(ord(text[j])):
-                for k in range(i, j):
-                    keep[k] = False
-            i = j
-        else:
-            i += 1
-
-
-def _slow(text: str, tab: Tables) -> Normalized:
+def _per_char(text: str, tab: Tables) -> tuple[str, list[int]]:
     chars: list[str] = []
     src: list[int] = []
     one, other = tab.one_to_one, tab.other
     for i, ch in enumerate(text):
         cp = ord(ch)
-        if cp in one:
-            chars.append(chr(one[cp]))
+        rep = other.get(cp)
+        if rep is None:
+            chars.append(chr(one[cp]) if cp in one else ch)
             src.append(i)
-        elif cp in other:
-            for c in other[cp]:
-                chars.append(c)
-                src.append(i)
         else:
-            chars.append(ch)
-            src.append(i)
-    keep = [True] * len(chars)
-    _sep_runs("".join(chars), keep)
-    out = "".join(c for c, k in zip(chars, keep, strict=True) if k)
-    src = [s for s, k in zip(src, keep, strict=True) if k]
-    if len(out) == len(text) and src == list(range(len(text))):
-        return Normalized(text, out, None)
-    return Normalized(text, out, src)
+            chars.extend(rep)
+            src.extend([i] * len(rep))
+    return "".join(chars), src
+
+
+def _slow(text: str, tab: Tables) -> Normalized:
+    """Full normalisation of one text that the batch filter flagged."""
+    if tab.other_re.search(text) is None:
+        one = tab.one_str
+        mapped, src = tab.one_re.sub(lambda m: one.get(m.group(), m.group()), text), None
+    else:
+        mapped, src = _per_char(text, tab)
+    runs = [(m.start(), m.end()) for m in tab.sep_run.finditer(mapped)]
+    if runs:
+        src = src if src is not None else list(range(len(mapped)))
+        keep_text, keep_src, pos = [], [], 0
+        for a, b in runs:
+            keep_text.append(mapped[pos:a])
+            keep_src.extend(src[pos:a])
+            pos = b
+        keep_text.append(mapped[pos:])
+        keep_src.extend(src[pos:])
+        mapped, src = "".join(keep_text), keep_src
+    if src is not None and mapped == text and len(src) == len(text):
+        src = None
+    return Normalized(text, mapped, src)
 
 
 def normalize(text: str, tab: Tables | None = None) -> Normalized:
     """Normalise one text for matching."""
     tab = tab or tables()
-    if text.isascii() and not any(c in text for c in "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\r\x0e"
-                                   "\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"):
-        return Normalized(text, text, None)
-    if tab.needs.search(text) is None:
+    if tab.dirty.search(text) is None:
         return Normalized(text, text, None)
     return _slow(text, tab)
 
 
-def normalize_many(texts: list[str], tab: Tables | None = None) -> list[Normalized]:
-    """Normalise a batch: one regex pass over the joined batch finds the few texts that need work."""
+@dataclass(frozen=True, slots=True)
+class NormBatch:
+    texts: list[str]
+    """Normalised texts (the input objects themselves where nothing changed)."""
+    changed: dict[int, Normalized]
+    blob: str
+    """The normalised texts joined with newlines."""
+
+    def get(self, i: int, original: str) -> Normalized:
+        return self.changed.get(i) or Normalized(original, original, None)
+
+
+def normalize_many(texts: list[str], tab: Tables | None = None) -> NormBatch:
+    """Normalise a batch. One regex pass over the joined batch finds the few texts that need work;
+    the rest are kept as they are (same string objects, no copy)."""
     tab = tab or tables()
-    out = [None] * len(texts)
     blob = "\n".join(texts)
-    search = tab.needs.search
-    starts = [0] * len(texts)
-    pos = 0
-    for i, t in enumerate(texts):
-        starts[i] = pos
-        pos += len(t) + 1
-    dirty = _dirty_indices(blob, starts, search)
-    for i, t in enumerate(texts):
-        out[i] = _slow(t, tab) if i in dirty else Normalized(t, t, None)
-    return out
-
-
-def _dirty_indices(blob: str, starts: list[int], search) -> set[int]:
-    from bisect import bisect_right
-
-    dirty: set[int] = set()
-    pos = 0
+    if tab.dirty.search(blob) is None:
+        return NormBatch(texts, {}, blob)
+    offs = [0, *accumulate(len(t) + 1 for t in texts)]
+    out = list(texts)
+    changed: dict[int, Normalized] = {}
+    search, pos, n = tab.dirty.search, 0, len(texts)
     while True:
         m = search(blob, pos)
         if m is None:
-            return dirty
-        idx = bisect_right(starts, m.start()) - 1
-        dirty.add(idx)
-        if idx + 1 >= len(starts):
-            return dirty
-        pos = starts[idx + 1]
+            break
+        i = bisect_right(offs, m.start()) - 1
+        norm = _slow(texts[i], tab)
+        if norm.text != texts[i] or norm.src is not None:
+            out[i] = norm.text
+            changed[i] = norm
+        if i + 1 >= n:
+            break
+        pos = offs[i + 1]
+    return NormBatch(out, changed, "\n".join(out) if changed else blob)

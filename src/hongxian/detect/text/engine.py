@@ -1,30 +1,29 @@
 """The keyword engine: every keyword of every text check in ONE automaton, one pass per batch.
 
-A batch of texts is normalised (`hongxian.normalize.normalize_many`), joined with newlines into one
-string and scanned once by the automaton and once by a cheap digit-run regex (`pii.CANDIDATE`);
-matches are mapped back to (text index, offsets) with a bisect over the cumulative lengths. Only the
-few texts that hit anything go on to Python-level validation and scoring.
+A batch of texts is normalised (`hongxian.normalize.normalize_many`), joined with newlines and
+scanned once by the automaton and once by a cheap digit-run regex (`pii.CANDIDATE`); matches are
+mapped back to (text index, offsets) with a vectorised search over the line starts. Only the few
+texts that hit anything go on to Python-level validation and scoring.
 
-Backend choice, measured by ``bench/bench_text.py`` on its 1M-message corpus (2 vCPU EPYC, one core),
-keyword pass alone over the normalised batch (≈470 keywords):
-
-* hyperscan 0.9.1 (literal mode, UTF-8 bytes; includes encoding and byte→character mapping)
-* ahocorasick-rs 1.0.3 (``AhoCorasick`` on ``str``, overlapping, char offsets directly)
-
-The figures are recorded in ``docs/dev/text_engine.md``; hyperscan is the default because it is the
-faster one on our corpus. ahocorasick-rs stays as the fallback where hyperscan's wheel cannot load
-(it needs an x86-64 CPU with SSSE3).
+Backend choice (measured by ``bench/bench_text.py``; numbers in ``docs/dev/text_engine.md``):
+hyperscan scans the UTF-8 bytes of the batch (literal mode, no start-of-match needed because the
+pattern length is known) and is the default; ahocorasick-rs (`AhoCorasick` on ``str``, overlapping)
+is the fallback where hyperscan cannot load (it needs an x86-64 CPU with SSSE3).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from itertools import accumulate, product
+from itertools import product
+
+import numpy as np
 
 from hongxian.detect.text.pii import CANDIDATE
-from hongxian.normalize import Normalized, normalize, normalize_many, tables
+from hongxian.normalize import Normalized, NormBatch, normalize, normalize_many, tables
+
+CANDIDATE_BYTES = re.compile(CANDIDATE.pattern.encode("ascii"))
 
 
 def case_variants(word: str, limit: int = 16) -> list[str]:
@@ -43,25 +42,32 @@ def case_variants(word: str, limit: int = 16) -> list[str]:
     return sorted(out)
 
 
+def _starts(lengths, n: int) -> np.ndarray:
+    """Start offset of each of n texts joined by one-unit separators."""
+    lens = np.fromiter(lengths, dtype=np.int64, count=n)
+    out = np.empty(n, dtype=np.int64)
+    out[0] = 0
+    np.cumsum(lens[:-1] + 1, out=out[1:])
+    return out
+
+
 class AhoCorasickMatcher:
     name = "ahocorasick-rs"
+    unit = "str"
 
     def __init__(self, patterns: list[str]):
         import ahocorasick_rs
 
         self._ac = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
 
-    def scan(self, blob: str, starts: list[int], texts: list[str]) -> list[tuple[int, int, int, int]]:
-        """(text index, pattern id, start, end) with character offsets inside the text."""
-        out = []
-        for pid, s, e in self._ac.find_matches_as_indexes(blob, overlapping=True):
-            i = bisect_right(starts, s) - 1
-            out.append((i, pid, s - starts[i], e - starts[i]))
-        return out
+    def raw(self, blob: str) -> list[tuple[int, int, int]]:
+        """(pattern id, start, end) in characters of the blob."""
+        return self._ac.find_matches_as_indexes(blob, overlapping=True)
 
 
 class HyperscanMatcher:
     name = "hyperscan"
+    unit = "bytes"
 
     def __init__(self, patterns: list[str]):
         import hyperscan
@@ -72,33 +78,15 @@ class HyperscanMatcher:
                          elements=len(patterns), flags=0, literal=True)
         self._scratch = hyperscan.Scratch(self._db)
 
-    def raw(self, data: bytes) -> list[tuple[int, int]]:
-        ends: list[tuple[int, int]] = []
+    def raw(self, data: bytes) -> list[tuple[int, int, int]]:
+        """(pattern id, start, end) in bytes of the data (literal patterns: start = end - length)."""
+        out: list[tuple[int, int, int]] = []
+        lens = self._bytes
 
         def on_match(pid, _start, end, _flags, _ctx):
-            ends.append((pid, end))
+            out.append((pid, end - len(lens[pid]), end))
 
         self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
-        return ends
-
-    def scan(self, blob: str, starts: list[int], texts: list[str]) -> list[tuple[int, int, int, int]]:
-        data = blob.encode("utf-8")
-        ends = self.raw(data)
-        if not ends:
-            return []
-        if len(data) == len(blob):  # pure ASCII batch: byte offsets are character offsets
-            bstarts = starts
-        else:
-            bstarts = [0, *accumulate(len(t.encode("utf-8")) + 1 for t in texts)][:-1]
-        out = []
-        for pid, end in ends:
-            i = bisect_right(bstarts, end - 1) - 1
-            b0 = bstarts[i]
-            be = end - b0
-            bs = be - len(self._bytes[pid])
-            raw = data[b0:b0 + be]
-            cs = len(raw[:bs].decode("utf-8"))
-            out.append((i, pid, cs, cs + len(self._bytes[pid].decode("utf-8"))))
         return out
 
 
@@ -121,20 +109,55 @@ class TextScan:
     candidates: list[tuple[int, int]] = field(default_factory=list)
 
 
+class _Located:
+    """Maps blob offsets (bytes or chars) to (text index, offset in that text's characters)."""
+
+    def __init__(self, batch: NormBatch, data: bytes | None):
+        self.batch, self.data = batch, data
+        n = len(batch.texts)
+        if data is None:
+            self.starts = _starts(map(len, batch.texts), n)
+        else:
+            nl = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+            if len(nl) == n - 1:
+                self.starts = np.concatenate((np.zeros(1, dtype=np.int64), nl + 1))
+            else:  # some texts contain newlines themselves
+                self.starts = _starts((len(t.encode("utf-8")) for t in batch.texts), n)
+        self._ascii: dict[int, bool] = {}
+
+    def index(self, offsets: list[int]) -> np.ndarray:
+        return np.searchsorted(self.starts, np.asarray(offsets, dtype=np.int64), side="right") - 1
+
+    def local(self, i: int, off: int) -> int:
+        """Offset inside text i (characters) of blob offset `off`."""
+        rel = off - int(self.starts[i])
+        if self.data is None:
+            return rel
+        text = self.batch.texts[i]
+        if self._ascii.setdefault(i, text.isascii()):
+            return rel
+        b0 = int(self.starts[i])
+        return len(self.data[b0:b0 + rel].decode("utf-8"))
+
+
 class TextEngine:
-    """One automaton over all keywords; `keys[word]` says which rules/groups each keyword feeds."""
+    """One automaton over all keywords; `keys[pattern]` says which rules/groups each keyword feeds."""
 
     def __init__(self, keywords: dict[str, list[Hashable]], *, digits: bool = True, backend: str = "hyperscan"):
         self.tables = tables()
         merged: dict[str, list[Hashable]] = {}
         for word, keys in keywords.items():
             norm = normalize(word, self.tables).text
-            if not norm:
-                continue
-            for variant in case_variants(norm):
-                merged.setdefault(variant, []).extend(k for k in keys if k not in merged.get(variant, ()))
+            for variant in case_variants(norm) if norm else ():
+                bucket = merged.setdefault(variant, [])
+                bucket.extend(k for k in keys if k not in bucket)
         self.patterns = list(merged)
         self.keys = [merged[p] for p in self.patterns]
+        self.char_lens = [len(p) for p in self.patterns]
+        self.triggers = np.array([any(k[0] == "g" for k in ks if isinstance(k, tuple)) for ks in self.keys],
+                                 dtype=bool)
+        """Patterns that can start an evaluation; context-only words are looked at only in texts that
+        also have a trigger or a digit candidate."""
         self.digits = digits
         self.matcher = make_matcher(self.patterns, backend) if self.patterns else None
 
@@ -144,20 +167,40 @@ class TextEngine:
 
     def scan(self, texts: list[str]) -> list[TextScan]:
         """Normalise and scan a batch; returns only the texts with at least one hit or candidate."""
-        norms = normalize_many(texts, self.tables)
-        ntexts = [n.text for n in norms]
-        blob = "\n".join(ntexts)
-        starts = [0, *accumulate(len(t) + 1 for t in ntexts)][:-1]
+        if not texts:
+            return []
+        batch = normalize_many(texts, self.tables)
+        on_bytes = self.matcher is None or self.matcher.unit == "bytes"
+        data = batch.blob.encode("utf-8") if on_bytes else None
+        hay = data if on_bytes else batch.blob
+        raw = self.matcher.raw(hay) if self.matcher is not None else []
+        cands = [(m.start(), m.end()) for m in (CANDIDATE_BYTES if on_bytes else CANDIDATE).finditer(hay)] \
+            if self.digits else []
+        if not raw and not cands:
+            return []
+        loc = _Located(batch, data)
         found: dict[int, TextScan] = {}
-        if self.matcher is not None:
-            for i, pid, s, e in self.matcher.scan(blob, starts, ntexts):
-                scan = found.get(i) or found.setdefault(i, TextScan(i, norms[i]))
-                scan.hits.extend((key, s, e) for key in self.keys[pid])
-        if self.digits:
-            for m in CANDIDATE.finditer(blob):
-                i = bisect_right(starts, m.start()) - 1
-                scan = found.get(i) or found.setdefault(i, TextScan(i, norms[i]))
-                scan.candidates.append((m.start() - starts[i], m.end() - starts[i]))
+
+        def scan_of(i: int) -> TextScan:
+            scan = found.get(i)
+            if scan is None:
+                scan = found[i] = TextScan(i, batch.get(i, texts[i]))
+            return scan
+
+        cand_idx = loc.index([c[0] for c in cands]) if cands else np.zeros(0, dtype=np.int64)
+        if raw:
+            arr = np.asarray(raw, dtype=np.int64)
+            idx = loc.index(arr[:, 1])
+            wanted = np.union1d(idx[self.triggers[arr[:, 0]]], cand_idx)
+            keep = np.isin(idx, wanted)
+            clen = self.char_lens
+            for (pid, s, _e), i in zip(arr[keep].tolist(), idx[keep].tolist(), strict=True):
+                ls = loc.local(i, s)
+                le = ls + clen[pid]
+                scan_of(i).hits.extend((key, ls, le) for key in self.keys[pid])
+        for (s, e), i in zip(cands, cand_idx.tolist(), strict=True):
+            ls = loc.local(i, s)  # digit runs are ASCII: as many characters as bytes
+            scan_of(i).candidates.append((ls, ls + e - s))
         return [found[i] for i in sorted(found)]
 
     def scan_one(self, text: str) -> TextScan:

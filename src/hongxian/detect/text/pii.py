@@ -105,8 +105,34 @@ def _boundary_ok(text: str, start: int, end: int) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
+def _plain(text: str, start: int, end: int, today: date | None) -> list[PiiHit] | None:
+    """Fast path for a bare digit run (no separators): classify by length. None → use the regexes."""
+    chunk = text[start:end]
+    if not chunk.isdigit() and not (chunk[:-1].isdigit() and chunk[-1] in "Xx"):
+        return None
+    if start > 0 and text[start - 1] == "+":
+        return None
+    if not _boundary_ok(text, start, end):
+        return []
+    n = len(chunk)
+    if n == 18 and valid_id18(chunk.upper(), today):
+        return [PiiHit("id18", start, end, chunk.upper())]
+    if n == 11 and valid_mobile(chunk):
+        return [PiiHit("mobile", start, end, chunk)]
+    if n in (13, 15) and chunk.startswith(("86", "0086")) and valid_mobile(chunk[-11:]):
+        return [PiiHit("mobile", start, end, chunk[-11:])]
+    if n == 15 and valid_id15(chunk):
+        return [PiiHit("id15", start, end, chunk)]
+    if 16 <= n <= 19 and valid_card(chunk):
+        return [PiiHit("card", start, end, chunk)]
+    return []
+
+
 def numbers_in(text: str, start: int, end: int, today: date | None = None) -> list[PiiHit]:
     """Validated identifiers inside the candidate text[start:end] (offsets are into `text`)."""
+    plain = _plain(text, start, end, today)
+    if plain is not None:
+        return plain
     chunk = text[start:end]
     hits: list[PiiHit] = []
     taken: list[tuple[int, int]] = []
@@ -187,10 +213,20 @@ class AddressLocator:
     finds no city or district (a bare 某某路5号 is not an identifiable address).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cache_size: int = 4096) -> None:
         self._cpca = None
+        self._cache: dict[str, tuple[int, int, str] | None] = {}
+        self._cache_size = cache_size
 
     def __call__(self, s: str) -> tuple[int, int, str] | None:
+        if s in self._cache:
+            return self._cache[s]
+        if len(self._cache) >= self._cache_size:
+            self._cache.clear()
+        self._cache[s] = found = self._locate(s)
+        return found
+
+    def _locate(self, s: str) -> tuple[int, int, str] | None:
         if self._cpca is None:
             import cpca
 

@@ -145,6 +145,6 @@ SPEC = TextSpec(
     keywords=keywords,
     evaluate=evaluate,
     phrase=phrase,
-    digits=True,
+    digits=lambda params: bool(params.kinds),
     description="他人身份证号、手机号、银行卡号、详细住址及健康、宗教、行踪等敏感个人信息",
 )

@@ -63,7 +63,8 @@ class TextSpec:
     evaluate: Callable[[EvalInput], Verdict | None]
     phrase: Callable[[str, list[str]], str]
     """(field, labels) → what the subject did, e.g. 发布标有「讨论稿」的文件."""
-    digits: bool = False
+    digits: Callable[[Params], bool] | None = None
+    """Whether a rule with these params needs digit-run candidates (privacy: when it has number kinds)."""
     description: str = ""
 
 
@@ -92,25 +93,32 @@ class CompiledSuite:
         for ri, (b, spec) in enumerate(rules):
             for word, keys in spec.keywords(b.params, ri).items():
                 keywords.setdefault(word, []).extend(keys)
-        engine = TextEngine(keywords, digits=any(spec.digits for _, spec in rules), backend=backend)
+        engine = TextEngine(keywords, digits=any(_wants_digits(spec, b) for b, spec in rules), backend=backend)
         return cls(rules, engine, NameFinder(known_names), locator)
 
     def evaluate(self, texts: list[str], fields: list[str], metas: Callable[[int], MsgMeta],
                  env: TextEnv) -> list[Hit]:
         """Evaluate a batch of texts; `metas(i)` gives the message of text i (called for hits only)."""
         out: list[Hit] = []
+        digit_rules = [ri for ri, (b, spec) in enumerate(self.rules) if _wants_digits(spec, b)]
         for scan in self.engine.scan(texts):
             per_rule = _split(scan)
-            for ri, (bound, spec) in enumerate(self.rules):
-                rule_hits = per_rule.get(ri, [])
-                if not any(k == "g" for k, *_ in rule_hits) and not (spec.digits and scan.candidates):
-                    continue
+            todo = {ri for ri, hs in per_rule.items() if any(h[0] == "g" for h in hs)}
+            if scan.candidates:
+                todo.update(digit_rules)
+            for ri in sorted(todo):
+                bound, spec = self.rules[ri]
                 meta = metas(scan.index)
-                verdict = spec.evaluate(EvalInput(bound.params, bound, scan.norm, fields[scan.index], rule_hits,
-                                                  scan.candidates, meta, env, self.names, self.locator))
+                verdict = spec.evaluate(EvalInput(bound.params, bound, scan.norm, fields[scan.index],
+                                                  per_rule.get(ri, []), scan.candidates, meta, env, self.names,
+                                                  self.locator))
                 if verdict is not None:
                     out.append(Hit(ri, scan.index, fields[scan.index], scan.norm, verdict, meta))
         return out
+
+
+def _wants_digits(spec: TextSpec, bound: BoundCheck) -> bool:
+    return spec.digits is not None and spec.digits(bound.params)
 
 
 def _split(scan: TextScan) -> dict[int, list[tuple[str, int, int, int]]]:
