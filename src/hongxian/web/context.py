@@ -1,0 +1,46 @@
+"""Per-application state: the review service, settings, case config and the lazily built self-checker."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hongxian.case import CaseConfig
+from hongxian.review.service import ReviewService
+from hongxian.settings import Settings
+
+
+@dataclass
+class WebState:
+    """Everything the routes need; one per app (``app.state.web``)."""
+
+    case_dir: Path
+    settings: Settings
+    service: ReviewService
+    case: CaseConfig
+    rulebook: Any = None
+    self_checker: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def get_rulebook(self):
+        """The shipped rulebook, loaded on first use (≈2 s) unless one was passed in."""
+        with self._lock:
+            if self.rulebook is None:
+                from hongxian.detect import default_registry
+                from hongxian.rulebook.loader import load_rulebook
+
+                self.rulebook = load_rulebook(default_registry())
+            return self.rulebook
+
+    def get_self_checker(self):
+        """One compiled `SelfChecker` per app (built on the first self-check, ≈1 s)."""
+        if self.self_checker is None:
+            rulebook = self.get_rulebook()
+            with self._lock:
+                if self.self_checker is None:
+                    from hongxian.selfcheck import SelfChecker
+
+                    self.self_checker = SelfChecker(rulebook)
+        return self.self_checker

@@ -1,0 +1,1 @@
+"""Route modules: auth (login, users), home (overview, reports), findings, audit, selfcheck, api."""

@@ -1,0 +1,77 @@
+"""Triage queue, finding detail, decisions and reveals."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from hongxian.review.detail import FindingDetail
+from hongxian.review.errors import ConflictError, ReviewInputError
+from hongxian.review.queries import SORT_ZH
+from hongxian.review.roles import DECIDE, LIST_FINDINGS, REVEAL, VIEW_FINDING, require
+from hongxian.review.status import STATUS_ZH
+from hongxian.schema import CATEGORIES, SEVERITIES
+from hongxian.web.filters import parse_query
+from hongxian.web.security import CurrentUser, service_of
+from hongxian.web.templating import render
+
+router = APIRouter()
+SAVED_ZH = {"1": "审查结论已保存"}
+
+
+@router.get("/findings")
+def triage(request: Request, user: CurrentUser) -> Response:
+    require(user, LIST_FINDINGS)
+    tq = parse_query(request.query_params, max_per_page=200)
+    page = service_of(request).list_findings(user, tq.filters, tq.sort, tq.page, tq.per_page)
+    return render(request, "findings.html", {
+        "page": page, "tq": tq, "categories": CATEGORIES, "severities": tuple(reversed(SEVERITIES)),
+        "statuses": tuple(STATUS_ZH), "sorts": SORT_ZH,
+    })
+
+
+def _detail_page(request: Request, detail: FindingDetail, *, message: str | None = None,
+                 error: str | None = None, status: int = 200, form: dict | None = None) -> Response:
+    return render(request, "finding.html", {
+        "d": detail, "f": detail.finding, "message": message, "error": error, "statuses": STATUS_ZH,
+        "form": form or {"status": detail.status, "reason": ""},
+    }, status=status)
+
+
+@router.get("/findings/{finding_id}")
+def finding_page(request: Request, user: CurrentUser, finding_id: str, saved: str = "") -> Response:
+    require(user, VIEW_FINDING)
+    detail = service_of(request).get_finding(user, finding_id)
+    return _detail_page(request, detail, message=SAVED_ZH.get(saved))
+
+
+@router.post("/findings/{finding_id}/decide")
+def decide(request: Request, user: CurrentUser, finding_id: str, status: str = Form(""),
+           reason: str = Form(""), version: str = Form("")) -> Response:
+    require(user, DECIDE)
+    service = service_of(request)
+    form = {"status": status, "reason": reason}
+    try:
+        expected = int(version)
+    except ValueError:
+        expected = -1
+    try:
+        service.decide(user, finding_id, status, reason, expected)
+    except ConflictError as exc:
+        return _detail_page(request, service.get_finding(user, finding_id), error=str(exc), status=409, form=form)
+    except ReviewInputError as exc:
+        return _detail_page(request, service.get_finding(user, finding_id), error=str(exc), status=400, form=form)
+    return RedirectResponse(f"/findings/{quote(finding_id, safe='')}?saved=1", status_code=303)
+
+
+@router.post("/findings/{finding_id}/reveal")
+def reveal(request: Request, user: CurrentUser, finding_id: str, reason: str = Form("")) -> Response:
+    require(user, REVEAL)
+    service = service_of(request)
+    try:
+        detail = service.reveal(user, finding_id, reason)
+    except ReviewInputError as exc:
+        return _detail_page(request, service.get_finding(user, finding_id), error=str(exc), status=400)
+    return _detail_page(request, detail, message="已显示未脱敏内容（本次查看及理由已记入审计日志）")
