@@ -9,10 +9,14 @@ Registered on the Dataset's DuckDB connection (names start with ``hx_``):
   ``close`` (特定关系人, both ways);
 - ``hx_official(person_id)``: officials (身份类别 公职人员, holders of served/subordinate
   relations, election candidates, owners of the exports);
-- ``hx_flow``: red packets, transfers, gift cards, QR payments and group collections with
-  parties resolved to people (``src``/``dst``: person id, else the account), epoch seconds
-  ``tsec``, local day ``day_no`` and ``returned`` (returned, refused, expired or refunded in
-  full — kept as mitigating evidence, never counted as accepted money).
+- ``hx_all`` (a view) and ``hx_flow`` (materialised: the flows where at least one party is a
+  registered person or come from an export whose owner is known — every typology is about
+  officials and their registered counterparts):
+  red packets, transfers, gift cards, QR payments and group collections with parties resolved
+  to people (``src``/``dst``: person id, else the account), epoch seconds ``tsec``, local day
+  ``day_no`` and ``returned`` (returned, refused, expired or refunded in full — kept as
+  mitigating evidence, never counted as accepted money). Group-level gambling statistics read
+  ``hx_all`` through selective joins only.
 
 Small registers are prepared in Python; the big ``payments`` table only through SQL.
 """
@@ -33,6 +37,8 @@ RETURN_LIKE = ("%退还%", "%全额退款%", "%过期%", "%拒收%", "%拒绝%",
 RETURN_CODES = ("returned", "refunded", "expired", "rejected")
 BUSINESS_KINDS = ("企业人员", "个体经营者")
 OPEN_START, OPEN_END = -10**9, 10**9
+RAW_COLS = ", ".join(f"p.{c}" for c in ("payment_id", "ts", "kind", "amount_fen", "payer_account", "payee_account",
+                                        "chat_id", "memo", "origin", "ext_id", "source_id", "status"))
 _REL = {"管理服务对象": "served", "下级": "subordinate", "上级": "superior", "亲属": "kin", "特定关系人": "close"}
 
 
@@ -96,32 +102,45 @@ class PaymentFrame:
             "identity_kind": pa.array([p["identity_kind"] for p in self.people.values()], pa.string()),
         }))
         con.register("hx_official", _officials(self))
-        con.execute(self._flow_sql())
+        con.execute(f"CREATE OR REPLACE TEMP VIEW hx_all AS {self.flow_select()}")
+        registered = ("(p.payer_account IN (SELECT account_id FROM hx_party) OR p.payee_account IN "
+                      "(SELECT account_id FROM hx_party) OR p.owner_account IS NOT NULL)")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE hx_flow AS {self.flow_select(where=registered)}")
+        con.execute(self._dedupe_sql())
 
-    def _flow_sql(self) -> str:
+    def flow_select(self, source: str = "payments p", where: str = "TRUE") -> str:
+        """Flow columns over the payments rows that ``source`` (joins on raw columns of ``p``) and
+        ``where`` pick; the selective part runs on the raw table before parties are resolved."""
         d = self.dialect
         returned = " OR ".join([f"p.status LIKE '{p}'" for p in RETURN_LIKE]
                                + [f"lower(p.status) IN {in_list(RETURN_CODES)}",
                                   "(rf.refund_fen IS NOT NULL AND rf.refund_fen >= p.amount_fen)"])
-        multi = self.con.execute("SELECT count(DISTINCT source_id) FROM payments").fetchall()[0][0] > 1
-        base = f"""
-            SELECT p.payment_id, p.ts, {d.epoch_sec('p.ts')} AS tsec, p.kind, p.amount_fen,
-                   p.payer_account AS src_account, p.payee_account AS dst_account,
-                   COALESCE(a.person_id, p.payer_account) AS src, COALESCE(b.person_id, p.payee_account) AS dst,
-                   p.chat_id, p.memo, p.origin, p.ext_id, p.status,
-                   CASE WHEN {returned} THEN TRUE ELSE FALSE END AS returned
-            FROM payments p
-            LEFT JOIN hx_party a ON a.account_id = p.payer_account
-            LEFT JOIN hx_party b ON b.account_id = p.payee_account
-            LEFT JOIN (SELECT refund_of, SUM(amount_fen) AS refund_fen FROM payments
-                       WHERE kind = 'refund' AND refund_of IS NOT NULL GROUP BY refund_of) rf
-                   ON rf.refund_of = p.payment_id
-            WHERE p.kind IN {in_list(FLOW_KINDS)}"""
-        if multi:  # the same packet or transfer seen in two people's bills counts once
-            base = f"""SELECT * FROM (SELECT x.*, ROW_NUMBER() OVER (
-                PARTITION BY COALESCE(x.ext_id, x.payment_id), x.kind, x.src, x.dst
-                ORDER BY x.amount_fen IS NULL, x.payment_id) AS dup_rn FROM ({base}) x) y WHERE dup_rn = 1"""
-        return f"CREATE OR REPLACE TEMP TABLE hx_flow AS SELECT f.*, {d.day_no('f.tsec')} AS day_no FROM ({base}) f"
+        return f"""
+            SELECT f.*, {d.day_no('f.tsec')} AS day_no FROM (
+              SELECT p.payment_id, p.ts, {d.epoch_sec('p.ts')} AS tsec, p.kind, p.amount_fen,
+                     p.payer_account, p.payee_account,
+                     COALESCE(a.person_id, p.payer_account) AS src, COALESCE(b.person_id, p.payee_account) AS dst,
+                     p.chat_id, p.memo, p.origin, p.ext_id, p.source_id,
+                     CASE WHEN {returned} THEN TRUE ELSE FALSE END AS returned
+              FROM (SELECT {RAW_COLS} FROM {source} WHERE p.kind IN {in_list(FLOW_KINDS)} AND {where}) p
+              LEFT JOIN hx_party a ON a.account_id = p.payer_account
+              LEFT JOIN hx_party b ON b.account_id = p.payee_account
+              LEFT JOIN (SELECT refund_of, SUM(amount_fen) AS refund_fen FROM payments
+                         WHERE kind = 'refund' AND refund_of IS NOT NULL GROUP BY refund_of) rf
+                     ON rf.refund_of = p.payment_id
+            ) f"""
+
+    def _dedupe_sql(self) -> str:
+        """The same packet or transfer seen in two people's bills (same send id, parties) counts once."""
+        return """
+            DELETE FROM hx_flow WHERE payment_id IN (
+              SELECT payment_id FROM (
+                SELECT x.payment_id, ROW_NUMBER() OVER (PARTITION BY x.ext_id, x.kind, x.src, x.dst
+                                                        ORDER BY x.amount_fen IS NULL, x.payment_id) AS rn
+                FROM hx_flow x JOIN (SELECT ext_id, kind FROM hx_flow WHERE ext_id IS NOT NULL
+                                     GROUP BY ext_id, kind HAVING COUNT(DISTINCT source_id) > 1) d
+                  ON d.ext_id = x.ext_id AND d.kind = x.kind
+              ) y WHERE rn > 1)"""
 
 
 def _party_map(ds: Dataset) -> dict[str, str]:

@@ -59,7 +59,7 @@ def _group_features(frame: PaymentFrame, p: GamblingParams) -> dict[str, dict]:
       ), dep AS (
         SELECT pk.chat_id, COUNT(DISTINCT f.payment_id) AS n FROM
           (SELECT DISTINCT chat_id, sender FROM hx_p3_pk WHERE mines IS NOT NULL) pk
-          JOIN hx_flow f ON f.dst = pk.sender
+          JOIN hx_p3_xfer f ON f.dst = pk.sender
         WHERE {like_any('f.memo', p.deposit_words)} GROUP BY pk.chat_id)
       SELECT c.chat_id, COALESCE(mine.n, 0) AS grp_mine, COALESCE(st.n, 0) AS grp_settle,
              COALESCE(st.n_hit, 0) AS grp_settle_hit, COALESCE(ch.links, 0) AS grp_links,
@@ -76,18 +76,22 @@ def _participation_sql(p: GamblingParams) -> str:
         JOIN hx_p3_gchat g ON g.chat_id = s.chat_id"""
     sent = f"""SELECT o.person_id, k.chat_id, k.pk, 'send', 0, {', '.join('f.' + c.strip() for c in COLS.split(','))}
         FROM hx_p3_pk k JOIN hx_official o ON o.person_id = k.sender JOIN hx_p3_gchat g ON g.chat_id = k.chat_id
-        JOIN hx_flow f ON f.payment_id = k.send_id"""
+        JOIN hx_p3_rows f ON f.payment_id = k.send_id"""
     money = []
     for table, role in (("hx_p3_settle", "settle"), ("hx_p3_chain", "chain"), ("hx_p3_bank", "bank")):
         for side in ("payer", "payee"):
             money.append(f"""SELECT o.person_id, t.chat_id, NULL, '{role}', 0, {COLS.replace('payment_id', 't.payment_id')}
                 FROM {table} t JOIN hx_official o ON o.person_id = t.{side}
                 JOIN hx_p3_gchat g ON g.chat_id = t.chat_id WHERE t.payment_id IS NOT NULL""")
+    deposit = f"""SELECT o.person_id, k.chat_id, NULL, 'deposit', 0, {', '.join('f.' + c.strip() for c in COLS.split(','))}
+        FROM (SELECT DISTINCT chat_id, sender FROM hx_p3_pk WHERE mines IS NOT NULL) k
+        JOIN hx_p3_gchat g ON g.chat_id = k.chat_id JOIN hx_flow f ON f.dst = k.sender
+        JOIN hx_official o ON o.person_id = f.src WHERE {like_any('f.memo', p.deposit_words)}"""
     memo = [f"""SELECT o.person_id, '{MEMO_KEY}', NULL, 'memo', 0, {', '.join('f.' + c.strip() for c in COLS.split(','))}
         FROM hx_flow f JOIN hx_official o ON o.person_id = f.{side}
         WHERE f.kind IN ('transfer', 'red_packet', 'qr') AND {like_any('f.memo', p.strong_words)}"""
             for side in ("src", "dst")]
-    return " UNION ALL ".join([share, sent, *money, *memo])
+    return " UNION ALL ".join([share, sent, *money, deposit, *memo])
 
 
 def _features(g: dict, rows: list[dict]) -> dict:
@@ -102,6 +106,7 @@ def _features(g: dict, rows: list[dict]) -> dict:
         "grp_deposit": g.get("grp_deposit", 0), "rounds": len(rounds),
         "organiser": len(roles.get("send", ())), "off_settle": len(roles.get("settle", ())),
         "off_bank": len(roles.get("bank", ())), "off_memo": len(roles.get("memo", ())),
+        "off_deposit": len(roles.get("deposit", ())),
     }
 
 
@@ -128,6 +133,8 @@ def _summary(frame: PaymentFrame, official: str, chat: str, f: dict, rows: list[
 
 def _prepare(frame: PaymentFrame, p: GamblingParams) -> None:
     con = frame.con
+    con.execute(q.rows_sql(frame))
+    con.execute(q.xfer_sql(frame))
     con.execute(q.packets_sql())
     con.execute(q.shares_sql(frame.dialect))
     con.execute(q.settle_sql(p.multipliers, p.tolerance, p.settle_minutes * 60))
@@ -155,7 +162,8 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
             card = score(feats, p)
             if card.fired:
                 notes = {r["payment_id"]: {"grab": "抢包", "send": "发包", "settle": "结算", "chain": "接龙后转账",
-                                           "bank": "下注/派彩", "memo": "赌博用语备注"}[r["role"]] for r in rs}
+                                           "bank": "下注/派彩", "memo": "赌博用语备注",
+                                           "deposit": "押金/上分"}[r["role"]] for r in rs}
                 context = _context(frame, chat, rs, p.context_rows)
                 notes |= {r["payment_id"]: "群内其他结算（背景）" for r in context}
                 cands.append(Candidate(official, chat, feats, rs, card, _summary(frame, official, chat, feats, rs),

@@ -1,15 +1,38 @@
 """SQL of P3 (red-packet gambling): packets, shares, 扫雷 settlements, 接龙 links, banker rounds.
 
-Only group packets are looked at (``chat_id LIKE '%@chatroom'``). A packet is keyed by its send id
-(``ext_id``, shared by the send row and every received share) or, lacking one, by its payment id.
+Only group packets in chats where an official sent or grabbed a packet are looked at
+(``hx_p3_rows``), with every member's packets and shares there; ``hx_p3_xfer`` holds the 1:1
+transfers and packets to or from anyone who played in those chats (settlements, bets, deposits).
+A packet is keyed by its send id (``ext_id``, shared by the send row and every received share) or,
+lacking one, by its payment id.
 """
 
 from __future__ import annotations
 
+from hongxian.detect.payments.frame import PaymentFrame
 from hongxian.detect.payments.sql import Dialect
 
 # Face value and mine digits from the blessing text: "10/3", "30雷5", "100/123", "扫雷 20-7".
 MINE_RE = r"^[^0-9]{0,6}([0-9]{1,5}(?:\.[0-9]{1,2})?)\s*(?:/|-|—|_|,|，|雷|扫雷|\s)\s*([0-9]{1,4})[^0-9]{0,6}$"
+
+
+def rows_sql(frame: PaymentFrame) -> str:
+    official_chats = " UNION ".join(
+        f"SELECT f.chat_id FROM hx_flow f JOIN hx_official o ON o.person_id = f.{side} "
+        "WHERE f.kind = 'red_packet' AND f.chat_id LIKE '%@chatroom'" for side in ("src", "dst"))
+    return f"""CREATE OR REPLACE TEMP TABLE hx_p3_rows AS {frame.flow_select(
+        f"payments p JOIN ({official_chats}) c ON c.chat_id = p.chat_id", "p.kind = 'red_packet'")}"""
+
+
+def xfer_sql(frame: PaymentFrame) -> str:
+    """Every 1:1 payment to or from an account (or any account of a person) that played in those chats."""
+    parties = """(SELECT k FROM (SELECT src AS k FROM hx_p3_rows UNION SELECT dst FROM hx_p3_rows) w
+                  WHERE k IS NOT NULL
+                  UNION SELECT h.account_id FROM hx_party h JOIN hx_p3_rows r ON r.src = h.person_id
+                  UNION SELECT h.account_id FROM hx_party h JOIN hx_p3_rows r ON r.dst = h.person_id)"""
+    where = (f"(p.payee_account IN {parties} OR p.payer_account IN {parties}) "
+             "AND p.kind IN ('transfer', 'red_packet', 'qr') AND COALESCE(p.chat_id, '') NOT LIKE '%@chatroom'")
+    return f"CREATE OR REPLACE TEMP TABLE hx_p3_xfer AS {frame.flow_select(where=where)}"
 
 
 def packets_sql() -> str:
@@ -29,8 +52,7 @@ def packets_sql() -> str:
              MAX(CASE WHEN dst IS NULL THEN payment_id END) AS send_id,
              SUM(CASE WHEN dst IS NOT NULL THEN amount_fen END) AS shares_fen,
              SUM(CASE WHEN dst IS NOT NULL THEN 1 ELSE 0 END) AS n_shares
-      FROM hx_flow WHERE kind = 'red_packet' AND chat_id LIKE '%@chatroom'
-      GROUP BY COALESCE(ext_id, payment_id)
+      FROM hx_p3_rows GROUP BY COALESCE(ext_id, payment_id)
     ) x"""
 
 
@@ -41,8 +63,8 @@ def shares_sql(d: Dialect) -> str:
            f.dst AS grabber, pk.pk, pk.sender, pk.face_fen, pk.mines,
            CASE WHEN pk.mines IS NOT NULL AND f.amount_fen IS NOT NULL
                  AND position({d.last_digit('f.amount_fen')} IN pk.mines) > 0 THEN 1 ELSE 0 END AS hit
-    FROM hx_flow f JOIN hx_p3_pk pk ON pk.pk = COALESCE(f.ext_id, f.payment_id)
-    WHERE f.kind = 'red_packet' AND f.dst IS NOT NULL AND f.chat_id LIKE '%@chatroom'"""
+    FROM hx_p3_rows f JOIN hx_p3_pk pk ON pk.pk = COALESCE(f.ext_id, f.payment_id)
+    WHERE f.dst IS NOT NULL"""
 
 
 def settle_sql(multipliers: list[float], tolerance: float, window_sec: int) -> str:
@@ -60,7 +82,7 @@ def settle_sql(multipliers: list[float], tolerance: float, window_sec: int) -> s
                t.memo, t.origin, t.returned, t.src AS payer, t.dst AS payee,
                CASE WHEN s.hit = 1 THEN 1 ELSE 0 END AS on_hit
         FROM hx_p3_pk pk
-        JOIN hx_flow t ON t.dst = pk.sender AND t.tsec >= pk.tsec0 AND t.tsec <= pk.tsec0 + {window_sec}
+        JOIN hx_p3_xfer t ON t.dst = pk.sender AND t.tsec >= pk.tsec0 AND t.tsec <= pk.tsec0 + {window_sec}
         CROSS JOIN ({mult}) mm
         LEFT JOIN hx_p3_share s ON s.pk = pk.pk AND s.grabber = t.src
         WHERE pk.mines IS NOT NULL AND pk.face_fen IS NOT NULL AND t.src <> pk.sender
@@ -91,7 +113,7 @@ def chain_sql(gap_sec: int, pay_sec: int) -> str:
     FROM (SELECT * FROM seq WHERE next_sender = min_grabber AND next_fen = total_fen
             AND next_sec - tsec0 < {gap_sec}) l
     LEFT JOIN hx_p3_share s ON s.pk = l.pk
-    LEFT JOIN hx_flow t ON t.src = s.grabber AND t.kind = 'transfer' AND NOT t.returned
+    LEFT JOIN hx_p3_xfer t ON t.src = s.grabber AND t.kind = 'transfer' AND NOT t.returned
           AND t.tsec >= l.tsec0 AND t.tsec <= l.tsec0 + {pay_sec} AND t.dst <> s.grabber"""
 
 
@@ -109,11 +131,11 @@ def banker_sql(micro_fen: int, max_shares: int, per_hour: int, around_sec: int) 
     )
     SELECT DISTINCT r.chat_id, r.sender, t.payment_id, t.ts, t.tsec, t.kind, t.amount_fen, t.memo, t.origin,
            t.returned, t.src AS payer, t.dst AS payee, 'bet' AS role
-    FROM rounds r JOIN hx_flow t ON t.dst = r.sender AND t.tsec >= r.tsec0 - {around_sec} AND t.tsec <= r.tsec0
+    FROM rounds r JOIN hx_p3_xfer t ON t.dst = r.sender AND t.tsec >= r.tsec0 - {around_sec} AND t.tsec <= r.tsec0
     WHERE t.kind = 'transfer' AND NOT t.returned AND COALESCE(t.chat_id, '') NOT LIKE '%@chatroom'
     UNION
     SELECT DISTINCT r.chat_id, r.sender, t.payment_id, t.ts, t.tsec, t.kind, t.amount_fen, t.memo, t.origin,
            t.returned, t.src AS payer, t.dst AS payee, 'payout' AS role
-    FROM rounds r JOIN hx_flow t ON t.src = r.sender AND t.tsec >= r.tsec0 AND t.tsec <= r.tsec0 + {around_sec}
+    FROM rounds r JOIN hx_p3_xfer t ON t.src = r.sender AND t.tsec >= r.tsec0 AND t.tsec <= r.tsec0 + {around_sec}
     WHERE t.kind = 'transfer' AND NOT t.returned AND COALESCE(t.chat_id, '') NOT LIKE '%@chatroom'
 """
