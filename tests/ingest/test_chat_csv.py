@@ -143,3 +143,17 @@ def test_pywxdump_and_database_collapse_by_msgsvrid(case_dir, builder):
 def test_conversation_name():
     assert conversation_name("data/聊天记录/周科长/周科长_utf8.csv") == "周科长"
     assert conversation_name("data/聊天记录/周科长/_utf8.csv") == "周科长"
+
+
+def test_default_registry_recognises_chat_exports(case_dir, builder):
+    exports = case_dir / "exports"
+    builder.write_pywxdump_csv(exports / "a" / f"{PEER}_0_5000.csv", PEER, my_wxid="wxid_owner001")
+    builder.write_memotrace_csv(exports / "b" / "周科长_utf8.csv", PEER)
+    builder.write_merged(exports / "c" / "merge_all.db")
+    (exports / "notes.csv").write_text("id,MsgSvrID,别的\n1,2,3\n", encoding="utf-8")
+    report = ingest_case(case_dir)
+    formats = {s.path.split("/")[1]: (s.status, s.format) for s in report.sources}
+    assert formats["a"] == ("ingested", PYWX.label)
+    assert formats["b"] == ("ingested", MEMO.label)
+    assert formats["c"][0] == "ingested" and formats["c"][1].startswith("微信数据库")
+    assert formats["notes.csv"] == ("unrecognised", None)
