@@ -43,7 +43,7 @@ def base_findings() -> list[Finding]:
     out = [make_finding(i + 1, **spec) for i, spec in enumerate(specs)]
     hostile = make_finding(99, title=HOSTILE_TITLE, excerpt=HOSTILE_EXCERPT, explanation=LONG_TEXT,
                            person="P009", name="<i>恶意</i>", severity="low", score=0.1)
-    hostile.evidence[0].spans = [(0, 21), (95, 108), (500, 900)]
+    hostile.evidence[0].spans = [(0, 21), (80, 88), (500, 900)]
     return [*out, hostile]
 
 
