@@ -58,7 +58,7 @@ _PREFIX = re.compile(r"^([A-Za-z0-9_\-@.]{2,64}):\n")
 
 def split_sender_prefix(text: str | None) -> tuple[str | None, str | None]:
     """``wxid:\\n<content>`` (mobile / 4.x group messages) → (wxid, content); else (None, text)."""
-    if not text:
+    if not text or ":\n" not in text[:66]:
         return None, text
     m = _PREFIX.match(text)
     if not m:
