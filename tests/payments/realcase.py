@@ -61,6 +61,10 @@ class CaseFolder:
         """A 31-digit red-packet send id ``1000039801YYYYMMDD…`` (formats.md §1.7)."""
         return "1000039801" + when.strftime("%Y%m%d") + str(self._bump()).rjust(13, "0")
 
+    def transfer_id(self, when: datetime) -> str:
+        """A 31-digit transferid ``1000050001YYYYMMDD…`` (the bill's 商户单号 of a transfer)."""
+        return "1000050001" + when.strftime("%Y%m%d") + str(self._bump()).rjust(13, "0")
+
     def txn(self) -> str:
         return "1000039801" + str(self._bump()).rjust(26, "0")
 
@@ -75,11 +79,12 @@ class CaseFolder:
     def received_transfer(self, when: datetime, nick: str, fen: int, memo: str = "/",
                           status: str = "已存入零钱") -> WeChatBillRow:
         goods = f"转账备注:{memo}" if memo != "/" else "/"
-        return WeChatBillRow(when, "转账", nick, goods, "收入", fen, "/", status, self.txn(), self.txn()[:31])
+        return WeChatBillRow(when, "转账", nick, goods, "收入", fen, "/", status, self.txn(), self.transfer_id(when))
 
     def sent_transfer(self, when: datetime, nick: str, fen: int, memo: str = "/") -> WeChatBillRow:
         goods = f"转账备注:{memo}" if memo != "/" else "/"
-        return WeChatBillRow(when, "转账", nick, goods, "支出", fen, "零钱", "对方已收钱", self.txn(), self.txn()[:31])
+        return WeChatBillRow(when, "转账", nick, goods, "支出", fen, "零钱", "对方已收钱", self.txn(),
+                             self.transfer_id(when))
 
     def sent_group_packet(self, when: datetime, fen: int, sendid: str) -> WeChatBillRow:
         return WeChatBillRow(when, "微信红包（群红包）", "发出群红包", "/", "支出", fen, "零钱", "支付成功", self.txn(),

@@ -204,3 +204,29 @@ def test_splitting_from_bill(book, registry, tmp_path):
     [f] = screen(book, registry, case.ingest(), "gift-money.splitting")
     assert f.severity == "high" and "封顶红包 6 个，合计 1,200.00 元" in f.explanation
     assert "1 名送款人为管理服务对象" in f.explanation
+
+
+def test_minesweeper_from_chat_alone(book, registry, tmp_path):
+    """No bill: packet amounts are unknown, but the 1:1 transfer messages carry the settlements."""
+    case = CaseFolder(tmp_path / "case")
+    me, boss = "wxid_qian", "wxid_banker"
+    case.people.append(person("O1", "钱某", "公职人员", me, "钱多多"))
+    b = WeChatDbBuilder(owner=me, owner_nickname="钱多多")
+    b.add_contact(boss, nickname="发财哥")
+    b.add_group("888@chatroom", "发财群", [boss, "wxid_p1", "wxid_p2"])
+    for k, (memo, settle) in enumerate([("10/3", 1500), ("20雷7", 3000), ("10/5", 1500), ("10/1", None),
+                                        ("30/9", None)]):
+        when = at(2020, 11, 2, 22, 6 * k)
+        sid = case.sendid(when)
+        b.add_red_packet("888@chatroom", sid, memo, sender=boss, ts=when)
+        b.add_claim("888@chatroom", sid, claimer="钱多多", packet_sender="发财哥", ts=when + timedelta(seconds=20))
+        if settle:
+            b.add_transfer(boss, case.transfer_id(when), case.txn(), settle, payer=me, receiver=boss,
+                           ts=when + timedelta(minutes=3))
+    case.write_db(b)
+    ds = case.ingest()
+    packets = [p for p in ds["payments"].to_pylist() if p["kind"] == "red_packet"]
+    assert len(packets) == 5 and all(p["amount_fen"] is None for p in packets)
+    [f] = screen(book, registry, ds, "gambling.red-packet-games")
+    assert "按面额倍数结算 3 笔" in f.explanation and "依据聊天记录" in f.explanation
+    assert sum(e.note == "结算" for e in f.evidence) == 3

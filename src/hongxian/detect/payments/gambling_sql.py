@@ -1,6 +1,6 @@
 """SQL of P3 (red-packet gambling): packets, shares, 扫雷 settlements, 接龙 links, banker rounds.
 
-Only group packets in chats where an official sent or grabbed a packet are looked at
+Only group packets in chats where an official sent or grabbed a packet, or is a member, are looked at
 (``hx_p3_rows``), with every member's packets and shares there; ``hx_p3_xfer`` holds the 1:1
 transfers and packets to or from anyone who played in those chats (settlements, bets, deposits).
 A packet is keyed by its send id (``ext_id``, shared by the send row and every received share) or,
@@ -17,9 +17,12 @@ MINE_RE = r"^[^0-9]{0,6}([0-9]{1,5}(?:\.[0-9]{1,2})?)\s*(?:/|-|—|_|,|，|雷|�
 
 
 def rows_sql(frame: PaymentFrame) -> str:
-    official_chats = " UNION ".join(
-        f"SELECT f.chat_id FROM hx_flow f JOIN hx_official o ON o.person_id = f.{side} "
-        "WHERE f.kind = 'red_packet' AND f.chat_id LIKE '%@chatroom'" for side in ("src", "dst"))
+    official_chats = " UNION ".join([
+        *(f"SELECT f.chat_id FROM hx_flow f JOIN hx_official o ON o.person_id = f.{side} "
+          "WHERE f.kind = 'red_packet' AND f.chat_id LIKE '%@chatroom'" for side in ("src", "dst")),
+        "SELECT m.group_id FROM group_members m JOIN hx_party h ON h.account_id = m.account_id "
+        "JOIN hx_official o ON o.person_id = h.person_id",
+        "SELECT m.group_id FROM group_members m JOIN hx_official o ON o.person_id = m.account_id"])
     return f"""CREATE OR REPLACE TEMP TABLE hx_p3_rows AS {frame.flow_select(
         f"payments p JOIN ({official_chats}) c ON c.chat_id = p.chat_id", "p.kind = 'red_packet'")}"""
 
