@@ -55,9 +55,6 @@ def _templates(rng: random.Random) -> dict[str, list]:
         "extras": [bytes_extra(p) for p in peers[:500]],
         "links": [lz4_block(app(5, f"关于印发第{i}号通知", "摘要", f"https://mp.weixin.qq.com/s/{i}")) for i in range(200)],
         "files": [lz4_block(app(6, f"第{i}期考核名单.xlsx")) for i in range(100)],
-        "transfers": [lz4_block(transfer_xml(rng.choice([1, 3]), rng.randint(1, 10**6), f"10000500012024{i:017d}",
-                                             f"1000050001240320{i:020d}", "资料费")) for i in range(200)],
-        "packets": [red_packet_xml(f"10000398012024{i:017d}", "恭喜发财，大吉大利", OWNER) for i in range(200)],
     }
 
 
@@ -82,12 +79,15 @@ def rows(n: int, seed: int = 7):
             yield msg_row(i, talker, 49, 5, is_sender, ts, "", rng.choice(t["links"]), extra, svrid)
         elif r < 0.91:
             yield msg_row(i, talker, 49, 6, is_sender, ts, "", rng.choice(t["files"]), extra, svrid)
-        elif r < 0.93:
-            yield msg_row(i, talker, 49, 2000, is_sender, ts, "", rng.choice(t["transfers"]), extra, svrid)
+        elif r < 0.93:  # every transfer has two status messages: ids repeat in pairs
+            xml = transfer_xml(1 + 2 * (i % 2), rng.randint(1, 10**6), f"10000500012024{i // 2:017d}",
+                               f"1000050001240320{i // 2:020d}", "资料费")
+            yield msg_row(i, talker, 49, 2000, is_sender, ts, "", lz4_block(xml), extra, svrid)
         elif r < 0.95:
-            yield msg_row(i, talker, 49, 2001, is_sender, ts, rng.choice(t["packets"]), None, extra, svrid)
+            xml = red_packet_xml(f"10000398012024{i:017d}", "恭喜发财，大吉大利", OWNER)
+            yield msg_row(i, talker, 49, 2001, is_sender, ts, xml, None, extra, svrid)
         elif r < 0.97:
-            text = claim_text("老周", "你", f"10000398012024{rng.randrange(200):017d}")
+            text = claim_text("老周", "你", f"10000398012024{i - 1:017d}")
             yield msg_row(i, talker, 10000, 0, 0, ts, text, None, None, svrid)
         else:
             yield msg_row(i, talker, 47, 0, is_sender, ts, '<msg><emoji cdnurl="http://x"/></msg>', None, extra, svrid)
