@@ -345,7 +345,8 @@ class ChatRowBuilder:
             status = PAYSUBTYPE_STATUS.get(app.paysubtype) or (
                 f"paysubtype={app.paysubtype}" if app.paysubtype is not None else None)
         else:
-            payer, payee, status = app.sendusername or author, other, None
+            payer = author if is_sender else (app.sendusername or author)
+            payee, status = other, None
         direction = DIRECTION_OUT if payer == self.owner else DIRECTION_IN if payee == self.owner else None
         self.sink.add("payments", {
             "payment_id": fingerprint("p", "chat", msg["message_id"]), "ts": msg["ts"],
