@@ -17,12 +17,15 @@ from hongxian.detect.text.rules import KeywordParams, keyword_verdict, raise_sev
 from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
 
 PRICE = re.compile(
-    r"(?:[¥￥]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)\s*(?:斤|盒|箱|瓶|件|套|个|袋|份|只|支|罐|提))"
+    r"(?:[¥￥]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)?\s*(?:斤|盒|箱|瓶|件|套|个|袋|份|只|支|罐|提)"
+    r"|\d+(?:\.\d+)?\s*元\s*\d+\s*(?:斤|盒|箱|瓶|袋|个)"
+    r"|(?:全场|一律|低至)\s*\d(?:\.\d)?\s*折)"
 )
+"""Unit prices; the "/" in 88元/盒 is optional because normalisation drops separators between CJK characters."""
 
 
 class CommerceParams(KeywordParams):
-    price_weight: float = Field(default=0.4, description="added when a unit price appears (88元/盒, ¥99)")
+    price_weight: float = Field(default=0.5, description="added when a unit price appears (88元/盒, ¥99)")
     official_raise: int = Field(default=1, description="severity steps added for a registered official")
     skip_non_official: bool = True
 

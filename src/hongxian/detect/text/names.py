@@ -41,6 +41,8 @@ _BEFORE_HIT = re.compile(
     rf"(?:被|已被|已经被|因|涉嫌|正在|目前|今天|昨天|已|的)?$"
 )
 
+_AFTER_HIT = re.compile(rf"(?:是|叫|就是|为|:|：)?\s*({_S}{_CJK}{{1,2}}?)(?:[，。,.!！?？\s吧了啊呢的]|$)")
+
 
 class NameFinder:
     """Finds person mentions; `known` are names from the case register (people.name)."""
@@ -62,4 +64,5 @@ class NameFinder:
         m = _BEFORE_HIT.search(text[max(0, start - 8):start])
         if m:
             return m.group(1)
-        return None
+        m = _AFTER_HIT.match(text, end, min(len(text), end + 6))
+        return m.group(1) if m else None

@@ -31,7 +31,7 @@ _MOBILE = re.compile(r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{
 CANDIDATE = re.compile(r"[0-9][0-9 \-]{9,40}[0-9Xx]")
 """Cheap scan over a whole batch: digit runs (with single spaces/dashes) of 11+ characters."""
 
-_ID18 = re.compile(r"(?<![0-9])(\d{6})[ -]?(\d{4})[ -]?(\d{4})[ -]?(\d{3}[0-9Xx])(?![0-9Xx])")
+_ID18 = re.compile(r"(?<![0-9])\d(?:[ -]?\d){16}[ -]?[0-9Xx](?![0-9Xx])")
 _ID15 = re.compile(r"(?<![0-9])\d{15}(?![0-9Xx])")
 _MOB = re.compile(r"(?<![0-9])(?:(?:\+|00)?86[ -]?)?(1\d{2})[ -]?(\d{4})[ -]?(\d{4})(?![0-9])")
 _CARD = re.compile(r"(?<![0-9])(?:\d{4}[ -]){3,4}\d{1,4}(?![0-9])|(?<![0-9])\d{16,19}(?![0-9])")

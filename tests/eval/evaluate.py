@@ -1,0 +1,106 @@
+"""Precision / recall of the text checks on the labelled evaluation set (tests/eval/messages_*.yaml).
+
+Each file has ``category`` and lists ``positive`` (must be flagged in that category) and
+``hard_negative`` (must not be flagged in any category). Messages are checked as the self-check
+does (text only, author taken to be an official posting to a group).
+
+    .venv/bin/python tests/eval/evaluate.py [--errors] [--heldout]
+
+``messages_heldout.yaml`` was written after the rules were tuned on the other files and not tuned on;
+``--heldout`` reports it alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+SHORT = {"secrecy.leak": "secrecy", "privacy.disclosure": "privacy", "integrity.commerce": "commerce",
+         "integrity.gambling": "gambling", "integrity.vote_buying": "vote"}
+CATS = ("secrecy", "privacy", "commerce", "gambling", "vote")
+
+
+@dataclass
+class Item:
+    text: str
+    expected: frozenset[str]
+    source: str
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+def load_items(folder: Path = HERE) -> list[Item]:
+    items = []
+    for path in sorted(folder.glob("messages_*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        cat = doc["category"]
+        items += [Item(t, frozenset({cat}), path.name) for t in doc.get("positive", [])]
+        items += [Item(t, frozenset(), path.name) for t in doc.get("hard_negative", [])]
+        items += [Item(x["text"], frozenset(x["labels"]), path.name) for x in doc.get("items", [])]
+    return items
+
+
+def evaluate(checker, items: list[Item]) -> dict[str, Score]:
+    scores = {c: Score() for c in CATS}
+    for item in items:
+        got = {SHORT[h.category] for h in checker.check(item.text)}
+        for c in CATS:
+            if c in got and c in item.expected:
+                scores[c].tp += 1
+            elif c in got:
+                scores[c].fp += 1
+                scores[c].errors.append(f"误报 {item.text!r}")
+            elif c in item.expected:
+                scores[c].fn += 1
+                scores[c].errors.append(f"漏报 {item.text!r}")
+    return scores
+
+
+def build_checker():
+    from hongxian.detect import default_registry
+    from hongxian.rulebook.loader import load_rulebook
+    from hongxian.selfcheck import SelfChecker
+
+    registry = default_registry()
+    return SelfChecker(load_rulebook(registry), registry)
+
+
+def main(argv: list[str]) -> int:
+    items = load_items()
+    checker = build_checker()
+    held = [i for i in items if i.source == "messages_heldout.yaml"]
+    if "--heldout" in argv:
+        items = held
+    scores = evaluate(checker, items)
+    pos = sum(1 for i in items if i.expected)
+    print(f"评测消息 {len(items)} 条（阳性 {pos}，阴性 {len(items) - pos}）")
+    print(f"{'类别':<10}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>9}")
+    for c, s in scores.items():
+        print(f"{c:<10}{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.precision:>11.3f}{s.recall:>9.3f}")
+    if "--errors" in argv:
+        for c, s in scores.items():
+            for e in s.errors:
+                print(f"[{c}] {e}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
