@@ -194,3 +194,21 @@ def test_readonly_downloads_reports_and_export_is_audited(web: WebCase) -> None:
     actions = [e.action for e in web.service.audit_entries(web.users[ADMIN], per_page=500).items]
     assert "report" in actions and "export" in actions
     assert client.get("/findings/f-000001").status_code == 403
+
+
+def test_self_check_shows_rule_article_and_suggestion(web: WebCase, self_checker) -> None:
+    client = web.client(self_checker=self_checker)
+    csrf = login(client, REVIEWER)
+    page = client.get("/check")
+    assert page.status_code == 200 and 'name="text"' in page.text
+    r = client.post("/check", data={"text": "这份讨论稿请勿外传，张三手机13812345678", "csrf_token": csrf})
+    assert r.status_code == 200
+    assert "发现 2 处可能违规" in r.text
+    assert "secrecy.unpublished-draft" in r.text and "privacy.identifiers" in r.text
+    assert "《中国共产党纪律处分条例(2023)》第一百四十四条" in r.text and "处分幅度：" in r.text
+    assert "建议：" in r.text and '<mark class="hit">138****5678</mark>' in r.text
+    assert "13812345678" not in r.text.split("</textarea>")[1]  # masked in the results
+    clean = client.post("/check", data={"text": "今天下午三点开会，请准时参加。", "csrf_token": csrf})
+    assert "未发现明显问题" in clean.text
+    too_long = client.post("/check", data={"text": "字" * 20001, "csrf_token": csrf})
+    assert too_long.status_code == 400 and "内容过长" in too_long.text
