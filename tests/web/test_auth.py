@@ -130,3 +130,11 @@ def test_csrf_header_works_for_scripts(web: WebCase) -> None:
     assert r.status_code == 400 and "请输入" in r.text
     r = client.post("/check", data={"text": ""}, headers={"X-CSRF-Token": "nope"})
     assert r.status_code == 403
+
+
+def test_security_headers_on_pages_and_errors(web: WebCase) -> None:
+    client = web.client()
+    for r in (client.get("/login"), client.get("/api/findings"), client.get("/static/style.css")):
+        assert "script-src 'self'" in r.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff" and r.headers["cache-control"] == "no-store"

@@ -20,6 +20,14 @@ from hongxian.web.templating import make_env, render
 
 STATIC = Path(__file__).parent / "static"
 ROUTE_MODULES = (auth, home, findings, audit, selfcheck, api)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
 ERROR_STATUS: list[tuple[type[Exception], int, str]] = [
     (PermissionDenied, 403, "无权访问"),
     (AuthError, 403, "无权访问"),
@@ -54,6 +62,17 @@ def _install_handlers(app: FastAPI) -> None:
         app.add_exception_handler(exc_type, handler)
 
 
+def _install_headers(app: FastAPI) -> None:
+    """No inline script or style, no framing, nothing cached: pages carry case data."""
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
 def create_app(case_dir: Path, settings: Settings | None = None, *, service: ReviewService | None = None,
                rulebook=None, self_checker=None) -> FastAPI:
     """The web application of one case.
@@ -79,4 +98,5 @@ def create_app(case_dir: Path, settings: Settings | None = None, *, service: Rev
     for module in ROUTE_MODULES:
         app.include_router(module.router)
     _install_handlers(app)
+    _install_headers(app)
     return app
