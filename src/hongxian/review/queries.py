@@ -162,10 +162,13 @@ def list_page(session: Session, case_id: str, flt: FindingFilter, sort: str, pag
     count = select(func.count()).select_from(F).where(*cond)
     offset = (page - 1) * per_page
     if flt.q and flt.q.strip():
-        # the text scan dominates: one pass that yields the page and the total (window count)
-        stmt = select(*_ROW_COLUMNS, func.count().over().label("hx_total")).where(*cond)
-        rows = session.execute(stmt.order_by(*SORTS[sort]).limit(per_page).offset(offset)).all()
-        total = rows[0].hx_total if rows else (session.scalar(count) or 0)
+        # the text scan dominates: one pass yields the page's ids and the total (window count),
+        # sorting only ids and sort keys; then the page's rows are fetched by primary key
+        stmt = select(F.id, func.count().over().label("hx_total")).where(*cond)
+        hits = session.execute(stmt.order_by(*SORTS[sort]).limit(per_page).offset(offset)).all()
+        total = hits[0].hx_total if hits else (session.scalar(count) or 0)
+        by_id = {r.id: r for r in session.execute(select(F.id, *_ROW_COLUMNS).where(F.id.in_([h.id for h in hits])))}
+        rows = [by_id[h.id] for h in hits]
     else:
         total = session.scalar(count) or 0
         stmt = select(*_ROW_COLUMNS).where(*cond).order_by(*SORTS[sort]).limit(per_page).offset(offset)
