@@ -34,7 +34,7 @@ from hongxian.testing.bills import (
 )
 
 BJ = timezone(timedelta(hours=8))
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TRICKY = st.sampled_from([",", '"', "\t", " ", "¥", "￥", "/", "-退款", "发给", "，", "已退款(¥", ")", "E+", "\u3000"])
 TEXT = st.lists(st.one_of(TRICKY, st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=6)),
                 max_size=5).map("".join)
