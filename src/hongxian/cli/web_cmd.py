@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +32,8 @@ def register(app: typer.Typer) -> None:
         if not application.state.service.has_users():
             err_console.print("[yellow]提示：[/]审查库中还没有用户，请先运行 "
                               f"`hongxian user add {case_dir} 用户名 --role 审查员 --password-stdin`")
+        # compile the self-check automaton in the background so the first 发前自检 is quick
+        threading.Thread(target=application.state.web.get_self_checker, daemon=True).start()
         shown = f"[{host}]" if ":" in host else host
         console.print(f"网页审查界面：http://{shown}:{port}/  （按 Ctrl+C 停止）")
         uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
