@@ -106,6 +106,23 @@ class Sink:
         if len(buf) >= BATCH_ROWS:
             self._flush(table)
 
+    def add_columns(self, table: str, columns: dict[str, list]) -> None:
+        """Column-wise fast path: equal-length lists by column name; missing columns become null."""
+        self._flush(table)
+        n = len(next(iter(columns.values()))) if columns else 0
+        if n == 0:
+            return
+        schema = SCHEMAS[table]
+        cols = dict(columns)
+        cols.setdefault("source_id", [self.source_id] * n)
+        data = {f.name: cols.get(f.name, [None] * n) for f in schema}
+        batch = pa.RecordBatch.from_pydict(data, schema=schema)
+        self.counts[table] += n
+        if self._on_batch:
+            self._on_batch(table, batch)
+        else:
+            self.batches[table].append(batch)
+
     def reject(self, row_number: int, raw: str, error: str, column: str | None = None) -> None:
         self.rejects.append(Reject(row_number, raw[:2000], error, column))
 
@@ -140,7 +157,10 @@ class Sink:
 
     @property
     def rows_ok(self) -> int:
-        return sum(self.counts.values())
+        """Source rows read: messages (a MSG row or chat line), else payments (a bill row), else
+        contacts and groups (a MicroMsg.db). Payments derived from messages are not counted twice."""
+        c = self.counts
+        return c["messages"] or c["payments"] or (c["accounts"] + c["groups"])
 
 
 class Reader(Protocol):
