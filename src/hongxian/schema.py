@@ -73,7 +73,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "sources": _schema(
         ("source_id", STR), ("path", STR), ("sha256", STR), ("format", STR), ("ingested_at", TS),
         ("rows_ok", I64), ("rows_rejected", I64), ("authorisation", STR),
-        ("owner_account", STR), ("owner_person", STR), ("warnings", STR),
+        ("owner_account", STR), ("owner_person", STR), ("declared_owner", STR), ("warnings", STR),
     ),
     "rejects": _schema(
         ("source_id", STR), ("path", STR), ("row_number", I64), ("column", STR), ("raw", STR), ("error", STR),

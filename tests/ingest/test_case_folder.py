@@ -69,3 +69,30 @@ def test_unrecognised_export_is_listed_and_skipped(case_dir: Path):
     result = CliRunner().invoke(app, ["ingest", str(case_dir)])
     assert result.exit_code == 0, result.output
     assert "无法识别" in result.output
+
+
+def test_declaring_an_owner_in_case_toml_rereads_an_unchanged_file(case_dir: Path):
+    from datetime import datetime
+
+    from hongxian.ingest.registry import default_registry
+    from hongxian.testing.bills import WeChatBillRow, write_wechat_csv
+
+    (case_dir / "people.csv").write_text(
+        PEOPLE_HEADER + "\nP7,孙七,某局,科长,科级,中共党员,公职人员,,,wxid_sun7,,,,在职,\n", encoding="utf-8")
+    folder = case_dir / "exports" / "孙七账单"
+    folder.mkdir()
+    row = WeChatBillRow(datetime(2024, 3, 1, 10), "转账", "老周", "转账备注:还款", "收入", 50000, "/", "已存入零钱",
+                        "100005000124030100011122233344455566", "1000050001202403010111222333444")
+    write_wechat_csv(folder / "bill.csv", [row], nickname="不认识的昵称")
+    first = ingest_case(case_dir, registry=default_registry())
+    assert [s.owner for s in first.sources if s.path.endswith("bill.csv")] == ["wxname:不认识的昵称"]
+    toml = (case_dir / "case.toml").read_text(encoding="utf-8")
+    (case_dir / "case.toml").write_text(toml + '\n[[sources]]\npath = "exports/孙七账单"\nowner = "P7"\n',
+                                        encoding="utf-8")
+    second = ingest_case(case_dir, registry=default_registry())
+    bill = [s for s in second.sources if s.path.endswith("bill.csv")][0]
+    assert bill.status == "ingested" and bill.owner == "P7"
+    payee = read_table(case_dir, "payments").to_pylist()[0]["payee_account"]
+    assert payee == "wxid_sun7"
+    third = ingest_case(case_dir, registry=default_registry())
+    assert [s.status for s in third.sources if s.path.endswith("bill.csv")] == ["unchanged"]

@@ -53,11 +53,12 @@ def _reject_rows(source_id: str, path: str, rejects: list[Reject]) -> list[dict]
              "raw": r.raw, "error": r.error} for r in rejects]
 
 
-def _source_row(source_id, rel, sha, fmt, ok, bad, auth, owner_acc=None, owner_person=None, warnings=()):
+def _source_row(source_id, rel, sha, fmt, ok, bad, auth, owner_acc=None, owner_person=None, warnings=(),
+                declared=None):
     return {"source_id": source_id, "path": rel, "sha256": sha, "format": fmt,
             "ingested_at": datetime.now(SHANGHAI), "rows_ok": ok, "rows_rejected": bad,
             "authorisation": auth, "owner_account": owner_acc, "owner_person": owner_person,
-            "warnings": "\n".join(warnings) or None}
+            "declared_owner": declared, "warnings": "\n".join(warnings) or None}
 
 
 class CaseIngester:
@@ -97,7 +98,8 @@ class CaseIngester:
 
     def _unchanged(self, rel, sha, old, manifest, rejects, reports, old_rejects) -> bool:
         prev = old.get(rel)
-        if prev is None or prev["sha256"] != sha:
+        # A changed [[sources]] owner in case.toml re-reads the file even when its bytes are unchanged.
+        if prev is None or prev["sha256"] != sha or prev["declared_owner"] != self.config.owner_for(rel):
             return False
         manifest.append(prev)
         rejects.extend(r for r in old_rejects if r["source_id"] == prev["source_id"])
@@ -161,7 +163,7 @@ class CaseIngester:
         writer.commit()
         fmt = sink.format_label or reader.name
         manifest.append(_source_row(source_id, rel, sha, fmt, sink.rows_ok, len(sink.rejects), self.auth,
-                                    sink.owner_account, sink.owner_person, sink.warnings))
+                                    sink.owner_account, sink.owner_person, sink.warnings, ctx.declared_owner))
         rejects.extend(_reject_rows(source_id, rel, sink.rejects))
         reports.append(SourceReport(rel, "ingested", fmt, sink.rows_ok, len(sink.rejects),
                                     sink.owner_person or sink.owner_account, list(sink.warnings)))
