@@ -13,7 +13,8 @@ from hongxian.detect.payments.frame import PaymentFrame
 from hongxian.detect.payments.sql import Dialect
 
 # Face value and mine digits from the blessing text: "10/3", "30雷5", "100/123", "扫雷 20-7".
-MINE_RE = r"^[^0-9]{0,6}([0-9]{1,5}(?:\.[0-9]{1,2})?)\s*(?:/|-|—|_|,|，|雷|扫雷|\s)\s*([0-9]{1,4})[^0-9]{0,6}$"
+# No backslash escapes, so the pattern reads the same in RE2 (DuckDB) and in Spark SQL string literals.
+MINE_RE = r"^[^0-9]{0,6}([0-9]{1,5}(?:[.][0-9]{1,2})?)[ ]*(?:/|-|—|_|,|，|雷|扫雷| )[ ]*([0-9]{1,4})[^0-9]{0,6}$"
 
 
 def rows_sql(frame: PaymentFrame) -> str:
