@@ -138,3 +138,13 @@ def test_security_headers_on_pages_and_errors(web: WebCase) -> None:
         assert "script-src 'self'" in r.headers["content-security-policy"]
         assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
         assert r.headers["x-content-type-options"] == "nosniff" and r.headers["cache-control"] == "no-store"
+
+
+def test_logging_in_again_ends_the_previous_session(web: WebCase) -> None:
+    client = web.client()
+    login(client, REVIEWER)
+    first = client.cookies[COOKIE]
+    r = client.post("/login", data={"username": ROLE_USERS[ADMIN], "password": PASSWORDS[ADMIN]})
+    assert r.status_code == 303 and client.cookies[COOKIE] != first
+    assert client.get("/api/me").json()["role"] == ADMIN
+    assert web.service.session_user(first) is None

@@ -212,3 +212,12 @@ def test_self_check_shows_rule_article_and_suggestion(web: WebCase, self_checker
     assert "未发现明显问题" in clean.text
     too_long = client.post("/check", data={"text": "字" * 20001, "csrf_token": csrf})
     assert too_long.status_code == 400 and "内容过长" in too_long.text
+
+
+def test_unknown_finding_is_404(web: WebCase) -> None:
+    client = web.client()
+    login(client, REVIEWER)
+    r = client.get("/findings/f-404404")
+    assert r.status_code == 404 and "不存在" in r.text
+    r = client.get("/api/findings/f-404404")
+    assert r.status_code == 404 and "不存在" in r.json()["detail"]

@@ -28,6 +28,9 @@ def login_submit(request: Request, username: str = Form(""), password: str = For
     if user is None:
         return render(request, "login.html", {"next_url": safe_next(next), "username": username,
                                               "error": "用户名或密码错误，或账号已停用"}, status=401)
+    previous = session_token(request)
+    if previous:
+        service.end_session(previous)
     token = service.create_session(user)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(COOKIE, token, max_age=service.settings.session_minutes * 60, httponly=True,
