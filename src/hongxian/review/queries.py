@@ -23,14 +23,22 @@ from hongxian.store.models import FindingPartyRow, FindingSearchRow, StoredFindi
 T = TypeVar("T")
 MAX_PER_PAGE = 500
 F = StoredFinding
-SORTS = {
-    "severity": (F.severity_rank.desc(), F.score.desc(), F.id.desc()),
-    "score": (F.score.desc(), F.id.desc()),
-    "newest": (F.window_start.desc(), F.id.desc()),
-    "oldest": (F.window_start.asc(), F.id.asc()),
-    "check": (F.check_id.asc(), F.severity_rank.desc(), F.id.desc()),
-    "subject": (F.subject_id.asc(), F.severity_rank.desc(), F.id.desc()),
+SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {  # (column, descending)
+    "severity": (("severity_rank", True), ("score", True), ("id", True)),
+    "score": (("score", True), ("id", True)),
+    "newest": (("window_start", True), ("id", True)),
+    "oldest": (("window_start", False), ("id", False)),
+    "check": (("check_id", False), ("severity_rank", True), ("id", True)),
+    "subject": (("subject_id", False), ("severity_rank", True), ("id", True)),
 }
+_SORT_COLUMNS = ("id", "severity_rank", "score", "window_start", "check_id", "subject_id")
+
+
+def _order(columns, sort: str) -> list:
+    return [columns[name].desc() if desc else columns[name].asc() for name, desc in SORT_KEYS[sort]]
+
+
+SORTS = {name: tuple(_order(F.__table__.c, name)) for name in SORT_KEYS}
 SORT_ZH = {"severity": "按严重程度", "score": "按得分", "newest": "按时间（新→旧）", "oldest": "按时间（旧→新）",
            "check": "按检查项", "subject": "按对象"}
 
@@ -162,10 +170,12 @@ def list_page(session: Session, case_id: str, flt: FindingFilter, sort: str, pag
     count = select(func.count()).select_from(F).where(*cond)
     offset = (page - 1) * per_page
     if flt.q and flt.q.strip():
-        # the text scan dominates: one pass yields the page's ids and the total (window count),
-        # sorting only ids and sort keys; then the page's rows are fetched by primary key
-        stmt = select(F.id, func.count().over().label("hx_total")).where(*cond)
-        hits = session.execute(stmt.order_by(*SORTS[sort]).limit(per_page).offset(offset)).all()
+        # the text scan dominates: one pass yields the matches (ids + sort keys), the page and the
+        # total (window count); then the page's rows are fetched by primary key
+        hits_cte = select(*(F.__table__.c[n] for n in _SORT_COLUMNS)).where(*cond).cte("hx_hits")
+        hits_cte = hits_cte.prefix_with("MATERIALIZED", dialect="postgresql")  # hash join, not an index walk
+        stmt = select(hits_cte.c.id, func.count().over().label("hx_total")).order_by(*_order(hits_cte.c, sort))
+        hits = session.execute(stmt.limit(per_page).offset(offset)).all()
         total = hits[0].hx_total if hits else (session.scalar(count) or 0)
         by_id = {r.id: r for r in session.execute(select(F.id, *_ROW_COLUMNS).where(F.id.in_([h.id for h in hits])))}
         rows = [by_id[h.id] for h in hits]
