@@ -109,7 +109,8 @@ def p4_personal(org: Org, book: Book, official: str, n: int) -> None:
 
 
 def p4_negative(org: Org, book: Book, head: str) -> None:
-    """春节: kin's transfers, a subordinate's reciprocated ¥200, AA 群收款, work-group 拼手气 shares."""
+    """春节: kin's transfers, a subordinate's reciprocated ¥200, a subordinate paying back his share of
+    the dinner by transfer (饭钱), AA 群收款, work-group 拼手气 shares."""
     rng = book.rng
     w = rng.choice([w for w in FESTIVALS if w.name == "春节" and w.start.year in YEARS])
     day = w.start + timedelta(days=5)
@@ -118,6 +119,7 @@ def p4_negative(org: Org, book: Book, head: str) -> None:
     subs = org.subordinates[head]
     book.pay(moment(rng, day, 9, 12), "red_packet", acct(subs[0]), acct(head), 20000)
     book.pay(moment(rng, day, 13, 18), "red_packet", acct(head), acct(subs[0]), 20000)
+    book.pay(moment(rng, day, 21, 22), "transfer", acct(subs[-1]), acct(head), 8650, memo="年夜饭饭钱", status="已收钱")
     work = f"work-{head}@chatroom"
     for s in subs:
         book.pay(moment(rng, day - timedelta(days=3)), "group_collection", acct(s), acct(head), 15600, chat=work,

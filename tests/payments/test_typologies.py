@@ -176,6 +176,16 @@ def test_p4_work_group_shares_at_spring_festival_are_not_tribute(book, registry)
     assert screen(book, registry, ds, "gift-money.festival") == []
 
 
+def test_p4_dinner_money_paid_back_by_a_subordinate_is_not_tribute(book, registry):
+    rel = [{"person_id": "O1", "related_person_id": "U0", "relation": "下级"}]
+    rows = [pay("d1", ts(2023, 1, 21, 22), "transfer", "w_u0", "w_o1", 8650, memo="年夜饭饭钱")]
+    ds = Dataset.from_rows(people=[official(), official("U0", "w_u0", "科员")], relations=rel, payments=rows)
+    assert screen(book, registry, ds, "gift-money.festival") == []
+    rows[0]["memo"] = "给领导拜年"
+    ds = Dataset.from_rows(people=[official(), official("U0", "w_u0", "科员")], relations=rel, payments=rows)
+    assert len(screen(book, registry, ds, "gift-money.festival")) == 1
+
+
 def test_p5_regular_drip_from_a_served_party(book, registry):
     rel = [{"person_id": "O1", "related_person_id": "S0", "relation": "管理服务对象"}]
     rows = [pay(f"r{k}", ts(2019, 3, 2 + 3 * k, 21), "red_packet", "w_s0", "w_o1", 20000) for k in range(9)]

@@ -38,6 +38,8 @@ class FestivalParams(ScoredParams):
     include_group_shares: bool = False
     cue_words: list[str] = Field(default_factory=lambda: ["拜年", "节日快乐", "一点心意", "买烟", "喝茶",
                                                           "过节", "中秋快乐", "端午安康", "新年快乐"])
+    repay_words: list[str] = Field(default_factory=lambda: ["饭钱", "AA", "还你", "还钱", "车费", "垫付", "代付",
+                                                            "油费", "门票"])
 
 
 def _windows(frame: PaymentFrame, p: FestivalParams) -> pa.Table:
@@ -107,7 +109,8 @@ def _features_sql(p: FestivalParams) -> str:
              SUM(CASE WHEN returned THEN 1 ELSE 0 END) AS n_returned,
              SUM(CASE WHEN amount_fen IS NULL AND NOT returned THEN 1 ELSE 0 END) AS n_unknown,
              SUM(CASE WHEN kind = 'gift_card' AND NOT returned THEN 1 ELSE 0 END) AS n_gift_cards,
-             SUM(CASE WHEN {like_any('memo', p.cue_words)} THEN 1 ELSE 0 END) AS n_cues
+             SUM(CASE WHEN {like_any('memo', p.cue_words)} THEN 1 ELSE 0 END) AS n_cues,
+             SUM(CASE WHEN NOT returned AND {like_any('memo', p.repay_words)} THEN 1 ELSE 0 END) AS n_repay
       FROM hx_p4_rows GROUP BY official, win_key
     )
     SELECT w.*, m.max_cp_fen, r.n_recurring, back.back_fen, back.back_n FROM w
@@ -131,6 +134,7 @@ def _features(w: dict) -> dict:
         "recip": recip_ratio(w["back_fen"], w["back_n"], w["sum_fen"] if known else None, n_acc),
         "n_gift_cards": w["n_gift_cards"], "n_cues": w["n_cues"], "n_returned": w["n_returned"],
         "n_unknown": w["n_unknown"], "n_accepted": n_acc,
+        "repay_share": (w["n_repay"] or 0) / n_acc if n_acc else None,
     }
 
 
