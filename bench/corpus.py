@@ -8,6 +8,7 @@ full-width digits, emoji and evasion spacing, so every path of the text suite is
 from __future__ import annotations
 
 import random
+import re
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文斌宇浩凯鹏飞玉兰海燕"
@@ -72,19 +73,29 @@ def _card(rng: random.Random) -> str:
     return body + str((10 - total % 10) % 10)
 
 
-def _fill(rng: random.Random, template: str) -> str:
-    name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+def _values(rng: random.Random) -> dict:
     amount = rng.choice([50, 88, 100, 168, 200, 268, 500, 1200])
-    values = {
-        "name": name, "title": rng.choice(TITLES), "place": rng.choice(PLACES), "item": rng.choice(ITEMS),
-        "food": rng.choice(FOOD), "day": rng.choice(DAYS), "time": rng.choice(TIMES),
-        "emoji": rng.choice(EMOJI), "digits12": _digits(rng, 12), "digits18": _digits(rng, 18),
-        "digits10": _digits(rng, 10), "landline": f"0{rng.randint(10, 999)}-{_digits(rng, 8)}",
-        "amount": amount, "amount2": amount // 2, "num": rng.randint(1, 60), "idcard": _idcard(rng),
-        "mobile": "1" + rng.choice("3456789") + _digits(rng, 9), "card": _card(rng),
-        "address": rng.choice(["北京市朝阳区望京街道花家地小区3号楼2单元501室", "武汉市洪山区珞喻路120号东湖小区8栋"]),
+    return {
+        "name": lambda: rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else ""),
+        "title": lambda: rng.choice(TITLES), "place": lambda: rng.choice(PLACES), "item": lambda: rng.choice(ITEMS),
+        "food": lambda: rng.choice(FOOD), "day": lambda: rng.choice(DAYS), "time": lambda: rng.choice(TIMES),
+        "emoji": lambda: rng.choice(EMOJI), "digits12": lambda: _digits(rng, 12), "digits18": lambda: _digits(rng, 18),
+        "digits10": lambda: _digits(rng, 10), "landline": lambda: f"0{rng.randint(10, 999)}-{_digits(rng, 8)}",
+        "amount": lambda: amount, "amount2": lambda: amount // 2, "num": lambda: rng.randint(1, 60),
+        "idcard": lambda: _idcard(rng), "mobile": lambda: "1" + rng.choice("3456789") + _digits(rng, 9),
+        "card": lambda: _card(rng),
+        "address": lambda: rng.choice(["北京市朝阳区望京街道花家地小区3号楼2单元501室", "武汉市洪山区珞喻路120号东湖小区8栋"]),
     }
-    return template.format(**values)
+
+
+_FIELDS = re.compile(r"{(\w+)}")
+
+
+def _fill(rng: random.Random, template: str) -> str:
+    if "{" not in template:
+        return template
+    makers = _values(rng)
+    return _FIELDS.sub(lambda m: str(makers[m.group(1)]()), template)
 
 
 def _mutate(rng: random.Random, text: str) -> str:

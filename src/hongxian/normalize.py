@@ -45,7 +45,9 @@ JOINABLE = ((0x2605, 0x2606),)
 
 
 def _is_cjk(cp: int) -> bool:
-    return any(lo <= cp <= hi for lo, hi in CJK_RANGES + JOINABLE)
+    if 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF or 0x2605 <= cp <= 0x2606:
+        return True
+    return cp >= 0x20000 and any(lo <= cp <= hi for lo, hi in CJK_RANGES)
 
 
 def _removable(cp: int) -> bool:
@@ -79,7 +81,8 @@ class Tables:
     every character missing from the dict raises a LookupError internally)."""
     one_str: dict[str, str]
     sep_run: re.Pattern
-    """A separator run between two CJK characters."""
+    """A separator run (kept only when both neighbours are CJK: a lookaround with the astral CJK ranges
+    would make sre test a linear range list at every position)."""
 
 
 def _char_class(cps: list[int]) -> str:
@@ -128,13 +131,12 @@ def tables() -> Tables:
         if cp not in _KEEP_CONTROL:
             other[cp] = ""
     other[0xE0001] = ""
-    cjk = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in CJK_RANGES + JOINABLE)
     sep = re.escape(SEPARATORS)
     seps = [ord(c) for c in SEPARATORS if ord(c) not in _KEEP_CONTROL]
     dirty = re.compile(_class_re(list(one) + list(other) + seps))
     return Tables(one, other, dirty, re.compile(_class_re(list(other))),
                   re.compile(_class_re(list(one))), {chr(k): chr(v) for k, v in one.items()},
-                  re.compile(f"(?<=[{cjk}])[{sep}]+(?=[{cjk}])"))
+                  re.compile(f"[{sep}]+"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +179,9 @@ def _slow(text: str, tab: Tables) -> Normalized:
         mapped, src = tab.one_re.sub(lambda m: one.get(m.group(), m.group()), text), None
     else:
         mapped, src = _per_char(text, tab)
-    runs = [(m.start(), m.end()) for m in tab.sep_run.finditer(mapped)]
+    runs = [(m.start(), m.end()) for m in tab.sep_run.finditer(mapped)
+            if m.start() > 0 and m.end() < len(mapped) and _is_cjk(ord(mapped[m.start() - 1]))
+            and _is_cjk(ord(mapped[m.end()]))]
     if runs:
         src = src if src is not None else list(range(len(mapped)))
         keep_text, keep_src, pos = [], [], 0

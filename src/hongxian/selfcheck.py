@@ -73,7 +73,7 @@ class SelfChecker:
     def check(self, text: str, on: date | None = None) -> list[SelfCheckHit]:
         when = datetime.now(SHANGHAI) if on is None else datetime(on.year, on.month, on.day, tzinfo=SHANGHAI)
         meta = MsgMeta("selfcheck", "selfcheck-author", "selfcheck@chatroom", when, True)
-        hits = self.suite.evaluate([text], ["text"], lambda _i: meta, self.env)
+        hits = self.suite.evaluate([text], ["text"], lambda idx: dict.fromkeys(idx, meta), self.env)
         out = []
         for h in sorted(hits, key=lambda h: (-h.verdict.score, h.rule)):
             bound, _spec = self.suite.rules[h.rule]

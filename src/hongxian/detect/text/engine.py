@@ -51,6 +51,24 @@ def _starts(lengths, n: int) -> np.ndarray:
     return out
 
 
+_PII_LENGTHS = frozenset({11, 13, 15, 18, 16, 17, 19})
+
+
+def _plausible(run, hay, start: int) -> bool:
+    """Could this digit run hold an ID, mobile or card? (cheap pre-filter before validation)"""
+    if isinstance(run, bytes):
+        digits = len(run) - run.count(b" ") - run.count(b"-")
+        glued = start > 0 and chr(hay[start - 1]).isascii() and chr(hay[start - 1]).isalpha()
+        spaced = b" " in run or b"-" in run
+    else:
+        digits = len(run) - run.count(" ") - run.count("-")
+        glued = start > 0 and hay[start - 1].isascii() and hay[start - 1].isalpha()
+        spaced = " " in run or "-" in run
+    if spaced:
+        return digits >= 11
+    return digits in _PII_LENGTHS and not glued
+
+
 class AhoCorasickMatcher:
     name = "ahocorasick-rs"
     unit = "str"
@@ -73,21 +91,30 @@ class HyperscanMatcher:
         import hyperscan
 
         self._bytes = [p.encode("utf-8") for p in patterns]
+        self._lens = np.array([len(b) for b in self._bytes], dtype=np.int64)
         self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self._db.compile(expressions=self._bytes, ids=list(range(len(patterns))),
                          elements=len(patterns), flags=0, literal=True)
         self._scratch = hyperscan.Scratch(self._db)
 
-    def raw(self, data: bytes) -> list[tuple[int, int, int]]:
-        """(pattern id, start, end) in bytes of the data (literal patterns: start = end - length)."""
-        out: list[tuple[int, int, int]] = []
-        lens = self._bytes
+    def raw_packed(self, data: bytes) -> np.ndarray:
+        """Matches as an (n, 3) array of (pattern id, start, end) in bytes (start = end - length)."""
+        packed: list[int] = []
+        add = packed.append
 
         def on_match(pid, _start, end, _flags, _ctx):
-            out.append((pid, end - len(lens[pid]), end))
+            add((pid << 40) | end)
 
         self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
-        return out
+        if not packed:
+            return np.zeros((0, 3), dtype=np.int64)
+        arr = np.array(packed, dtype=np.int64)
+        pids, ends = arr >> 40, arr & ((1 << 40) - 1)
+        return np.stack((pids, ends - self._lens[pids], ends), axis=1)
+
+    def raw(self, data: bytes) -> list[tuple[int, int, int]]:
+        """(pattern id, start, end) in bytes of the data."""
+        return [tuple(r) for r in self.raw_packed(data).tolist()]
 
 
 def make_matcher(patterns: list[str], backend: str = "hyperscan"):
@@ -173,10 +200,15 @@ class TextEngine:
         on_bytes = self.matcher is None or self.matcher.unit == "bytes"
         data = batch.blob.encode("utf-8") if on_bytes else None
         hay = data if on_bytes else batch.blob
-        raw = self.matcher.raw(hay) if self.matcher is not None else []
-        cands = [(m.start(), m.end()) for m in (CANDIDATE_BYTES if on_bytes else CANDIDATE).finditer(hay)] \
-            if self.digits else []
-        if not raw and not cands:
+        if self.matcher is None:
+            raw = np.zeros((0, 3), dtype=np.int64)
+        elif on_bytes:
+            raw = self.matcher.raw_packed(hay)
+        else:
+            raw = np.asarray(self.matcher.raw(hay), dtype=np.int64).reshape(-1, 3)
+        cands = [(m.start(), m.end()) for m in (CANDIDATE_BYTES if on_bytes else CANDIDATE).finditer(hay)
+                 if _plausible(m.group(0), hay, m.start())] if self.digits else []
+        if not len(raw) and not cands:
             return []
         loc = _Located(batch, data)
         found: dict[int, TextScan] = {}
@@ -188,8 +220,8 @@ class TextEngine:
             return scan
 
         cand_idx = loc.index([c[0] for c in cands]) if cands else np.zeros(0, dtype=np.int64)
-        if raw:
-            arr = np.asarray(raw, dtype=np.int64)
+        if len(raw):
+            arr = raw
             idx = loc.index(arr[:, 1])
             wanted = np.union1d(idx[self.triggers[arr[:, 0]]], cand_idx)
             keep = np.isin(idx, wanted)

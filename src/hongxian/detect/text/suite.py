@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, Params
 from hongxian.detect.text.engine import TextEngine, TextScan
@@ -96,24 +97,28 @@ class CompiledSuite:
         engine = TextEngine(keywords, digits=any(_wants_digits(spec, b) for b, spec in rules), backend=backend)
         return cls(rules, engine, NameFinder(known_names), locator)
 
-    def evaluate(self, texts: list[str], fields: list[str], metas: Callable[[int], MsgMeta],
+    def evaluate(self, texts: list[str], fields: list[str], metas: Callable[[list[int]], dict[int, MsgMeta]],
                  env: TextEnv) -> list[Hit]:
-        """Evaluate a batch of texts; `metas(i)` gives the message of text i (called for hits only)."""
+        """Evaluate a batch of texts; `metas(indices)` gives the messages of the texts that hit (in bulk)."""
         out: list[Hit] = []
         digit_rules = [ri for ri, (b, spec) in enumerate(self.rules) if _wants_digits(spec, b)]
-        for scan in self.engine.scan(texts):
+        scans = self.engine.scan(texts)
+        if not scans:
+            return out
+        meta_of = metas([scan.index for scan in scans])
+        for scan in scans:
             per_rule = _split(scan)
             todo = {ri for ri, hs in per_rule.items() if any(h[0] == "g" for h in hs)}
             if scan.candidates:
                 todo.update(digit_rules)
+            meta = meta_of[scan.index]
+            field_name = fields[scan.index]
             for ri in sorted(todo):
                 bound, spec = self.rules[ri]
-                meta = metas(scan.index)
-                verdict = spec.evaluate(EvalInput(bound.params, bound, scan.norm, fields[scan.index],
-                                                  per_rule.get(ri, []), scan.candidates, meta, env, self.names,
-                                                  self.locator))
+                verdict = spec.evaluate(EvalInput(bound.params, bound, scan.norm, field_name, per_rule.get(ri, []),
+                                                  scan.candidates, meta, env, self.names, self.locator))
                 if verdict is not None:
-                    out.append(Hit(ri, scan.index, fields[scan.index], scan.norm, verdict, meta))
+                    out.append(Hit(ri, scan.index, field_name, scan.norm, verdict, meta))
         return out
 
 
@@ -128,31 +133,34 @@ def _split(scan: TextScan) -> dict[int, list[tuple[str, int, int, int]]]:
     return per_rule
 
 
-class _BatchMeta:
-    """Message metadata of one Arrow batch, converted to Python only when a text hits."""
+META_COLUMNS = ("message_id", "sender_account", "chat_id", "ts", "is_group")
 
-    def __init__(self, batch: pa.RecordBatch, rows: list[int]):
-        self.batch, self.rows, self._cols = batch, rows, None
 
-    def __call__(self, i: int) -> MsgMeta:
-        if self._cols is None:
-            names = ("message_id", "sender_account", "chat_id", "ts", "is_group")
-            self._cols = {n: self.batch.column(n).to_pylist() for n in names}
-        r = self.rows[i]
-        c = self._cols
-        return MsgMeta(c["message_id"][r], c["sender_account"][r], c["chat_id"][r], c["ts"][r], c["is_group"][r])
+def _batch_metas(batch: pa.RecordBatch, rows: list[int]) -> Callable[[list[int]], dict[int, MsgMeta]]:
+    """Message metadata of the texts that hit, taken from the Arrow batch in one vectorised `take`."""
+
+    def metas(indices: list[int]) -> dict[int, MsgMeta]:
+        picked = batch.select(list(META_COLUMNS)).take(pa.array([rows[i] for i in indices], type=pa.int64()))
+        cols = [picked.column(n).to_pylist() for n in META_COLUMNS]
+        return {i: MsgMeta(*vals) for i, vals in zip(indices, zip(*cols, strict=True), strict=True)}
+
+    return metas
 
 
 def batch_texts(batch: pa.RecordBatch) -> tuple[list[str], list[str], list[int]]:
     """(texts, fields, rows): message text and file names of a batch, skipping system messages."""
-    texts, fields, rows = [], [], []
-    kinds = batch.column("kind").to_pylist()
+    texts: list[str] = []
+    fields: list[str] = []
+    rows: list[int] = []
+    keep = pc.invert(pc.fill_null(pc.is_in(batch.column("kind"), value_set=pa.array(sorted(SKIP_KINDS))), False))
     for name in ("text", "file_name"):
-        for r, value in enumerate(batch.column(name).to_pylist()):
-            if value and kinds[r] not in SKIP_KINDS:
-                texts.append(value)
-                fields.append(name)
-                rows.append(r)
+        col = batch.column(name)
+        mask = pc.and_(keep, pc.fill_null(pc.greater(pc.utf8_length(col), 0), False))
+        idx = pc.indices_nonzero(mask)
+        if len(idx):
+            texts.extend(pc.take(col, idx).to_pylist())
+            rows.extend(idx.to_pylist())
+            fields.extend([name] * len(idx))
     return texts, fields, rows
 
 
@@ -161,7 +169,7 @@ def scan_messages(suite: CompiledSuite, messages: pa.Table, env: TextEnv, batch_
     for batch in messages.to_batches(max_chunksize=batch_size):
         texts, fields, rows = batch_texts(batch)
         if texts:
-            hits.extend(suite.evaluate(texts, fields, _BatchMeta(batch, rows), env))
+            hits.extend(suite.evaluate(texts, fields, _batch_metas(batch, rows), env))
     return hits
 
 
