@@ -57,6 +57,8 @@ ROUTES: list[Route] = [
     Route("GET", "/api/findings", TRIAGE),
     Route("GET", "/api/findings?status=待审&person=P001", TRIAGE),
     Route("GET", f"/api/findings/{FID}", TRIAGE),
+    Route("POST", f"/api/findings/{FID}/decision", TRIAGE,
+          lambda web, role: {"json": {"status": "待审", "reason": role, "version": web.version(FID)}}),
     Route("GET", "/api/me", EVERYONE),
     Route("POST", "/logout", EVERYONE, success_location="/login?bye=1"),
 ]
@@ -96,7 +98,10 @@ def test_route_role_matrix(route: Route, role: str, shared_web: WebCase, matrix_
     if role != ANON:
         csrf = login(client, role)
         data = {**route.form(shared_web, role), "csrf_token": csrf}
-    r = client.get(route.path) if route.method == "GET" else client.post(route.path, data=data)
+    if "json" in data:
+        r = client.post(route.path, json=data["json"], headers={"X-CSRF-Token": data["csrf_token"]})
+    else:
+        r = client.get(route.path) if route.method == "GET" else client.post(route.path, data=data)
     got = outcome(route, r.status_code, r.headers.get("location", ""))
     assert got == expected(route, role), f"{route.method} {route.path} as {role}: {r.status_code} {r.text[:300]}"
     if got == "login" and route.path.startswith("/api/"):

@@ -221,3 +221,17 @@ def test_unknown_finding_is_404(web: WebCase) -> None:
     assert r.status_code == 404 and "不存在" in r.text
     r = client.get("/api/findings/f-404404")
     assert r.status_code == 404 and "不存在" in r.json()["detail"]
+
+
+def test_json_decision_with_csrf_header_and_conflict(web: WebCase) -> None:
+    client = web.client()
+    csrf = login(client, REVIEWER)
+    body = {"status": "确认", "reason": "属实", "version": 1}
+    assert client.post("/api/findings/f-000006/decision", json=body).status_code == 403  # no CSRF header
+    r = client.post("/api/findings/f-000006/decision", json=body, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200 and r.json()["status"] == "confirmed" and r.json()["version"] == 2
+    r = client.post("/api/findings/f-000006/decision", json={**body, "status": "排除"}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 409 and r.json()["current_version"] == 2 and "已被他人处理" in r.json()["detail"]
+    r = client.post("/api/findings/f-000006/decision", json={"status": "排除", "version": 2},
+                    headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 400 and "排除线索必须填写理由" in r.json()["detail"]

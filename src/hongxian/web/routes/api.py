@@ -1,4 +1,4 @@
-"""JSON API: the triage queue and one finding (same filters and permissions as the pages)."""
+"""JSON API: the triage queue, one finding and a decision (same filters, permissions and CSRF as the pages)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from dataclasses import asdict
 from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
+from hongxian.review.errors import ConflictError
 from hongxian.review.render import detail_json
-from hongxian.review.roles import LIST_FINDINGS, VIEW_FINDING, require
+from hongxian.review.roles import DECIDE, LIST_FINDINGS, VIEW_FINDING, require
 from hongxian.web.filters import parse_query
 from hongxian.web.security import CurrentUser, service_of
 
@@ -32,6 +34,24 @@ def api_finding(request: Request, user: CurrentUser, finding_id: str) -> JSONRes
     require(user, VIEW_FINDING)
     detail = service_of(request).get_finding(user, finding_id)
     return JSONResponse(jsonable_encoder(detail_json(detail)))
+
+
+class DecisionIn(BaseModel):
+    status: str
+    reason: str | None = None
+    version: int
+
+
+@router.post("/findings/{finding_id}/decision")
+def api_decide(request: Request, user: CurrentUser, finding_id: str, body: DecisionIn) -> JSONResponse:
+    """JSON body ``{status, reason, version}`` plus the ``X-CSRF-Token`` header; 409 on a stale version."""
+    require(user, DECIDE)
+    try:
+        decision = service_of(request).decide(user, finding_id, body.status, body.reason, body.version)
+    except ConflictError as exc:
+        return JSONResponse({"detail": str(exc), "current_version": exc.current_version,
+                             "current_status": exc.current_status}, status_code=409)
+    return JSONResponse(jsonable_encoder(asdict(decision)))
 
 
 @router.get("/me")
