@@ -25,8 +25,8 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 
+import numpy as np
 import opencc
 
 CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF), (0x2A700, 0x2EBEF))
@@ -139,12 +139,24 @@ def tables() -> Tables:
                   re.compile(f"[{sep}]+"))
 
 
-@dataclass(frozen=True, slots=True)
 class Normalized:
-    original: str
-    text: str
-    src: list[int] | None = None
-    """src[j] = index in `original` of the character that produced text[j]; None = identity."""
+    """A text as matched (`text`) and as written (`original`); `src[j]` is the index in `original` of
+    the character that produced text[j] (None: identity). A plain slots class: one is built per text
+    that hits, on the hot path."""
+
+    __slots__ = ("original", "text", "src")
+
+    def __init__(self, original: str, text: str, src: list[int] | None = None):
+        self.original, self.text, self.src = original, text, src
+
+    def __repr__(self) -> str:
+        return f"Normalized(original={self.original!r}, text={self.text!r}, src={self.src!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Normalized) and (self.original, self.text, self.src) == (
+            other.original, other.text, other.src)
+
+    __hash__ = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map [start, end) of the normalised text to the original text."""
@@ -224,7 +236,8 @@ def normalize_many(texts: list[str], tab: Tables | None = None) -> NormBatch:
     blob = "\n".join(texts)
     if tab.dirty.search(blob) is None:
         return NormBatch(texts, {}, blob)
-    offs = [0, *accumulate(len(t) + 1 for t in texts)]
+    lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    offs = np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(lens))).tolist()
     out = list(texts)
     changed: dict[int, Normalized] = {}
     search, pos, n = tab.dirty.search, 0, len(texts)

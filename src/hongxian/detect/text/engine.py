@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable
-from dataclasses import dataclass, field
 from itertools import product
 
 import numpy as np
@@ -126,14 +125,16 @@ def make_matcher(patterns: list[str], backend: str = "hyperscan"):
     return AhoCorasickMatcher(patterns)
 
 
-@dataclass
 class TextScan:
     """What one text produced: automaton hits (key, start, end) and digit-run candidates."""
 
-    index: int
-    norm: Normalized
-    hits: list[tuple[Hashable, int, int]] = field(default_factory=list)
-    candidates: list[tuple[int, int]] = field(default_factory=list)
+    __slots__ = ("index", "norm", "hits", "candidates")
+
+    def __init__(self, index: int, norm: Normalized, hits: list[tuple[Hashable, int, int]] | None = None,
+                 candidates: list[tuple[int, int]] | None = None):
+        self.index, self.norm = index, norm
+        self.hits = [] if hits is None else hits
+        self.candidates = [] if candidates is None else candidates
 
 
 class _Located:
@@ -211,29 +212,22 @@ class TextEngine:
         if not len(raw) and not cands:
             return []
         loc = _Located(batch, data)
-        found: dict[int, TextScan] = {}
-
-        def scan_of(i: int) -> TextScan:
-            scan = found.get(i)
-            if scan is None:
-                scan = found[i] = TextScan(i, batch.get(i, texts[i]))
-            return scan
-
         cand_idx = loc.index([c[0] for c in cands]) if cands else np.zeros(0, dtype=np.int64)
+        per_text: dict[int, tuple[list, list]] = {}
         if len(raw):
-            arr = raw
-            idx = loc.index(arr[:, 1])
-            wanted = np.union1d(idx[self.triggers[arr[:, 0]]], cand_idx)
+            idx = loc.index(raw[:, 1])
+            wanted = np.union1d(idx[self.triggers[raw[:, 0]]], cand_idx)
             keep = np.isin(idx, wanted)
-            clen = self.char_lens
-            for (pid, s, _e), i in zip(arr[keep].tolist(), idx[keep].tolist(), strict=True):
+            keys, clen = self.keys, self.char_lens
+            for (pid, s, _e), i in zip(raw[keep].tolist(), idx[keep].tolist(), strict=True):
                 ls = loc.local(i, s)
-                le = ls + clen[pid]
-                scan_of(i).hits.extend((key, ls, le) for key in self.keys[pid])
+                entry = per_text.get(i) or per_text.setdefault(i, ([], []))
+                entry[0].extend((key, ls, ls + clen[pid]) for key in keys[pid])
         for (s, e), i in zip(cands, cand_idx.tolist(), strict=True):
             ls = loc.local(i, s)  # digit runs are ASCII: as many characters as bytes
-            scan_of(i).candidates.append((ls, ls + e - s))
-        return [found[i] for i in sorted(found)]
+            entry = per_text.get(i) or per_text.setdefault(i, ([], []))
+            entry[1].append((ls, ls + e - s))
+        return [TextScan(i, batch.get(i, texts[i]), *per_text[i]) for i in sorted(per_text)]
 
     def scan_one(self, text: str) -> TextScan:
         res = self.scan([text])

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from hongxian.dataset.dataset import Dataset
 from hongxian.schema import Subject
 
 ELECTION_TYPES = ("换届选举", "民主推荐")
 WORK_GROUP_KINDS = ("工作群", "专项工作群", "临时工作群")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,22 @@ class Election:
     group_ids: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
 class MsgMeta:
-    message_id: str
-    sender: str | None
-    chat_id: str | None
-    ts: datetime | None
-    is_group: bool | None
+    """One message's metadata. The timestamp may be given as microseconds since the epoch and is
+    turned into an Asia/Shanghai datetime only when asked for (most metas never need it)."""
+
+    __slots__ = ("message_id", "sender", "chat_id", "is_group", "_ts", "_us")
+
+    def __init__(self, message_id: str, sender: str | None, chat_id: str | None, ts: datetime | None,
+                 is_group: bool | None, us: int | None = None):
+        self.message_id, self.sender, self.chat_id, self.is_group = message_id, sender, chat_id, is_group
+        self._ts, self._us = ts, us
+
+    @property
+    def ts(self) -> datetime | None:
+        if self._ts is None and self._us is not None:
+            self._ts = datetime.fromtimestamp(self._us / 1_000_000, SHANGHAI)
+        return self._ts
 
 
 @dataclass

@@ -141,8 +141,10 @@ def _batch_metas(batch: pa.RecordBatch, rows: list[int]) -> Callable[[list[int]]
 
     def metas(indices: list[int]) -> dict[int, MsgMeta]:
         picked = batch.select(list(META_COLUMNS)).take(pa.array([rows[i] for i in indices], type=pa.int64()))
-        cols = [picked.column(n).to_pylist() for n in META_COLUMNS]
-        return {i: MsgMeta(*vals) for i, vals in zip(indices, zip(*cols, strict=True), strict=True)}
+        ids, senders, chats, groups = (picked.column(n).to_pylist()
+                                       for n in ("message_id", "sender_account", "chat_id", "is_group"))
+        micros = picked.column("ts").cast(pa.int64()).to_pylist()  # datetimes are built lazily
+        return {i: MsgMeta(ids[k], senders[k], chats[k], None, groups[k], micros[k]) for k, i in enumerate(indices)}
 
     return metas
 
