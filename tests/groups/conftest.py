@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from hongxian.case import CasePaths
@@ -11,8 +9,9 @@ from hongxian.dataset.dataset import Dataset
 from hongxian.detect import default_registry
 from hongxian.detect.base import DetectContext
 from hongxian.ingest.pipeline import ingest_case
-from hongxian.rulebook.loader import Rulebook, default_root, load_rulebook
+from hongxian.rulebook.loader import Rulebook
 from hongxian.schema import Finding
+from hongxian.testing.rulebook import subset_rulebook
 from tests.groups.seedcase import write_case
 
 CHECK_FILES = ("association.yaml", "workgroup.yaml", "account.yaml")
@@ -26,12 +25,7 @@ def registry():
 @pytest.fixture(scope="session")
 def rulebook(registry, tmp_path_factory) -> Rulebook:
     """The shipped codes + the group checks only (other developers' check files do not matter here)."""
-    root = tmp_path_factory.mktemp("rulebook")
-    shutil.copytree(default_root() / "codes", root / "codes")
-    (root / "checks").mkdir()
-    for name in CHECK_FILES:
-        shutil.copy(default_root() / "checks" / name, root / "checks" / name)
-    return load_rulebook(registry, root)
+    return subset_rulebook(registry, CHECK_FILES, tmp_path_factory.mktemp("rulebook"))
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from hongxian.detect import default_registry
-from hongxian.rulebook.loader import Rulebook, default_root, load_rulebook
+from hongxian.rulebook.loader import Rulebook
+from hongxian.testing.rulebook import subset_rulebook
 
 CHECK_FILES = ("gift_money.yaml", "vote_buying_payments.yaml", "gambling_payments.yaml")
 
@@ -20,9 +19,4 @@ def registry():
 @pytest.fixture(scope="session")
 def book(registry, tmp_path_factory) -> Rulebook:
     """The shipped codes + the payment checks (other developers' check files do not matter here)."""
-    root = tmp_path_factory.mktemp("rulebook")
-    shutil.copytree(default_root() / "codes", root / "codes")
-    (root / "checks").mkdir()
-    for name in CHECK_FILES:
-        shutil.copy(default_root() / "checks" / name, root / "checks" / name)
-    return load_rulebook(registry, root)
+    return subset_rulebook(registry, CHECK_FILES, tmp_path_factory.mktemp("rulebook"))
