@@ -22,3 +22,36 @@ def case_errors() -> Iterator[None]:
     except CaseError as exc:
         err_console.print(f"[bold red]错误：[/]{exc}")
         raise typer.Exit(2) from None
+
+
+def acting_password(prompt: str, stdin_ok: bool = True) -> str:
+    """The acting user's password: env HONGXIAN_PASSWORD, else stdin's first line, else a hidden prompt."""
+    import getpass
+    import os
+    import sys
+
+    env = os.environ.get("HONGXIAN_PASSWORD")
+    if env is not None:
+        return env
+    if stdin_ok and not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return getpass.getpass(prompt)
+
+
+@contextmanager
+def review_errors(*other: type[Exception]) -> Iterator[None]:
+    """Review-store errors → exit codes: 3 login/permission, 4 conflict, 1 other (and ``other``), 2 case."""
+    from hongxian.review.errors import AuthError, ConflictError, PermissionDenied, ReviewError
+
+    with case_errors():
+        try:
+            yield
+        except (AuthError, PermissionDenied) as exc:
+            err_console.print(f"[bold red]拒绝：[/]{exc}")
+            raise typer.Exit(3) from None
+        except ConflictError as exc:
+            err_console.print(f"[bold red]{exc}[/]")
+            raise typer.Exit(4) from None
+        except (ReviewError, *other) as exc:
+            err_console.print(f"[bold red]错误：[/]{exc}")
+            raise typer.Exit(1) from None

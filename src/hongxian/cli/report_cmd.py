@@ -9,18 +9,13 @@ Exit codes: 0 ok, 1 report error, 2 case folder error, 3 login failed or permiss
 
 from __future__ import annotations
 
-import getpass
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from hongxian.cli.common import case_errors, console, err_console
+from hongxian.cli.common import acting_password, console, review_errors
 from hongxian.report.api import generate_report
 from hongxian.report.inputs import ReportError
 from hongxian.settings import Settings
@@ -32,35 +27,15 @@ class ReportFormat(StrEnum):
     pdf = "pdf"
 
 
-def _password(name: str) -> str:
-    env = os.environ.get("HONGXIAN_PASSWORD")
-    if env is not None:
-        return env
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\r\n")
-    return getpass.getpass(f"{name} 的密码：")
-
-
 def _login_as(name: str | None):
     """A login callback for the review store (None when no user was named)."""
     if not name:
         return None
-    return lambda service: service.login(name, _password(name))
+    return lambda service: service.login(name, acting_password(f"{name} 的密码："))
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    from hongxian.review.errors import AuthError, PermissionDenied, ReviewError
-
-    with case_errors():
-        try:
-            yield
-        except (AuthError, PermissionDenied) as exc:
-            err_console.print(f"[bold red]拒绝：[/]{exc}")
-            raise typer.Exit(3) from None
-        except (ReportError, ReviewError) as exc:
-            err_console.print(f"[bold red]错误：[/]{exc}")
-            raise typer.Exit(1) from None
+def _errors():
+    return review_errors(ReportError)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -22,10 +19,10 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from hongxian.cli.common import case_errors, console, err_console
+from hongxian.cli.common import acting_password, console, err_console, review_errors
 from hongxian.ids import sha256_file
 from hongxian.review import render
-from hongxian.review.errors import AuthError, ConflictError, PermissionDenied, ReviewError, ReviewInputError
+from hongxian.review.errors import AuthError, ReviewInputError
 from hongxian.review.queries import SORTS, FindingFilter
 from hongxian.review.roles import IMPORT_RUN, ROLE_ZH, User, require
 from hongxian.review.service import ReviewService, open_store
@@ -54,20 +51,8 @@ def register(app: typer.Typer) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    with case_errors():
-        try:
-            yield
-        except (AuthError, PermissionDenied) as exc:
-            err_console.print(f"[bold red]拒绝：[/]{exc}")
-            raise typer.Exit(3) from None
-        except ConflictError as exc:
-            err_console.print(f"[bold red]{exc}[/]")
-            raise typer.Exit(4) from None
-        except ReviewError as exc:
-            err_console.print(f"[bold red]错误：[/]{exc}")
-            raise typer.Exit(1) from None
+def _errors():
+    return review_errors()
 
 
 def _service(case_dir: Path, db: str | None) -> ReviewService:
@@ -75,19 +60,10 @@ def _service(case_dir: Path, db: str | None) -> ReviewService:
     return ReviewService(open_store(case_dir, settings), settings)
 
 
-def _password(prompt: str, stdin_ok: bool = True) -> str:
-    env = os.environ.get("HONGXIAN_PASSWORD")
-    if env is not None:
-        return env
-    if stdin_ok and not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\r\n")
-    return getpass.getpass(prompt)
-
-
 def _login(svc: ReviewService, name: str | None, stdin_ok: bool = True) -> User:
     if not name:
         raise AuthError("需要操作人：请用 --user 指定用户名（或设置环境变量 HONGXIAN_USER）")
-    return svc.login(name, _password(f"{name} 的密码：", stdin_ok))
+    return svc.login(name, acting_password(f"{name} 的密码：", stdin_ok))
 
 
 def _dump(obj) -> str:
