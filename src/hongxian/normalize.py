@@ -73,7 +73,10 @@ class Tables:
     other: dict[int, str]
     """code point → '' (removed) or a longer string (NFKC expansions such as ㍻ → 平成)."""
     dirty: re.Pattern
-    """Cheap batch filter: any character a table changes, any separator, any astral character."""
+    """Cheap batch filter: any character a table changes (and any astral character)."""
+    spaced: re.Pattern
+    """Cheap batch filter: a BMP ideograph (or ★) followed by a separator (the exact test, separators
+    *between* CJK characters, is made per text)."""
     other_re: re.Pattern
     """Any character of `other` (needs the per-character path)."""
     one_re: re.Pattern
@@ -132,9 +135,9 @@ def tables() -> Tables:
             other[cp] = ""
     other[0xE0001] = ""
     sep = re.escape(SEPARATORS)
-    seps = [ord(c) for c in SEPARATORS if ord(c) not in _KEEP_CONTROL]
-    dirty = re.compile(_class_re(list(one) + list(other) + seps))
-    return Tables(one, other, dirty, re.compile(_class_re(list(other))),
+    dirty = re.compile(_class_re(list(one) + list(other)))
+    spaced = re.compile(f"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u2605\u2606][{sep}]")
+    return Tables(one, other, dirty, spaced, re.compile(_class_re(list(other))),
                   re.compile(_class_re(list(one))), {chr(k): chr(v) for k, v in one.items()},
                   re.compile(f"[{sep}]+"))
 
@@ -212,7 +215,7 @@ def _slow(text: str, tab: Tables) -> Normalized:
 def normalize(text: str, tab: Tables | None = None) -> Normalized:
     """Normalise one text for matching."""
     tab = tab or tables()
-    if tab.dirty.search(text) is None:
+    if tab.dirty.search(text) is None and tab.spaced.search(text) is None:
         return Normalized(text, text, None)
     return _slow(text, tab)
 
@@ -229,28 +232,35 @@ class NormBatch:
         return self.changed.get(i) or Normalized(original, original, None)
 
 
+def _flagged(blob: str, offs: list[int], search) -> set[int]:
+    """Indices of the texts in which `search` finds something (one match per text is enough)."""
+    found: set[int] = set()
+    pos, n = 0, len(offs) - 1
+    while True:
+        m = search(blob, pos)
+        if m is None:
+            return found
+        i = bisect_right(offs, m.start()) - 1
+        found.add(i)
+        if i + 1 >= n:
+            return found
+        pos = offs[i + 1]
+
+
 def normalize_many(texts: list[str], tab: Tables | None = None) -> NormBatch:
-    """Normalise a batch. One regex pass over the joined batch finds the few texts that need work;
-    the rest are kept as they are (same string objects, no copy)."""
+    """Normalise a batch. Two C-speed regex passes over the joined batch find the few texts that need
+    work; the rest are kept as they are (same string objects, no copy)."""
     tab = tab or tables()
     blob = "\n".join(texts)
-    if tab.dirty.search(blob) is None:
+    if tab.dirty.search(blob) is None and tab.spaced.search(blob) is None:
         return NormBatch(texts, {}, blob)
     lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
     offs = np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(lens))).tolist()
     out = list(texts)
     changed: dict[int, Normalized] = {}
-    search, pos, n = tab.dirty.search, 0, len(texts)
-    while True:
-        m = search(blob, pos)
-        if m is None:
-            break
-        i = bisect_right(offs, m.start()) - 1
+    for i in sorted(_flagged(blob, offs, tab.dirty.search) | _flagged(blob, offs, tab.spaced.search)):
         norm = _slow(texts[i], tab)
         if norm.text != texts[i] or norm.src is not None:
             out[i] = norm.text
             changed[i] = norm
-        if i + 1 >= n:
-            break
-        pos = offs[i + 1]
     return NormBatch(out, changed, "\n".join(out) if changed else blob)
