@@ -19,7 +19,7 @@ from itertools import product
 
 import numpy as np
 
-from hongxian.detect.text.pii import CANDIDATE
+from hongxian.detect.text.pii import CANDIDATE, plain_pii
 from hongxian.normalize import Normalized, NormBatch, normalize, normalize_many, tables
 
 CANDIDATE_BYTES = re.compile(CANDIDATE.pattern.encode("ascii"))
@@ -50,22 +50,20 @@ def _starts(lengths, n: int) -> np.ndarray:
     return out
 
 
-_PII_LENGTHS = frozenset({11, 13, 15, 18, 16, 17, 19})
-
-
 def _plausible(run, hay, start: int) -> bool:
-    """Could this digit run hold an ID, mobile or card? (cheap pre-filter before validation)"""
+    """Could this digit run be personal data? Bare runs are validated here already (check digit,
+    prefixes, Luhn), so order numbers never reach the detectors; grouped runs (139 1234 5678) are
+    validated by the privacy detector."""
     if isinstance(run, bytes):
-        digits = len(run) - run.count(b" ") - run.count(b"-")
-        glued = start > 0 and chr(hay[start - 1]).isascii() and chr(hay[start - 1]).isalpha()
-        spaced = b" " in run or b"-" in run
+        run = run.decode("ascii")
+        prev = chr(hay[start - 1]) if start > 0 else ""
     else:
-        digits = len(run) - run.count(" ") - run.count("-")
-        glued = start > 0 and hay[start - 1].isascii() and hay[start - 1].isalpha()
-        spaced = " " in run or "-" in run
-    if spaced:
-        return digits >= 11
-    return digits in _PII_LENGTHS and not glued
+        prev = hay[start - 1] if start > 0 else ""
+    if " " in run or "-" in run:
+        return len(run) - run.count(" ") - run.count("-") >= 11
+    if prev.isascii() and prev.isalpha():
+        return False
+    return bool(plain_pii(run))
 
 
 class AhoCorasickMatcher:

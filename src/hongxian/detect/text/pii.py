@@ -105,6 +105,22 @@ def _boundary_ok(text: str, start: int, end: int) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
+def plain_pii(chunk: str, today: date | None = None) -> str | None:
+    """The kind of a bare digit run (id18 / mobile / id15 / card) if it validates, else None."""
+    n = len(chunk)
+    if n == 18 and valid_id18(chunk.upper(), today):
+        return "id18"
+    if n == 11 and valid_mobile(chunk):
+        return "mobile"
+    if n in (13, 15) and chunk.startswith(("86", "0086")) and valid_mobile(chunk[-11:]):
+        return "mobile"
+    if n == 15 and valid_id15(chunk):
+        return "id15"
+    if 16 <= n <= 19 and valid_card(chunk):
+        return "card"
+    return None
+
+
 def _plain(text: str, start: int, end: int, today: date | None) -> list[PiiHit] | None:
     """Fast path for a bare digit run (no separators): classify by length. None → use the regexes."""
     chunk = text[start:end]
@@ -114,18 +130,11 @@ def _plain(text: str, start: int, end: int, today: date | None) -> list[PiiHit] 
         return None
     if not _boundary_ok(text, start, end):
         return []
-    n = len(chunk)
-    if n == 18 and valid_id18(chunk.upper(), today):
-        return [PiiHit("id18", start, end, chunk.upper())]
-    if n == 11 and valid_mobile(chunk):
-        return [PiiHit("mobile", start, end, chunk)]
-    if n in (13, 15) and chunk.startswith(("86", "0086")) and valid_mobile(chunk[-11:]):
-        return [PiiHit("mobile", start, end, chunk[-11:])]
-    if n == 15 and valid_id15(chunk):
-        return [PiiHit("id15", start, end, chunk)]
-    if 16 <= n <= 19 and valid_card(chunk):
-        return [PiiHit("card", start, end, chunk)]
-    return []
+    kind = plain_pii(chunk, today)
+    if kind is None:
+        return []
+    value = chunk.upper() if kind == "id18" else chunk[-11:] if kind == "mobile" else chunk
+    return [PiiHit(kind, start, end, value)]
 
 
 def numbers_in(text: str, start: int, end: int, today: date | None = None) -> list[PiiHit]:
