@@ -5,7 +5,9 @@
 Builds a case with N generated findings (9 categories, 4 severities, 40 checks, 2,000 people, varied
 masked excerpts) imported through `ReviewService.record_run` (one transaction), marks ~12 % of them
 decided, then times `ReviewService.list_findings` (a count plus one page of 50 rows, as the web UI
-calls it) for: first page, filter by category, severity+status, person, text search, and page 200.
+calls it) for: first page, filter by category, severity+status, person, text search (2 characters,
+1 character, 4 characters, an ASCII id, combined with a category, its page 20), deep pages (200 in
+three orders/filters, 1000), the case overview statistics (`ReviewService.stats`) and one detail view.
 Baseline: a bare ``SELECT count(*) FROM findings`` on the same connection pool.
 
 PostgreSQL: uses HONGXIAN_TEST_PG_URL, or starts a throwaway server with scripts/start-postgres.sh
@@ -102,7 +104,16 @@ def run_backend(name: str, url: str | None, findings: list[Finding], repeat: int
         "severity+status": lambda: svc.list_findings(user, FindingFilter(severity=["high", "critical"], status="待审")),
         "person": lambda: svc.list_findings(user, FindingFilter(person=person)),
         "text search": lambda: svc.list_findings(user, FindingFilter(q="扫雷")),
+        "text 1 char": lambda: svc.list_findings(user, FindingFilter(q="雷")),
+        "text 4 chars": lambda: svc.list_findings(user, FindingFilter(q="内部文件")),
+        "text ASCII id": lambda: svc.list_findings(user, FindingFilter(q=person)),
+        "text + category": lambda: svc.list_findings(user, FindingFilter(q="扫雷", category="integrity.gambling")),
+        "text page 20": lambda: svc.list_findings(user, FindingFilter(q="扫雷"), page=20),
         "page 200": lambda: svc.list_findings(user, page=200),
+        "page 200 newest": lambda: svc.list_findings(user, sort="newest", page=200),
+        "page 200 category": lambda: svc.list_findings(user, FindingFilter(category="integrity.gambling"), page=200),
+        "page 1000": lambda: svc.list_findings(user, page=1000),
+        "stats (overview)": lambda: svc.stats(user),
         "detail view": lambda: svc.get_finding(user, findings[777].finding_id),
     }
     base = None

@@ -1,8 +1,10 @@
 """The triage queue: filters, sorting and pagination over the indexed finding columns.
 
-Offset pagination with one ``count(*)`` per page request over the same filters; every filter hits
-a ``(case_id, …)`` index except the free-text ``q`` (a substring scan of the lower-cased, already
-masked ``finding_search.search_text``). Suppressed findings are left out unless asked for.
+Page numbers with one ``count(*)`` per request over the same filters. Every filter hits a
+``(case_id, …)`` index; the free-text ``q`` is answered by the bigram index of the lower-cased,
+already masked search text (store/search_index.py). Each sort order has an index ending in ``id,
+suppressed_until``, so a page's ids — however deep the page — come from an index-only walk and only
+the page's rows are read. Suppressed findings are left out unless asked for.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Integer, any_, func, literal, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from hongxian.review.errors import ReviewInputError
 from hongxian.review.status import SEVERITY_RANK, parse_status, status_label
 from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
+from hongxian.store import search_index
 from hongxian.store.models import FindingPartyRow, FindingSearchRow, StoredFinding
 
 T = TypeVar("T")
@@ -108,14 +112,33 @@ class Page(Generic[T]):
         return self.page < self.pages
 
 
-def _text_matches(needle: str, dialect: str):
-    """Plain substring search (no LIKE wildcards): instr() on SQLite, strpos() on PostgreSQL."""
+def _id_in(column, ids: list[int], dialect: str):
+    """``column IN ids`` for a long list: one array parameter (PostgreSQL) or one JSON text (SQLite)."""
+    if dialect == "postgresql":
+        return column == any_(literal(ids, type_=ARRAY(Integer)))
+    return column.in_(select(literal_column("value")).select_from(func.json_each("[" + ",".join(map(str, ids)) + "]")))
+
+
+def _text_condition(session: Session, case_id: str, q: str | None, dialect: str):
+    """The ``q`` filter from the bigram index (store/search_index.py): None without a query, False
+    when nothing matches, else a condition on ``findings.id``. Candidates of a query longer than two
+    characters are verified with a plain substring test (no LIKE wildcards)."""
+    needle = search_index.normalise(q or "")
+    if not needle:
+        return None
+    found = search_index.match(session, case_id, needle)
+    if not len(found.pks):
+        return False
+    ids = found.pks.tolist()
+    if not found.verify:
+        return _id_in(F.id, ids, dialect)
     text_col = FindingSearchRow.search_text
-    found = func.strpos(text_col, needle) if dialect == "postgresql" else func.instr(text_col, needle)
-    return select(FindingSearchRow.finding_pk).where(found > 0)
+    hit = func.strpos(text_col, needle) if dialect == "postgresql" else func.instr(text_col, needle)
+    return F.id.in_(select(FindingSearchRow.finding_pk).where(_id_in(FindingSearchRow.finding_pk, ids, dialect),
+                                                              hit > 0))
 
 
-def _conditions(case_id: str, flt: FindingFilter, now: datetime, dialect: str) -> list:
+def _conditions(case_id: str, flt: FindingFilter, now: datetime) -> list:
     cats, sevs = _tuple(flt.category), _tuple(flt.severity)
     for c in cats:
         if c not in CATEGORIES:
@@ -137,8 +160,6 @@ def _conditions(case_id: str, flt: FindingFilter, now: datetime, dialect: str) -
         parties = select(FindingPartyRow.finding_pk).where(
             FindingPartyRow.case_id == case_id, FindingPartyRow.party_id == flt.person)
         cond.append(F.id.in_(parties))
-    if flt.q and flt.q.strip():
-        cond.append(F.id.in_(_text_matches(flt.q.strip().lower(), dialect)))
     if not flt.include_suppressed:
         cond.append(or_(F.suppressed_until.is_(None), F.suppressed_until <= now))
     return cond
@@ -160,34 +181,50 @@ def _row(r) -> FindingRow:
         last_seen_run=r.last_seen_run, suppressed_until=r.suppressed_until, updated_at=r.updated_at)
 
 
+def _matched_page(session: Session, cond: list, sort: str, offset: int, per_page: int) -> tuple[list, int]:
+    """Text search: one pass over the (indexed) matches yields their sort keys, the page and the
+    total (window count); then the page's rows are fetched by primary key."""
+    hits_cte = select(*(F.__table__.c[n] for n in _SORT_COLUMNS)).where(*cond).cte("hx_hits")
+    hits_cte = hits_cte.prefix_with("MATERIALIZED", dialect="postgresql")
+    stmt = select(hits_cte.c.id, func.count().over().label("hx_total")).order_by(*_order(hits_cte.c, sort))
+    hits = session.execute(stmt.limit(per_page).offset(offset)).all()
+    if not hits:
+        return [], session.scalar(select(func.count()).select_from(F).where(*cond)) or 0
+    by_id = {r.id: r for r in session.execute(select(F.id, *_ROW_COLUMNS).where(F.id.in_([h.id for h in hits])))}
+    return [by_id[h.id] for h in hits], hits[0].hx_total
+
+
+def _page_rows(session: Session, cond: list, sort: str, offset: int, per_page: int) -> list:
+    """Offset paging on ids only (an index-only walk of the index of that order, however deep the
+    page), then the page's rows joined by primary key."""
+    ids = select(F.id).where(*cond).order_by(*SORTS[sort]).limit(per_page).offset(offset).subquery("hx_page")
+    return session.execute(select(*_ROW_COLUMNS).join(ids, ids.c.id == F.id).order_by(*SORTS[sort])).all()
+
+
 def list_page(session: Session, case_id: str, flt: FindingFilter, sort: str, page: int, per_page: int,
               now: datetime) -> Page[FindingRow]:
     if sort not in SORTS:
         raise ReviewInputError(f"未知排序“{sort}”，可选：{'、'.join(SORTS)}")
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise ReviewInputError(f"页码须 ≥ 1，每页条数须在 1–{MAX_PER_PAGE} 之间")
-    cond = _conditions(case_id, flt, now, session.get_bind().dialect.name)
-    count = select(func.count()).select_from(F).where(*cond)
+    cond = _conditions(case_id, flt, now)
+    text = _text_condition(session, case_id, flt.q, session.get_bind().dialect.name)
+    if text is False:
+        return Page(items=[], total=0, page=page, per_page=per_page)
     offset = (page - 1) * per_page
-    if flt.q and flt.q.strip():
-        # the text scan dominates: one pass yields the matches (ids + sort keys), the page and the
-        # total (window count); then the page's rows are fetched by primary key
-        hits_cte = select(*(F.__table__.c[n] for n in _SORT_COLUMNS)).where(*cond).cte("hx_hits")
-        hits_cte = hits_cte.prefix_with("MATERIALIZED", dialect="postgresql")  # hash join, not an index walk
-        stmt = select(hits_cte.c.id, func.count().over().label("hx_total")).order_by(*_order(hits_cte.c, sort))
-        hits = session.execute(stmt.limit(per_page).offset(offset)).all()
-        total = hits[0].hx_total if hits else (session.scalar(count) or 0)
-        by_id = {r.id: r for r in session.execute(select(F.id, *_ROW_COLUMNS).where(F.id.in_([h.id for h in hits])))}
-        rows = [by_id[h.id] for h in hits]
+    if text is not None:
+        rows, total = _matched_page(session, [*cond, text], sort, offset, per_page)
     else:
-        total = session.scalar(count) or 0
-        stmt = select(*_ROW_COLUMNS).where(*cond).order_by(*SORTS[sort]).limit(per_page).offset(offset)
-        rows = session.execute(stmt).all()
+        total = session.scalar(select(func.count()).select_from(F).where(*cond)) or 0
+        rows = _page_rows(session, cond, sort, offset, per_page) if offset < total else []
     return Page(items=[_row(r) for r in rows], total=total, page=page, per_page=per_page)
 
 
 def iter_ids(session: Session, case_id: str, flt: FindingFilter, sort: str, now: datetime) -> list[str]:
     """All matching finding ids in queue order (for reports and exports)."""
-    cond = _conditions(case_id, flt, now, session.get_bind().dialect.name)
-    stmt = select(F.finding_id).where(*cond).order_by(*SORTS[sort])
+    cond = _conditions(case_id, flt, now)
+    text = _text_condition(session, case_id, flt.q, session.get_bind().dialect.name)
+    if text is False:
+        return []
+    stmt = select(F.finding_id).where(*cond, *([text] if text is not None else [])).order_by(*SORTS[sort])
     return list(session.scalars(stmt))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
@@ -23,6 +23,7 @@ from hongxian.review.rowdata import evidence_keys, evidence_rows, finding_values
 from hongxian.review.status import PENDING, status_label
 from hongxian.review.suppress import SuppressionIndex
 from hongxian.schema import Finding
+from hongxian.store import search_index
 from hongxian.store.models import (
     DecisionRow,
     EvidenceRow,
@@ -70,6 +71,8 @@ class _Ctx:
     clear: ClearExcerpts
     suppressions: SuppressionIndex
     values: dict[str, dict]
+    search: list[tuple[int, str | None, str]] = field(default_factory=list)
+    """(pk, old search text or None, new search text) for the search index."""
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -108,7 +111,9 @@ def _insert_children(ctx: _Ctx, pairs: list[tuple[int, Finding]], content: bool 
         parties.extend(party_rows(ctx.case_id, pk, finding))
     if content and pairs:
         ctx.session.execute(insert(FindingContentRow.__table__), [_content(ctx, pk, f) for pk, f in pairs])
-        ctx.session.execute(insert(FindingSearchRow.__table__), [_search(ctx, pk, f) for pk, f in pairs])
+        rows = [_search(ctx, pk, f) for pk, f in pairs]
+        ctx.session.execute(insert(FindingSearchRow.__table__), rows)
+        ctx.search.extend((r["finding_pk"], None, r["search_text"]) for r in rows)
     for chunk in _chunks(ev, 5000):
         ctx.session.execute(insert(EvidenceRow.__table__), chunk)
     for chunk in _chunks(parties, 5000):
@@ -173,9 +178,20 @@ def _update_changed(ctx: _Ctx, changed: list[tuple[_Existing, Finding]]) -> int:
         ctx.session.execute(insert(DecisionRow.__table__), decisions)
     if changed:
         ctx.session.execute(update(FindingContentRow), [_content(ctx, e.pk, f) for e, f in changed])
-        ctx.session.execute(update(FindingSearchRow), [_search(ctx, e.pk, f) for e, f in changed])
+        _update_search(ctx, changed)
     _insert_children(ctx, [(e.pk, f) for e, f in changed], content=False)
     return reopened
+
+
+def _update_search(ctx: _Ctx, changed: list[tuple[_Existing, Finding]]) -> None:
+    rows = [_search(ctx, e.pk, f) for e, f in changed]
+    old: dict[int, str] = {}
+    for chunk in _chunks([r["finding_pk"] for r in rows]):
+        stmt = select(FindingSearchRow.finding_pk, FindingSearchRow.search_text).where(
+            FindingSearchRow.finding_pk.in_(chunk))
+        old.update((pk, text) for pk, text in ctx.session.execute(stmt))
+    ctx.session.execute(update(FindingSearchRow), rows)
+    ctx.search.extend((r["finding_pk"], old.get(r["finding_pk"]), r["search_text"]) for r in rows)
 
 
 def _touch_unchanged(ctx: _Ctx, pks: list[int]) -> None:
@@ -232,6 +248,7 @@ def import_run(
         if progress:
             progress(done, len(items))
     reopened = _update_changed(ctx, changed)
+    search_index.update(session, case_id, ctx.search)
     _touch_unchanged(ctx, unchanged)
     _record_sources(ctx, input_hashes)
     run.n_new, run.n_reopened, run.n_unchanged = len(new), reopened, len(unchanged)

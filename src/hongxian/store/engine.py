@@ -22,7 +22,7 @@ from hongxian.store.types import utcnow
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 GENESIS_HASH = "0" * 64
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 """The newest migration in migrations/versions (tests/store checks they agree)."""
 
 
@@ -124,7 +124,7 @@ class CaseStore:
 
     def analyze(self) -> None:
         """Refresh the query planner's statistics (after a large import)."""
-        tables = ("findings", "finding_search", "finding_parties")
+        tables = ("findings", "finding_search", "finding_parties", "search_grams")
         if self.engine.dialect.name == "postgresql":  # VACUUM also enables index-only scans
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 for table in tables:

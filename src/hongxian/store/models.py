@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from hongxian.store.types import UTCDateTime
@@ -60,13 +72,16 @@ class StoredFinding(Base):
     __tablename__ = "findings"
     __table_args__ = (
         UniqueConstraint("case_id", "finding_id", name="uq_findings_case_fid"),
-        # suppressed_until last: counts are index-only, pages walk the index in queue order
-        Index("ix_findings_queue", "case_id", "severity_rank", "score", "suppressed_until"),
-        Index("ix_findings_category", "case_id", "category", "severity_rank", "score", "suppressed_until"),
-        Index("ix_findings_status", "case_id", "status", "severity_rank", "score", "suppressed_until"),
-        Index("ix_findings_check", "case_id", "check_id"),
-        Index("ix_findings_subject", "case_id", "subject_kind", "subject_id"),
-        Index("ix_findings_window", "case_id", "window_start"),
+        # One index per queue order (migration 0002): the sort columns, then ``id`` (the tie-breaker
+        # of every order), then ``suppressed_until``. Counts and the ids of any page (however deep)
+        # are index-only scans; the page's rows are then fetched by primary key.
+        Index("ix_findings_queue", "case_id", "severity_rank", "score", "id", "suppressed_until"),
+        Index("ix_findings_category", "case_id", "category", "severity_rank", "score", "id", "suppressed_until"),
+        Index("ix_findings_status", "case_id", "status", "severity_rank", "score", "id", "suppressed_until"),
+        Index("ix_findings_score", "case_id", "score", "id", "suppressed_until"),
+        Index("ix_findings_check", "case_id", "check_id", "severity_rank", "id", "suppressed_until"),
+        Index("ix_findings_subject", "case_id", "subject_id", "severity_rank", "id", "suppressed_until"),
+        Index("ix_findings_window", "case_id", "window_start", "id", "suppressed_until"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
@@ -111,6 +126,19 @@ class FindingSearchRow(Base):
     finding_pk: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True,
                                             autoincrement=False)
     search_text: Mapped[str] = mapped_column(Text)
+
+
+class SearchGramRow(Base):
+    """The free-text index (store/search_index.py): for each character bigram of the search text,
+    the findings containing it, as a uint16 array of ``pk & 16383`` per block ``pk >> 14``."""
+
+    __tablename__ = "search_grams"
+    __table_args__ = {"sqlite_with_rowid": False}
+    case_id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
+    gram: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    block: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer)
+    pks: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class FindingPartyRow(Base):
