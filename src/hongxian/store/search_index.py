@@ -45,7 +45,7 @@ G = SearchGramRow
 
 def normalise(text: str) -> str:
     """The form both the index and the queries use (search texts are stored lower-cased)."""
-    return text.strip().lower()
+    return text.replace(END, "").strip().lower()
 
 
 def text_grams(text: str) -> set[int]:
