@@ -1,16 +1,20 @@
-"""Case overview counts and bulk loading of finding details for reports."""
+"""Case overview counts and bulk loading of finding details for reports.
+
+The overview is one grouped pass over ``findings`` (status × category × severity × suppressed now)
+plus the runs; see docs/review.md for its cost at 100k findings.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from hongxian.review.detail import Decision, EvidenceView, FindingDetail, decision_of
-from hongxian.review.status import status_label
+from hongxian.review.status import SEVERITY_RANK, status_label
 from hongxian.schema import Finding
 from hongxian.store.models import DecisionRow, EvidenceRow, FindingContentRow, RunRow, StoredFinding
 
@@ -29,24 +33,35 @@ class CaseStats:
     last_rulebook_version: str | None = None
 
 
-def _grouped(session: Session, case_id: str, column, visible) -> dict[str, int]:
-    stmt = select(column, func.count()).where(StoredFinding.case_id == case_id, visible).group_by(column)
-    return {k: n for k, n in session.execute(stmt)}
+_SEVERITY_OF_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
+
+
+def _counts(session: Session, case_id: str, now: datetime) -> list[tuple[str, str, int, int, int]]:
+    """(status, category, severity rank, hidden by a suppression now, count): one grouped pass."""
+    f = StoredFinding
+    hidden = case((f.suppressed_until > now, 1), else_=0)
+    stmt = (select(f.status, f.category, f.severity_rank, hidden, func.count()).where(f.case_id == case_id)
+            .group_by(f.status, f.category, f.severity_rank, hidden))
+    return [tuple(r) for r in session.execute(stmt)]
 
 
 def case_stats(session: Session, case_id: str, now: datetime) -> CaseStats:
-    f = StoredFinding
-    visible = or_(f.suppressed_until.is_(None), f.suppressed_until <= now)
-    total = session.scalar(select(func.count()).select_from(f).where(f.case_id == case_id)) or 0
-    shown = session.scalar(select(func.count()).select_from(f).where(f.case_id == case_id, visible)) or 0
-    last = session.execute(select(RunRow.created_at, RunRow.rulebook_version).where(RunRow.case_id == case_id)
-                           .order_by(RunRow.id.desc()).limit(1)).first()
-    n_runs = session.scalar(select(func.count()).select_from(RunRow).where(RunRow.case_id == case_id)) or 0
+    by: dict[str, Counter] = {"status": Counter(), "category": Counter(), "severity": Counter()}
+    total = suppressed = 0
+    for status, category, rank, hidden, n in _counts(session, case_id, now):
+        total += n
+        if hidden:
+            suppressed += n
+            continue
+        by["status"][status] += n
+        by["category"][category] += n
+        by["severity"][_SEVERITY_OF_RANK.get(rank, str(rank))] += n
+    runs = session.execute(select(func.count(), func.max(RunRow.id)).where(RunRow.case_id == case_id)).one()
+    last = session.execute(select(RunRow.created_at, RunRow.rulebook_version).where(RunRow.id == runs[1])).first()
     return CaseStats(
-        total=total, suppressed=total - shown, by_status=_grouped(session, case_id, f.status, visible),
-        by_category=_grouped(session, case_id, f.category, visible),
-        by_severity=_grouped(session, case_id, f.severity, visible), runs=n_runs,
-        last_run_at=last[0] if last else None, last_rulebook_version=last[1] if last else None)
+        total=total, suppressed=suppressed, by_status=dict(by["status"]), by_category=dict(by["category"]),
+        by_severity=dict(by["severity"]), runs=runs[0], last_run_at=last[0] if last else None,
+        last_rulebook_version=last[1] if last else None)
 
 
 def _children(session: Session, pks: list[int], fid_by_pk: dict[int, str]):
