@@ -83,6 +83,8 @@ class Tables:
     """Any character of `one_to_one` (replaced by `re.sub`: str.translate with a big dict is slow,
     every character missing from the dict raises a LookupError internally)."""
     one_str: dict[str, str]
+    bmp_dirty: re.Pattern
+    astral: frozenset[int]
     sep_run: re.Pattern
     """A separator run (kept only when both neighbours are CJK: a lookaround with the astral CJK ranges
     would make sre test a linear range list at every position)."""
@@ -103,8 +105,8 @@ def _char_class(cps: list[int]) -> str:
 
 def _class_re(cps) -> str:
     """BMP code points as one charset (sre's fast BIGCHARSET); any astral character at all when some
-    astral code point is in the set (a class of scattered astral ranges is a slow linear scan in sre;
-    the per-text path then looks each character up exactly)."""
+    astral code point is in the set (a class of scattered astral ranges makes sre scan a range list at
+    every position). Texts flagged for an astral character are then checked exactly (`_needs_work`)."""
     bmp = [c for c in cps if c < 0x10000]
     astral = any(c >= 0x10000 for c in cps)
     return _char_class(bmp) + ("|[\\U00010000-\\U0010FFFF]" if astral else "")
@@ -137,8 +139,11 @@ def tables() -> Tables:
     sep = re.escape(SEPARATORS)
     dirty = re.compile(_class_re(list(one) + list(other)))
     spaced = re.compile(f"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u2605\u2606][{sep}]")
+    keys = list(one) + list(other)
     return Tables(one, other, dirty, spaced, re.compile(_class_re(list(other))),
                   re.compile(_class_re(list(one))), {chr(k): chr(v) for k, v in one.items()},
+                  re.compile(_char_class([c for c in keys if c < 0x10000])),
+                  frozenset(c for c in keys if c >= 0x10000),
                   re.compile(f"[{sep}]+"))
 
 
@@ -187,8 +192,18 @@ def _per_char(text: str, tab: Tables) -> tuple[str, list[int]]:
     return "".join(chars), src
 
 
+def _needs_work(text: str, tab: Tables) -> bool:
+    """Exact test for a text the coarse batch filter flagged (e.g. for an emoji)."""
+    if tab.bmp_dirty.search(text) or tab.spaced.search(text):
+        return True
+    astral = tab.astral
+    return any(ord(c) in astral for c in text if c > "\uffff")
+
+
 def _slow(text: str, tab: Tables) -> Normalized:
     """Full normalisation of one text that the batch filter flagged."""
+    if not _needs_work(text, tab):
+        return Normalized(text, text, None)
     if tab.other_re.search(text) is None:
         one = tab.one_str
         mapped, src = tab.one_re.sub(lambda m: one.get(m.group(), m.group()), text), None
