@@ -106,22 +106,20 @@ class Sink:
         if len(buf) >= BATCH_ROWS:
             self._flush(table)
 
-    def add_columns(self, table: str, columns: dict[str, list]) -> None:
-        """Column-wise fast path: equal-length lists by column name; missing columns become null."""
+    def add_columns(self, table: str, columns: dict[str, list | pa.Array | pa.ChunkedArray]) -> None:
+        """Column-wise fast path: equal-length lists or Arrow arrays by column name; missing columns
+        become null, ``source_id`` is filled. Rows written before with `add` keep their place."""
         self._flush(table)
         n = len(next(iter(columns.values()))) if columns else 0
         if n == 0:
             return
         schema = SCHEMAS[table]
-        cols = dict(columns)
-        cols.setdefault("source_id", [self.source_id] * n)
-        data = {f.name: cols.get(f.name, [None] * n) for f in schema}
-        batch = pa.RecordBatch.from_pydict(data, schema=schema)
+        arrays = [_column(columns.get(f.name), f.type, n) for f in schema]
+        if "source_id" not in columns:
+            arrays[schema.get_field_index("source_id")] = pa.array([self.source_id] * n, pa.string())
+        batch = pa.RecordBatch.from_arrays(arrays, schema=schema)
         self.counts[table] += n
-        if self._on_batch:
-            self._on_batch(table, batch)
-        else:
-            self.batches[table].append(batch)
+        self._emit(table, batch)
 
     def reject(self, row_number: int, raw: str, error: str, column: str | None = None) -> None:
         self.rejects.append(Reject(row_number, raw[:2000], error, column))
@@ -138,9 +136,12 @@ class Sink:
         if not rows:
             return
         schema = SCHEMAS[table]
-        cols = {f.name: [r.get(f.name) for r in rows] for f in schema}
-        batch = pa.RecordBatch.from_pydict(cols, schema=schema)
+        # One C++ pass over the dicts (missing keys → null); ~7× faster than a list per column.
+        batch = pa.RecordBatch.from_struct_array(pa.array(rows, type=pa.struct(list(schema))))
         self._rows[table] = []
+        self._emit(table, batch)
+
+    def _emit(self, table: str, batch: pa.RecordBatch) -> None:
         if self._on_batch:
             self._on_batch(table, batch)
         else:
@@ -161,6 +162,16 @@ class Sink:
         contacts and groups (a MicroMsg.db). Payments derived from messages are not counted twice."""
         c = self.counts
         return c["messages"] or c["payments"] or (c["accounts"] + c["groups"])
+
+
+def _column(values, typ: pa.DataType, n: int) -> pa.Array:
+    if values is None:
+        return pa.nulls(n, typ)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        return values if values.type == typ else values.cast(typ)
+    return pa.array(values, typ)
 
 
 class Reader(Protocol):

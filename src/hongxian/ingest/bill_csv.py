@@ -23,7 +23,7 @@ def _tap(fh, buf: list[str]) -> Iterator[str]:
         yield line
 
 
-def _one_line(line: str) -> list[str]:
+def one_line(line: str) -> list[str]:
     text = line.rstrip("\r\n").replace("\x00", "")
     try:
         return next(csv.reader([text]), [])
@@ -34,15 +34,17 @@ def _one_line(line: str) -> list[str]:
 class CsvRecords:
     """Iterate ``(line_number, cells)`` of a text file; set `width` once the header is known."""
 
-    def __init__(self, path: Path, encoding: str):
-        self.path, self.encoding = path, encoding
-        self.width: int | None = None
+    def __init__(self, path: Path, encoding: str, start_line: int = 1, width: int | None = None):
+        self.path, self.encoding, self.start_line = path, encoding, start_line
+        self.width: int | None = width
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         with open(self.path, encoding=self.encoding, errors="replace", newline="") as fh:
+            done = 0  # physical lines consumed by the records already yielded
+            for _ in range(self.start_line - 1):
+                done += fh.readline() != ""
             buf: list[str] = []
             reader = csv.reader(_tap(fh, buf))
-            done = 0  # physical lines consumed by the records already yielded
             while True:
                 buf.clear()
                 try:
@@ -67,4 +69,4 @@ class CsvRecords:
     @staticmethod
     def _split(lines: list[str], first: int) -> Iterator[tuple[int, list[str]]]:
         for i, line in enumerate(lines, start=first + 1):
-            yield i, _one_line(line)
+            yield i, one_line(line)

@@ -10,13 +10,13 @@ is still written; `hongxian.dataset.linking.pair_refunds` retries across the who
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 @dataclass(slots=True)
 class Original:
     payment_id: str
-    ts: datetime
+    ts: datetime | int  # or µs since the epoch
     amount_fen: int
     name: str | None
     account: str | None
@@ -82,4 +82,10 @@ def _best(cands: list[Original], row: dict) -> Original | None:
     if not cands:
         return None
     ts = row["ts"]
-    return min(cands, key=lambda o: (not o.refunded, o.ts > ts, abs((ts - o.ts).total_seconds())))
+    return min(cands, key=lambda o: (not o.refunded, o.ts > ts, _gap(ts, o.ts)))
+
+
+def _gap(a: datetime | int, b: datetime | int) -> float:
+    """Distance between two times: datetimes, or µs since the epoch (the WeChat block reader)."""
+    d = a - b
+    return abs(d.total_seconds() if isinstance(d, timedelta) else d / 1_000_000)

@@ -20,6 +20,7 @@ from hongxian.dataset.identity import name_account
 from hongxian.ingest.base import Sink, SourceContext, UnreadableSource
 from hongxian.ingest.bill_common import STRIP, cell_str, first_lines, text_encoding
 from hongxian.ingest.bill_csv import CsvRecords
+from hongxian.ingest.wechat_blocks import data_offset, read_blocks
 from hongxian.ingest.wechat_rows import WeChatRows
 
 SIGNATURE = "微信支付账单明细"
@@ -32,6 +33,9 @@ _SIG_BYTES = SIGNATURE.encode("utf-8")
 class WeChatBillReader:
     name = "wechat_bill"
     label = "微信支付账单"
+
+    def __init__(self, blockwise: bool = True):
+        self.blockwise = blockwise  # CSV data part via pyarrow blocks (False: line by line, same result)
 
     def sniff(self, path: Path, head: bytes) -> bool:
         if head[:4] == ZIP_MAGIC:
@@ -51,7 +55,7 @@ class WeChatBillReader:
             sink.format_label = "微信支付账单 XLSX(2026版式)" if bill.is_2026 else "微信支付账单 XLSX(2025版式)"
         else:
             records = CsvRecords(ctx.path, text_encoding(ctx.path))
-            bill = _Bill(ctx, sink, width_hook=records)
+            bill = _Bill(ctx, sink, width_hook=records, blockwise=self.blockwise)
             bill.run(iter(records))
             sink.format_label = "微信支付账单 CSV"
 
@@ -59,8 +63,9 @@ class WeChatBillReader:
 class _Bill:
     """Preamble → header → data rows, shared by the CSV and XLSX containers."""
 
-    def __init__(self, ctx: SourceContext, sink: Sink, width_hook: CsvRecords | None):
-        self.ctx, self.sink, self.width_hook = ctx, sink, width_hook
+    def __init__(self, ctx: SourceContext, sink: Sink, width_hook: CsvRecords | None, blockwise: bool = False):
+        self.ctx, self.sink, self.width_hook, self.blockwise = ctx, sink, width_hook, blockwise
+        self.header_line = 0
         self.nickname: str | None = None
         self.note_utc8 = False
         self.rows: WeChatRows | None = None
@@ -79,16 +84,31 @@ class _Bill:
             raise UnreadableSource(f"账单表头缺少列：{exc.args[0]}") from None
         if self.width_hook is not None:
             self.width_hook.width = rows.width
+            if self.blockwise:
+                it = self._blocks(it, rows, self.width_hook)
         feed = rows.feed
         for number, cells in it:
             if cells:
                 feed(number, cells)
         rows.finish()
 
+    def _blocks(self, it: Iterator[tuple[int, list]], rows: WeChatRows, records: CsvRecords) -> Iterator:
+        """Read the data part block-wise; the line-wise records resume where a block is not plain CSV."""
+        offset = data_offset(records.path, self.header_line)
+        if offset is None:
+            return it
+        it.close()  # type: ignore[attr-defined]
+        resume = read_blocks(rows, records.path, records.encoding, offset, self.header_line + 1)
+        if resume is None:
+            return iter(())
+        rows.flush()
+        return iter(CsvRecords(records.path, records.encoding, start_line=resume, width=rows.width))
+
     def _preamble(self, it: Iterator[tuple[int, list]]) -> list:
         for number, cells in it:
             texts = [cell_str(c) for c in cells]
             if len(texts) >= 2 and texts[0] == "交易时间" and texts[1] == "交易类型":
+                self.header_line = number
                 while texts and not texts[-1]:
                     texts.pop()
                 return texts

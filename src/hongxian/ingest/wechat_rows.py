@@ -1,79 +1,56 @@
 """WeChat Pay bill rows → canonical ``payments`` (formats.md §1.3–§1.8, §6).
 
-One `WeChatRows` per file: columns mapped by header name, each row parsed on the hot path
-with ``str`` methods only, bad rows rejected with a Chinese reason, refunds paired in-reader.
-
-交易类型 → kind (open set, unknown types become ``other`` and are never rejected):
-
-* ``…-退款`` → refund (checked first: 转账-退款, 微信红包-退款, <商户>-退款, 亲属卡交易-退款)
-* 微信红包, 微信红包（单发/群红包/面对面红包）, 企业微信红包 → red_packet
-* 转账 → transfer;  群收款 → group_collection
-* 扫二维码付款, 二维码收款, 付款码付款, 赞赏码 → qr
-* 亲属卡交易, 礼品卡 / 微信礼品卡 → gift_card (someone else's money pays for the owner, or the
-  owner's for someone else: the same integrity question as a gift)
-* 商户消费, 分分捐 (charity) → merchant
-* 零钱充值/提现, 零钱通, 理财通, 信用卡还款, 其他 and anything unknown → other
+One `WeChatRows` per file: columns mapped by header name. A row arrives either one at a time
+(`feed`: XLSX cells, or CSV records from the line-wise reader) or as part of a block already
+parsed column-wise (`wechat_blocks`). `parse_cells` turns one row's cells into the typed
+values of `wechat_columns.PARSED` with ``str`` methods only (bad rows rejected with a Chinese
+reason and their file row number); `wechat_columns.WeChatPayments` derives the payment columns
+of a whole block at once and pairs refunds. Kind mapping: see `wechat_columns`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from hongxian.dataset.identity import NAME_PREFIX
-from hongxian.ingest.base import Sink
+import pyarrow as pa
+
+from hongxian.ingest.base import BATCH_ROWS, Sink
 from hongxian.ingest.bill_common import (
-    ID_SEP,
     STRIP,
     BadValue,
-    PaymentIds,
     cell_str,
     cell_time,
     looks_excel_amount,
     number_to_fen,
     parse_time_loose,
-    status_refund_fen,
     yuan_to_fen,
 )
-from hongxian.ingest.bill_refunds import Original, RefundPairer
+from hongxian.ingest.wechat_columns import (  # re-exported: the public names of this module
+    DIRECTIONS,
+    GROUP_PACKET,
+    MEMO_PREFIXES,
+    PARSED,
+    REFUNDED_STATUSES,
+    WeChatPayments,
+    memo_text,
+    wechat_kind,
+)
+
+__all__ = ["COLUMNS", "DIRECTIONS", "GROUP_PACKET", "INTERNAL", "MEMO_PREFIXES", "REFUNDED_STATUSES", "REQUIRED",
+           "WeChatRows", "header_index", "memo_text", "wechat_kind"]
 
 COLUMNS = {  # field → accepted header names (after （）→() normalisation)
     "time": ("交易时间",), "type": ("交易类型",), "party": ("交易对方",), "goods": ("商品",),
     "dir": ("收/支",), "amount": ("金额(元)", "金额"), "method": ("支付方式",), "status": ("当前状态",),
     "txn": ("交易单号",), "mo": ("商户单号",), "remark": ("备注",),
 }
+FIELDS = ("time", "amount", "dir", "type", "party", "goods", "method", "status", "txn", "mo", "remark")
 REQUIRED = ("time", "type", "dir", "amount")
-DIRECTIONS = {"支出": "out", "收入": "in", "/": "neutral", "": "neutral", "中性交易": "neutral",
-              "不计收支": "neutral", "其他": "neutral"}
-_QR = ("扫二维码付款", "二维码收款", "付款码付款", "赞赏码")
-_MERCHANT = ("商户消费", "分分捐")
-REFUNDED_STATUSES = ("已全额退款", "对方已退还", "已退还")
-MEMO_PREFIXES = ("转账备注:", "转账备注：", "收款方备注:", "收款方备注：")
-GROUP_PACKET = "发出群红包"
 INTERNAL = "内部错误"
-_NULLS = frozenset(("", "/"))
-_NO_PARTY = frozenset(("", "/", GROUP_PACKET))
-_LINKED_KINDS = frozenset(("red_packet", "transfer"))  # 商户单号 = sendid / transferid (formats.md §6)
 _fromiso = datetime.fromisoformat
-_REFUND_MARKS = ("已退款", *REFUNDED_STATUSES)  # statuses that make a row a possible refund original
-
-
-def wechat_kind(raw_type: str) -> str:
-    t = raw_type.strip(STRIP)
-    if t.endswith("-退款"):
-        return "refund"
-    if "红包" in t:
-        return "red_packet"
-    if "群收款" in t:
-        return "group_collection"
-    if "转账" in t:
-        return "transfer"
-    if t in _QR or "二维码" in t or "赞赏" in t:
-        return "qr"
-    if "亲属卡" in t or "礼品卡" in t:
-        return "gift_card"
-    if t in _MERCHANT:
-        return "merchant"
-    return "other"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+_INT_COLUMNS = frozenset(("ts", "fen"))
 
 
 def header_index(header: list[str]) -> dict[str, int]:
@@ -91,18 +68,9 @@ def header_index(header: list[str]) -> dict[str, int]:
     return idx
 
 
-def memo_text(goods: str | None, remark: str | None) -> str | None:
-    """商品 without the ``转账备注:`` / ``收款方备注:`` label, plus 备注 when it says something else."""
-    goods = None if goods in _NULLS else goods
-    remark = None if remark in _NULLS else remark
-    if goods and goods.startswith(MEMO_PREFIXES):
-        for p in MEMO_PREFIXES:
-            if goods.startswith(p):
-                goods = goods[len(p):].strip(STRIP) or None
-                break
-    if remark and goods and remark != goods:
-        return f"{goods}；{remark}"
-    return goods or remark
+def epoch_us(ts: datetime) -> int:
+    """An aware datetime → µs since the epoch (exact integer arithmetic)."""
+    return (ts - _EPOCH) // _US
 
 
 class WeChatRows:
@@ -117,38 +85,44 @@ class WeChatRows:
         self.width = len(header)
         self.sink, self.owner, self.text_cells = sink, owner_account, text_cells
         # optional columns that are absent read the "" appended to every row (index -1)
-        self.cols = tuple(self.idx.get(f, -1) for f in
-                          ("time", "amount", "dir", "type", "party", "goods", "method", "status", "txn", "mo", "remark"))
-        self.ids = PaymentIds("pay")
-        self.refunds = RefundPairer()
-        self.kinds: dict[str, str] = {}
-        self.names: set[str] = set()
+        self.cols = tuple(self.idx.get(f, -1) for f in FIELDS)
+        self.payments = WeChatPayments(sink, owner_account)
+        self.pending: list[tuple] = []
         self.numeric_amounts = False
 
     # ------------------------------------------------------------ per row
 
     def feed(self, row_number: int, cells: list) -> None:
         """One data row: loaded or rejected (with its file row number), never raised. Blank rows are skipped."""
+        values = self.parse_cells(row_number, cells)
+        if values is not None:
+            self.pending.append(values)
+            if len(self.pending) >= BATCH_ROWS:
+                self.flush()
+
+    def parse_cells(self, row_number: int, cells: list) -> tuple | None:
+        """The `PARSED` values of one row, or None (blank, or rejected into the sink)."""
         if self.text_cells:
             clean = [c.strip(STRIP) for c in cells]
             if not any(clean):
-                return
+                return None
         else:
             clean = self._texts(cells)
             if all(c == "" for c in clean):
-                return
+                return None
         if len(clean) != self.width:
             fitted = self._fit(row_number, cells)
             if fitted is None:
-                return
+                return None
             clean = [c.strip(STRIP) for c in fitted] if self.text_cells else self._texts(fitted)
         clean.append("")
         try:
-            self._row(clean)
+            return self._values(clean)
         except BadValue as bad:
             self.sink.reject(row_number, _raw(cells), f"{bad.column}：{bad.reason}", bad.column)
         except Exception as exc:  # a parser bug must cost one row, not the file
             self.sink.reject(row_number, _raw(cells), f"{INTERNAL}：{type(exc).__name__}: {exc}")
+        return None
 
     def _texts(self, cells: list) -> list:
         keep = (self.cols[0], self.cols[1])
@@ -186,7 +160,7 @@ class WeChatRows:
         except BadValue:
             return False
 
-    def _row(self, c: list) -> None:
+    def _values(self, c: list) -> tuple:
         it, ia, idr, ity, ip, ig, im, ist, itx, imo, irm = self.cols
         t = c[it]
         if type(t) is str and len(t) == 19 and t[4] == "-" and t[10] == " ":
@@ -203,43 +177,7 @@ class WeChatRows:
         direction = DIRECTIONS.get(d)
         if direction is None:
             raise BadValue("收/支", f"收/支“{d}”无法识别（应为 收入、支出 或 /）")
-        raw_type, party, goods, method, status, txn, mo, remark = c[ity], c[ip], c[ig], c[im], c[ist], c[itx], c[imo], c[irm]
-        if "E+" in txn or "E+" in mo:
-            self.sink.warn("交易单号/商户单号呈科学计数法（如 4.2E+27），文件可能经 Excel 另存，单号已失真")
-        pid = self.ids.from_key(ID_SEP.join((ts_key, raw_type, party, goods, d, str(fen), method, txn, mo, remark)))
-        kind = self.kinds.get(raw_type) or self.kinds.setdefault(raw_type, wechat_kind(raw_type))
-        name, account = self._party(party, direction)
-        owner = self.owner
-        if direction == "out":
-            payer, payee = owner, account
-        elif direction == "in" or kind == "refund":
-            payer, payee = account, owner
-        else:
-            payer, payee = owner, None
-        mo_id = None if mo in _NULLS else mo
-        row = {
-            "payment_id": pid, "ts": ts, "kind": kind, "payer_account": payer, "payee_account": payee,
-            "amount_fen": fen, "status": status or None, "memo": memo_text(goods, remark),
-            "direction": direction, "owner_account": owner, "counterparty_name": name,
-            "txn_id": None if txn in _NULLS else txn, "merchant_order_id": mo_id,
-            "ext_id": mo_id if kind in _LINKED_KINDS else None,
-            "refund_of": None, "refunded_fen": None, "origin": "bill", "raw_type": raw_type or None,
-        }
-        if kind == "refund" or status.startswith(_REFUND_MARKS) or (mo_id is not None and mo_id in self.refunds.wanted):
-            self._emit(row, kind, status, name, account, raw_type)
-        else:
-            self.sink.add("payments", row)
-
-    def _party(self, party: str, direction: str) -> tuple[str | None, str | None]:
-        """Counterparty display name (``发给`` stripped, group packets have none) and its name account."""
-        name = None if party in _NO_PARTY else (party[2:].strip(STRIP) or None if party.startswith("发给") else party)
-        if name is None or direction == "neutral":
-            return name, None
-        account = NAME_PREFIX + name
-        if name not in self.names:
-            self.names.add(name)
-            self.sink.add("accounts", {"account_id": account, "platform": "wechat", "display_name": name})
-        return name, account
+        return (epoch_us(ts), ts_key, fen, d, direction, c[ity], c[ip], c[ig], c[im], c[ist], c[itx], c[imo], c[irm])
 
     def _slow_time(self, value) -> tuple[datetime, str]:
         ts = self._time(value)
@@ -271,27 +209,30 @@ class WeChatRows:
             return number_to_fen(float(value), "金额(元)")
         raise BadValue("金额(元)", "金额为空" if value is None else f"金额“{value}”无法识别")
 
-    def _emit(self, row: dict, kind: str, status: str, name: str | None, account: str | None,
-              raw_type: str) -> None:
-        fen = row["amount_fen"]
-        if kind == "refund":
-            prefix = raw_type[:-3].strip(STRIP)  # <商户>-退款 names the merchant
-            names = (name, prefix) if prefix and wechat_kind(prefix) in ("other", "merchant") else (name,)
-            self.refunds.hold(row, (row["txn_id"],) if row["txn_id"] else (), tuple(n for n in names if n))
-            return
-        partial = status.startswith("已退款")
-        refunded = status_refund_fen(status) if partial else (fen if status in REFUNDED_STATUSES else None)
-        row["refunded_fen"] = refunded
-        was_refunded = partial or refunded is not None
-        key = row["merchant_order_id"]
-        if was_refunded or (key is not None and key in self.refunds.wanted):  # only possible originals
-            self.refunds.remember(Original(row["payment_id"], row["ts"], fen, name, account, was_refunded), (key,))
-        self.sink.add("payments", row)
+    # ------------------------------------------------------------ blocks
+
+    def flush(self) -> None:
+        """Write the rows fed one at a time so far."""
+        if self.pending:
+            block = values_block(self.pending)
+            self.pending = []
+            self.payments.emit(block)
+
+    def emit_block(self, block: dict[str, pa.Array]) -> None:
+        """A block parsed column-wise (`wechat_blocks`), after any rows fed before it."""
+        self.flush()
+        self.payments.emit(block)
 
     def finish(self) -> None:
-        """Write the held refund rows, paired with their originals where the file has them."""
-        for row in self.refunds.pair():
-            self.sink.add("payments", row)
+        """Write what is pending and the held refund rows, paired with their originals where found."""
+        self.flush()
+        self.payments.finish()
+
+
+def values_block(rows: list[tuple]) -> dict[str, pa.Array]:
+    """`parse_cells` results → a parsed block (`wechat_columns.PARSED`)."""
+    return {name: pa.array(col, pa.int64() if name in _INT_COLUMNS else pa.string())
+            for name, col in zip(PARSED, zip(*rows, strict=True), strict=True)}
 
 
 def _raw(cells: list) -> str:
