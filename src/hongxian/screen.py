@@ -14,15 +14,21 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from hongxian.case import CasePaths, load_case_config
 from hongxian.dataset.dataset import Dataset
 from hongxian.dataset.store import TableStore
 from hongxian.detect.base import BoundCheck, DetectContext, DetectorRegistry
-from hongxian.schema import CATEGORIES, SEVERITIES, Finding
+from hongxian.schema import CATEGORIES, SEVERITIES, TS, Finding
 
 log = logging.getLogger(__name__)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 TABLE_ZH = {
     "messages": "聊天记录", "payments": "支付记录", "people": "人员名单（people.csv）",
@@ -128,13 +134,35 @@ def screen_dataset(dataset: Dataset, rulebook, registry: DetectorRegistry, setti
     return ScreenResult(merged, sorted(skipped), rulebook.version)
 
 
+def apply_scope(dataset: Dataset, start: date | None, end: date | None) -> Dataset:
+    """Keep messages and payments dated within case.toml's [scope] (whole days, China time)."""
+    if start is None and end is None:
+        return dataset
+    tables = dict(dataset.tables)
+    for name in ("messages", "payments"):
+        table = tables[name]
+        ts = table.column("ts")
+        mask = pc.is_valid(ts)
+        if start is not None:
+            mask = pc.and_(mask, pc.greater_equal(ts, pa.scalar(_day_start(start), type=TS)))
+        if end is not None:
+            mask = pc.and_(mask, pc.less(ts, pa.scalar(_day_start(end + timedelta(days=1)), type=TS)))
+        tables[name] = table.filter(mask)
+    dataset.close()
+    return Dataset(tables)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
+
+
 def screen_case(case_dir: Path, registry: DetectorRegistry | None = None, rulebook=None, settings=None,
                 reingest: bool = False, progress: Callable | None = None) -> ScreenResult:
     """Screen a case folder (ingesting it first if it has no dataset yet). Raises `CaseError`."""
     from hongxian.ingest.pipeline import ingest_case
 
     paths = CasePaths(case_dir)
-    load_case_config(paths.root)
+    config = load_case_config(paths.root)
     if registry is None:
         from hongxian.detect import default_registry
 
@@ -145,7 +173,7 @@ def screen_case(case_dir: Path, registry: DetectorRegistry | None = None, rulebo
         rulebook = load_rulebook(registry)
     if reingest or not TableStore(paths.state).has_dataset():
         ingest_case(paths.root, progress=progress)
-    dataset = Dataset.open(paths.state)
+    dataset = apply_scope(Dataset.open(paths.state), config.scope.start, config.scope.end)
     try:
         return screen_dataset(dataset, rulebook, registry, settings)
     finally:

@@ -51,3 +51,16 @@ def test_merge_same_finding_id():
 
     (merged,) = merge_findings([finding("m1", "medium"), finding("m2", "high"), finding("m1", "low")])
     assert [e.id for e in merged.evidence] == ["m1", "m2"] and merged.severity == "high"
+
+
+def test_scope_keeps_whole_days_in_china_time():
+    from datetime import date
+
+    from hongxian.screen import apply_scope
+    from tests.text.helpers import ts
+
+    rows = [msg(1, "a", day="2020-01-31"), msg(2, "b", day="2020-02-01"), msg(3, "c", day="2020-02-29")]
+    rows[2]["ts"] = ts("2020-02-29", "23:59")
+    scoped = apply_scope(dataset(rows), date(2020, 2, 1), date(2020, 2, 29))
+    assert scoped["messages"].column("message_id").to_pylist() == ["m2", "m3"]
+    assert apply_scope(dataset(rows), None, date(2020, 1, 31))["messages"].num_rows == 1
