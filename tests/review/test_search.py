@@ -17,13 +17,14 @@ from tests.review.factory import make_finding
 
 EXCERPTS = [
     "扫雷 100 元 5 包，踩雷翻倍", "节日快乐，一点心意[红包]", "内部文件，勿外传", "老乡会周六聚餐 WeChat-Pay 转账",
-    "手机 138****5678", "代购面膜，需要的私聊 QQ群 88", "雷", "拉票：请支持老张",
+    "手机 138****5678", "代购面膜，需要的私聊 QQ群 88", "雷", "拉票：请支持老张", "红包😀拿好 P00123",
 ]
 TERMS = [
     "雷", "包", "张", "q", "8", "*", "，",  # one character (a lone "雷" excerpt ends a text part)
     "扫雷", "红包", "老张", "qq", "88", "5 ",  # two
     "一点心意", "内部文件，勿外传", "wechat-pay", "WeChat", "138****5678", "100 元", "gift.red", "扫雷 100 元 5 包",
     "张某某", "p002",  # title/check/subject fields are searchable too
+    "😀", "包😀", "包😀拿", "😀拿好", "p00123", "00123",  # outside the BMP (no trigram); digits
     "13812345678", "1234", "扫雷x", "心意红包", "100%", "雷雷", "zz",  # nothing
 ]
 
@@ -92,7 +93,8 @@ def test_posting_blocks(service: ReviewService, pks: list[int]) -> None:
     with service.store.read() as s:
         assert search_index.match(s, "T-001", "扫雷").pks.tolist() == pks
         assert search_index.match(s, "T-001", "红").pks.tolist() == pks[1::2]
-        m = search_index.match(s, "T-001", "雷红包")
+        assert search_index.match(s, "T-001", "雷红包").pks.tolist() == pks[1::2]  # a trigram: exact
+        m = search_index.match(s, "T-001", "扫雷红包")
         assert m.verify and set(m.pks.tolist()) >= set(pks[1::2])
     with service.store.write() as s:  # the first finding loses 扫雷, the last gains 红包
         search_index.update(s, "T-001", [(pks[0], texts[pks[0]], "已更正"), (pks[-1], texts[pks[-1]], "红包")])

@@ -2,7 +2,7 @@
 
 Page numbers with one ``count(*)`` per request over the same filters. Every filter hits a
 ``(case_id, …)`` index; the free-text ``q`` is answered by the bigram index of the lower-cased,
-already masked search text (store/search_index.py). Each sort order has an index ending in ``id,
+already masked search text (review/textsearch.py, store/search_index.py). Each sort order has an index ending in ``id,
 suppressed_until``, so a page's ids — however deep the page — come from an index-only walk and only
 the page's rows are read. Suppressed findings are left out unless asked for.
 """
@@ -14,18 +14,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import Integer, any_, func, literal, literal_column, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+import numpy as np
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from hongxian.review import textsearch
 from hongxian.review.errors import ReviewInputError
 from hongxian.review.status import SEVERITY_RANK, parse_status, status_label
 from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
-from hongxian.store import search_index
-from hongxian.store.models import FindingPartyRow, FindingSearchRow, StoredFinding
+from hongxian.store.models import FindingPartyRow, StoredFinding
 
 T = TypeVar("T")
 MAX_PER_PAGE = 500
+SMALL_MATCH = 2000
+"""Up to this many text matches, a page reads them all by primary key; above, it walks an index."""
 F = StoredFinding
 SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {  # (column, descending)
     "severity": (("severity_rank", True), ("score", True), ("id", True)),
@@ -112,32 +114,6 @@ class Page(Generic[T]):
         return self.page < self.pages
 
 
-def _id_in(column, ids: list[int], dialect: str):
-    """``column IN ids`` for a long list: one array parameter (PostgreSQL) or one JSON text (SQLite)."""
-    if dialect == "postgresql":
-        return column == any_(literal(ids, type_=ARRAY(Integer)))
-    return column.in_(select(literal_column("value")).select_from(func.json_each("[" + ",".join(map(str, ids)) + "]")))
-
-
-def _text_condition(session: Session, case_id: str, q: str | None, dialect: str):
-    """The ``q`` filter from the bigram index (store/search_index.py): None without a query, False
-    when nothing matches, else a condition on ``findings.id``. Candidates of a query longer than two
-    characters are verified with a plain substring test (no LIKE wildcards)."""
-    needle = search_index.normalise(q or "")
-    if not needle:
-        return None
-    found = search_index.match(session, case_id, needle)
-    if not len(found.pks):
-        return False
-    ids = found.pks.tolist()
-    if not found.verify:
-        return _id_in(F.id, ids, dialect)
-    text_col = FindingSearchRow.search_text
-    hit = func.strpos(text_col, needle) if dialect == "postgresql" else func.instr(text_col, needle)
-    return F.id.in_(select(FindingSearchRow.finding_pk).where(_id_in(FindingSearchRow.finding_pk, ids, dialect),
-                                                              hit > 0))
-
-
 def _conditions(case_id: str, flt: FindingFilter, now: datetime) -> list:
     cats, sevs = _tuple(flt.category), _tuple(flt.severity)
     for c in cats:
@@ -201,6 +177,31 @@ def _page_rows(session: Session, cond: list, sort: str, offset: int, per_page: i
     return session.execute(select(*_ROW_COLUMNS).join(ids, ids.c.id == F.id).order_by(*SORTS[sort])).all()
 
 
+def _has_filters(flt: FindingFilter) -> bool:
+    return bool(_tuple(flt.category) or _tuple(flt.severity) or _tuple(flt.status) or flt.person or flt.check_id)
+
+
+def _count(session: Session, cond: list) -> int:
+    return session.scalar(select(func.count()).select_from(F).where(*cond)) or 0
+
+
+def _text_page(session: Session, case_id: str, flt: FindingFilter, ids: np.ndarray, cond: list, sort: str,
+               offset: int, per_page: int, now: datetime) -> tuple[list, int]:
+    """A page of the text matches ``ids``. Few matches: read them by primary key and sort them.
+    Many: walk the index of the sort order keeping the matches (``id + 0``: a filter, not a key),
+    counted without SQL when ``q`` is the only filter, else by the cheaper of the two plans."""
+    dialect = session.get_bind().dialect.name
+    walk = [*cond, textsearch.id_in(F.id + 0, ids, dialect, as_filter=True)]
+    if len(ids) > SMALL_MATCH and not _has_filters(flt):
+        hidden = 0 if flt.include_suppressed else int(np.isin(textsearch.hidden_ids(session, case_id, now), ids).sum())
+        total = len(ids) - hidden
+    elif len(ids) > SMALL_MATCH and _count(session, cond) <= 2 * len(ids):
+        total = _count(session, walk)
+    else:
+        return _matched_page(session, [*cond, textsearch.id_in(F.id, ids, dialect)], sort, offset, per_page)
+    return (_page_rows(session, walk, sort, offset, per_page) if offset < total else []), total
+
+
 def list_page(session: Session, case_id: str, flt: FindingFilter, sort: str, page: int, per_page: int,
               now: datetime) -> Page[FindingRow]:
     if sort not in SORTS:
@@ -208,23 +209,25 @@ def list_page(session: Session, case_id: str, flt: FindingFilter, sort: str, pag
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise ReviewInputError(f"页码须 ≥ 1，每页条数须在 1–{MAX_PER_PAGE} 之间")
     cond = _conditions(case_id, flt, now)
-    text = _text_condition(session, case_id, flt.q, session.get_bind().dialect.name)
-    if text is False:
-        return Page(items=[], total=0, page=page, per_page=per_page)
+    ids = textsearch.text_ids(session, case_id, flt.q, session.get_bind().dialect.name)
     offset = (page - 1) * per_page
-    if text is not None:
-        rows, total = _matched_page(session, [*cond, text], sort, offset, per_page)
-    else:
-        total = session.scalar(select(func.count()).select_from(F).where(*cond)) or 0
+    if ids is None:
+        total = _count(session, cond)
         rows = _page_rows(session, cond, sort, offset, per_page) if offset < total else []
+    elif not len(ids):
+        rows, total = [], 0
+    else:
+        rows, total = _text_page(session, case_id, flt, ids, cond, sort, offset, per_page, now)
     return Page(items=[_row(r) for r in rows], total=total, page=page, per_page=per_page)
 
 
 def iter_ids(session: Session, case_id: str, flt: FindingFilter, sort: str, now: datetime) -> list[str]:
     """All matching finding ids in queue order (for reports and exports)."""
     cond = _conditions(case_id, flt, now)
-    text = _text_condition(session, case_id, flt.q, session.get_bind().dialect.name)
-    if text is False:
-        return []
-    stmt = select(F.finding_id).where(*cond, *([text] if text is not None else [])).order_by(*SORTS[sort])
-    return list(session.scalars(stmt))
+    dialect = session.get_bind().dialect.name
+    ids = textsearch.text_ids(session, case_id, flt.q, dialect)
+    if ids is not None:
+        if not len(ids):
+            return []
+        cond.append(textsearch.id_in(F.id, ids, dialect))
+    return list(session.scalars(select(F.finding_id).where(*cond).order_by(*SORTS[sort])))

@@ -1,20 +1,22 @@
-"""Free-text index of the triage queue: character bigrams → block posting lists.
+"""Free-text index of the triage queue: character bigrams and trigrams → block posting lists.
 
-Most Chinese search terms are two characters, so a trigram index (SQLite FTS5 ``trigram``,
-``pg_trgm``) cannot serve them. This index keeps, for every character bigram of a finding's
-lower-cased, already masked search text (``finding_search.search_text``), the findings that contain
-it. A query is answered from the index alone:
+Most Chinese search terms are two characters, so a trigram index alone (SQLite FTS5 ``trigram``,
+``pg_trgm``) cannot serve them. This index keeps, for every character bigram and trigram of a
+finding's lower-cased, already masked search text (``finding_search.search_text``), the findings
+that contain it. A query is answered from the index:
 
-* 2 characters: the posting list of that bigram (exact);
-* 1 character ``c``: the union of the bigrams starting with ``c`` — one range of ``gram`` values,
-  since ``gram = ord(a) << 21 | ord(b)``. Every text gets an end marker (``\\x00``) so that its last
-  character also starts a bigram (exact);
-* 3 or more characters: the intersection of the rarest bigrams' lists gives candidates, on which
-  the caller verifies the substring (see ``Match.verify``).
+* 1 character ``c``: the union of the bigrams starting with ``c`` — one range of codes, since a
+  bigram's code is ``ord(a) << 21 | ord(b)``. Every text gets an end marker (``\x00``) so that its
+  last character also starts a bigram (exact);
+* 2 characters: the bigram's posting list (exact);
+* 3 characters: the trigram's list (exact; trigrams are kept for Basic Multilingual Plane
+  characters, code ``1 << 48 | a << 32 | b << 16 | c``, so they never collide with bigrams);
+* longer queries, or a trigram outside the BMP: the intersection of the rarest grams' lists gives
+  candidates on which the caller verifies the substring (``Match.verify``).
 
 Posting lists are stored per block of 16,384 finding primary keys (``block = pk >> 14``) as a sorted
-little-endian uint16 array of ``pk & 16383``: about two bytes per (finding, distinct bigram), one row
-per (case, bigram, block). The importer (review/runs.py) calls `update` with the old and new text of
+little-endian uint16 array of ``pk & 16383``: two bytes per (finding, distinct gram), one row per
+(case, gram, block). The importer (review/runs.py) calls `update` with the old and new text of
 every new or changed finding inside its write transaction; only the touched rows are rewritten.
 Clear (unmasked) excerpts are never part of the search text, so they are never searchable.
 """
@@ -32,14 +34,16 @@ from sqlalchemy.orm import Session
 from hongxian.store.models import FindingSearchRow, SearchGramRow, StoredFinding
 
 SHIFT = 21
-"""Bits of one code point (Unicode needs 21)."""
+"""Bits of one code point in a bigram code (Unicode needs 21)."""
+TRIGRAM = 1 << 48
+BMP = 0xFFFF
 BLOCK_BITS = 14
 BLOCK_MASK = (1 << BLOCK_BITS) - 1
 END = "\x00"
 DTYPE = np.dtype("<u2")
 IN_CHUNK = 500
-VERIFY_RATIO = 16
-"""Stop intersecting when the next bigram's list is this many times longer than the candidates."""
+MAX_GRAMS = 12
+"""A long query intersects the lists of its rarest grams only (the substring test does the rest)."""
 G = SearchGramRow
 
 
@@ -48,43 +52,59 @@ def normalise(text: str) -> str:
     return text.replace(END, "").strip().lower()
 
 
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+
+
+def _grams(cp: np.ndarray, same: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Bigram and trigram codes of consecutive code points (``same[i]``: i and i+1 are one text);
+    returned with the index of each gram's first character."""
+    a, b = cp[:-1], cp[1:]
+    pos2 = np.flatnonzero(same) if same is not None else np.arange(len(a))
+    bigrams = (a[pos2] << SHIFT) | b[pos2]
+    ok3 = (cp[:-2] <= BMP) & (cp[1:-1] <= BMP) & (cp[2:] <= BMP) & (cp[2:] != 0)
+    if same is not None:
+        ok3 &= same[:-1] & same[1:]
+    pos3 = np.flatnonzero(ok3)
+    trigrams = TRIGRAM | (cp[pos3] << 32) | (cp[pos3 + 1] << 16) | cp[pos3 + 2]
+    return np.concatenate((bigrams, trigrams)), np.concatenate((pos2, pos3))
+
+
 def text_grams(text: str) -> set[int]:
-    """Distinct bigram codes of an (already lower-cased) search text, end marker included."""
-    t = text + END
-    return {(ord(a) << SHIFT) | ord(b) for a, b in zip(t, t[1:], strict=False)}
+    """Distinct gram codes of an (already lower-cased) search text, end marker included."""
+    return set(_grams(_code_points(text.replace(END, "") + END))[0].tolist())
 
 
 def query_grams(q: str) -> list[int]:
-    """Distinct bigram codes of a query of at least two characters (no end marker)."""
-    return sorted({(ord(a) << SHIFT) | ord(b) for a, b in zip(q, q[1:], strict=False)})
+    """Distinct gram codes of a normalised query of at least two characters (no end marker)."""
+    return sorted(set(_grams(_code_points(q))[0].tolist()))
 
 
 def encode(offsets: np.ndarray) -> bytes:
     return np.asarray(offsets, dtype=DTYPE).tobytes()
 
 
-def decode(block: int, blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype=DTYPE).astype(np.int64) + (block << BLOCK_BITS)
-
-
 # ---------------------------------------------------------------------------- maintenance
 
 
 def _postings(items: Iterable[tuple[int, str]]) -> dict[int, np.ndarray]:
-    """{gram: sorted uint16 offsets} for (pk, text) pairs of one block."""
-    grams_parts, pk_parts = [], []
+    """{gram: sorted uint16 offsets} for (pk, text) pairs of one block, computed on all texts at
+    once: the sorted unique keys ``gram << 14 | offset`` are the posting lists, in order."""
+    texts, offsets = [], []
     for pk, text in items:
-        g = np.fromiter(text_grams(text), dtype=np.int64)
-        grams_parts.append(g)
-        pk_parts.append(np.full(len(g), pk & BLOCK_MASK, dtype=np.int64))
-    if not grams_parts:
+        texts.append(text.replace(END, "") + END)
+        offsets.append(pk & BLOCK_MASK)
+    if not texts:
         return {}
-    grams, offsets = np.concatenate(grams_parts), np.concatenate(pk_parts)
-    order = np.lexsort((offsets, grams))
-    grams, offsets = grams[order], offsets[order].astype(DTYPE)
+    cp = _code_points("".join(texts))
+    owner = np.repeat(np.asarray(offsets, dtype=np.int64), [len(t) for t in texts])
+    grams, pos = _grams(cp, owner[:-1] == owner[1:])
+    keys = np.sort((grams << BLOCK_BITS) | owner[pos])
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # (np.unique hashes: much slower)
+    grams, offs = keys >> BLOCK_BITS, (keys & BLOCK_MASK).astype(DTYPE)
     cuts = np.flatnonzero(np.diff(grams)) + 1
-    starts, ends = np.concatenate(([0], cuts)), np.concatenate((cuts, [len(grams)]))
-    return {int(grams[s]): offsets[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)}
+    starts, ends = np.concatenate(([0], cuts)), np.concatenate((cuts, [len(keys)]))
+    return {int(grams[s]): offs[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)}
 
 
 def _existing(session: Session, case_id: str, block: int, grams: list[int]) -> dict[int, np.ndarray]:
@@ -166,10 +186,16 @@ class Match:
     verify: bool
 
 
-def _lists(session: Session, case_id: str, cond) -> np.ndarray:
-    stmt = select(G.block, G.pks).where(G.case_id == case_id, cond)
-    parts = [decode(block, blob) for block, blob in session.execute(stmt)]
-    return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+def _bitmap(session: Session, case_id: str, cond) -> np.ndarray:
+    """The union of the posting lists selected by ``cond`` as a boolean array indexed by pk."""
+    rows = session.execute(select(G.block, G.pks).where(G.case_id == case_id, cond)).all()
+    if not rows:
+        return np.zeros(0, dtype=bool)
+    bits = np.zeros((max(block for block, _ in rows) + 1) << BLOCK_BITS, dtype=bool)
+    for block, blob in rows:
+        base = block << BLOCK_BITS
+        bits[base:base + BLOCK_MASK + 1][np.frombuffer(blob, dtype=DTYPE)] = True
+    return bits
 
 
 def _frequencies(session: Session, case_id: str, grams: list[int]) -> dict[int, int]:
@@ -181,15 +207,19 @@ def match(session: Session, case_id: str, q: str) -> Match:
     """Look up a normalised (`normalise`) non-empty query."""
     if len(q) == 1:
         c = ord(q)
-        return Match(_lists(session, case_id, G.gram.between(c << SHIFT, ((c + 1) << SHIFT) - 1)), False)
+        bits = _bitmap(session, case_id, G.gram.between(c << SHIFT, ((c + 1) << SHIFT) - 1))
+        return Match(np.flatnonzero(bits), False)
     grams = query_grams(q)
     df = _frequencies(session, case_id, grams)
-    if len(df) < len(grams):  # a bigram nobody has
+    if len(df) < len(grams):  # a gram nobody has
         return Match(np.empty(0, np.int64), False)
-    ordered = sorted(grams, key=df.__getitem__)
-    pks = _lists(session, case_id, G.gram == ordered[0])
+    ordered = sorted(grams, key=df.__getitem__)[:MAX_GRAMS]  # rarest first
+    bits = _bitmap(session, case_id, G.gram == ordered[0])
     for gram in ordered[1:]:
-        if len(pks) == 0 or df[gram] > VERIFY_RATIO * len(pks):
+        other = _bitmap(session, case_id, G.gram == gram)
+        n = min(len(bits), len(other))
+        bits = bits[:n] & other[:n]
+        if not bits.any():
             break
-        pks = np.intersect1d(pks, _lists(session, case_id, G.gram == gram), assume_unique=True)
-    return Match(pks, len(q) > 2)
+    exact = len(q) == 2 or (len(q) == 3 and max(map(ord, q)) <= BMP)  # one bigram / trigram list
+    return Match(np.flatnonzero(bits), not exact)

@@ -1,0 +1,85 @@
+"""The queue's free-text filter ``q``: the findings whose masked search text contains the query.
+
+Matches come from the bigram index (store/search_index.py); candidates of a query longer than two
+characters are verified with a plain substring test of ``finding_search.search_text`` (instr() on
+SQLite, strpos() on PostgreSQL: no LIKE wildcards). The result is a sorted array of ``findings.id``
+that the queue (review/queries.py) turns into a condition with `id_in`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import (
+    Integer,
+    LargeBinary,
+    Text,
+    any_,
+    bindparam,
+    case,
+    cast,
+    false,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
+
+from hongxian.store import search_index
+from hongxian.store.models import FindingSearchRow, StoredFinding, SuppressionRow
+
+SCAN_VERIFY = 2000
+"""More candidates than this are verified during one scan of ``finding_search`` (PostgreSQL)."""
+
+
+def id_in(column, ids: np.ndarray, dialect: str, *, as_filter: bool = False):
+    """``column IN ids`` for a long list of sorted ids, sent as one parameter (the driver does no
+    per-element work). SQLite: a JSON array read with json_each(). PostgreSQL: an array constant,
+    ``= ANY(…)`` (index probes for a few ids, a hashed filter on a scan for many) or, ``as_filter``
+    (a test applied while an index is walked in order), a bitmap read with get_bit()."""
+    if dialect != "postgresql":
+        listed = ",".join(map(str, ids.tolist()))
+        values = select(literal_column("value")).select_from(func.json_each(bindparam(None, f"[{listed}]", Text)))
+        return column.in_(values)
+    if as_filter:
+        bits = np.zeros(int(ids[-1]) + 1, dtype=bool)
+        bits[ids] = True
+        packed = bindparam(None, np.packbits(bits, bitorder="little").tobytes(), type_=LargeBinary)
+        return case((column < len(bits), func.get_bit(packed, column) == 1), else_=false())
+    listed = ",".join(map(str, ids.tolist()))  # an untyped parameter: the server parses INTEGER[]
+    return column == any_(cast(bindparam(None, "{" + listed + "}", type_=NullType()), ARRAY(Integer)))
+
+
+def _ids(session: Session, column, *where) -> np.ndarray:
+    """Sorted ids selected as one comma-separated text (no per-row work in Python)."""
+    if session.get_bind().dialect.name == "postgresql":
+        joined = func.string_agg(cast(column, Text), ",")
+    else:
+        joined = func.group_concat(column)
+    text = session.connection().execute(select(joined).where(*where)).scalar()
+    return np.sort(np.array(text.split(","), dtype=np.int64)) if text else np.empty(0, np.int64)
+
+
+def text_ids(session: Session, case_id: str, q: str | None, dialect: str) -> np.ndarray | None:
+    """Sorted ids of the case's findings containing ``q`` (lower-cased); None when ``q`` is blank."""
+    needle = search_index.normalise(q or "")
+    if not needle:
+        return None
+    found = search_index.match(session, case_id, needle)
+    if not found.verify or not len(found.pks):
+        return found.pks
+    t = FindingSearchRow.__table__.c
+    hit = func.strpos(t.search_text, needle) if dialect == "postgresql" else func.instr(t.search_text, needle)
+    many = len(found.pks) > SCAN_VERIFY  # then PostgreSQL reads the table once rather than probing
+    return _ids(session, t.finding_pk, id_in(t.finding_pk, found.pks, dialect, as_filter=many), hit > 0)
+
+
+def hidden_ids(session: Session, case_id: str, now: datetime) -> np.ndarray:
+    """Ids of the findings a suppression hides right now: only checks with an active rule can have
+    any (review/suppress.py stamps ``suppressed_until``), so this reads ``ix_findings_check``."""
+    f, r = StoredFinding.__table__.c, SuppressionRow.__table__.c
+    active = select(r.check_id).where(r.case_id == case_id, r.revoked_at.is_(None), r.expires_at > now)
+    return _ids(session, f.id, f.case_id == case_id, f.check_id.in_(active), f.suppressed_until > now)
