@@ -70,11 +70,13 @@ def raise_severity(sev: str, steps: int = 1) -> str:
 
 
 def rule_keywords(params: KeywordParams, rule_idx: int) -> dict[str, list[tuple]]:
-    """Keyword → keys for the engine: ("g", rule, group) / ("c", rule, ctx) / ("x", rule, 0)."""
+    """Keyword → keys for the engine: ("g" trigger | "s" support, rule, group) / ("c", rule, ctx) /
+    ("x", rule, 0)."""
     out: dict[str, list[tuple]] = {}
     for gi, g in enumerate(params.groups):
+        kind = "g" if g.role == "trigger" else "s"  # only trigger words start an evaluation
         for w in g.words:
-            out.setdefault(w, []).append(("g", rule_idx, gi))
+            out.setdefault(w, []).append((kind, rule_idx, gi))
     for ci, c in enumerate(params.context):
         for w in c.words:
             out.setdefault(w, []).append(("c", rule_idx, ci))
@@ -104,7 +106,7 @@ def score_keywords(params: KeywordParams, text: str, field_name: str, hits: list
     excl = [(s, e) for k, _, s, e in hits if k == "x"]
     trig: list[tuple[int, int, int]] = []
     for k, gi, s, e in hits:
-        if k != "g" or any(xs <= s and e <= xe for xs, xe in excl):
+        if (k != "g" and k != "s") or any(xs <= s and e <= xe for xs, xe in excl):
             continue
         g = params.groups[gi]
         if field_name not in g.fields:
