@@ -116,3 +116,23 @@ def test_no_opinion_or_rumour_screening(rulebook, registry):
 def test_system_messages_are_skipped(rulebook, registry):
     ds = dataset([msg(1, "机密★ 邀请你加入了群聊", kind="system")])
     assert run(rulebook, registry, ds) == []
+
+
+def test_address_excerpt_keeps_the_district_and_masks_the_detail(rulebook, registry):
+    ds = dataset([msg(1, "投诉人家住武汉市洪山区珞喻路120号东湖小区8栋2单元501，别说出去")])
+    f = by_check(run(rulebook, registry, ds))["privacy.identifiers"]
+    ex = f.evidence[0].excerpt
+    assert "武汉市洪山区" in ex and "珞喻路" not in ex and "别说出去" in ex and "详细住址" in f.explanation
+
+
+def test_file_message_with_its_name_as_text_counts_once(rulebook, registry):
+    name = "机密★10年 重点项目安排.pdf"
+    ds = dataset([msg(1, name, kind="file", file_name=name)], group_register=[])
+    f = by_check(run(rulebook, registry, ds))["secrecy.classified-mark"]
+    assert len(f.evidence) == 1 and "发布标有「机密★10年」的文件 1 次" in f.explanation
+
+
+def test_conversation_named_by_export(rulebook, registry):
+    ds = dataset([msg(1, "内部资料，不得外传", chat="chatname:某镇社会事务办工作群")])
+    f = by_check(run(rulebook, registry, ds))["secrecy.unpublished-draft"]
+    assert "在「某镇社会事务办工作群」" in f.explanation

@@ -24,8 +24,10 @@ def pii_mask(norm: Normalized, extra: list[tuple[int, int, str]] = ()) -> list[t
     text = norm.text
     for m in CANDIDATE.finditer(text):
         spans.extend((h.start, h.end, h.kind) for h in numbers_in(text, m.start(), m.end()))
+    known = [(s, e) for s, e, kind in extra if kind == "address"]
     for a in find_addresses(text):
-        spans.append((a.admin_end, a.end, "address"))
+        if not any(s < a.end and a.start < e for s, e in known):  # cpca-confirmed spans keep the district
+            spans.append((a.admin_end, a.end, "address"))
     out = []
     for s, e, kind in spans:
         os_, oe = norm.span(s, e)

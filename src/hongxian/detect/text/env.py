@@ -113,6 +113,8 @@ class TextEnv:
 
     def chat_label(self, meta: MsgMeta) -> str:
         chat = meta.chat_id or ""
+        if chat.startswith("chatname:"):  # export without a chat id: the conversation's name
+            return f"在「{self.group_names.get(chat, chat.removeprefix('chatname:'))}」"
         if meta.is_group or chat.endswith("@chatroom"):
             return f"在「{self.group_names.get(chat, chat or '未知群')}」"
         other = self.account_names.get(chat) or chat or "对方"

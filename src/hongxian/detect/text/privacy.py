@@ -84,7 +84,8 @@ def _own_phone(inp: EvalInput) -> str | None:
 
 
 def _items(inp: EvalInput) -> list[tuple[float, str, str, int, int]]:
-    """(score, kind, severity, start, end) per validated number/address."""
+    """(score, kind, severity, start, end) per validated number/address (for an address, `start` is
+    where its detail begins: the province/city/district before it is not masked)."""
     p: PrivacyParams = inp.params
     found = []
     for cs, ce in inp.candidates:
@@ -92,7 +93,7 @@ def _items(inp: EvalInput) -> list[tuple[float, str, str, int, int]]:
     if any(k == "g" and i == -1 for k, i, _, _ in inp.hits):
         for a in find_addresses(inp.text, inp.locator):
             if a.residential or _context(p, inp.hits, "address", a.start, a.end)[2]:
-                found.append(("address", a.start, a.end, inp.text[a.start:a.end]))
+                found.append(("address", a.admin_end, a.end, inp.text[a.start:a.end]))
     own = _own_phone(inp)
     out = []
     for kind, s, e, value in found:
@@ -123,7 +124,7 @@ def evaluate(inp: EvalInput) -> Verdict | None:
         return None
     labels = list(dict.fromkeys(KIND_ZH[k] for _, k, _, _, _ in items))
     spans = [(s, e) for _, _, _, s, e in items]
-    mask = [(s, e, k) for _, k, _, s, e in items if k != "address"]
+    mask = [(s, e, k) for _, k, _, s, e in items]
     scores = [confidence(sc, p.threshold) for sc, *_ in items]
     severity = max_severity(*(sev for _, _, sev, _, _ in items))
     if sens is not None:

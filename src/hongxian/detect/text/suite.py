@@ -157,9 +157,12 @@ def batch_texts(batch: pa.RecordBatch) -> tuple[list[str], list[str], list[int]]
     fields: list[str] = []
     rows: list[int] = []
     keep = pc.invert(pc.fill_null(pc.is_in(batch.column("kind"), value_set=pa.array(sorted(SKIP_KINDS))), False))
+    same = pc.fill_null(pc.equal(batch.column("text"), batch.column("file_name")), False)
     for name in ("text", "file_name"):
         col = batch.column(name)
         mask = pc.and_(keep, pc.fill_null(pc.greater(pc.utf8_length(col), 0), False))
+        if name == "text":  # a file message whose text is its file name: screen it once, as a file
+            mask = pc.and_(mask, pc.invert(same))
         idx = pc.indices_nonzero(mask)
         if len(idx):
             texts.extend(pc.take(col, idx).to_pylist())
