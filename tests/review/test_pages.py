@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 
 from hongxian.review import REVIEWER, FindingFilter, ReviewService
 from hongxian.review.queries import SORTS
@@ -112,3 +112,23 @@ def test_stats_after_decisions(service: ReviewService, users, clock) -> None:
     assert service.stats(rev).suppressed == 0
     check()
     assert service.stats(rev).total == len(findings)
+
+
+def test_counters_follow_any_write(service: ReviewService, users) -> None:
+    """The counters are kept by database triggers: plain SQL writes are counted too."""
+    _seed(service)
+    rev = users[REVIEWER]
+    with service.store.engine.begin() as conn:
+        conn.execute(text("UPDATE findings SET status = 'confirmed' WHERE id % 3 = 0"))
+        conn.execute(text("UPDATE findings SET category = 'network.association', severity_rank = 4, "
+                          "severity = 'critical' WHERE id % 7 = 1"))
+        conn.execute(text("UPDATE findings SET last_seen_run = last_seen_run WHERE id % 2 = 0"))  # no change
+    total, suppressed, by_status, by_category, by_severity = _brute_stats(service, rev)
+    st = service.stats(rev)
+    assert (st.total, st.by_status, st.by_category, st.by_severity) == (total, by_status, by_category, by_severity)
+    for flt in (FindingFilter(status="确认"), FindingFilter(category="network.association", severity="critical"),
+                FindingFilter(category=["integrity.gambling", "network.association"], status=["pending"])):
+        assert service.list_findings(rev, flt).total == len(service.report_findings(rev, filters=flt))
+    with service.store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM findings WHERE id % 5 = 0"))
+    assert service.stats(rev).total == _brute_stats(service, rev)[0]

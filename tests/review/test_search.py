@@ -118,5 +118,6 @@ def test_migration_builds_index_for_older_stores(service: ReviewService, users) 
         conn.commit()
     with service.store.read() as s:
         assert s.scalar(select(SearchGramRow.n).limit(1))
+    assert service.stats(users[REVIEWER]).total == len(findings)  # counters refilled
     for term in ("扫雷", "雷", "一点心意", "qq"):
         assert _found(service, users[REVIEWER], term) == _expected(findings, term), term

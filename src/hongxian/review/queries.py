@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from hongxian.review import textsearch
+from hongxian.review import counts, textsearch
 from hongxian.review.errors import ReviewInputError
 from hongxian.review.status import SEVERITY_RANK, parse_status, status_label
 from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
@@ -114,7 +114,8 @@ class Page(Generic[T]):
         return self.page < self.pages
 
 
-def _conditions(case_id: str, flt: FindingFilter, now: datetime) -> list:
+def _columns(flt: FindingFilter) -> tuple[tuple[str, ...], list[int], tuple[str, ...]]:
+    """Validated (categories, severity ranks, status codes) of a filter."""
     cats, sevs = _tuple(flt.category), _tuple(flt.severity)
     for c in cats:
         if c not in CATEGORIES:
@@ -122,12 +123,16 @@ def _conditions(case_id: str, flt: FindingFilter, now: datetime) -> list:
     for s in sevs:
         if s not in SEVERITIES:
             raise ReviewInputError(f"未知严重程度“{s}”，应为 {'、'.join(SEVERITIES)}")
+    return cats, [SEVERITY_RANK[s] for s in sevs], tuple(parse_status(s) for s in _tuple(flt.status))
+
+
+def _conditions(case_id: str, flt: FindingFilter, now: datetime) -> list:
+    cats, ranks, statuses = _columns(flt)
     cond = [F.case_id == case_id]
     if cats:
         cond.append(F.category.in_(cats))
-    if sevs:
-        cond.append(F.severity_rank.in_([SEVERITY_RANK[s] for s in sevs]))
-    statuses = tuple(parse_status(s) for s in _tuple(flt.status))
+    if ranks:
+        cond.append(F.severity_rank.in_(ranks))
     if statuses:
         cond.append(F.status.in_(statuses))
     if flt.check_id:
@@ -139,6 +144,15 @@ def _conditions(case_id: str, flt: FindingFilter, now: datetime) -> list:
     if not flt.include_suppressed:
         cond.append(or_(F.suppressed_until.is_(None), F.suppressed_until <= now))
     return cond
+
+
+def _total(session: Session, case_id: str, flt: FindingFilter, cond: list, now: datetime) -> int:
+    """The counters answer filters on status, category and severity; others count rows."""
+    if flt.person or flt.check_id:
+        return _count(session, cond)
+    cats, ranks, statuses = _columns(flt)
+    return counts.total(session, case_id, now, categories=cats, ranks=ranks, statuses=statuses,
+                        include_suppressed=flt.include_suppressed)
 
 
 _ROW_COLUMNS = (F.finding_id, F.check_id, F.category, F.severity, F.score, F.title, F.subject_kind, F.subject_id,
@@ -193,7 +207,7 @@ def _text_page(session: Session, case_id: str, flt: FindingFilter, ids: np.ndarr
     dialect = session.get_bind().dialect.name
     walk = [*cond, textsearch.id_in(F.id + 0, ids, dialect, as_filter=True)]
     if len(ids) > SMALL_MATCH and not _has_filters(flt):
-        hidden = 0 if flt.include_suppressed else int(np.isin(textsearch.hidden_ids(session, case_id, now), ids).sum())
+        hidden = 0 if flt.include_suppressed else int(np.isin(counts.hidden_ids(session, case_id, now), ids).sum())
         total = len(ids) - hidden
     elif len(ids) > SMALL_MATCH and _count(session, cond) <= 2 * len(ids):
         total = _count(session, walk)
@@ -212,7 +226,7 @@ def list_page(session: Session, case_id: str, flt: FindingFilter, sort: str, pag
     ids = textsearch.text_ids(session, case_id, flt.q, session.get_bind().dialect.name)
     offset = (page - 1) * per_page
     if ids is None:
-        total = _count(session, cond)
+        total = _total(session, case_id, flt, cond, now)
         rows = _page_rows(session, cond, sort, offset, per_page) if offset < total else []
     elif not len(ids):
         rows, total = [], 0

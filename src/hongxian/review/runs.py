@@ -160,7 +160,8 @@ def _update_changed(ctx: _Ctx, changed: list[tuple[_Existing, Finding]]) -> int:
     updates, decisions = [], []
     for existing, finding in changed:
         values = _columns(ctx, finding)
-        values.update(id=existing.pk, last_seen_run=ctx.run_id, version=existing.version + 1)
+        values.update(id=existing.pk, last_seen_run=ctx.run_id, version=existing.version + 1,
+                      suppressed_until=ctx.suppressions.until(finding))  # the rules matching its new content
         if existing.pk in old_keys:
             new_keys = set(evidence_keys(finding))
             added, removed = len(new_keys - old_keys[existing.pk]), len(old_keys[existing.pk] - new_keys)

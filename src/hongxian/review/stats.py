@@ -1,6 +1,7 @@
 """Case overview counts and bulk loading of finding details for reports.
 
-The overview reads two covering indexes of ``findings`` (grouped counts), never the table itself.
+The overview reads the counters of ``finding_counts`` (kept by triggers) and the few findings a
+suppression hides right now, never all of ``findings``.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hongxian.review import counts
 from hongxian.review.detail import Decision, EvidenceView, FindingDetail, decision_of
 from hongxian.review.status import SEVERITY_RANK, status_label
 from hongxian.schema import Finding
@@ -36,28 +38,21 @@ _SEVERITY_OF_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
 
 
 def case_stats(session: Session, case_id: str, now: datetime) -> CaseStats:
-    """Two grouped, index-only passes (``ix_findings_category``, ``ix_findings_status``) and the runs."""
-    f = StoredFinding
-    hidden = func.sum(case((f.suppressed_until > now, 1), else_=0))
-    visible = or_(f.suppressed_until.is_(None), f.suppressed_until <= now)
+    """From the trigger-kept counters (review/counts.py): no scan of ``findings``."""
+    everything, hidden = counts.overview(session, case_id, now)
+    by_status: Counter = Counter()
     by_category: Counter = Counter()
     by_severity: Counter = Counter()
-    total = suppressed = 0
-    stmt = (select(f.category, f.severity_rank, func.count(), hidden).where(f.case_id == case_id)
-            .group_by(f.category, f.severity_rank))  # the index order: no sort
-    for category, rank, n, n_hidden in session.execute(stmt):
-        total, suppressed = total + n, suppressed + (n_hidden or 0)
-        if n > (n_hidden or 0):
-            by_category[category] += n - (n_hidden or 0)
-            by_severity[_SEVERITY_OF_RANK.get(rank, str(rank))] += n - (n_hidden or 0)
-    by_status = dict(session.execute(select(f.status, func.count()).where(f.case_id == case_id, visible)
-                                     .group_by(f.status)).all())
+    for (status, category, rank), n in (everything - hidden).items():
+        by_status[status] += n
+        by_category[category] += n
+        by_severity[_SEVERITY_OF_RANK.get(rank, str(rank))] += n
     runs = session.execute(select(func.count(), func.max(RunRow.id)).where(RunRow.case_id == case_id)).one()
     last = session.execute(select(RunRow.created_at, RunRow.rulebook_version).where(RunRow.id == runs[1])).first()
     return CaseStats(
-        total=total, suppressed=suppressed, by_status=by_status, by_category=dict(by_category),
-        by_severity=dict(by_severity), runs=runs[0], last_run_at=last[0] if last else None,
-        last_rulebook_version=last[1] if last else None)
+        total=sum(everything.values()), suppressed=sum(hidden.values()), by_status=dict(by_status),
+        by_category=dict(by_category), by_severity=dict(by_severity), runs=runs[0],
+        last_run_at=last[0] if last else None, last_rulebook_version=last[1] if last else None)
 
 
 def _children(session: Session, pks: list[int], fid_by_pk: dict[int, str]):

@@ -8,8 +8,6 @@ that the queue (review/queries.py) turns into a condition with `id_in`.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import numpy as np
 from sqlalchemy import (
     Integer,
@@ -29,7 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from hongxian.store import search_index
-from hongxian.store.models import FindingSearchRow, StoredFinding, SuppressionRow
+from hongxian.store.models import FindingSearchRow
 
 SCAN_VERIFY = 2000
 """More candidates than this are verified during one scan of ``finding_search`` (PostgreSQL)."""
@@ -53,7 +51,7 @@ def id_in(column, ids: np.ndarray, dialect: str, *, as_filter: bool = False):
     return column == any_(cast(bindparam(None, "{" + listed + "}", type_=NullType()), ARRAY(Integer)))
 
 
-def _ids(session: Session, column, *where) -> np.ndarray:
+def select_ids(session: Session, column, *where) -> np.ndarray:
     """Sorted ids selected as one comma-separated text (no per-row work in Python)."""
     if session.get_bind().dialect.name == "postgresql":
         joined = func.string_agg(cast(column, Text), ",")
@@ -74,12 +72,4 @@ def text_ids(session: Session, case_id: str, q: str | None, dialect: str) -> np.
     t = FindingSearchRow.__table__.c
     hit = func.strpos(t.search_text, needle) if dialect == "postgresql" else func.instr(t.search_text, needle)
     many = len(found.pks) > SCAN_VERIFY  # then PostgreSQL reads the table once rather than probing
-    return _ids(session, t.finding_pk, id_in(t.finding_pk, found.pks, dialect, as_filter=many), hit > 0)
-
-
-def hidden_ids(session: Session, case_id: str, now: datetime) -> np.ndarray:
-    """Ids of the findings a suppression hides right now: only checks with an active rule can have
-    any (review/suppress.py stamps ``suppressed_until``), so this reads ``ix_findings_check``."""
-    f, r = StoredFinding.__table__.c, SuppressionRow.__table__.c
-    active = select(r.check_id).where(r.case_id == case_id, r.revoked_at.is_(None), r.expires_at > now)
-    return _ids(session, f.id, f.case_id == case_id, f.check_id.in_(active), f.suppressed_until > now)
+    return select_ids(session, t.finding_pk, id_in(t.finding_pk, found.pks, dialect, as_filter=many), hit > 0)

@@ -141,6 +141,18 @@ class SearchGramRow(Base):
     pks: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class FindingCountRow(Base):
+    """Findings per (case, status, category, severity), kept by triggers on ``findings`` (migration
+    0002, store/counters.py): the overview and the queue's totals read these few rows."""
+
+    __tablename__ = "finding_counts"
+    case_id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    severity_rank: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer)
+
+
 class FindingPartyRow(Base):
     """Every subject/related id of a finding (person ids, accounts, groups): the 'person' filter."""
 
