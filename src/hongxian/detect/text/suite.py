@@ -29,7 +29,7 @@ SKIP_KINDS = frozenset({"system", "call", "voice", "sticker"})
 BATCH = 65536
 
 
-@dataclass
+@dataclass(slots=True)
 class Verdict:
     score: float
     severity: str
@@ -40,7 +40,7 @@ class Verdict:
     note: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class EvalInput:
     params: Params
     bound: BoundCheck
@@ -71,7 +71,7 @@ class TextSpec:
     description: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     rule: int
     row: int
@@ -110,7 +110,7 @@ class CompiledSuite:
         meta_of = metas([scan.index for scan in scans])
         for scan in scans:
             per_rule = _split(scan)
-            todo = {ri for ri, hs in per_rule.items() if any(h[0] == "g" for h in hs)}
+            todo = {ri for ri, hs in per_rule.items() if _live_trigger(hs)}
             if scan.candidates:
                 todo.update(digit_rules)
             meta = meta_of[scan.index]
@@ -122,6 +122,12 @@ class CompiledSuite:
                 if verdict is not None:
                     out.append(Hit(ri, scan.index, field_name, scan.norm, verdict, meta))
         return out
+
+
+def _live_trigger(hits: list[tuple[str, int, int, int]]) -> bool:
+    """A trigger word that is not inside one of the rule's exclusion phrases (接龙 in 接龙报名)."""
+    excl = [(s, e) for k, _, s, e in hits if k == "x"]
+    return any(k == "g" and not any(xs <= s and e <= xe for xs, xe in excl) for k, _, s, e in hits)
 
 
 def _wants_digits(spec: TextSpec, bound: BoundCheck) -> bool:
