@@ -6,15 +6,15 @@ Runs as a sequence of SQL steps in DuckDB over the per-source parts:
    fingerprints, so the same row from two files or shards collapses);
 2. the steps in `NORMALISE_STEPS` (account resolution, chat ↔ bill payment linking, refund
    pairing), each a function over the connection that rewrites the working tables in place;
-3. write the results to ``.hongxian/dataset/``.
+3. write the results to ``.hongxian/dataset/`` (DuckDB's own Parquet writer, sorted by time and id).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import duckdb
-import pyarrow as pa
 
 from hongxian.dataset.store import TableStore
 from hongxian.schema import CASE_TABLES, PRIMARY_KEYS, SCHEMAS, SOURCE_TABLES
@@ -25,26 +25,37 @@ Step = Callable[[duckdb.DuckDBPyConnection], None]
 def _load_parts(con: duckdb.DuckDBPyConnection, store: TableStore) -> None:
     for table in SOURCE_TABLES:
         files = [str(p) for p in store.part_files(table)]
-        schema = SCHEMAS[table]
-        empty = schema.empty_table()
-        con.register(f"_empty_{table}", empty)
+        cols = ", ".join(f'"{c}"' for c in SCHEMAS[table].names)
         if files:
-            con.execute(
-                f"CREATE OR REPLACE TABLE raw_{table} AS SELECT * FROM read_parquet(?, union_by_name=true)",
-                [files],
-            )
+            con.execute(f"CREATE OR REPLACE TABLE raw_{table} AS SELECT {cols} FROM read_parquet(?, union_by_name=true)",
+                        [files])
         else:
-            con.execute(f"CREATE OR REPLACE TABLE raw_{table} AS SELECT * FROM _empty_{table}")
-        keys = ", ".join(PRIMARY_KEYS[table])
-        cols = ", ".join(f'"{c}"' for c in schema.names)
-        # Deterministic choice among duplicates: prefer rows with more filled columns, then source id.
-        filled = " + ".join(f'("{c}" IS NOT NULL)::INT' for c in schema.names)
-        con.execute(
-            f"CREATE OR REPLACE TABLE {table} AS SELECT {cols} FROM ("
-            f" SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY ({filled}) DESC, source_id) AS _rn"
-            f" FROM raw_{table}) WHERE _rn = 1"
-        )
-        con.execute(f"DROP TABLE raw_{table}")
+            con.register(f"_empty_{table}", SCHEMAS[table].empty_table())
+            con.execute(f"CREATE OR REPLACE TABLE raw_{table} AS SELECT {cols} FROM _empty_{table}")
+        _dedupe(con, table)
+
+
+def _dedupe(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """One row per primary key. Ids are content fingerprints, so most keys occur once: only the
+    keys that repeat are ranked (prefer rows with more filled columns, then the source id)."""
+    keys = PRIMARY_KEYS[table]
+    key_list = ", ".join(keys)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _dups AS SELECT {key_list} FROM raw_{table} "
+                f"GROUP BY {key_list} HAVING count(*) > 1")
+    if con.execute("SELECT count(*) FROM _dups").fetchone()[0] == 0:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(f"ALTER TABLE raw_{table} RENAME TO {table}")
+        return
+    cols = ", ".join(f'"{c}"' for c in SCHEMAS[table].names)
+    filled = " + ".join(f'("{c}" IS NOT NULL)::INT' for c in SCHEMAS[table].names)
+    match = " AND ".join(f"d.{k} IS NOT DISTINCT FROM r.{k}" for k in keys)
+    repeated = f"EXISTS (SELECT 1 FROM _dups d WHERE {match})"
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS SELECT {cols} FROM raw_{table} r WHERE NOT {repeated} "
+        f"UNION ALL SELECT {cols} FROM (SELECT *, row_number() OVER (PARTITION BY {key_list} "
+        f"ORDER BY ({filled}) DESC, source_id) AS _rn FROM raw_{table} r WHERE {repeated}) WHERE _rn = 1"
+    )
+    con.execute(f"DROP TABLE raw_{table}")
 
 
 def _load_case(con: duckdb.DuckDBPyConnection, store: TableStore) -> None:
@@ -69,15 +80,22 @@ def build_dataset(store: TableStore, steps: list[Step] | None = None) -> dict[st
         _load_parts(con, store)
         for step in normalise_steps() if steps is None else steps:
             step(con)
-        counts = {}
-        for table in SOURCE_TABLES:
-            cols = ", ".join(f'"{c}"' for c in SCHEMAS[table].names)
-            order = ", ".join(PRIMARY_KEYS[table])
-            if table in ("messages", "payments"):
-                order = "ts, " + order
-            result: pa.Table = con.sql(f"SELECT {cols} FROM {table} ORDER BY {order}").to_arrow_table()
-            store.write_dataset_table(table, result.cast(SCHEMAS[table]))
-            counts[table] = result.num_rows
-        return counts
+        return {table: _write(con, store, table) for table in SOURCE_TABLES}
     finally:
         con.close()
+
+
+def _write(con: duckdb.DuckDBPyConnection, store: TableStore, table: str) -> int:
+    """Sorted table → ``dataset/<table>.parquet``, written by DuckDB itself (no Arrow round trip);
+    `TableStore.read` casts it back to the canonical schema."""
+    cols = ", ".join(f'"{c}"' for c in SCHEMAS[table].names)
+    order = ", ".join(PRIMARY_KEYS[table])
+    if table in ("messages", "payments"):
+        order = "ts, " + order
+    path = store.dataset_path(table)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    target = str(tmp).replace("'", "''")
+    con.execute(f"COPY (SELECT {cols} FROM {table} ORDER BY {order}) TO '{target}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)")
+    os.replace(tmp, path)
+    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

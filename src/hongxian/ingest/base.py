@@ -90,6 +90,7 @@ class Sink:
         self.source_id = source_id
         self._rows: dict[str, list[dict]] = {t: [] for t in SOURCE_TABLES}
         self._on_batch = on_batch
+        self._pending: dict[str, list[pa.RecordBatch]] = {t: [] for t in SOURCE_TABLES}
         self.batches: dict[str, list[pa.RecordBatch]] = {t: [] for t in SOURCE_TABLES}
         self.counts: dict[str, int] = dict.fromkeys(SOURCE_TABLES, 0)
         self.rejects: list[Reject] = []
@@ -142,14 +143,26 @@ class Sink:
         self._emit(table, batch)
 
     def _emit(self, table: str, batch: pa.RecordBatch) -> None:
-        if self._on_batch:
-            self._on_batch(table, batch)
-        else:
+        if not self._on_batch:
             self.batches[table].append(batch)
+            return
+        # Streamed batches are coalesced to ~BATCH_ROWS rows (one Parquet row group each).
+        pending = self._pending[table]
+        pending.append(batch)
+        if sum(b.num_rows for b in pending) >= BATCH_ROWS:
+            self._send(table)
+
+    def _send(self, table: str) -> None:
+        pending = self._pending[table]
+        if pending:
+            self._on_batch(table, pending[0] if len(pending) == 1 else pa.concat_batches(pending))
+            self._pending[table] = []
 
     def close(self) -> None:
         for table in SOURCE_TABLES:
             self._flush(table)
+            if self._on_batch:
+                self._send(table)
 
     def table(self, name: str) -> pa.Table:
         """All rows of one table (only when no on_batch callback streams them away)."""

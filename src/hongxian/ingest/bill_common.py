@@ -251,6 +251,32 @@ class PaymentIds:
 _HEX = np.frombuffer("".join(f"{i:02x}" for i in range(256)).encode(), np.uint8).reshape(256, 2)
 
 
+def digests(keys: list[bytes], seed: bytes = b"") -> np.ndarray:
+    """``blake2b(seed + key, digest_size=16)`` of every key as an (n, 16) uint8 array."""
+    copy = blake2b(seed, digest_size=16).copy
+    out = []
+    for key in keys:
+        h = copy()
+        h.update(key)
+        out.append(h.digest())
+    return np.frombuffer(b"".join(out), np.uint8).reshape(len(keys), 16)
+
+
+def hex_ids(prefix: str, head8: np.ndarray) -> pa.Array:
+    """``<prefix>-<16 hex digits>`` for each row of an (n, 8) uint8 array, as an Arrow string array
+    (what ``hongxian.ids.fingerprint`` makes), without a Python string per row."""
+    n = len(head8)
+    pre = np.frombuffer(f"{prefix}-".encode(), np.uint8)
+    text = np.concatenate([np.broadcast_to(pre, (n, len(pre))), _HEX[head8].reshape(n, 16)], axis=1)
+    offsets = np.arange(0, (n + 1) * text.shape[1], text.shape[1], dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(text.tobytes())])
+
+
+def digest_ids(prefix: str, keys: list[bytes], seed: bytes = b"") -> pa.Array:
+    """``fingerprint(prefix, …)`` ids of keys already joined with ``ID_SEP`` (``seed`` + key)."""
+    return hex_ids(prefix, digests(keys, seed)[:, :8])
+
+
 class BlockIds:
     """`PaymentIds` for blocks of rows: the same ids, with numpy instead of a dict entry per row.
 
@@ -263,24 +289,14 @@ class BlockIds:
     def __init__(self, prefix: str = "pay"):
         self.prefix = prefix
         self._seen = np.empty(0, dtype=np.uint64)  # sorted, with repeats
-        self._copy = blake2b(digest_size=16).copy
 
     def assign(self, keys: list[bytes]) -> pa.Array:
         """Ids for UTF-8 keys (parts joined with ``ID_SEP``) in file order."""
         n = len(keys)
         if n == 0:
             return pa.array([], pa.string())
-        digests = []
-        for key in keys:
-            h = self._copy()
-            h.update(key)
-            digests.append(h.digest())
-        head8 = np.frombuffer(b"".join(digests), np.uint8).reshape(n, 16)[:, :8]
-        pre = np.frombuffer(f"{self.prefix}-".encode(), np.uint8)
-        text = np.concatenate([np.broadcast_to(pre, (n, len(pre))), _HEX[head8].reshape(n, 16)], axis=1)
-        width = text.shape[1]
-        offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
-        ids = pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(text.tobytes())])
+        head8 = digests(keys)[:, :8]
+        ids = hex_ids(self.prefix, head8)
         head = np.ascontiguousarray(head8).view(">u8").ravel().astype(np.uint64)
         occurrence = self._occurrences(head)
         self._seen = np.sort(np.concatenate([self._seen, head]), kind="stable")

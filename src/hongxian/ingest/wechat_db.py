@@ -18,19 +18,13 @@ from pathlib import Path
 from hongxian.ingest.appmsg import decompress, parse_appmsg
 from hongxian.ingest.base import Sink, SourceContext, UnreadableSource
 from hongxian.ingest.export_owner import resolve_owner
+from hongxian.ingest.msg_columns import add_msg_chunk
 from hongxian.ingest.protobuf import room_members
-from hongxian.ingest.wechat_msg import (
-    KIND_BY_TYPE,
-    MAX_TS,
-    MIN_TS,
-    ChatRowBuilder,
-    RawMessage,
-    as_text,
-    message_id_for_svrid,
-)
+from hongxian.ingest.wechat_msg import ChatRowBuilder, as_text
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FETCH_ROWS = 4096
+MSG_FETCH_ROWS = 16384
 MEMBER_SEPARATORS = ("^G", "\x07")
 _MSG_COLUMNS = ("localId", "StrTalker", "Type", "SubType", "IsSender", "CreateTime", "StrContent",
                 "CompressContent", "BytesExtra", "MsgSvrID")
@@ -113,12 +107,13 @@ class WeChatDbReader:
         builder = ChatRowBuilder(sink, owner)
         first = _pick(cols, _MSG_COLUMNS[:1]) if "localid" in lower else "rowid"
         select = f"{first}, {_pick(cols, _MSG_COLUMNS[1:])}"
-        for chunk in _chunks(con, "MSG", select, sink):
-            add_msg_rows(builder, chunk)
+        for chunk in _chunks(con, "MSG", select, sink, MSG_FETCH_ROWS):
+            add_msg_chunk(builder, chunk)
         builder.finish()
 
 
-def _chunks(con: sqlite3.Connection, table: str, columns: str, sink: Sink) -> Iterator[list[tuple]]:
+def _chunks(con: sqlite3.Connection, table: str, columns: str, sink: Sink,
+            size: int = FETCH_ROWS) -> Iterator[list[tuple]]:
     """``SELECT rowid, <columns> FROM <table>`` in rowid order, in chunks (rowid first in each row).
 
     Text is decoded strictly (sqlite3's own, fast) until a cell with invalid UTF-8 appears; the
@@ -135,7 +130,7 @@ def _chunks(con: sqlite3.Connection, table: str, columns: str, sink: Sink) -> It
             con.text_factory = _decode_text
             cur = con.execute(f"SELECT NULL, {columns} FROM {table}")
         try:
-            while chunk := cur.fetchmany(FETCH_ROWS):
+            while chunk := cur.fetchmany(size):
                 last, done = chunk[-1][0], done + len(chunk)
                 yield chunk
             return
@@ -152,45 +147,6 @@ def _chunks(con: sqlite3.Connection, table: str, columns: str, sink: Sink) -> It
 def _rows(con: sqlite3.Connection, table: str, columns: str, sink: Sink) -> Iterator[tuple]:
     for chunk in _chunks(con, table, columns, sink):
         yield from chunk
-
-
-_FAST_TYPES = frozenset({1, 3, 34, 43, 47, 50})  # no payload to parse beyond the text itself
-
-
-def add_msg_rows(builder: ChatRowBuilder, chunk: list[tuple]) -> None:
-    """MSG rows (rowid, then ``_MSG_COLUMNS`` order) into the builder.
-
-    The common case — a well-typed text / image / voice / video / sticker / call row with a
-    MsgSvrID — is written here directly (a million-row database spends most of its time on
-    such rows); everything else goes through `ChatRowBuilder.add`. Both give identical rows
-    (tests/ingest/test_wechat_db.py::test_fast_path_matches_general_path).
-    """
-    owner, add, general = builder.owner, builder.sink.add, builder.add
-    done = 0
-    for row in chunk:
-        _rowid, local_id, talker, type_, subtype, is_sender, ctime, content, compress, extra, svrid = row
-        if not (type(type_) is int and type_ in _FAST_TYPES and type(talker) is str and type(ctime) is int
-                and MIN_TS <= ctime < MAX_TS and type(svrid) is int and svrid > 0 and type(subtype) is int
-                and (is_sender == 0 or is_sender == 1) and (content is None or type(content) is str)
-                and talker and talker == talker.strip()):
-            general(RawMessage(local_id if type(local_id) is int else -1, *row[2:]))
-            continue
-        is_group = talker.endswith("@chatroom")
-        if is_sender == 1:
-            sender = owner
-        elif is_group:
-            sender, content = builder.group_sender(local_id, content, extra)
-            if sender is None:
-                builder.issue("no_sender", local_id)
-        else:
-            sender = talker
-        svr = str(svrid)
-        add("messages", {"message_id": message_id_for_svrid(svr), "chat_id": talker, "is_group": is_group,
-                         "sender_account": sender, "ts": ctime * 1_000_000, "kind": KIND_BY_TYPE[type_],
-                         "text": content if type_ == 1 else None, "server_id": svr, "raw_type": type_,
-                         "raw_subtype": subtype})
-        done += 1
-    builder.messages += done
 
 
 def owner_from_messages(con: sqlite3.Connection, cols: set[str], limit: int = 50) -> str | None:

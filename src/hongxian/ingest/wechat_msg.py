@@ -149,6 +149,7 @@ class ChatRowBuilder:
         self.issues: Counter[str] = Counter()
         self._examples: dict[str, list[int]] = {}
         self.messages = 0
+        self.captured: list[dict] | None = None  # set: message rows go here instead of the sink
 
     # -- public
     def add(self, raw: RawMessage) -> None:
@@ -254,7 +255,10 @@ class ChatRowBuilder:
         if row["is_group"] and row["sender_account"] is None and not is_sender \
                 and row["raw_type"] not in (10000, 10002) and row["kind"] != "system":
             self.issue("no_sender", raw.row_number)
-        self.sink.add("messages", row)
+        if self.captured is None:
+            self.sink.add("messages", row)
+        else:
+            self.captured.append(row)
         self.messages += 1
         if app is not None and row["kind"] in ("transfer", "red_packet"):
             self._payment(raw, row, app, is_sender)

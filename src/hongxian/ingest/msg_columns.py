@@ -1,0 +1,150 @@
+"""``MSG`` rows → ``messages`` columns, a fetched chunk at a time (the hot path of `wechat_db`).
+
+Most rows of a real database are plain: text, image, voice, video, sticker or call messages
+with a MsgSvrID. They are found column-wise (`_plain_rows`: the type and range checks the row
+parser makes, on whole columns), and their columns are built with pyarrow: chat, group flag,
+owner / peer as sender, kind by Type, µs timestamps, ``message_id`` from MsgSvrID. Python looks
+only at what needs it, in row order: received group messages (sender from BytesExtra or the
+``wxid:`` prefix) and every other row (`ChatRowBuilder.add`: app messages, system notices,
+anything malformed). The chunk's messages are written in row order, exactly as the row parser
+would write them (tests/ingest/test_wechat_db.py::test_fast_path_matches_general_path).
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import itemgetter
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hongxian.ingest.bill_common import digest_ids
+from hongxian.ingest.wechat_msg import KIND_BY_TYPE, MAX_TS, MIN_TS, ChatRowBuilder, RawMessage
+from hongxian.schema import SCHEMAS, TS
+
+FAST_TYPES = (1, 3, 34, 43, 47, 50)  # no payload to parse beyond the text itself
+WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())  # what str.strip() removes
+_KINDS = pa.array([KIND_BY_TYPE[t] for t in FAST_TYPES], pa.string())
+_STR = pa.string()
+_MESSAGES = SCHEMAS["messages"]
+_SVR_PREFIX = b"svr\x1f"  # message_id = fingerprint("m", "svr", MsgSvrID)
+
+
+_INT = pa.int64()
+_NONE = type(None)
+# chunk columns: rowid, localId, StrTalker, Type, SubType, IsSender, CreateTime, StrContent, CompressContent,
+# BytesExtra, MsgSvrID
+_TALKER, _TYPE, _SUB, _ME, _TIME, _CONTENT, _SVR = 2, 3, 4, 5, 6, 7, 10
+
+
+def add_msg_chunk(builder: ChatRowBuilder, chunk: list[tuple]) -> None:
+    """MSG rows (rowid, localId, StrTalker, Type, SubType, IsSender, CreateTime, StrContent,
+    CompressContent, BytesExtra, MsgSvrID) into the builder's sink, in row order."""
+    cols = list(zip(*chunk, strict=True))
+    fast, arrays = _plain_rows(cols)
+    received = fast & _received(cols, arrays)
+    senders, texts, general, positions = [], [], [], []
+    builder.captured = general
+    try:
+        for i in np.flatnonzero(~fast | received).tolist():
+            row = chunk[i]
+            if fast[i]:
+                sender, content = builder.group_sender(row[1], row[7], row[9])
+                if sender is None:
+                    builder.issue("no_sender", row[1])
+                senders.append(sender)
+                texts.append(content)
+            else:
+                before = len(general)
+                builder.add(RawMessage(row[1] if type(row[1]) is int else -1, *row[2:11]))
+                positions.extend([i] * (len(general) - before))
+    finally:
+        builder.captured = None
+    plain = np.flatnonzero(fast)
+    builder.messages += len(plain)
+    columns = _fast_columns(cols, arrays, plain, builder.owner, senders, texts)
+    if general:
+        columns = _merge(columns, plain, general, positions)
+    builder.sink.add_columns("messages", columns)
+
+
+def _plain_rows(cols: list[tuple]) -> tuple[np.ndarray, dict[int, pa.Array]]:
+    """Rows whose Type / talker / time / MsgSvrID / IsSender / content are well-typed plain values
+    (the checks `ChatRowBuilder` would pass without surprises), and Arrow arrays of those columns
+    over the whole chunk — or {} when a column holds other types (then checked row by row)."""
+    n = len(cols[0])
+    kinds = {i: set(map(type, cols[i])) for i in (_TALKER, _TYPE, _SUB, _ME, _TIME, _SVR)}
+    content_ok = set(map(type, cols[_CONTENT])) <= {str, _NONE}
+    if not (content_ok and kinds.pop(_TALKER) <= {str} and all(k <= {int} for k in kinds.values())):
+        return np.fromiter((_plain(*r) for r in zip(*(cols[i] for i in (_TALKER, _TYPE, _SUB, _ME, _TIME, _CONTENT,
+                                                                         _SVR)), strict=True)), bool, n), {}
+    arrays = {i: pa.array(cols[i], _STR if i == _TALKER else _INT) for i in (_TALKER, _TYPE, _SUB, _ME, _TIME, _SVR)}
+    talker, t, svr = arrays[_TALKER], arrays[_TYPE], arrays[_SVR]
+    ok = reduce(pc.and_, (
+        pc.is_in(t, value_set=pa.array(FAST_TYPES, _INT)), pc.greater(pc.binary_length(talker), 0),
+        pc.equal(pc.utf8_trim(talker, WHITESPACE), talker), pc.greater_equal(arrays[_TIME], MIN_TS),
+        pc.less(arrays[_TIME], MAX_TS), pc.greater(svr, 0), pc.is_in(arrays[_ME], value_set=pa.array([0, 1], _INT)),
+    ))
+    return np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool), arrays
+
+
+def _received(cols: list[tuple], arrays: dict[int, pa.Array]) -> np.ndarray:
+    """Sent by someone else into a group (meaningful for plain rows only)."""
+    if arrays:
+        mask = pc.and_(pc.ends_with(arrays[_TALKER], "@chatroom"), pc.equal(arrays[_ME], 0))
+        return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+    return np.array([type(t) is str and t.endswith("@chatroom") and me == 0
+                     for t, me in zip(cols[_TALKER], cols[_ME], strict=True)], dtype=bool)
+
+
+def _plain(talker, type_, subtype, is_sender, ctime, content, svrid) -> bool:
+    return (type(type_) is int and type_ in FAST_TYPES and type(talker) is str and type(ctime) is int
+            and MIN_TS <= ctime < MAX_TS and type(svrid) is int and svrid > 0 and type(subtype) is int
+            and (is_sender == 0 or is_sender == 1) and (content is None or type(content) is str)
+            and talker != "" and talker == talker.strip())
+
+
+def _take(values: tuple, idx: np.ndarray) -> list:
+    if len(idx) == 0:
+        return []
+    picked = itemgetter(*idx.tolist())(values)
+    return list(picked) if len(idx) > 1 else [picked]
+
+
+def _column(cols: list[tuple], arrays: dict[int, pa.Array], i: int, idx: np.ndarray) -> pa.Array:
+    if i in arrays:
+        return arrays[i].take(pa.array(idx))
+    return pa.array(_take(cols[i], idx), _STR if i in (_TALKER, _CONTENT) else _INT)
+
+
+def _fast_columns(cols: list[tuple], arrays: dict, idx: np.ndarray, owner: str, senders: list, texts: list) -> dict:
+    talker, type_, me = (_column(cols, arrays, i, idx) for i in (_TALKER, _TYPE, _ME))
+    content = _column(cols, arrays, _CONTENT, idx)
+    server_id = _column(cols, arrays, _SVR, idx).cast(_STR)
+    is_group = pc.ends_with(talker, "@chatroom")
+    own = pc.equal(me, 1)
+    sender = pc.if_else(own, owner, talker)
+    if senders:  # the received group rows, in the same order as they were visited
+        received = pc.and_(is_group, pc.invert(own))
+        sender = pc.replace_with_mask(sender, received, pa.array(senders, _STR))
+        content = pc.replace_with_mask(content, received, pa.array(texts, _STR))
+    return {
+        "message_id": digest_ids("m", server_id.cast(pa.binary()).to_pylist(), _SVR_PREFIX),
+        "chat_id": talker, "is_group": is_group, "sender_account": sender,
+        "ts": pc.multiply(_column(cols, arrays, _TIME, idx), 1_000_000).cast(TS),
+        "kind": _KINDS.take(pc.index_in(type_, value_set=pa.array(FAST_TYPES, _INT))),
+        "text": pc.if_else(pc.equal(type_, 1), content, pa.scalar(None, _STR)),
+        "server_id": server_id, "raw_type": type_, "raw_subtype": _column(cols, arrays, _SUB, idx),
+    }
+
+
+def _merge(columns: dict, plain: np.ndarray, general: list[dict], positions: list[int]) -> dict:
+    """The plain rows' columns and the row parser's messages together, in row order."""
+    names = [n for n in _MESSAGES.names if n != "source_id"]
+    fast = pa.table({n: columns[n] if n in columns else pa.nulls(len(plain), _MESSAGES.field(n).type)
+                     for n in names})
+    rows = pa.Table.from_batches([pa.RecordBatch.from_struct_array(pa.array(general, type=pa.struct(_MESSAGES)))])
+    both = pa.concat_tables([fast, rows.select(names)])
+    order = np.argsort(np.concatenate([plain, np.asarray(positions, dtype=np.int64)]), kind="stable")
+    return {n: c.combine_chunks() for n, c in zip(names, both.take(pa.array(order)).columns, strict=True)}
