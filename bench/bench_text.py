@@ -23,6 +23,7 @@ from corpus import generate  # noqa: E402
 
 from hongxian.detect import default_registry  # noqa: E402
 from hongxian.detect.text import SPECS  # noqa: E402
+from hongxian.detect.text.engine import DEFAULT_BACKEND  # noqa: E402
 from hongxian.detect.text.env import TextEnv  # noqa: E402
 from hongxian.detect.text.pii import AddressLocator  # noqa: E402
 from hongxian.detect.text.suite import CompiledSuite, scan_messages  # noqa: E402
@@ -170,16 +171,17 @@ def report(res: dict) -> None:
         r = res[key]
         print(f"  {label:<34}{r['cpu_msg_s']:>14,.0f}{r['wall_msg_s']:>14,.0f}")
 
+    d = DEFAULT_BACKEND
     print(f"\n{'每核吞吐（条/秒）':<30}{'CPU 时间':>14}{'墙钟':>14}")
     line("完整文本检查（hyperscan）", "full_hyperscan")
     line("完整文本检查（ahocorasick-rs）", "full_ahocorasick")
     line("仅关键词（hyperscan，同一自动机）", "bare_hyperscan")
-    line("仅关键词（ahocorasick-rs）", "bare_ahocorasick")
+    line("仅关键词（ahocorasick-rs，同一自动机）", "bare_ahocorasick")
     if res["presidio"]:
         line(f"Presidio（{res['presidio']['n']:,} 条样本）", "presidio")
-    full = res["full_hyperscan"]["cpu_msg_s"]
-    print("\n比值：")
-    print(f"  完整检查 / 仅关键词 = {full / res['bare_hyperscan']['cpu_msg_s']:.3f}")
+    full = res[f"full_{d}"]["cpu_msg_s"]
+    print(f"\n比值（默认后端 {d}）：")
+    print(f"  完整检查 / 仅关键词 = {full / res[f'bare_{d}']['cpu_msg_s']:.3f}")
     print(f"  hyperscan / ahocorasick-rs（仅关键词）= "
           f"{res['bare_hyperscan']['cpu_msg_s'] / res['bare_ahocorasick']['cpu_msg_s']:.2f}×")
     print(f"  hyperscan / ahocorasick-rs（完整检查）= {full / res['full_ahocorasick']['cpu_msg_s']:.2f}×")

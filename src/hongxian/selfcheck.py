@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from hongxian.detect.base import DetectorRegistry
 from hongxian.detect.text import SPECS
 from hongxian.detect.text.aggregate import pii_mask
+from hongxian.detect.text.engine import DEFAULT_BACKEND
 from hongxian.detect.text.env import MsgMeta, TextEnv
 from hongxian.detect.text.masking import mask_spans
 from hongxian.detect.text.pii import AddressLocator
@@ -63,7 +64,7 @@ def rule_line(ref: RuleRef) -> str:
 class SelfChecker:
     """All text checks of a rulebook, compiled once."""
 
-    def __init__(self, rulebook, registry: DetectorRegistry | None = None, backend: str = "hyperscan"):
+    def __init__(self, rulebook, registry: DetectorRegistry | None = None, backend: str = DEFAULT_BACKEND):
         names = set(SPECS) if registry is None else {n for n in SPECS if registry.get(n) is not None}
         bound = [b for b in rulebook.bound_checks() if b.check.detector in names]
         self.rulebook = rulebook

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, Params
-from hongxian.detect.text.engine import TextEngine, TextScan
+from hongxian.detect.text.engine import DEFAULT_BACKEND, TextEngine, TextScan
 from hongxian.detect.text.env import MsgMeta, TextEnv
 from hongxian.detect.text.names import NameFinder
 from hongxian.normalize import Normalized
@@ -90,7 +90,7 @@ class CompiledSuite:
 
     @classmethod
     def build(cls, bound: Iterable[BoundCheck], specs: dict[str, TextSpec], *, known_names: Iterable[str] = (),
-              backend: str = "hyperscan", locator: Callable | None = None) -> CompiledSuite:
+              backend: str = DEFAULT_BACKEND, locator: Callable | None = None) -> CompiledSuite:
         rules = [(b, specs[b.check.detector]) for b in bound if b.check.detector in specs]
         keywords: dict[str, list[tuple]] = {}
         for ri, (b, spec) in enumerate(rules):
@@ -202,7 +202,7 @@ def scan_messages(suite: CompiledSuite, messages: pa.Table, env: TextEnv, batch_
 
 
 def run_text_checks(ctx: DetectContext, bound: list[BoundCheck], specs: dict[str, TextSpec],
-                    backend: str = "hyperscan") -> list[Finding]:
+                    backend: str = DEFAULT_BACKEND) -> list[Finding]:
     """Every text check in `bound` over the dataset's messages → findings per (check, subject)."""
     from hongxian.detect.text.aggregate import build_findings
     from hongxian.detect.text.pii import AddressLocator
