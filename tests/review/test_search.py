@@ -8,7 +8,7 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
-from hongxian.review import REVIEWER, FindingFilter, ReviewService
+from hongxian.review import REVIEWER, FindingFilter, ReviewService, queries, textsearch
 from hongxian.review.rowdata import search_text
 from hongxian.store import search_index
 from hongxian.store.engine import _alembic_config
@@ -121,3 +121,26 @@ def test_migration_builds_index_for_older_stores(service: ReviewService, users) 
     assert service.stats(users[REVIEWER]).total == len(findings)  # counters refilled
     for term in ("扫雷", "雷", "一点心意", "qq"):
         assert _found(service, users[REVIEWER], term) == _expected(findings, term), term
+
+
+def test_large_match_plans_agree(service: ReviewService, users, monkeypatch) -> None:
+    """Many matches take other plans (walk the sort index with a membership filter; verify in one
+    scan): with the thresholds at 0 every query takes them, and must give the same pages."""
+    findings = _findings()
+    service.record_run(findings, "rb", {}, {})
+    rev = users[REVIEWER]
+    service.suppress(rev, "gift.red-packet", "另案处理", days=2, subject_kind="person", subject_id="P001")
+    filters = [FindingFilter(q=t) for t in ("雷", "红包", "一点心意", "😀拿好", "p00123")]
+    filters += [FindingFilter(q="红包", category="integrity.gift_money"), FindingFilter(q="包", status="待审"),
+                FindingFilter(q="包", include_suppressed=True), FindingFilter(q="张", person="P002")]
+    sorts = ("severity", "newest", "check")
+
+    def pages() -> list:
+        return [(p.total, [r.finding_id for r in p.items]) for flt in filters for sort in sorts
+                for p in (service.list_findings(rev, flt, sort=sort, per_page=4, page=n) for n in (1, 3))]
+
+    expected = pages()
+    assert any(total for total, _ in expected)
+    monkeypatch.setattr(queries, "SMALL_MATCH", 0)
+    monkeypatch.setattr(textsearch, "SCAN_VERIFY", 0)
+    assert pages() == expected

@@ -1,10 +1,11 @@
 """The triage queue: filters, sorting and pagination over the indexed finding columns.
 
-Page numbers with one ``count(*)`` per request over the same filters. Every filter hits a
-``(case_id, …)`` index; the free-text ``q`` is answered by the bigram index of the lower-cased,
-already masked search text (review/textsearch.py, store/search_index.py). Each sort order has an index ending in ``id,
-suppressed_until``, so a page's ids — however deep the page — come from an index-only walk and only
-the page's rows are read. Suppressed findings are left out unless asked for.
+Page numbers with a total per request: from the trigger-kept counters for filters on status,
+category and severity (review/counts.py), else one ``count(*)`` on a ``(case_id, …)`` index. The
+free-text ``q`` is answered by the bigram/trigram index of the lower-cased, already masked search
+text (review/textsearch.py, store/search_index.py). Each sort order has an index ending in ``id,
+suppressed_until``, so a page's ids — however deep the page — come from an index-only walk and
+only the page's rows are read. Suppressed findings are left out unless asked for.
 """
 
 from __future__ import annotations
@@ -201,18 +202,19 @@ def _count(session: Session, cond: list) -> int:
 
 def _text_page(session: Session, case_id: str, flt: FindingFilter, ids: np.ndarray, cond: list, sort: str,
                offset: int, per_page: int, now: datetime) -> tuple[list, int]:
-    """A page of the text matches ``ids``. Few matches: read them by primary key and sort them.
-    Many: walk the index of the sort order keeping the matches (``id + 0``: a filter, not a key),
-    counted without SQL when ``q`` is the only filter, else by the cheaper of the two plans."""
+    """A page of the text matches ``ids``. Few matches, or fewer than the other filters select:
+    read the matches by primary key and sort them. Otherwise walk the index of the sort order,
+    keeping the matches (``id + 0``: a filter, not an index key); the total then needs no SQL when
+    ``q`` is the only filter (matches minus those hidden now), else one count on that filter."""
     dialect = session.get_bind().dialect.name
+    if len(ids) <= SMALL_MATCH or (_has_filters(flt) and _total(session, case_id, flt, cond, now) > 2 * len(ids)):
+        return _matched_page(session, [*cond, textsearch.id_in(F.id, ids, dialect)], sort, offset, per_page)
     walk = [*cond, textsearch.id_in(F.id + 0, ids, dialect, as_filter=True)]
-    if len(ids) > SMALL_MATCH and not _has_filters(flt):
-        hidden = 0 if flt.include_suppressed else int(np.isin(counts.hidden_ids(session, case_id, now), ids).sum())
-        total = len(ids) - hidden
-    elif len(ids) > SMALL_MATCH and _count(session, cond) <= 2 * len(ids):
+    if _has_filters(flt):
         total = _count(session, walk)
     else:
-        return _matched_page(session, [*cond, textsearch.id_in(F.id, ids, dialect)], sort, offset, per_page)
+        hidden = () if flt.include_suppressed else counts.hidden_ids(session, case_id, now)
+        total = len(ids) - int(np.isin(hidden, ids).sum())
     return (_page_rows(session, walk, sort, offset, per_page) if offset < total else []), total
 
 
