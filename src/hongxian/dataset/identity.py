@@ -1,7 +1,8 @@
 """Who is who across sources: names shown in bills → accounts → people.
 
 Bills show counterparties only by display name. Readers write such a counterparty as an
-unresolved-name account ``wxname:<name>``. Here each one is resolved, only when unambiguous,
+unresolved-name account ``wxname:<name>`` (``alipayname:<name>`` / ``alipay:<masked account>`` for
+Alipay, resolved to a person only: `resolve_alipay_accounts`). Here each one is resolved, only when unambiguous,
 to a real account: first by the 微信昵称 column of people.csv, then by a unique Contact
 remark / nickname / alias or group display name (群昵称) seen in a WeChat database — red-packet
 claim notices name the claimer only that way. Unresolved names stay as they are.
@@ -76,7 +77,44 @@ def resolve_accounts(con: duckdb.DuckDBPyConnection) -> None:
     """)
     con.execute("DELETE FROM accounts WHERE account_id IN (SELECT from_account FROM _name_map "
                 "WHERE to_account <> from_account)")
+    resolve_alipay_accounts(con)
     resolve_chat_names(con)
+
+
+_ALIPAY_PEOPLE_SQL = r"""
+CREATE OR REPLACE TEMP TABLE _alipay_people AS
+WITH values_shown AS (
+    SELECT person_id, unnest(alipay_accounts) AS value, true AS is_account FROM people
+    UNION ALL SELECT person_id, phone, false FROM people WHERE phone IS NOT NULL AND phone <> ''
+), masks AS (  -- 153****7950: digits keep their places; rim***@qq.com: a run of * is one or more characters
+    SELECT account_id, CASE WHEN regexp_full_match(m, '[0-9*]+') THEN replace(m, '*', '_')
+                            ELSE regexp_replace(replace(replace(replace(m, '\', '\\'), '%', '\%'), '_', '\_'),
+                                                '[*]+', '_%', 'g') END AS pattern
+    FROM (SELECT account_id, substr(account_id, 8) AS m FROM accounts
+          WHERE person_id IS NULL AND account_id LIKE 'alipay:%*%')
+), candidates AS (
+    SELECT a.account_id, v.person_id FROM accounts a JOIN values_shown v
+      ON v.is_account AND a.account_id = 'alipay:' || v.value
+    WHERE a.person_id IS NULL
+    UNION ALL
+    SELECT m.account_id, v.person_id FROM masks m JOIN values_shown v ON v.value LIKE m.pattern ESCAPE '\'
+    UNION ALL
+    SELECT a.account_id, p.person_id FROM accounts a JOIN people p ON a.account_id = 'alipayname:' || p.name
+    WHERE a.person_id IS NULL
+)
+SELECT account_id, any_value(person_id) AS person_id FROM candidates
+GROUP BY account_id HAVING count(DISTINCT person_id) = 1
+"""
+
+
+def resolve_alipay_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    """Alipay counterparties → people.csv (``accounts.person_id``; the account ids stay as the bill
+    shows them): ``alipay:<account>`` by 支付宝账号, a masked account by the one 支付宝账号 or
+    手机号 that fits the mask, ``alipayname:<name>`` by the one person with that 姓名. Two
+    candidate people → left unresolved (never a guess)."""
+    con.execute(_ALIPAY_PEOPLE_SQL)
+    con.execute("UPDATE accounts SET person_id = m.person_id FROM _alipay_people m "
+                "WHERE accounts.account_id = m.account_id AND accounts.person_id IS NULL")
 
 
 def resolve_chat_names(con: duckdb.DuckDBPyConnection) -> None:
