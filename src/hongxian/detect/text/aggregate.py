@@ -69,7 +69,27 @@ def _finding(ctx: DetectContext, suite, ri: int, subject: Subject, hits: list, e
     return ctx.finding(bound, subject, evidence, text, score, severity=severity, window=window)
 
 
+class _RefCache:
+    """The rulebook with `resolve_refs` memoised per (check, conduct day): thousands of findings share
+    a handful of (check, day) pairs, and each resolution deep-copies the rule references."""
+
+    def __init__(self, rulebook):
+        self._book = rulebook
+        self._memo: dict[tuple, list] = {}
+
+    def resolve_refs(self, check, on=None):
+        key = (check.id, on)
+        refs = self._memo.get(key)
+        if refs is None:
+            refs = self._memo[key] = self._book.resolve_refs(check, on)
+        return list(refs)
+
+    def __getattr__(self, name):
+        return getattr(self._book, name)
+
+
 def build_findings(ctx: DetectContext, suite, hits: list, env: TextEnv) -> list[Finding]:
+    ctx = DetectContext(ctx.dataset, _RefCache(ctx.rulebook), ctx.settings)
     groups: dict[tuple[int, str, str], list] = defaultdict(list)
     subjects: dict[tuple[str, str], Subject] = {}
     for h in hits:

@@ -179,6 +179,7 @@ _DETAIL = re.compile(
     r"(?:\d+|[一二三四五六七八九十]+)\s*" + _UNIT +
     r"(?:[\u4e00-\u9fa5A-Za-z\-]{0,8}?(?:\d+|[一二三四五六七八九十]+)\s*" + _UNIT + r")*(?:\d{2,4}(?![0-9]))?"
 )
+_GATE = re.compile(r"(?:路|街|大道|巷|弄|胡同|村|小区|花园|公寓|家园|苑|里)[^\n]{0,40}?(?:\d|[一二三四五六七八九十])")
 _RESIDENTIAL = re.compile(r"小区|花园|公寓|家园|苑|号楼|栋|幢|单元|\d+室|户")
 
 
@@ -199,6 +200,8 @@ def find_addresses(text: str, locate=None) -> list[Address]:
     and `adcode` stays None.
     """
     out: list[Address] = []
+    if not _GATE.search(text):  # the detail regex backtracks: skip texts that cannot match
+        return out
     for m in _DETAIL.finditer(text):
         start, end = m.start(), m.end()
         head_from = max(0, start - 14)
