@@ -55,3 +55,15 @@ def test_digit_candidates_are_located():
     assert scan.index == 1
     ((a, b),) = scan.candidates
     assert scan.norm.text[a:b] == "139 1234 0123"
+
+
+@pytest.mark.parametrize("backend", ["hyperscan", "ahocorasick"])
+def test_engine_is_usable_from_several_threads(backend):
+    from concurrent.futures import ThreadPoolExecutor
+
+    eng = TextEngine(KEYWORDS, backend=backend)
+    texts = generate(400, seed=5, risky_share=0.3)
+    expected = _flat(eng.scan(texts))
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: _flat(eng.scan(texts)), range(8)))
+    assert all(r == expected for r in results)

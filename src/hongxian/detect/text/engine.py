@@ -16,6 +16,7 @@ keyword lists) and the two are tested to give identical hits.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Hashable
 from itertools import product
 
@@ -95,7 +96,8 @@ class HyperscanMatcher:
         self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self._db.compile(expressions=self._bytes, ids=list(range(len(patterns))),
                          elements=len(patterns), flags=0, literal=True)
-        self._scratch = hyperscan.Scratch(self._db)
+        self._local = threading.local()  # a scratch space per thread (scratch is not shareable)
+        self._hs = hyperscan
 
     def raw_packed(self, data: bytes) -> np.ndarray:
         """Matches as an (n, 3) array of (pattern id, start, end) in bytes (start = end - length)."""
@@ -105,7 +107,10 @@ class HyperscanMatcher:
         def on_match(pid, _start, end, _flags, _ctx):
             add((pid << 40) | end)
 
-        self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = self._hs.Scratch(self._db)
+        self._db.scan(data, match_event_handler=on_match, scratch=scratch)
         if not packed:
             return np.zeros((0, 3), dtype=np.int64)
         arr = np.array(packed, dtype=np.int64)
