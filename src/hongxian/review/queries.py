@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -27,8 +28,9 @@ from hongxian.store.models import FindingPartyRow, StoredFinding
 
 T = TypeVar("T")
 MAX_PER_PAGE = 500
-SMALL_MATCH = 2000
-"""Up to this many text matches, a page reads them all by primary key; above, it walks an index."""
+WALK_RATIO = 4
+"""Text matches fewer than 1/WALK_RATIO of what the other filters select are read by primary key;
+denser ones are picked out while ids are read in queue order (see `_text_page`)."""
 F = StoredFinding
 SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {  # (column, descending)
     "severity": (("severity_rank", True), ("score", True), ("id", True)),
@@ -200,22 +202,59 @@ def _count(session: Session, cond: list) -> int:
     return session.scalar(select(func.count()).select_from(F).where(*cond)) or 0
 
 
+def _ordered_ids(session: Session, cond: list, sort: str, limit: int | None = None) -> np.ndarray:
+    """Ids in queue order (an index-only walk of the order's index)."""
+    stmt = select(F.__table__.c.id).where(*cond).order_by(*SORTS[sort]).limit(limit)
+    result = session.connection().execute(stmt)
+    try:  # the driver's rows straight into numpy: no Row objects for tens of thousands of ids
+        return np.fromiter(chain.from_iterable(result.cursor.fetchall()), dtype=np.int64)
+    finally:
+        result.close()
+
+
+def _members(bits: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    inside = ids[ids < len(bits)]
+    return inside[bits[inside]]
+
+
+def _walk(session: Session, cond: list, sort: str, bits: np.ndarray, want: int, density: float) -> np.ndarray:
+    """The first ``want`` members of ``bits`` in queue order, reading ids in order in growing batches."""
+    limit = int(want / max(density, 1e-6) * 1.25) + 100
+    while True:
+        ordered = _ordered_ids(session, cond, sort, limit)
+        found = _members(bits, ordered)
+        if len(found) >= want or len(ordered) < limit:
+            return found[:want]
+        limit *= 2
+
+
+def _rows_by_id(session: Session, ids: np.ndarray, sort: str) -> list:
+    if not len(ids):
+        return []
+    return session.execute(select(*_ROW_COLUMNS).where(F.id.in_(ids.tolist())).order_by(*SORTS[sort])).all()
+
+
 def _text_page(session: Session, case_id: str, flt: FindingFilter, ids: np.ndarray, cond: list, sort: str,
                offset: int, per_page: int, now: datetime) -> tuple[list, int]:
-    """A page of the text matches ``ids``. Few matches, or fewer than the other filters select:
-    read the matches by primary key and sort them. Otherwise walk the index of the sort order,
-    keeping the matches (``id + 0``: a filter, not an index key); the total then needs no SQL when
-    ``q`` is the only filter (matches minus those hidden now), else one count on that filter."""
-    dialect = session.get_bind().dialect.name
-    if len(ids) <= SMALL_MATCH or (_has_filters(flt) and _total(session, case_id, flt, cond, now) > 2 * len(ids)):
+    """A page of the text matches ``ids`` (sorted). Matches sparse among what the other filters
+    select: read the matches by primary key and sort them. Otherwise read ids in queue order from
+    the order's index and keep the matches (a bitmap): all ids of the filter when there is one (the
+    total comes with them), else only as many as the page needs (total: matches minus hidden)."""
+    selected = _total(session, case_id, flt, cond, now)
+    if len(ids) * WALK_RATIO < selected:
+        dialect = session.get_bind().dialect.name
         return _matched_page(session, [*cond, textsearch.id_in(F.id, ids, dialect)], sort, offset, per_page)
-    walk = [*cond, textsearch.id_in(F.id + 0, ids, dialect, as_filter=True)]
+    bits = np.zeros(int(ids[-1]) + 1, dtype=bool)
+    bits[ids] = True
     if _has_filters(flt):
-        total = _count(session, walk)
-    else:
-        hidden = () if flt.include_suppressed else counts.hidden_ids(session, case_id, now)
-        total = len(ids) - int(np.isin(hidden, ids).sum())
-    return (_page_rows(session, walk, sort, offset, per_page) if offset < total else []), total
+        matched = _members(bits, _ordered_ids(session, cond, sort))
+        return _rows_by_id(session, matched[offset:offset + per_page], sort), len(matched)
+    hidden = () if flt.include_suppressed else _members(bits, counts.hidden_ids(session, case_id, now))
+    total = len(ids) - len(hidden)
+    if offset >= total:
+        return [], total
+    page = _walk(session, cond, sort, bits, offset + per_page, total / max(selected, 1))[offset:]
+    return _rows_by_id(session, page, sort), total
 
 
 def list_page(session: Session, case_id: str, flt: FindingFilter, sort: str, page: int, per_page: int,
