@@ -10,7 +10,9 @@ memory (/proc VmHWM, which includes Arrow's allocations) is per task:
 * reader:   `WeChatBillReader.read` into a `Sink` that builds the Arrow batches (then drops them);
 * ingest:   the reader with the pipeline's Parquet part writer (what ``hongxian ingest`` does).
 
-Prints rows/s, seconds, peak MB and the reader/baseline ratio. Targets: ≥ 100k rows/s, ≤ 2 GB.
+Prints, per child (imports excluded from the timing): rows/s over wall time, rows per CPU-second,
+peak MB, the wall and CPU ratios to the baseline of the same run, and the load average (the
+machine may be shared; CPU time is the steadier figure). Targets: ≥ 100k rows/s, ≤ 2 GB.
 """
 
 from __future__ import annotations
@@ -54,22 +56,21 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
 
 
 def child(task: str, path: str) -> dict:
-    t0, c0 = time.perf_counter(), time.process_time()
-    if task == "baseline":
-        import csv
+    import csv
 
+    from hongxian.dataset.store import PartWriter, TableStore
+    from hongxian.ingest.base import PeopleIndex, Sink, SourceContext
+    from hongxian.ingest.wechat_bill import WeChatBillReader
+
+    t0, c0 = time.perf_counter(), time.process_time()  # imports are not what is measured
+    if task == "baseline":
         with open(path, encoding="utf-8", newline="") as fh:
             rows = sum(1 for _ in csv.reader(fh))
         payments = rows - 17
     else:
-        from hongxian.ingest.base import PeopleIndex, Sink, SourceContext
-        from hongxian.ingest.wechat_bill import WeChatBillReader
-
         p = Path(path)
         ctx = SourceContext(p, p.name, "s-bench", None, PeopleIndex())
         if task == "ingest":
-            from hongxian.dataset.store import PartWriter, TableStore
-
             tmp = tempfile.mkdtemp(prefix="hx-bench-")
             writer = PartWriter(TableStore(Path(tmp)), "s-bench")
             sink = Sink("s-bench", on_batch=writer)
@@ -110,28 +111,37 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--keep", type=Path, default=None, help="write the bill here and keep it")
+    ap.add_argument("--reuse", action="store_true", help="use the bill already kept in --keep")
     ap.add_argument("--child", nargs=2, metavar=("TASK", "PATH"))
     args = ap.parse_args()
     if args.child:
         print(json.dumps(child(*args.child)))
         return
     with tempfile.TemporaryDirectory(prefix="hx-bench-") as tmp:
-        path = (args.keep or Path(tmp)) / "微信支付账单(20240101-20241231).csv"
+        path = (args.keep or Path(tmp)) / f"微信支付账单(20240101-20241231)-{args.rows}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
-        t0 = time.perf_counter()
-        generate(path, args.rows)
-        print(f"generated {args.rows:,} rows, {path.stat().st_size / 2**20:.0f} MiB in {time.perf_counter() - t0:.1f} s")
+        if not (args.reuse and path.is_file()):
+            t0 = time.perf_counter()
+            generate(path, args.rows)
+            print(f"generated {args.rows:,} rows, {path.stat().st_size / 2**20:.0f} MiB in {time.perf_counter() - t0:.1f} s")
         results = {task: run_child(task, path) for task in ("baseline", "reader", "ingest")}
+    report(results)
+
+
+def report(results: dict[str, dict]) -> None:
     base = results["baseline"]
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (rows/CPU-s is robust to a busy machine)")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+          "(a busy machine stretches wall time; rows per CPU-second is the steadier figure)")
     for task, r in results.items():
         print(f"{task:9s} {r['rows']:>9,} rows  wall {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s  "
               f"CPU {r['cpu']:6.2f} s = {r['rows'] / r['cpu']:>9,.0f} rows/CPU-s  peak {r['peak_mb']:5.0f} MB  "
               f"×{r['seconds'] / base['seconds']:4.1f} wall / ×{r['cpu'] / base['cpu']:4.1f} CPU vs csv.reader")
     reader = results["reader"]
-    ok_rate = reader["rows"] / min(reader["seconds"], reader["cpu"]) >= 100_000
+    wall_ok = reader["rows"] / reader["seconds"] >= 100_000
+    cpu_ok = reader["rows"] / reader["cpu"] >= 100_000
     ok_mem = max(r["peak_mb"] for r in results.values()) <= 2048
-    print(f"targets: ≥100k rows/s {'OK' if ok_rate else 'MISSED'}; peak ≤2 GB {'OK' if ok_mem else 'MISSED'}")
+    print(f"targets: ≥100k rows/s {'OK' if wall_ok else 'MISSED'} (wall), {'OK' if cpu_ok else 'MISSED'} (per CPU-second); "
+          f"peak ≤2 GB {'OK' if ok_mem else 'MISSED'}")
 
 
 if __name__ == "__main__":

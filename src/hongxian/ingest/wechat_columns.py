@@ -51,6 +51,9 @@ _REFUND_MARKS = ("已退款", *REFUNDED_STATUSES)  # statuses that make a row a 
 _MEMO_PREFIX_RE = "^(转账备注|收款方备注)[:：]"
 _STR = pa.string()
 _NULL = pa.scalar(None, _STR)
+_PAIRED = ("refund_of", "payer_account", "counterparty_name")
+_SPECIAL_COLUMNS = ("payment_id", "ts", "kind", "amount_fen", "counterparty_name", "payer_account", "txn_id",
+                    "merchant_order_id", "raw_type", "_account")
 
 
 def wechat_kind(raw_type: str) -> str:
@@ -126,6 +129,7 @@ class WeChatPayments:
         self.kinds: dict[str, str] = {}
         self.names: set[str] = set()
         self._wanted = pa.array([], _STR)  # 交易单号 of every refund row so far
+        self._held: list[pa.Table] = []  # refund rows, written by `finish`
 
     def emit(self, b: dict[str, pa.Array]) -> None:
         """Write one parsed block (see `PARSED`); refund rows are held back until `finish`."""
@@ -143,8 +147,15 @@ class WeChatPayments:
 
     def finish(self) -> None:
         """Write the held refund rows, paired with their originals where the file has them."""
-        for row in self.refunds.pair():
-            self.sink.add("payments", row)
+        paired = self.refunds.pair()
+        if not paired:
+            return
+        held = pa.concat_tables(self._held)
+        self._held = []
+        cols = {name: held[name] for name in held.column_names}
+        for name in _PAIRED:  # what pairing may fill in
+            cols[name] = pa.array([r.get(name) for r in paired], _STR)
+        self.sink.add_columns("payments", cols)
 
     # ------------------------------------------------------------ columns
 
@@ -163,6 +174,7 @@ class WeChatPayments:
             "direction": b["direction"], "owner_account": pa.repeat(owner, len(kind)), "counterparty_name": name,
             "txn_id": nullify(b["txn"]), "merchant_order_id": mo_id,
             "ext_id": pc.if_else(pc.is_in(kind, value_set=pa.array(_LINKED_KINDS)), mo_id, _NULL),
+            "refunded_fen": pa.nulls(len(kind), pa.int64()),
             "origin": pa.repeat(pa.scalar("bill", _STR), len(kind)), "raw_type": nullify(b["raw_type"], ("",)),
             "_account": account,
         }
@@ -201,35 +213,36 @@ class WeChatPayments:
         idx = pc.indices_nonzero(special)
         if len(idx) == 0:
             return None
-        sub = pa.table(cols).take(idx)
-        at = sub.schema.get_field_index("ts")
-        rows = sub.set_column(at, "ts", sub["ts"].cast(pa.int64())).to_pylist()  # µs: no datetimes needed
+        rows = _rows({k: cols[k] for k in _SPECIAL_COLUMNS}, idx)
         refunded, held = [], []
         for pos, (row, st) in enumerate(zip(rows, status.take(idx).to_pylist(), strict=True)):
-            account = row.pop("_account")
             if row["kind"] == "refund":
                 held.append(pos)
                 refunded.append(None)
                 self._hold(row)
             else:
-                refunded.append(self._original(row, st, account))
+                refunded.append(self._original(row, st))
+        n = len(is_refund)
         if any(v is not None for v in refunded):
-            cols["refunded_fen"] = pc.replace_with_mask(pa.nulls(len(is_refund), pa.int64()), special,
+            cols["refunded_fen"] = pc.replace_with_mask(pa.nulls(n, pa.int64()), special,
                                                         pa.array(refunded, pa.int64()))
         if not held:
             return None
-        keep = np.ones(len(is_refund), dtype=bool)
+        keep = np.ones(n, dtype=bool)
         keep[idx.to_numpy()[held]] = False
+        out = {k: v for k, v in cols.items() if k != "_account"}
+        self._held.append(pa.table(out).filter(pa.array(~keep)))
         return pa.array(keep)
 
     def _hold(self, row: dict) -> None:
+        """The refund row waits for `finish` (its columns in `_held`; `row` is what pairing reads)."""
         name = row["counterparty_name"]
         prefix = row["raw_type"][:-3].strip(STRIP)  # <商户>-退款 names the merchant
         kind = self.kinds.get(prefix) or self.kinds.setdefault(prefix, wechat_kind(prefix))
         names = (name, prefix) if prefix and kind in ("other", "merchant") else (name,)
         self.refunds.hold(row, (row["txn_id"],) if row["txn_id"] else (), tuple(n for n in names if n))
 
-    def _original(self, row: dict, status: str, account: str | None) -> int | None:
+    def _original(self, row: dict, status: str) -> int | None:
         """Remember a possible refund original; returns its refunded amount (``已退款(¥x)``…) if any."""
         fen = row["amount_fen"]
         partial = status.startswith("已退款")
@@ -237,6 +250,12 @@ class WeChatPayments:
         was_refunded = partial or refunded is not None
         key = row["merchant_order_id"]
         if was_refunded or (key is not None and key in self.refunds.wanted):
-            self.refunds.remember(Original(row["payment_id"], row["ts"], fen, row["counterparty_name"], account,
-                                           was_refunded), (key,))
+            self.refunds.remember(Original(row["payment_id"], row["ts"], fen, row["counterparty_name"],
+                                           row["_account"], was_refunded), (key,))
         return refunded
+
+
+def _rows(cols: dict[str, pa.Array], idx: pa.Array) -> list[dict]:
+    """Rows ``idx`` of a few columns as dicts (times as µs since the epoch: no datetimes needed)."""
+    values = {k: (v.cast(pa.int64()) if k == "ts" else v).take(idx).to_pylist() for k, v in cols.items()}
+    return [dict(zip(values, row, strict=True)) for row in zip(*values.values(), strict=True)]
