@@ -56,3 +56,33 @@ def test_check_text_json_file_and_stdin(tmp_path):
     assert res.exit_code == 0 and "未发现问题" in res.output
     res = runner.invoke(app, ["check"], input="本群玩扫雷，中雷赔1.8倍")
     assert res.exit_code == 1 and "红包赌博" in res.output
+
+
+def test_screen_records_the_run_and_rescreening_keeps_decisions(case_dir, tmp_path):
+    from hongxian.review.service import ReviewService, open_store
+    from hongxian.settings import Settings
+
+    _case(case_dir)
+    res = runner.invoke(app, ["screen", str(case_dir)])
+    assert res.exit_code == 0 and "已入审查库：新增" in res.output, res.output
+    settings = Settings()
+    store = open_store(case_dir, settings)
+    try:
+        svc = ReviewService(store, settings)
+        svc.add_user("rev", "审查员", "pw-123456")
+        rev = svc.authenticate("rev", "pw-123456")
+        rows = svc.list_findings(rev).items
+        draft = next(r for r in rows if r.check_id == "secrecy.unpublished-draft")
+        svc.decide(rev, draft.finding_id, "确认", "讨论稿外发属实", draft.version)
+    finally:
+        store.dispose()
+    res = runner.invoke(app, ["screen", str(case_dir)])
+    assert res.exit_code == 0 and "新增 0 项" in res.output, res.output
+    store = open_store(case_dir, settings)
+    try:
+        svc = ReviewService(store, settings)
+        rev = svc.authenticate("rev", "pw-123456")
+        detail = svc.get_finding(rev, draft.finding_id)
+        assert detail.status == "confirmed"
+    finally:
+        store.dispose()

@@ -86,6 +86,20 @@ def _read_text(text: str | None, file: Path | None) -> str:
     return sys.stdin.read()
 
 
+def store_screen(case_dir: Path, result):
+    """Record the run in the case's review store (decisions survive re-screening)."""
+    from hongxian.review.screening import record_screen
+    from hongxian.review.service import ReviewService, open_store
+    from hongxian.settings import Settings
+
+    settings = Settings()
+    store = open_store(case_dir, settings)
+    try:
+        return record_screen(ReviewService(store, settings), case_dir, result)
+    finally:
+        store.dispose()
+
+
 def register(app: typer.Typer) -> None:
     @app.command("screen")
     def screen(
@@ -102,6 +116,10 @@ def register(app: typer.Typer) -> None:
         target = out or Path(case_dir) / "findings.jsonl"
         write_findings(result.findings, target)
         print_summary(result, target)
+        with case_errors():
+            summary = store_screen(case_dir, result)
+        console.print(f"已入审查库：新增 {summary.new} 项，更新 {summary.updated} 项，"
+                      f"重新打开 {summary.reopened} 项，未变 {summary.unchanged} 项")
 
     @app.command("check")
     def check(
