@@ -1,22 +1,26 @@
-"""Free-text index of the triage queue: character bigrams and trigrams → block posting lists.
+"""Free-text index of the triage queue: character n-grams → block posting lists.
 
 Most Chinese search terms are two characters, so a trigram index alone (SQLite FTS5 ``trigram``,
-``pg_trgm``) cannot serve them. This index keeps, for every character bigram and trigram of a
-finding's lower-cased, already masked search text (``finding_search.search_text``), the findings
-that contain it. A query is answered from the index:
+``pg_trgm``) cannot serve them. This index keeps, for a finding's lower-cased, already masked
+search text (``finding_search.search_text``), the findings containing each of its
 
-* 1 character ``c``: the union of the bigrams starting with ``c`` — one range of codes, since a
-  bigram's code is ``ord(a) << 21 | ord(b)``. Every text gets an end marker (``\x00``) so that its
-  last character also starts a bigram (exact);
+* character bigrams, exactly: code ``ord(a) << 21 | ord(b)`` (below ``2**42``);
+* trigrams and 4-grams, hashed into 65,536 buckets each (codes ``1 << 44 | bucket`` and
+  ``1 << 45 | bucket``): the number of rows stays bounded however varied the texts are, and a
+  bucket's list is a superset of each of its grams' lists.
+
+A query is answered from the index:
+
+* 1 character ``c``: the union of the bigrams starting with ``c`` — one range of codes. Every text
+  gets an end marker (``\x00``) so that its last character also starts a bigram (exact);
 * 2 characters: the bigram's posting list (exact);
-* 3 characters: the trigram's list (exact; trigrams are kept for Basic Multilingual Plane
-  characters, code ``1 << 48 | a << 32 | b << 16 | c``, so they never collide with bigrams);
-* longer queries, or a trigram outside the BMP: the intersection of the rarest grams' lists gives
-  candidates on which the caller verifies the substring (``Match.verify``).
+* longer: the intersection of the rarest lists among its bigrams, trigram and 4-gram buckets gives
+  candidates on which the caller verifies the substring (``Match.verify``): about the true matches
+  plus a little hash noise, even for digits or ids whose bigrams are everywhere.
 
 Posting lists are stored per block of 16,384 finding primary keys (``block = pk >> 14``) as a sorted
-little-endian uint16 array of ``pk & 16383``: two bytes per (finding, distinct gram), one row per
-(case, gram, block). The importer (review/runs.py) calls `update` with the old and new text of
+little-endian uint16 array of ``pk & 16383``: two bytes per (finding, distinct code), one row per
+(case, code, block). The importer (review/runs.py) calls `update` with the old and new text of
 every new or changed finding inside its write transaction; only the touched rows are rewritten.
 Clear (unmasked) excerpts are never part of the search text, so they are never searchable.
 """
@@ -35,15 +39,18 @@ from hongxian.store.models import FindingSearchRow, SearchGramRow, StoredFinding
 
 SHIFT = 21
 """Bits of one code point in a bigram code (Unicode needs 21)."""
-TRIGRAM = 1 << 48
-BMP = 0xFFFF
+TRIGRAM, QUADGRAM = 1 << 44, 1 << 45
+BUCKET_BITS = 16
+_K1, _K2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)  # multiplicative hashing
 BLOCK_BITS = 14
 BLOCK_MASK = (1 << BLOCK_BITS) - 1
 END = "\x00"
 DTYPE = np.dtype("<u2")
 IN_CHUNK = 500
 MAX_GRAMS = 12
-"""A long query intersects the lists of its rarest grams only (the substring test does the rest)."""
+"""A long query intersects the lists of its rarest codes only (the substring test does the rest)."""
+FEW, SKIP_RATIO = 256, 32
+"""Stop intersecting at this few candidates, or before a list this many times longer than them."""
 G = SearchGramRow
 
 
@@ -53,30 +60,36 @@ def normalise(text: str) -> str:
 
 
 def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+
+def _bucket(flag: int, hashed: np.ndarray) -> np.ndarray:
+    return flag | ((hashed * _K2) >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
 
 
 def _grams(cp: np.ndarray, same: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Bigram and trigram codes of consecutive code points (``same[i]``: i and i+1 are one text);
-    returned with the index of each gram's first character."""
-    a, b = cp[:-1], cp[1:]
-    pos2 = np.flatnonzero(same) if same is not None else np.arange(len(a))
-    bigrams = (a[pos2] << SHIFT) | b[pos2]
-    ok3 = (cp[:-2] <= BMP) & (cp[1:-1] <= BMP) & (cp[2:] <= BMP) & (cp[2:] != 0)
-    if same is not None:
-        ok3 &= same[:-1] & same[1:]
-    pos3 = np.flatnonzero(ok3)
-    trigrams = TRIGRAM | (cp[pos3] << 32) | (cp[pos3 + 1] << 16) | cp[pos3 + 2]
-    return np.concatenate((bigrams, trigrams)), np.concatenate((pos2, pos3))
+    """Codes of the bigrams, trigram buckets and 4-gram buckets of consecutive code points
+    (``same[i]``: i and i+1 belong to one text; no trigram or 4-gram ends on the end marker), with
+    the index of each gram's first character."""
+    same = np.ones(max(len(cp) - 1, 0), dtype=bool) if same is None else same
+    pos2 = np.flatnonzero(same)
+    pos3 = np.flatnonzero(same[:-1] & same[1:] & (cp[2:] != 0))
+    pos4 = np.flatnonzero(same[:-2] & same[1:-1] & same[2:] & (cp[3:] != 0))
+    s = np.uint64(SHIFT)
+    tri = (cp[:-2] << (s + s)) | (cp[1:-1] << s) | cp[2:]  # exact trigram codes, < 2**63
+    with np.errstate(over="ignore"):
+        quads = tri[pos4] * _K1 + cp[pos4 + 3]
+    codes = (((cp[pos2] << s) | cp[pos2 + 1]).astype(np.int64), _bucket(TRIGRAM, tri[pos3]), _bucket(QUADGRAM, quads))
+    return np.concatenate(codes), np.concatenate((pos2, pos3, pos4))
 
 
 def text_grams(text: str) -> set[int]:
-    """Distinct gram codes of an (already lower-cased) search text, end marker included."""
+    """Distinct codes of an (already lower-cased) search text, end marker included."""
     return set(_grams(_code_points(text.replace(END, "") + END))[0].tolist())
 
 
 def query_grams(q: str) -> list[int]:
-    """Distinct gram codes of a normalised query of at least two characters (no end marker)."""
+    """Distinct codes of a normalised query of at least two characters (no end marker)."""
     return sorted(set(_grams(_code_points(q))[0].tolist()))
 
 
@@ -100,11 +113,22 @@ def _postings(items: Iterable[tuple[int, str]]) -> dict[int, np.ndarray]:
     owner = np.repeat(np.asarray(offsets, dtype=np.int64), [len(t) for t in texts])
     grams, pos = _grams(cp, owner[:-1] == owner[1:])
     keys = np.sort((grams << BLOCK_BITS) | owner[pos])
-    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # (np.unique hashes: much slower)
-    grams, offs = keys >> BLOCK_BITS, (keys & BLOCK_MASK).astype(DTYPE)
+    keys = keys[_firsts(keys)]  # (np.unique hashes: much slower)
+    return _groups(keys >> BLOCK_BITS, (keys & BLOCK_MASK).astype(DTYPE))
+
+
+def _firsts(sorted_values: np.ndarray) -> np.ndarray:
+    """Mask of the elements that differ from their predecessor."""
+    if not len(sorted_values):
+        return np.zeros(0, dtype=bool)
+    return np.concatenate(([True], sorted_values[1:] != sorted_values[:-1]))
+
+
+def _groups(grams: np.ndarray, offsets: np.ndarray) -> dict[int, np.ndarray]:
+    """{gram: its offsets} for parallel arrays sorted by gram."""
     cuts = np.flatnonzero(np.diff(grams)) + 1
-    starts, ends = np.concatenate(([0], cuts)), np.concatenate((cuts, [len(keys)]))
-    return {int(grams[s]): offs[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)}
+    starts, ends = np.concatenate(([0], cuts)), np.concatenate((cuts, [len(grams)]))
+    return {int(grams[s]): offsets[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True) if e > s}
 
 
 def _existing(session: Session, case_id: str, block: int, grams: list[int]) -> dict[int, np.ndarray]:
@@ -209,6 +233,9 @@ def match(session: Session, case_id: str, q: str) -> Match:
         c = ord(q)
         bits = _bitmap(session, case_id, G.gram.between(c << SHIFT, ((c + 1) << SHIFT) - 1))
         return Match(np.flatnonzero(bits), False)
+    if len(q) == 2:  # one bigram: its list is the answer
+        code = (ord(q[0]) << SHIFT) | ord(q[1])
+        return Match(np.flatnonzero(_bitmap(session, case_id, G.gram == code)), False)
     grams = query_grams(q)
     df = _frequencies(session, case_id, grams)
     if len(df) < len(grams):  # a gram nobody has
@@ -216,10 +243,12 @@ def match(session: Session, case_id: str, q: str) -> Match:
     ordered = sorted(grams, key=df.__getitem__)[:MAX_GRAMS]  # rarest first
     bits = _bitmap(session, case_id, G.gram == ordered[0])
     for gram in ordered[1:]:
+        left = int(bits.sum())
+        if left <= FEW or df[gram] > SKIP_RATIO * left:  # verifying the rest costs less than reading more
+            break
         other = _bitmap(session, case_id, G.gram == gram)
         n = min(len(bits), len(other))
         bits = bits[:n] & other[:n]
         if not bits.any():
             break
-    exact = len(q) == 2 or (len(q) == 3 and max(map(ord, q)) <= BMP)  # one bigram / trigram list
-    return Match(np.flatnonzero(bits), not exact)
+    return Match(np.flatnonzero(bits), True)
