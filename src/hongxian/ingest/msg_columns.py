@@ -20,11 +20,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hongxian.ingest.bill_common import digest_ids
-from hongxian.ingest.wechat_msg import KIND_BY_TYPE, MAX_TS, MIN_TS, ChatRowBuilder, RawMessage
+from hongxian.ingest.wechat_msg import KIND_BY_TYPE, MAX_TS, MIN_TS, ChatRowBuilder, RawMessage, message_kind
 from hongxian.schema import SCHEMAS, TS
 
 FAST_TYPES = (1, 3, 34, 43, 47, 50)  # no payload to parse beyond the text itself
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())  # what str.strip() removes
+_FAST_SET = frozenset(FAST_TYPES)
 _KINDS = pa.array([KIND_BY_TYPE[t] for t in FAST_TYPES], pa.string())
 _STR = pa.string()
 _MESSAGES = SCHEMAS["messages"]
@@ -42,51 +43,106 @@ def add_msg_chunk(builder: ChatRowBuilder, chunk: list[tuple]) -> None:
     """MSG rows (rowid, localId, StrTalker, Type, SubType, IsSender, CreateTime, StrContent,
     CompressContent, BytesExtra, MsgSvrID) into the builder's sink, in row order."""
     cols = list(zip(*chunk, strict=True))
-    fast, arrays = _plain_rows(cols)
+    typed, arrays = _typed_rows(cols)
+    fast = typed & _plain_types(cols, arrays)
     received = fast & _received(cols, arrays)
-    senders, texts, general, positions = [], [], [], []
-    builder.captured = general
+    visit = _Visit(builder, chunk)
+    builder.captured = visit.general
     try:
-        for i in np.flatnonzero(~fast | received).tolist():
-            row = chunk[i]
-            if fast[i]:
-                sender, content = builder.group_sender(row[1], row[7], row[9])
-                if sender is None:
-                    builder.issue("no_sender", row[1])
-                senders.append(sender)
-                texts.append(content)
-            else:
-                before = len(general)
-                builder.add(RawMessage(row[1] if type(row[1]) is int else -1, *row[2:11]))
-                positions.extend([i] * (len(general) - before))
+        visit.run(np.flatnonzero(~fast | received), fast, typed, _ids(cols, arrays, np.flatnonzero(typed & ~fast)))
     finally:
         builder.captured = None
     plain = np.flatnonzero(fast)
     builder.messages += len(plain)
-    columns = _fast_columns(cols, arrays, plain, builder.owner, senders, texts)
-    if general:
-        columns = _merge(columns, plain, general, positions)
+    columns = _fast_columns(cols, arrays, plain, builder.owner, visit.senders, visit.texts)
+    if visit.general:
+        columns = _merge(columns, plain, visit.general, visit.positions)
     builder.sink.add_columns("messages", columns)
 
 
-def _plain_rows(cols: list[tuple]) -> tuple[np.ndarray, dict[int, pa.Array]]:
-    """Rows whose Type / talker / time / MsgSvrID / IsSender / content are well-typed plain values
-    (the checks `ChatRowBuilder` would pass without surprises), and Arrow arrays of those columns
-    over the whole chunk — or {} when a column holds other types (then checked row by row)."""
+class _Visit:
+    """The rows Python must look at, in row order: received plain group rows (sender only), other
+    well-typed rows (payload, common columns given) and everything else (`ChatRowBuilder.add`)."""
+
+    def __init__(self, builder: ChatRowBuilder, chunk: list[tuple]):
+        self.builder, self.chunk = builder, chunk
+        self.senders: list = []
+        self.texts: list = []
+        self.general: list[dict] = []  # message rows of the row parser, at `positions`
+        self.positions: list[int] = []
+
+    def run(self, rows: np.ndarray, fast: np.ndarray, typed: np.ndarray, ids: tuple[list, list]) -> None:
+        builder, general, positions = self.builder, self.general, self.positions
+        mids, svrs = ids
+        k = 0
+        for i in rows.tolist():
+            row = self.chunk[i]
+            before = len(general)
+            if fast[i]:
+                sender, content = builder.group_sender(row[1], row[7], row[9])
+                if sender is None:
+                    builder.issue("no_sender", row[1])
+                self.senders.append(sender)
+                self.texts.append(content)
+                continue
+            raw = RawMessage(row[1] if type(row[1]) is int else -1, *row[2:11])
+            if typed[i]:
+                self._typed(raw, row, mids[k], svrs[k])
+                k += 1
+            else:
+                builder.add(raw)
+            positions.extend([i] * (len(general) - before))
+
+    def _typed(self, raw: RawMessage, row: tuple, message_id: str, server_id: str) -> None:
+        """`ChatRowBuilder._prepare` for a row known to be well-typed (no checks needed)."""
+        talker, type_, subtype, me, content = row[2], row[3], row[4], row[5], row[7]
+        is_group = talker.endswith("@chatroom")
+        if me == 1:
+            sender = self.builder.owner
+        elif is_group:
+            sender, content = self.builder.group_sender(raw.row_number, content, row[9])
+        else:
+            sender = talker
+        msg = {"message_id": message_id, "chat_id": talker, "is_group": is_group, "sender_account": sender,
+               "ts": row[6] * 1_000_000, "kind": message_kind(type_, subtype), "server_id": server_id,
+               "raw_type": type_, "raw_subtype": subtype}
+        self.builder.add_prepared(raw, msg, content, me == 1)
+
+
+def _ids(cols: list[tuple], arrays: dict[int, pa.Array], idx: np.ndarray) -> tuple[list, list]:
+    """(message ids, MsgSvrID texts) of rows ``idx`` (well-typed: MsgSvrID > 0)."""
+    if len(idx) == 0:
+        return [], []
+    server_id = _column(cols, arrays, _SVR, idx).cast(_STR)
+    return digest_ids("m", server_id.cast(pa.binary()).to_pylist(), _SVR_PREFIX).to_pylist(), server_id.to_pylist()
+
+
+def _typed_rows(cols: list[tuple]) -> tuple[np.ndarray, dict[int, pa.Array]]:
+    """Rows whose Type / talker / time / MsgSvrID / IsSender / content are well-typed values in range
+    (what `ChatRowBuilder._prepare` would accept without surprises), and Arrow arrays of those
+    columns over the whole chunk — or {} when a column holds other types (then checked row by row)."""
     n = len(cols[0])
     kinds = {i: set(map(type, cols[i])) for i in (_TALKER, _TYPE, _SUB, _ME, _TIME, _SVR)}
     content_ok = set(map(type, cols[_CONTENT])) <= {str, _NONE}
     if not (content_ok and kinds.pop(_TALKER) <= {str} and all(k <= {int} for k in kinds.values())):
-        return np.fromiter((_plain(*r) for r in zip(*(cols[i] for i in (_TALKER, _TYPE, _SUB, _ME, _TIME, _CONTENT,
+        return np.fromiter((_typed(*r) for r in zip(*(cols[i] for i in (_TALKER, _TYPE, _SUB, _ME, _TIME, _CONTENT,
                                                                          _SVR)), strict=True)), bool, n), {}
     arrays = {i: pa.array(cols[i], _STR if i == _TALKER else _INT) for i in (_TALKER, _TYPE, _SUB, _ME, _TIME, _SVR)}
-    talker, t, svr = arrays[_TALKER], arrays[_TYPE], arrays[_SVR]
+    talker = arrays[_TALKER]
     ok = reduce(pc.and_, (
-        pc.is_in(t, value_set=pa.array(FAST_TYPES, _INT)), pc.greater(pc.binary_length(talker), 0),
-        pc.equal(pc.utf8_trim(talker, WHITESPACE), talker), pc.greater_equal(arrays[_TIME], MIN_TS),
-        pc.less(arrays[_TIME], MAX_TS), pc.greater(svr, 0), pc.is_in(arrays[_ME], value_set=pa.array([0, 1], _INT)),
+        pc.greater(pc.binary_length(talker), 0), pc.equal(pc.utf8_trim(talker, WHITESPACE), talker),
+        pc.greater_equal(arrays[_TIME], MIN_TS), pc.less(arrays[_TIME], MAX_TS), pc.greater(arrays[_SVR], 0),
+        pc.is_in(arrays[_ME], value_set=pa.array([0, 1], _INT)),
     ))
     return np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool), arrays
+
+
+def _plain_types(cols: list[tuple], arrays: dict[int, pa.Array]) -> np.ndarray:
+    """Type is one of `FAST_TYPES` (meaningful for well-typed rows only)."""
+    if arrays:
+        return np.asarray(pc.is_in(arrays[_TYPE], value_set=pa.array(FAST_TYPES, _INT)).to_numpy(zero_copy_only=False),
+                          dtype=bool)
+    return np.array([t in _FAST_SET for t in cols[_TYPE]], dtype=bool)
 
 
 def _received(cols: list[tuple], arrays: dict[int, pa.Array]) -> np.ndarray:
@@ -98,8 +154,8 @@ def _received(cols: list[tuple], arrays: dict[int, pa.Array]) -> np.ndarray:
                      for t, me in zip(cols[_TALKER], cols[_ME], strict=True)], dtype=bool)
 
 
-def _plain(talker, type_, subtype, is_sender, ctime, content, svrid) -> bool:
-    return (type(type_) is int and type_ in FAST_TYPES and type(talker) is str and type(ctime) is int
+def _typed(talker, type_, subtype, is_sender, ctime, content, svrid) -> bool:
+    return (type(type_) is int and type(talker) is str and type(ctime) is int
             and MIN_TS <= ctime < MAX_TS and type(svrid) is int and svrid > 0 and type(subtype) is int
             and (is_sender == 0 or is_sender == 1) and (content is None or type(content) is str)
             and talker != "" and talker == talker.strip())

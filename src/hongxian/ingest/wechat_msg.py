@@ -265,9 +265,17 @@ class ChatRowBuilder:
 
     def _add(self, raw: RawMessage) -> None:
         prepared = self._prepare(raw)
-        if prepared is None:
-            return
-        row, content, is_sender = prepared
+        if prepared is not None:
+            self._complete(raw, *prepared)
+
+    def add_prepared(self, raw: RawMessage, row: dict, content: str | None, is_sender: bool) -> None:
+        """A well-typed row whose common columns (`_prepare`'s) the caller already computed."""
+        try:
+            self._complete(raw, row, content, is_sender)
+        except Exception as exc:  # see add()
+            self.sink.reject(raw.row_number, _raw_repr(raw), f"内部错误，消息未能读取：{type(exc).__name__}: {exc}")
+
+    def _complete(self, raw: RawMessage, row: dict, content: str | None, is_sender: bool) -> None:
         type_, app = row["raw_type"], None
         if type_ == 1:
             row["text"] = content
