@@ -71,5 +71,7 @@ def text_ids(session: Session, case_id: str, q: str | None, dialect: str) -> np.
         return found.pks
     t = FindingSearchRow.__table__.c
     hit = func.strpos(t.search_text, needle) if dialect == "postgresql" else func.instr(t.search_text, needle)
-    many = len(found.pks) > SCAN_VERIFY  # then PostgreSQL reads the table once rather than probing
-    return select_ids(session, t.finding_pk, id_in(t.finding_pk, found.pks, dialect, as_filter=many), hit > 0)
+    if dialect == "postgresql" and len(found.pks) > SCAN_VERIFY:  # one scan, not a probe per candidate;
+        member = id_in(t.finding_pk, found.pks, dialect, as_filter=True)  # the bitmap before the text
+        return select_ids(session, t.finding_pk, case((member, hit > 0), else_=false()))
+    return select_ids(session, t.finding_pk, id_in(t.finding_pk, found.pks, dialect), hit > 0)
