@@ -103,13 +103,25 @@ def _char_class(cps: list[int]) -> str:
     return "[" + "".join(parts) + "]"
 
 
+EMOJI_BLOCKS = (0x1F300, 0x1FAFF)
+"""Pictographs, emoticons, transport, supplemental symbols: no table maps any of them (checked when the
+classes are built), so a text is not flagged for an emoji alone."""
+
+
 def _class_re(cps) -> str:
-    """BMP code points as one charset (sre's fast BIGCHARSET); any astral character at all when some
-    astral code point is in the set (a class of scattered astral ranges makes sre scan a range list at
-    every position). Texts flagged for an astral character are then checked exactly (`_needs_work`)."""
+    """BMP code points as one charset (sre's fast BIGCHARSET); any astral character except the emoji
+    blocks when some astral code point is in the set (a class of scattered astral ranges makes sre scan
+    a range list at every position). Texts flagged for an astral character are then checked exactly
+    (`_needs_work`)."""
     bmp = [c for c in cps if c < 0x10000]
-    astral = any(c >= 0x10000 for c in cps)
-    return _char_class(bmp) + ("|[\\U00010000-\\U0010FFFF]" if astral else "")
+    astral = [c for c in cps if c >= 0x10000]
+    if not astral:
+        return _char_class(bmp)
+    lo, hi = EMOJI_BLOCKS
+    if any(lo <= c <= hi for c in astral):
+        return _char_class(bmp) + "|[\\U00010000-\\U0010FFFF]"
+    # emoji (never changed by the tables) do not flag a text: one short range list, still cheap for sre
+    return _char_class(bmp) + f"|[\\U00010000-\\U{lo - 1:08X}\\U{hi + 1:08X}-\\U0010FFFF]"
 
 
 @lru_cache(maxsize=1)
