@@ -5,7 +5,7 @@ offending value), and all problems are reported at once:
 
 - unknown keys (models are ``extra=forbid``), wrong types, missing fields;
 - a check citing an unknown code family or provision, or a provision marked ``screened: false``
-  (hongxian does not screen opinions, rumours, complaints or 负能量);
+  (hongxian does not screen opinions, rumours or complaints);
 - an unknown detector, params the detector's ``params_model`` rejects;
 - duplicate check ids, duplicate provision ids, duplicate code versions, unknown precedent links;
 - case tables/columns that are not canonical.
