@@ -116,8 +116,9 @@ def evaluate(inp: EvalInput) -> Verdict | None:
     p: PrivacyParams = inp.params
     items = [it for it in _items(inp) if it[0] >= p.threshold - 1e-9]
     sens = None
-    if p.sensitive is not None:
-        sens = score_keywords(p.sensitive, inp.text, inp.field, _sensitive_hits(inp.hits), inp.names)
+    sens_hits = _sensitive_hits(inp.hits) if p.sensitive is not None else None
+    if sens_hits:  # most evaluations come from a digit run alone: no sensitive word to score
+        sens = score_keywords(p.sensitive, inp.text, inp.field, sens_hits, inp.names)
         if sens is not None and sens.score < p.sensitive.threshold - 1e-9:
             sens = None
     if not items and sens is None:
