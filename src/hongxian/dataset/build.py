@@ -3,7 +3,8 @@
 Runs as a sequence of SQL steps in DuckDB over the per-source parts:
 
 1. union the parts of each table and keep one row per primary key (ids are content
-   fingerprints, so the same row from two files or shards collapses);
+   fingerprints, so the same row from two files or shards collapses; when no key repeats, the
+   messages stay a view over the parts until a step updates them: `materialize`);
 2. the steps in `NORMALISE_STEPS` (account resolution, chat ↔ bill payment linking, refund
    pairing), each a function over the connection that rewrites the working tables in place;
 3. write the results to ``.hongxian/dataset/`` (DuckDB's own Parquet writer, sorted by time and id).
@@ -22,16 +23,25 @@ from hongxian.schema import CASE_TABLES, PRIMARY_KEYS, SCHEMAS, SOURCE_TABLES
 Step = Callable[[duckdb.DuckDBPyConnection], None]
 
 
+LAZY_TABLES = ("messages",)
+"""Tables left as a view over the parts when nothing repeats (no copy of a million messages);
+a step that updates one first calls `materialize`."""
+
+
+def _sql_list(values: list[str]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
 def _load_parts(con: duckdb.DuckDBPyConnection, store: TableStore) -> None:
     for table in SOURCE_TABLES:
         files = [str(p) for p in store.part_files(table)]
         cols = ", ".join(f'"{c}"' for c in SCHEMAS[table].names)
         if files:
-            con.execute(f"CREATE OR REPLACE TABLE raw_{table} AS SELECT {cols} FROM read_parquet(?, union_by_name=true)",
-                        [files])
+            source = f"read_parquet({_sql_list(files)}, union_by_name=true)"
         else:
             con.register(f"_empty_{table}", SCHEMAS[table].empty_table())
-            con.execute(f"CREATE OR REPLACE TABLE raw_{table} AS SELECT {cols} FROM _empty_{table}")
+            source = f"_empty_{table}"
+        con.execute(f"CREATE OR REPLACE VIEW raw_{table} AS SELECT {cols} FROM {source}")
         _dedupe(con, table)
 
 
@@ -42,20 +52,31 @@ def _dedupe(con: duckdb.DuckDBPyConnection, table: str) -> None:
     key_list = ", ".join(keys)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _dups AS SELECT {key_list} FROM raw_{table} "
                 f"GROUP BY {key_list} HAVING count(*) > 1")
-    if con.execute("SELECT count(*) FROM _dups").fetchone()[0] == 0:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-        con.execute(f"ALTER TABLE raw_{table} RENAME TO {table}")
-        return
     cols = ", ".join(f'"{c}"' for c in SCHEMAS[table].names)
-    filled = " + ".join(f'("{c}" IS NOT NULL)::INT' for c in SCHEMAS[table].names)
-    match = " AND ".join(f"d.{k} IS NOT DISTINCT FROM r.{k}" for k in keys)
-    repeated = f"EXISTS (SELECT 1 FROM _dups d WHERE {match})"
-    con.execute(
-        f"CREATE OR REPLACE TABLE {table} AS SELECT {cols} FROM raw_{table} r WHERE NOT {repeated} "
-        f"UNION ALL SELECT {cols} FROM (SELECT *, row_number() OVER (PARTITION BY {key_list} "
-        f"ORDER BY ({filled}) DESC, source_id) AS _rn FROM raw_{table} r WHERE {repeated}) WHERE _rn = 1"
-    )
-    con.execute(f"DROP TABLE raw_{table}")
+    if con.execute("SELECT count(*) FROM _dups").fetchone()[0] == 0:
+        if table in LAZY_TABLES:
+            con.execute(f"ALTER VIEW raw_{table} RENAME TO {table}")
+            return
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {cols} FROM raw_{table}")
+    else:
+        filled = " + ".join(f'("{c}" IS NOT NULL)::INT' for c in SCHEMAS[table].names)
+        match = " AND ".join(f"d.{k} IS NOT DISTINCT FROM r.{k}" for k in keys)
+        repeated = f"EXISTS (SELECT 1 FROM _dups d WHERE {match})"
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS SELECT {cols} FROM raw_{table} r WHERE NOT {repeated} "
+            f"UNION ALL SELECT {cols} FROM (SELECT *, row_number() OVER (PARTITION BY {key_list} "
+            f"ORDER BY ({filled}) DESC, source_id) AS _rn FROM raw_{table} r WHERE {repeated}) WHERE _rn = 1"
+        )
+    con.execute(f"DROP VIEW raw_{table}")
+
+
+def materialize(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Make ``table`` a real table (it may still be a view over the parts) before updating it."""
+    kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()
+    if kind and kind[0] == "VIEW":
+        con.execute(f"CREATE TABLE _materialized AS SELECT * FROM {table}")
+        con.execute(f"DROP VIEW {table}")
+        con.execute(f"ALTER TABLE _materialized RENAME TO {table}")
 
 
 def _load_case(con: duckdb.DuckDBPyConnection, store: TableStore) -> None:

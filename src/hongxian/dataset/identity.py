@@ -56,10 +56,15 @@ LEFT JOIN by_person p USING (name) LEFT JOIN by_contact c USING (name)
 
 def resolve_accounts(con: duckdb.DuckDBPyConnection) -> None:
     """Rewrite ``wxname:`` payer/payee/sender ids to real accounts and fill accounts.person_id."""
+    from hongxian.dataset.build import materialize  # not at import time: readers import this module
+
     con.execute(_RESOLVE_SQL)
+    renamed = con.execute("SELECT count(*) FROM _name_map WHERE to_account <> from_account").fetchone()[0]
     for table, cols in (("payments", ("payer_account", "payee_account", "owner_account")),
                         ("messages", ("sender_account",)), ("group_members", ("account_id",))):
-        for col in cols:
+        if renamed:
+            materialize(con, table)
+        for col in cols if renamed else ():
             con.execute(
                 f"UPDATE {table} SET {col} = m.to_account FROM _name_map m "
                 f"WHERE {table}.{col} = m.from_account AND m.to_account <> m.from_account"
@@ -124,7 +129,12 @@ def resolve_chat_names(con: duckdb.DuckDBPyConnection) -> None:
         SELECT 'chatname:' || name AS from_chat, any_value(group_id) AS to_chat
         FROM groups WHERE name IS NOT NULL AND name <> '' GROUP BY name HAVING count(DISTINCT group_id) = 1
     """)
+    from hongxian.dataset.build import materialize
+
+    if con.execute("SELECT count(*) FROM _chat_map").fetchone()[0] == 0:
+        return
     for table in ("messages", "payments"):
+        materialize(con, table)
         con.execute(f"UPDATE {table} SET chat_id = m.to_chat FROM _chat_map m WHERE {table}.chat_id = m.from_chat")
 
 
