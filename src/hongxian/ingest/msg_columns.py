@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hongxian.ingest.bill_common import digest_ids
+from hongxian.ingest.protobuf import canonical_sender
 from hongxian.ingest.wechat_msg import KIND_BY_TYPE, MAX_TS, MIN_TS, ChatRowBuilder, RawMessage, message_kind
 from hongxian.schema import SCHEMAS, TS
 
@@ -79,9 +80,14 @@ class _Visit:
             row = self.chunk[i]
             before = len(general)
             if fast[i]:
-                sender, content = builder.group_sender(row[1], row[7], row[9])
+                content, extra = row[7], row[9]
+                # the usual case inlined: a canonical BytesExtra and no "wxid:\n" prefix (`group_sender`)
+                sender = canonical_sender(extra) if type(extra) is bytes and extra and (
+                    content is None or ":\n" not in content[:66]) else None
                 if sender is None:
-                    builder.issue("no_sender", row[1])
+                    sender, content = builder.group_sender(row[1], content, extra)
+                    if sender is None:
+                        builder.issue("no_sender", row[1])
                 self.senders.append(sender)
                 self.texts.append(content)
                 continue

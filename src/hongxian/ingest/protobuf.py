@@ -116,7 +116,7 @@ def _entry_sender(entry: bytes) -> str | None:
     return text.decode("utf-8", errors="replace").split(":", 1)[0].strip() or None
 
 
-def _canonical_sender(blob: bytes) -> str | None:
+def canonical_sender(blob: bytes) -> str | None:
     """The layout every PC 3.x sample has — ``0a <n> … 1a <n> 08 01 12 <n> <wxid>`` with one-byte
     lengths — read by offsets; None means "not this layout", and the general walk decides."""
     try:
@@ -144,7 +144,7 @@ def bytes_extra_sender(blob: bytes | None) -> tuple[str | None, bool]:
     """
     if not blob:
         return None, True
-    sender = _canonical_sender(blob)
+    sender = canonical_sender(blob)
     if sender is not None:
         return sender, True
     pos, n = 0, len(blob)
