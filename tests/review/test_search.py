@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from hongxian.review import REVIEWER, FindingFilter, ReviewService, queries, textsearch
 from hongxian.review.rowdata import search_text
-from hongxian.store import search_index
+from hongxian.store import search_exact, search_index
 from hongxian.store.engine import _alembic_config
 from hongxian.store.models import SearchGramRow
 from tests.review.factory import make_finding
@@ -59,7 +59,15 @@ def _found(service: ReviewService, user, term: str, **kw) -> set[str]:
     return ids
 
 
-def test_terms_match_substring_semantics(service: ReviewService, users) -> None:
+@pytest.fixture(params=[64, 3], ids=["buckets", "exact-lists"])
+def exact_min(request, monkeypatch) -> int:
+    """64 (the default): no 3/4-gram is that common in these small cases, every longer term is
+    verified; 3: the common ones get exact lists (store/search_exact.py)."""
+    monkeypatch.setattr(search_exact, "EXACT_MIN", request.param)
+    return request.param
+
+
+def test_terms_match_substring_semantics(service: ReviewService, users, exact_min: int) -> None:
     findings = _findings()
     service.record_run(findings, "rb", {}, {}, clear_excerpts=_clear(findings))
     rev = users[REVIEWER]
@@ -74,14 +82,18 @@ def test_terms_match_substring_semantics(service: ReviewService, users) -> None:
     assert ordered.total == len(_expected(findings, "红包")) and len(ordered.items) == 3
 
 
-def test_index_follows_rescreening(service: ReviewService, users) -> None:
+def test_index_follows_rescreening(service: ReviewService, users, exact_min: int) -> None:
     rev = users[REVIEWER]
     service.record_run(_findings(), "rb", {}, {})
     changed = _findings(shift=3)  # same fingerprints, other excerpts
     summary = service.record_run(changed, "rb", {}, {})
     assert summary.updated + summary.reopened > 0
-    for term in ("扫雷", "雷", "内部文件", "qq", "wechat-pay", "老张"):
+    for term in ("扫雷", "雷", "内部文件", "部文件", "qq", "wechat-pay", "老张", "一点心意"):
         assert _found(service, rev, term) == _expected(changed, term), term
+    with service.store.read() as s:
+        m = search_index.match(s, "T-001", "内部文件")
+    assert (len(m.sure) > 0) == (exact_min == 3)  # the common phrase: an exact list, nothing to verify
+    assert not len(m.maybe) or exact_min == 64
 
 
 @pytest.mark.parametrize("pks", [[1, 2, 16383], [3, 16384, 16385, 40000, 70001]])
@@ -91,18 +103,18 @@ def test_posting_blocks(service: ReviewService, pks: list[int]) -> None:
     with service.store.write() as s:
         search_index.update(s, "T-001", [(pk, None, t) for pk, t in texts.items()])
     with service.store.read() as s:
-        assert search_index.match(s, "T-001", "扫雷").pks.tolist() == pks
-        assert search_index.match(s, "T-001", "红").pks.tolist() == pks[1::2]
+        assert search_index.match(s, "T-001", "扫雷").sure.tolist() == pks
+        assert search_index.match(s, "T-001", "红").sure.tolist() == pks[1::2]
         for longer in ("雷红包", "扫雷红包", "条 扫雷红"):  # candidates (hashed 3/4-grams), then verified
             m = search_index.match(s, "T-001", longer)
-            assert m.verify and set(m.pks.tolist()) >= set(pks[1::2])
+            assert not len(m.sure) and set(m.maybe.tolist()) >= set(pks[1::2])
     with service.store.write() as s:  # the first finding loses 扫雷, the last gains 红包
         search_index.update(s, "T-001", [(pks[0], texts[pks[0]], "已更正"), (pks[-1], texts[pks[-1]], "红包")])
     with service.store.read() as s:
-        assert search_index.match(s, "T-001", "扫雷").pks.tolist() == pks[1:-1]
-        assert search_index.match(s, "T-001", "红包").pks.tolist() == sorted(set(pks[1::2]) | {pks[-1]})
-        assert search_index.match(s, "T-001", "更").pks.tolist() == [pks[0]]
-        assert search_index.match(s, "T-002", "扫雷").pks.tolist() == []  # per case
+        assert search_index.match(s, "T-001", "扫雷").sure.tolist() == pks[1:-1]
+        assert search_index.match(s, "T-001", "红包").sure.tolist() == sorted(set(pks[1::2]) | {pks[-1]})
+        assert search_index.match(s, "T-001", "更").sure.tolist() == [pks[0]]
+        assert search_index.match(s, "T-002", "扫雷").sure.tolist() == []  # per case
 
 
 def test_migration_builds_index_for_older_stores(service: ReviewService, users) -> None:

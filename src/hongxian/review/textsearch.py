@@ -67,11 +67,16 @@ def text_ids(session: Session, case_id: str, q: str | None, dialect: str) -> np.
     if not needle:
         return None
     found = search_index.match(session, case_id, needle)
-    if not found.verify or not len(found.pks):
-        return found.pks
+    if not len(found.maybe):
+        return found.sure
+    return np.union1d(found.sure, _verified(session, found.maybe, needle, dialect))
+
+
+def _verified(session: Session, candidates: np.ndarray, needle: str, dialect: str) -> np.ndarray:
+    """The candidates whose search text contains ``needle``."""
     t = FindingSearchRow.__table__.c
     hit = func.strpos(t.search_text, needle) if dialect == "postgresql" else func.instr(t.search_text, needle)
-    if dialect == "postgresql" and len(found.pks) > SCAN_VERIFY:  # one scan, not a probe per candidate;
-        member = id_in(t.finding_pk, found.pks, dialect, as_filter=True)  # the bitmap before the text
+    if dialect == "postgresql" and len(candidates) > SCAN_VERIFY:  # one scan, not a probe per candidate;
+        member = id_in(t.finding_pk, candidates, dialect, as_filter=True)  # the bitmap before the text
         return select_ids(session, t.finding_pk, case((member, hit > 0), else_=false()))
-    return select_ids(session, t.finding_pk, id_in(t.finding_pk, found.pks, dialect), hit > 0)
+    return select_ids(session, t.finding_pk, id_in(t.finding_pk, candidates, dialect), hit > 0)

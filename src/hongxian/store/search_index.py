@@ -35,6 +35,7 @@ import numpy as np
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from hongxian.store import search_exact
 from hongxian.store.models import FindingSearchRow, SearchGramRow, StoredFinding
 
 SHIFT = 21
@@ -42,7 +43,7 @@ SHIFT = 21
 TRIGRAM, QUADGRAM = 1 << 44, 1 << 45
 BUCKET_BITS = 16
 _K1, _K2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)  # multiplicative hashing
-BLOCK_BITS = 14
+BLOCK_BITS = search_exact.OFFSET_BITS  # 16,384 findings per block
 BLOCK_MASK = (1 << BLOCK_BITS) - 1
 END = "\x00"
 DTYPE = np.dtype("<u2")
@@ -60,7 +61,7 @@ def normalise(text: str) -> str:
 
 
 def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
 
 
 def _bucket(flag: int, hashed: np.ndarray) -> np.ndarray:
@@ -100,17 +101,22 @@ def encode(offsets: np.ndarray) -> bytes:
 # ---------------------------------------------------------------------------- maintenance
 
 
-def _postings(items: Iterable[tuple[int, str]]) -> dict[int, np.ndarray]:
-    """{gram: sorted uint16 offsets} for (pk, text) pairs of one block, computed on all texts at
-    once: the sorted unique keys ``gram << 14 | offset`` are the posting lists, in order."""
+def _concat(items: Iterable[tuple[int, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of all texts (each with its end marker) and each one's offset in the block."""
     texts, offsets = [], []
     for pk, text in items:
         texts.append(text.replace(END, "") + END)
         offsets.append(pk & BLOCK_MASK)
-    if not texts:
-        return {}
     cp = _code_points("".join(texts))
-    owner = np.repeat(np.asarray(offsets, dtype=np.int64), [len(t) for t in texts])
+    return cp, np.repeat(np.asarray(offsets, dtype=np.int64), [len(t) for t in texts])
+
+
+def _postings(items: Iterable[tuple[int, str]]) -> dict[int, np.ndarray]:
+    """{code: sorted uint16 offsets} for (pk, text) pairs of one block, computed on all texts at
+    once: the sorted unique keys ``code << 14 | offset`` are the posting lists, in order."""
+    cp, owner = _concat(items)
+    if not len(cp):
+        return {}
     grams, pos = _grams(cp, owner[:-1] == owner[1:])
     keys = np.sort((grams << BLOCK_BITS) | owner[pos])
     keys = keys[_firsts(keys)]  # (np.unique hashes: much slower)
@@ -171,6 +177,9 @@ def _update_block(session: Session, case_id: str, block: int, changes: list[tupl
             for gram, cur in _merge(old, adds, removes, grams)]
     for i in range(0, len(rows), 5000):
         session.execute(insert(G.__table__), rows[i:i + 5000])
+    texts = [(pk, new) for pk, _old, new in changes] if fresh else \
+        search_exact.block_texts(session, case_id, block)
+    search_exact.refresh(session, case_id, block, search_exact.frequent(*_concat(texts)))
 
 
 def update(session: Session, case_id: str, changes: Iterable[tuple[int, str | None, str]], *,
@@ -203,16 +212,22 @@ def rebuild(session: Session, case_id: str) -> None:
 
 @dataclass(frozen=True)
 class Match:
-    """Primary keys (sorted) of the findings containing the query; with ``verify`` they are only
-    candidates and the caller must check the substring."""
+    """Sorted primary keys: ``sure`` contain the query; ``maybe`` are candidates on which the
+    caller must check the substring."""
 
-    pks: np.ndarray
-    verify: bool
+    sure: np.ndarray
+    maybe: np.ndarray
+
+
+_NONE = np.empty(0, np.int64)
 
 
 def _bitmap(session: Session, case_id: str, cond) -> np.ndarray:
     """The union of the posting lists selected by ``cond`` as a boolean array indexed by pk."""
-    rows = session.execute(select(G.block, G.pks).where(G.case_id == case_id, cond)).all()
+    return _bits(session.execute(select(G.block, G.pks).where(G.case_id == case_id, cond)).all())
+
+
+def _bits(rows: list) -> np.ndarray:
     if not rows:
         return np.zeros(0, dtype=bool)
     bits = np.zeros((max(block for block, _ in rows) + 1) << BLOCK_BITS, dtype=bool)
@@ -227,19 +242,13 @@ def _frequencies(session: Session, case_id: str, grams: list[int]) -> dict[int, 
     return {gram: int(n) for gram, n in session.execute(stmt)}
 
 
-def match(session: Session, case_id: str, q: str) -> Match:
-    """Look up a normalised (`normalise`) non-empty query."""
-    if len(q) == 1:
-        c = ord(q)
-        bits = _bitmap(session, case_id, G.gram.between(c << SHIFT, ((c + 1) << SHIFT) - 1))
-        return Match(np.flatnonzero(bits), False)
-    if len(q) == 2:  # one bigram: its list is the answer
-        code = (ord(q[0]) << SHIFT) | ord(q[1])
-        return Match(np.flatnonzero(_bitmap(session, case_id, G.gram == code)), False)
+def _candidates(session: Session, case_id: str, q: str) -> np.ndarray:
+    """Bitmap of the findings having every bigram and (bucketed) 3/4-gram of ``q``, as far as
+    intersecting the rarest lists pays off."""
     grams = query_grams(q)
     df = _frequencies(session, case_id, grams)
     if len(df) < len(grams):  # a gram nobody has
-        return Match(np.empty(0, np.int64), False)
+        return np.zeros(0, dtype=bool)
     ordered = sorted(grams, key=df.__getitem__)[:MAX_GRAMS]  # rarest first
     bits = _bitmap(session, case_id, G.gram == ordered[0])
     for gram in ordered[1:]:
@@ -249,6 +258,21 @@ def match(session: Session, case_id: str, q: str) -> Match:
         other = _bitmap(session, case_id, G.gram == gram)
         n = min(len(bits), len(other))
         bits = bits[:n] & other[:n]
-        if not bits.any():
-            break
-    return Match(np.flatnonzero(bits), True)
+    return bits
+
+
+def match(session: Session, case_id: str, q: str) -> Match:
+    """Look up a normalised (`normalise`) non-empty query."""
+    if len(q) == 1:
+        c = ord(q)
+        return Match(np.flatnonzero(_bitmap(session, case_id, G.gram.between(c << SHIFT, ((c + 1) << SHIFT) - 1))),
+                     _NONE)
+    if len(q) == 2:  # one bigram: its list is the answer
+        return Match(np.flatnonzero(_bitmap(session, case_id, G.gram == (ord(q[0]) << SHIFT) | ord(q[1]))), _NONE)
+    maybe = _candidates(session, case_id, q)
+    code = search_exact.exact_code(q)
+    exact = session.execute(select(G.block, G.pks).where(G.case_id == case_id, G.gram == code)).all() \
+        if code is not None and maybe.any() else []
+    for block, _ in exact:  # blocks where the gram is common: its exact list replaces the candidates
+        maybe[block << BLOCK_BITS:(block + 1) << BLOCK_BITS] = False
+    return Match(np.flatnonzero(_bits(exact)), np.flatnonzero(maybe))
