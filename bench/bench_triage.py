@@ -6,7 +6,7 @@ Builds a case with N generated findings (9 categories, 4 severities, 40 checks, 
 masked excerpts) imported through `ReviewService.record_run` (one transaction), marks ~12 % of them
 decided, then times `ReviewService.list_findings` (a count plus one page of 50 rows, as the web UI
 calls it) for: first page, filter by category, severity+status, person, text search (2 characters,
-1 character, 4 characters, an ASCII id, combined with a category, its page 20), deep pages (200 in
+1 character, 4 and 8 characters, an ASCII id, combined with a category, its page 20), deep pages (200 in
 three orders/filters, 1000), the case overview statistics (`ReviewService.stats`) and one detail view.
 Baseline: a bare ``SELECT count(*) FROM findings`` on the same connection pool.
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -106,6 +107,7 @@ def run_backend(name: str, url: str | None, findings: list[Finding], repeat: int
         "text search": lambda: svc.list_findings(user, FindingFilter(q="扫雷")),
         "text 1 char": lambda: svc.list_findings(user, FindingFilter(q="雷")),
         "text 4 chars": lambda: svc.list_findings(user, FindingFilter(q="内部文件")),
+        "text 8 chars": lambda: svc.list_findings(user, FindingFilter(q="内部文件，勿外传")),
         "text ASCII id": lambda: svc.list_findings(user, FindingFilter(q=person)),
         "text + category": lambda: svc.list_findings(user, FindingFilter(q="扫雷", category="integrity.gambling")),
         "text page 20": lambda: svc.list_findings(user, FindingFilter(q="扫雷"), page=20),
@@ -125,6 +127,7 @@ def run_backend(name: str, url: str | None, findings: list[Finding], repeat: int
         flag = "" if label.startswith("baseline") else ("ok" if q95 <= TARGET_MS else "SLOW")
         print(f"{label:<20}{statistics.median(xs):>9.1f}{q95:>9.1f}{q95 / base:>8.1f}  {flag}")
     svc.store.dispose()
+    shutil.rmtree(case.parent, ignore_errors=True)
 
 
 def _postgres_url() -> tuple[str, str | None]:
