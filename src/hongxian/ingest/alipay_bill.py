@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from hongxian.ingest.base import Sink, SourceContext, UnreadableSource
+from hongxian.ingest.base import Sink, SourceContext, UnreadableSource, few_collections
 from hongxian.ingest.bill_common import (
     STRIP,
     BadValue,
@@ -97,29 +97,30 @@ class AlipayBillReader:
             "支付宝账户" in x or "电子客户回单" in x for x in lines)
 
     def read(self, ctx: SourceContext, sink: Sink) -> None:
-        records = CsvRecords(ctx.path, text_encoding(ctx.path))
-        it = iter(records)
-        pre = _Preamble()
-        header = pre.consume(it)
-        try:
-            rows = AlipayRows(header, sink, ctx, pre)
-        except KeyError as exc:
-            raise UnreadableSource(f"支付宝账单表头缺少列：{exc.args[0]}") from None
-        records.width = rows.width
-        footer = False
-        for number, cells in it:
-            filled = sum(1 for c in cells if c.strip(STRIP))
-            if not filled:
-                continue
-            first = cells[0].strip(STRIP)
-            if first.startswith("-----") and filled == 1:
-                footer = True  # web export: a dashed line, then totals and the export time
-                continue
-            if footer and filled <= 2:
-                continue
-            rows.feed(number, cells)
-        rows.finish()
-        sink.format_label = "支付宝账单 CSV(网页版)" if pre.web else "支付宝账单 CSV"
+        with few_collections():
+            records = CsvRecords(ctx.path, text_encoding(ctx.path))
+            it = iter(records)
+            pre = _Preamble()
+            header = pre.consume(it)
+            try:
+                rows = AlipayRows(header, sink, ctx, pre)
+            except KeyError as exc:
+                raise UnreadableSource(f"支付宝账单表头缺少列：{exc.args[0]}") from None
+            records.width = rows.width
+            footer = False
+            for number, cells in it:
+                filled = sum(1 for c in cells if c.strip(STRIP))
+                if not filled:
+                    continue
+                first = cells[0].strip(STRIP)
+                if first.startswith("-----") and filled == 1:
+                    footer = True  # web export: a dashed line, then totals and the export time
+                    continue
+                if footer and filled <= 2:
+                    continue
+                rows.feed(number, cells)
+            rows.finish()
+            sink.format_label = "支付宝账单 CSV(网页版)" if pre.web else "支付宝账单 CSV"
 
 
 class _Preamble:

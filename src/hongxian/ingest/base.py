@@ -7,7 +7,9 @@ A reader turns one file into canonical rows. It never raises on bad rows: it cal
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -175,6 +177,23 @@ class Sink:
         contacts and groups (a MicroMsg.db). Payments derived from messages are not counted twice."""
         c = self.counts
         return c["messages"] or c["payments"] or (c["accounts"] + c["groups"])
+
+
+@contextmanager
+def few_collections(threshold: int = 50_000) -> Iterator[None]:
+    """Fewer cyclic-GC passes while a reader runs. Readers allocate millions of short-lived,
+    acyclic objects (rows, cells, XML trees); with the default threshold (700) a 1M-row export
+    triggers thousands of collections, each scanning every live object, for nothing to free
+    (~20 % of a reader's time). Collection stays on, only rarer; the thresholds are restored."""
+    old = gc.get_threshold()
+    if old[0] >= threshold:
+        yield
+        return
+    gc.set_threshold(threshold, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def _column(values, typ: pa.DataType, n: int) -> pa.Array:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from hongxian.dataset.identity import chat_name_id
 from hongxian.ingest.appmsg import AppMsg
-from hongxian.ingest.base import Sink, SourceContext
+from hongxian.ingest.base import Sink, SourceContext, few_collections
 from hongxian.ingest.export_owner import resolve_owner
 from hongxian.ingest.wechat_msg import BEIJING, ChatRowBuilder, RawMessage, as_int, message_kind
 
@@ -117,8 +117,9 @@ class PyWxDumpCsvReader:
         sink.format_label = self.label
         owner = resolve_owner(ctx, sink, lambda: self._owner_hint(ctx.path, sink))
         builder = ChatRowBuilder(sink, owner.account, {"talker": "room_name", "type": "type_name", "payload": "msg"})
-        for line, cells in csv_records(ctx.path, sink):
-            self._row(builder, line, _cells(cells, 9))
+        with few_collections():
+            for line, cells in csv_records(ctx.path, sink):
+                self._row(builder, line, _cells(cells, 9))
         builder.finish()
 
     @staticmethod
@@ -185,12 +186,13 @@ class MemoTraceCsvReader:
             sink.add("accounts", {"account_id": account, "platform": "wechat", "display_name": remark or nick,
                                   "remark": remark if remark != nick else None, "nickname": nick})
         builder = ChatRowBuilder(sink, owner.account, {"payload": "StrContent"})
-        for line, cells in csv_records(ctx.path, sink):
-            local_id, _tid, type_, subtype, is_sender, ctime, _st, content, _strtime, _rm, _nk, sender = \
-                _cells(cells, 12)
-            number = as_int(local_id)
-            builder.add(RawMessage(number if number is not None else line, chat, type_, subtype, is_sender, ctime,
-                                   content, sender=sender.strip() or None, is_group=is_group))
+        with few_collections():
+            for line, cells in csv_records(ctx.path, sink):
+                local_id, _tid, type_, subtype, is_sender, ctime, _st, content, _strtime, _rm, _nk, sender = \
+                    _cells(cells, 12)
+                number = as_int(local_id)
+                builder.add(RawMessage(number if number is not None else line, chat, type_, subtype, is_sender,
+                                       ctime, content, sender=sender.strip() or None, is_group=is_group))
         builder.finish()
 
     @staticmethod

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from hongxian.dataset.identity import name_account
-from hongxian.ingest.base import Sink, SourceContext, UnreadableSource
+from hongxian.ingest.base import Sink, SourceContext, UnreadableSource, few_collections
 from hongxian.ingest.bill_common import STRIP, cell_str, first_lines, text_encoding
 from hongxian.ingest.bill_csv import CsvRecords
 from hongxian.ingest.wechat_blocks import data_offset, read_blocks
@@ -44,20 +44,21 @@ class WeChatBillReader:
         return bool(lines) and lines[0].startswith(SIGNATURE)
 
     def read(self, ctx: SourceContext, sink: Sink) -> None:
-        with open(ctx.path, "rb") as fh:
-            is_zip = fh.read(4) == ZIP_MAGIC
-        if is_zip:
-            picked = _pick_sheet(ctx.path)
-            if picked is None:
-                raise UnreadableSource("Excel 文件中没有以“微信支付账单明细”开头的工作表")
-            bill = _Bill(ctx, sink, width_hook=None)
-            bill.run(enumerate(picked[1], start=1))
-            sink.format_label = "微信支付账单 XLSX(2026版式)" if bill.is_2026 else "微信支付账单 XLSX(2025版式)"
-        else:
-            records = CsvRecords(ctx.path, text_encoding(ctx.path))
-            bill = _Bill(ctx, sink, width_hook=records, blockwise=self.blockwise)
-            bill.run(iter(records))
-            sink.format_label = "微信支付账单 CSV"
+        with few_collections():
+            with open(ctx.path, "rb") as fh:
+                is_zip = fh.read(4) == ZIP_MAGIC
+            if is_zip:
+                picked = _pick_sheet(ctx.path)
+                if picked is None:
+                    raise UnreadableSource("Excel 文件中没有以“微信支付账单明细”开头的工作表")
+                bill = _Bill(ctx, sink, width_hook=None)
+                bill.run(enumerate(picked[1], start=1))
+                sink.format_label = "微信支付账单 XLSX(2026版式)" if bill.is_2026 else "微信支付账单 XLSX(2025版式)"
+            else:
+                records = CsvRecords(ctx.path, text_encoding(ctx.path))
+                bill = _Bill(ctx, sink, width_hook=records, blockwise=self.blockwise)
+                bill.run(iter(records))
+                sink.format_label = "微信支付账单 CSV"
 
 
 class _Bill:

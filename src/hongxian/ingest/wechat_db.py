@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hongxian.ingest.appmsg import decompress, parse_appmsg
-from hongxian.ingest.base import Sink, SourceContext, UnreadableSource
+from hongxian.ingest.base import Sink, SourceContext, UnreadableSource, few_collections
 from hongxian.ingest.export_owner import resolve_owner
 from hongxian.ingest.msg_columns import add_msg_chunk
 from hongxian.ingest.protobuf import room_members
@@ -74,15 +74,16 @@ class WeChatDbReader:
         return bool({"msg", "contact", "chatroom"} & tables.keys())
 
     def read(self, ctx: SourceContext, sink: Sink) -> None:
-        try:
-            con = open_readonly(ctx.path)
-            tables = table_columns(con)
-        except sqlite3.Error as exc:
-            raise UnreadableSource(f"无法打开 SQLite 数据库：{exc}") from exc
-        try:
-            self._read(con, tables, ctx, sink)
-        finally:
-            con.close()
+        with few_collections():
+            try:
+                con = open_readonly(ctx.path)
+                tables = table_columns(con)
+            except sqlite3.Error as exc:
+                raise UnreadableSource(f"无法打开 SQLite 数据库：{exc}") from exc
+            try:
+                self._read(con, tables, ctx, sink)
+            finally:
+                con.close()
 
     def _read(self, con: sqlite3.Connection, tables: dict[str, set[str]], ctx: SourceContext, sink: Sink) -> None:
         has_msg = "msg" in tables
