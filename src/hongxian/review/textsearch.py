@@ -1,9 +1,9 @@
 """The queue's free-text filter ``q``: the findings whose masked search text contains the query.
 
-Matches come from the bigram index (store/search_index.py); candidates of a query longer than two
-characters are verified with a plain substring test of ``finding_search.search_text`` (instr() on
-SQLite, strpos() on PostgreSQL: no LIKE wildcards). The result is a sorted array of ``findings.id``
-that the queue (review/queries.py) turns into a condition with `id_in`.
+Matches come from the n-gram index (store/search_index.py); the candidates it cannot vouch for are
+verified with a plain substring test of ``finding_search.search_text`` (instr() on SQLite,
+strpos() on PostgreSQL: no LIKE wildcards). The result is a sorted array of ``findings.id`` for
+the queue (review/queries.py); `id_in` turns such an array into a condition.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def id_in(column, ids: np.ndarray, dialect: str, *, as_filter: bool = False):
     """``column IN ids`` for a long list of sorted ids, sent as one parameter (the driver does no
     per-element work). SQLite: a JSON array read with json_each(). PostgreSQL: an array constant,
     ``= ANY(…)`` (index probes for a few ids, a hashed filter on a scan for many) or, ``as_filter``
-    (a test applied while an index is walked in order), a bitmap read with get_bit()."""
+    (a cheap test applied to every row of a scan), a bitmap read with get_bit()."""
     if dialect != "postgresql":
         listed = ",".join(map(str, ids.tolist()))
         values = select(literal_column("value")).select_from(func.json_each(bindparam(None, f"[{listed}]", Text)))
