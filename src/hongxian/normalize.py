@@ -159,6 +159,35 @@ def tables() -> Tables:
                   re.compile(f"[{sep}]+"))
 
 
+def _re2_class(cps) -> str:
+    """A character class in RE2 syntax (\\x{...} escapes, ranges merged)."""
+    cps = sorted(cps)
+    parts, i = [], 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        parts.append(f"\\x{{{cps[i]:X}}}" if i == j else f"\\x{{{cps[i]:X}}}-\\x{{{cps[j]:X}}}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+def re2_flag_pattern(tab: Tables) -> str:
+    """RE2 (pyarrow.compute) pattern matching every text that `normalize` would change: the same
+    character sets as `Tables.dirty` and `Tables.spaced`, for vectorised filtering of Arrow columns."""
+    bmp = sorted({ord(k) for k in tab.one_str if k < "\U00010000"} | {c for c in tab.other if c < 0x10000})
+    lo, hi = EMOJI_BLOCKS
+    astral = sorted(tab.astral)
+    parts = [_re2_class(bmp)]
+    if astral:
+        every = any(lo <= c <= hi for c in astral)
+        parts.append("[\\x{10000}-\\x{10FFFF}]" if every else
+                     f"[\\x{{10000}}-\\x{{{lo - 1:X}}}\\x{{{hi + 1:X}}}-\\x{{10FFFF}}]")
+    cjk = _re2_class([*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00), 0x2605, 0x2606])
+    parts.append(cjk + _re2_class([ord(c) for c in SEPARATORS]))
+    return "|".join(parts)
+
+
 class Normalized:
     """A text as matched (`text`) and as written (`original`); `src[j]` is the index in `original` of
     the character that produced text[j] (None: identity). A plain slots class: one is built per text

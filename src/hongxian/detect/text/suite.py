@@ -22,6 +22,7 @@ from hongxian.detect.base import BoundCheck, DetectContext, Detector, Params
 from hongxian.detect.text.engine import DEFAULT_BACKEND, TextEngine, TextScan
 from hongxian.detect.text.env import MsgMeta, TextEnv
 from hongxian.detect.text.names import NameFinder
+from hongxian.detect.text.prefilter import PREFILTER_BACKEND, Prefilter
 from hongxian.normalize import Normalized
 from hongxian.schema import Finding
 
@@ -75,6 +76,7 @@ class TextSpec:
 class Hit:
     rule: int
     row: int
+    """Index of the text in its batch's list of screened texts (the message is `meta`)."""
     field: str
     norm: Normalized
     verdict: Verdict
@@ -87,17 +89,24 @@ class CompiledSuite:
     engine: TextEngine
     names: NameFinder
     locator: Callable | None
+    prefilter: Prefilter | None = None
+    """Row selection on the Arrow buffers before the exact path (None: every text is scanned)."""
 
     @classmethod
     def build(cls, bound: Iterable[BoundCheck], specs: dict[str, TextSpec], *, known_names: Iterable[str] = (),
-              backend: str = DEFAULT_BACKEND, locator: Callable | None = None) -> CompiledSuite:
+              backend: str = DEFAULT_BACKEND, locator: Callable | None = None,
+              prefilter_backend: str | None = PREFILTER_BACKEND) -> CompiledSuite:
         rules = [(b, specs[b.check.detector]) for b in bound if b.check.detector in specs]
         keywords: dict[str, list[tuple]] = {}
         for ri, (b, spec) in enumerate(rules):
             for word, keys in spec.keywords(b.params, ri).items():
                 keywords.setdefault(word, []).extend(keys)
         engine = TextEngine(keywords, digits=any(_wants_digits(spec, b) for b, spec in rules), backend=backend)
-        return cls(rules, engine, NameFinder(known_names), locator)
+        pre = None
+        if prefilter_backend is not None:
+            triggers = [p for p, trig in zip(engine.patterns, engine.triggers.tolist(), strict=True) if trig]
+            pre = Prefilter(triggers, engine.tables, digits=engine.digits, backend=prefilter_backend)
+        return cls(rules, engine, NameFinder(known_names), locator, pre)
 
     def evaluate(self, texts: list[str], fields: list[str], metas: Callable[[list[int]], dict[int, MsgMeta]],
                  env: TextEnv) -> list[Hit]:
@@ -157,8 +166,9 @@ def _batch_metas(batch: pa.RecordBatch, rows: list[int]) -> Callable[[list[int]]
     return metas
 
 
-def batch_texts(batch: pa.RecordBatch) -> tuple[list[str], list[str], list[int]]:
-    """(texts, fields, rows): message text and file names of a batch, skipping system messages."""
+def batch_texts(batch: pa.RecordBatch, prefilter: Prefilter | None = None) -> tuple[list[str], list[str], list[int]]:
+    """(texts, fields, rows): message text and file names of a batch, skipping system messages; with a
+    `prefilter`, only the texts that can produce a scan (all others would come back empty)."""
     texts: list[str] = []
     fields: list[str] = []
     rows: list[int] = []
@@ -170,10 +180,15 @@ def batch_texts(batch: pa.RecordBatch) -> tuple[list[str], list[str], list[int]]
         if name == "text":  # a file message whose text is its file name: screen it once, as a file
             mask = pc.and_(mask, pc.invert(same))
         idx = pc.indices_nonzero(mask)
-        if len(idx):
-            texts.extend(pc.take(col, idx).to_pylist())
-            rows.extend(idx.to_pylist())
-            fields.extend([name] * len(idx))
+        if not len(idx):
+            continue
+        values = pc.take(col, idx)
+        if prefilter is not None:
+            chosen = pa.array(prefilter.rows(values), type=pa.int64())
+            values, idx = values.take(chosen), idx.take(chosen)
+        texts.extend(values.to_pylist())
+        rows.extend(idx.to_pylist())
+        fields.extend([name] * len(idx))
     return texts, fields, rows
 
 
@@ -195,7 +210,7 @@ def scan_messages(suite: CompiledSuite, messages: pa.Table, env: TextEnv, batch_
     hits: list[Hit] = []
     for batch in messages.to_batches(max_chunksize=batch_size):
         with gc_paused():
-            texts, fields, rows = batch_texts(batch)
+            texts, fields, rows = batch_texts(batch, suite.prefilter)
             if texts:
                 hits.extend(suite.evaluate(texts, fields, _batch_metas(batch, rows), env))
     return hits
