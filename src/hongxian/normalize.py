@@ -40,6 +40,10 @@ _KEEP_PUNCT = set(range(0xFF01, 0xFF10)) | set(range(0xFF1A, 0xFF21)) | set(rang
 _KEEP_CONTROL = {0x09, 0x0A}
 
 
+_BMP_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u2605\u2606"
+"""Ideographs of the BMP and ★/☆, as the inside of a character class."""
+_ASTRAL_CJK = re.compile("[\U00020000-\U0002A6DF\U0002A700-\U0002EBEF]")
+
 JOINABLE = ((0x2605, 0x2606),)
 """Besides ideographs, separators around ★/☆ are dropped too ("秘密 ★ 1年" → 秘密★ 1年)."""
 
@@ -86,6 +90,8 @@ class Tables:
     bmp_dirty: re.Pattern
     astral: frozenset[int]
     sep_run: re.Pattern
+    sep_between: re.Pattern
+    """A separator run between two BMP ideographs (or ★), for whole-batch passes."""
     """A separator run (kept only when both neighbours are CJK: a lookaround with the astral CJK ranges
     would make sre test a linear range list at every position)."""
 
@@ -150,13 +156,14 @@ def tables() -> Tables:
     other[0xE0001] = ""
     sep = re.escape(SEPARATORS)
     dirty = re.compile(_class_re(list(one) + list(other)))
-    spaced = re.compile(f"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u2605\u2606][{sep}]")
+    spaced = re.compile(f"[{_BMP_CJK}][{sep}]")
     keys = list(one) + list(other)
     return Tables(one, other, dirty, spaced, re.compile(_class_re(list(other))),
                   re.compile(_class_re(list(one))), {chr(k): chr(v) for k, v in one.items()},
                   re.compile(_char_class([c for c in keys if c < 0x10000])),
                   frozenset(c for c in keys if c >= 0x10000),
-                  re.compile(f"[{sep}]+"))
+                  re.compile(f"[{sep}]+"),
+                  re.compile(f"(?<=[{_BMP_CJK}])[{sep}]+(?=[{_BMP_CJK}])"))
 
 
 def _re2_class(cps) -> str:
@@ -253,6 +260,11 @@ def _slow(text: str, tab: Tables) -> Normalized:
     runs = [(m.start(), m.end()) for m in tab.sep_run.finditer(mapped)
             if m.start() > 0 and m.end() < len(mapped) and _is_cjk(ord(mapped[m.start() - 1]))
             and _is_cjk(ord(mapped[m.end()]))]
+    return _finish(text, mapped, src, runs)
+
+
+def _finish(text: str, mapped: str, src: list[int] | None, runs: list[tuple[int, int]] | None) -> Normalized:
+    """Drop the separator `runs` from `mapped` (keeping `src` in step) and build the result."""
     if runs:
         src = src if src is not None else list(range(len(mapped)))
         keep_text, keep_src, pos = [], [], 0
@@ -303,20 +315,61 @@ def _flagged(blob: str, offs: list[int], search) -> set[int]:
         pos = offs[i + 1]
 
 
+def _map_one_to_one(blob: str, offs: list[int], tab: Tables) -> tuple[str, set[int]]:
+    """Apply the length-preserving table to the whole batch at once; which texts it changed."""
+    parts: list[str] = []
+    at: list[int] = []
+    one, pos = tab.one_str, 0
+    for m in tab.one_re.finditer(blob):
+        rep = one.get(m.group())
+        if rep is None:  # the class also covers astral characters outside the table
+            continue
+        a = m.start()
+        parts.append(blob[pos:a])
+        parts.append(rep)
+        at.append(a)
+        pos = a + 1
+    if not at:
+        return blob, set()
+    parts.append(blob[pos:])
+    idx = np.searchsorted(np.asarray(offs), np.asarray(at), side="right") - 1
+    return "".join(parts), set(idx.tolist())
+
+
+def _separator_cuts(blob: str, offs: list[int], tab: Tables) -> dict[int, list[tuple[int, int]]]:
+    """Separator runs between two (BMP) ideographs per text, in text offsets."""
+    found = [(m.start(), m.end()) for m in tab.sep_between.finditer(blob)]
+    cuts: dict[int, list[tuple[int, int]]] = {}
+    if not found:
+        return cuts
+    idx = np.searchsorted(np.asarray(offs), np.asarray([a for a, _ in found]), side="right") - 1
+    for i, (a, b) in zip(idx.tolist(), found, strict=True):
+        cuts.setdefault(i, []).append((a - offs[i], b - offs[i]))
+    return cuts
+
+
 def normalize_many(texts: list[str], tab: Tables | None = None) -> NormBatch:
-    """Normalise a batch. Two C-speed regex passes over the joined batch find the few texts that need
-    work; the rest are kept as they are (same string objects, no copy)."""
+    """Normalise a batch, equal to `normalize` text by text. The common changes are made on the
+    joined batch in a few C-speed regex passes (the length-preserving table in one pass, separator
+    runs between ideographs in another); only texts with a removal or expansion (zero-width, ㍻) or
+    an astral ideograph take the per-character path. Unchanged texts stay the same string objects."""
     tab = tab or tables()
     blob = "\n".join(texts)
     if tab.dirty.search(blob) is None and tab.spaced.search(blob) is None:
         return NormBatch(texts, {}, blob)
     lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
     offs = np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(lens))).tolist()
+    slow = _flagged(blob, offs, tab.other_re.search) | _flagged(blob, offs, _ASTRAL_CJK.search)
+    mapped, touched = _map_one_to_one(blob, offs, tab)
+    cuts = _separator_cuts(mapped, offs, tab)
     out = list(texts)
     changed: dict[int, Normalized] = {}
-    for i in sorted(_flagged(blob, offs, tab.dirty.search) | _flagged(blob, offs, tab.spaced.search)):
+    for i in sorted((touched | cuts.keys()) - slow):
+        norm = _finish(texts[i], mapped[offs[i]:offs[i + 1] - 1], None, cuts.get(i))
+        if norm.text != texts[i] or norm.src is not None:
+            out[i], changed[i] = norm.text, norm
+    for i in sorted(slow):
         norm = _slow(texts[i], tab)
         if norm.text != texts[i] or norm.src is not None:
-            out[i] = norm.text
-            changed[i] = norm
+            out[i], changed[i] = norm.text, norm
     return NormBatch(out, changed, "\n".join(out) if changed else blob)

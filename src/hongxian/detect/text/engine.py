@@ -22,7 +22,7 @@ from itertools import product
 
 import numpy as np
 
-from hongxian.detect.text.pii import CANDIDATE, plain_pii
+from hongxian.detect.text.pii import CANDIDATE, numbers_in, plain_pii
 from hongxian.normalize import Normalized, NormBatch, normalize, normalize_many, tables
 
 CANDIDATE_BYTES = re.compile(CANDIDATE.pattern.encode("ascii"))
@@ -55,16 +55,17 @@ def _starts(lengths, n: int) -> np.ndarray:
 
 
 def _plausible(run, hay, start: int) -> bool:
-    """Could this digit run be personal data? Bare runs are validated here already (check digit,
-    prefixes, Luhn), so order numbers never reach the detectors; grouped runs (139 1234 5678) are
-    validated by the privacy detector."""
+    """Could this digit run be personal data? Runs are validated here already (check digit, prefixes,
+    Luhn), so order numbers and landlines (0301-75075291) never reach the detectors. A grouped run
+    (139 1234 5678) is kept when it holds a valid number on its own: the privacy detector validates it
+    again inside the text, where word boundaries can only remove hits."""
     if isinstance(run, bytes):
         run = run.decode("ascii")
         prev = chr(hay[start - 1]) if start > 0 else ""
     else:
         prev = hay[start - 1] if start > 0 else ""
     if " " in run or "-" in run:
-        return len(run) - run.count(" ") - run.count("-") >= 11
+        return len(run) - run.count(" ") - run.count("-") >= 11 and bool(numbers_in(run, 0, len(run)))
     if prev.isascii() and prev.isalpha():
         return False
     return bool(plain_pii(run))

@@ -94,7 +94,9 @@ def _items(inp: EvalInput) -> list[tuple[float, str, str, int, int]]:
         for a in find_addresses(inp.text, inp.locator):
             if a.residential or _context(p, inp.hits, "address", a.start, a.end)[2]:
                 found.append(("address", a.admin_end, a.end, inp.text[a.start:a.end]))
-    own = _own_phone(inp)
+    if not found:
+        return []
+    own = _own_phone(inp) if any(f[0] == "mobile" for f in found) else None
     out = []
     for kind, s, e, value in found:
         rule = p.kinds.get(kind)
