@@ -16,12 +16,19 @@ from hongxian.detect.text.explain import quoted
 from hongxian.detect.text.rules import KeywordParams, keyword_verdict, raise_severity, rule_keywords
 from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
 
+_UNIT = "斤|盒|箱|瓶|件|套|个|袋|份|只|支|罐|提|条|桶"
 PRICE = re.compile(
-    r"(?:[¥￥]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)?\s*(?:斤|盒|箱|瓶|件|套|个|袋|份|只|支|罐|提)"
+    rf"(?:[¥￥]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)?\s*(?:{_UNIT})"
     r"|\d+(?:\.\d+)?\s*元\s*\d+\s*(?:斤|盒|箱|瓶|袋|个)"
+    rf"|(?<![\d.])\d+(?:\.\d+)?\s*(?:一|每)\s*(?:{_UNIT})"
+    rf"|(?:一|每)\s*(?:{_UNIT})\s*(?:\d+\s*(?:{_UNIT})\s*)?\d+(?:\.\d+)?\s*(?:元|块)?(?![\d.]|\s*(?:{_UNIT}|年|月|日|号|点|分|米|公里|人|次|%))"
+    rf"|\d+\s*(?:{_UNIT}|片|粒)装\s*\d+"
+    r"|(?:原价|现价|特价|售价|仅售|只要|仅需)\s*\d+"
+    rf"|满\s*\d+\s*(?:元|块|{_UNIT})?\s*(?:送|减|包邮)"
     r"|(?:全场|一律|低至)\s*\d(?:\.\d)?\s*折)"
 )
-"""Unit prices; the "/" in 88元/盒 is optional because normalisation drops separators between CJK characters."""
+"""Unit prices (88元/盒, 38一斤, 一只150, 一箱6瓶1080, 10斤装68元, 原价299, 满3袋包邮); the "/" in 88元/盒
+is optional because normalisation drops separators between CJK characters."""
 
 
 class CommerceParams(KeywordParams):
