@@ -32,10 +32,16 @@ def _label(text: str, s: int, e: int) -> str:
     return word
 
 
+def _outer_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop spans inside a longer one (机密 inside 机密★)."""
+    return [sp for sp in spans if not any(o != sp and o[0] <= sp[0] and sp[1] <= o[1] for o in spans)]
+
+
 def evaluate(inp: EvalInput) -> Verdict | None:
     verdict = keyword_verdict(inp)
     if verdict is None:
         return None
+    verdict.spans = _outer_spans(verdict.spans)
     labels = list(dict.fromkeys(_label(inp.text, s, e) for s, e in verdict.spans))
     verdict.labels = labels or verdict.labels
     return verdict
