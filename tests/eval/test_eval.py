@@ -30,3 +30,23 @@ def test_recall_on_labelled_positives(scores, category):
 def test_hard_negatives_mostly_quiet(scores):
     fp = sum(s.fp for s in scores.values())
     assert fp <= 5, [e for s in scores.values() for e in s.errors if e.startswith("误报")]
+
+
+def test_file_selection_names():
+    from tests.eval.evaluate import select_files
+
+    assert select_files([]) == set()
+    assert select_files(["--heldout"]) == {"messages_heldout.yaml"}
+    assert select_files(["--file", "heldout2", "--file", "tests/eval/messages_vote.yaml"]) == {
+        "messages_heldout2.yaml", "messages_vote.yaml"}
+
+
+@pytest.mark.parametrize("name", ["messages_heldout.yaml", "messages_heldout2.yaml"])
+def test_held_out_files_alone(name):
+    """Each held-out batch alone keeps the precision targets and stays mostly quiet on its negatives."""
+    items = [i for i in load_items() if i.source == name]
+    assert len(items) >= 100
+    scores = evaluate(build_checker(), items)
+    for c in ("secrecy", "privacy"):
+        assert scores[c].precision >= 0.95, scores[c].errors
+    assert sum(s.fp for s in scores.values()) <= 2
