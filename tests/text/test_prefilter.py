@@ -89,3 +89,31 @@ def test_no_digit_flag_without_digit_rules():
     eng = TextEngine({"讨论稿": [("g", 0, 0)]}, digits=False)
     pre = Prefilter(["讨论稿"], eng.tables, digits=False, backend="ahocorasick")
     assert pre.rows(pa.array(["电话13912345678", "讨论稿"])).tolist() == [1]
+
+
+def test_equal_texts_in_different_contexts_are_judged_per_message(bound):
+    """De-duplication scans an equal text once, but each message keeps its own field, sender, chat
+    and time: a batch of one message each (nothing to share) must give the same hits."""
+    from datetime import date
+
+    from hongxian.detect.text.env import Election, Person
+
+    env = TextEnv(work_groups={"1@chatroom"}, people={
+        "p1": Person("p1", "王强", True, "某局", "科长", "13912345678"),
+        "p2": Person("p2", "李四", False, None, None, None)},
+        account_person={"wxid_1": "p1", "wxid_2": "p2"},
+        elections=[Election("e1", "村委会换届", "换届选举", date(2024, 5, 20), date(2024, 6, 10), None,
+                            frozenset(), frozenset())])
+    texts = [t for t in TRICKY + _eval_texts() for _ in range(3)] + ["他电话13912345678"] * 6
+    table = messages_table(texts)  # chats i % 500, senders wxid_{i % 3000}: the copies differ in both
+    senders = table.column("sender_account").to_pylist()
+    senders[-6:] = ["wxid_1", "wxid_2"] * 3  # the number is wxid_1's own registered phone
+    table = table.set_column(table.schema.get_field_index("sender_account"), "sender_account",
+                             pa.array(senders, type=table.schema.field("sender_account").type))
+    suite = CompiledSuite.build(bound, SPECS)
+    one_by_one = scan_messages(suite, table, env, batch_size=1)
+    batched = scan_messages(suite, table, env, batch_size=4096)
+    assert len(batched) > 500
+    assert _signature(batched) == _signature(one_by_one)
+    phone = {h.meta.sender for h in batched if h.meta.message_id in {f"m{len(texts) - k}" for k in range(1, 7)}}
+    assert phone == {"wxid_2"}  # the official's own number is not "other people's" data; the same text from another is

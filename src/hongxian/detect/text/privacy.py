@@ -20,7 +20,7 @@ from pydantic import Field
 from hongxian.detect.base import Params
 from hongxian.detect.text.explain import quoted
 from hongxian.detect.text.pii import find_addresses, numbers_in
-from hongxian.detect.text.rules import KeywordParams, confidence, max_severity, rule_keywords, score_keywords
+from hongxian.detect.text.rules import KeywordParams, confidence, max_severity, memo_score, rule_keywords
 from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
 from hongxian.schema import Severity
 
@@ -120,7 +120,7 @@ def evaluate(inp: EvalInput) -> Verdict | None:
     sens = None
     sens_hits = _sensitive_hits(inp.hits) if p.sensitive is not None else None
     if sens_hits:  # most evaluations come from a digit run alone: no sensitive word to score
-        sens = score_keywords(p.sensitive, inp.text, inp.field, sens_hits, inp.names)
+        sens = memo_score(inp, p.sensitive, sens_hits)
         if sens is not None and sens.score < p.sensitive.threshold - 1e-9:
             sens = None
     if not items and sens is None:

@@ -141,6 +141,18 @@ def score_keywords(params: KeywordParams, text: str, field_name: str, hits: list
     return Scored(score, severity, labels, sorted(set(spans)), {params.groups[gi].name for gi in weights}, applied)
 
 
+def memo_score(inp, params: KeywordParams, hits, in_work_group: bool = False) -> Scored | None:
+    """`score_keywords` for one message, computed once per batch for equal (rule, text, field, group
+    kind): it is a pure function of those (the hits and names come from the normalised text alone).
+    The result is shared: callers only read it."""
+    if inp.memo is None:
+        return score_keywords(params, inp.text, inp.field, hits, inp.names, in_work_group)
+    key = (id(params), inp.text, inp.field, in_work_group)
+    if key not in inp.memo:
+        inp.memo[key] = score_keywords(params, inp.text, inp.field, hits, inp.names, in_work_group)
+    return inp.memo[key]
+
+
 def confidence(raw: float, threshold: float) -> float:
     """Score in [0, 1]: 0.6 at the threshold, rising to 1.0 at about twice the threshold."""
     return round(min(1.0, 0.6 + 0.4 * (raw - threshold) / max(threshold, 0.5)), 4)
@@ -152,7 +164,7 @@ def keyword_verdict(inp, *, extra: float = 0.0, note: str | None = None):
 
     params: KeywordParams = inp.params
     in_work_group = bool(inp.meta.chat_id) and inp.meta.chat_id in inp.env.work_groups
-    sc = score_keywords(params, inp.text, inp.field, inp.hits, inp.names, in_work_group)
+    sc = memo_score(inp, params, inp.hits, in_work_group)
     if sc is None or sc.score + extra < params.threshold - 1e-9:
         return None
     return Verdict(confidence(sc.score + extra, params.threshold), sc.severity or inp.bound.check.severity, sc.labels, sc.spans,

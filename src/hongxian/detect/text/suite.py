@@ -53,6 +53,8 @@ class EvalInput:
     env: TextEnv
     names: NameFinder
     locator: Callable | None = None
+    memo: dict | None = None
+    """Per-batch cache of pure functions of (rule, normalised text, field, …), e.g. keyword scores."""
 
     @property
     def text(self) -> str:
@@ -110,26 +112,36 @@ class CompiledSuite:
 
     def evaluate(self, texts: list[str], fields: list[str], metas: Callable[[list[int]], dict[int, MsgMeta]],
                  env: TextEnv) -> list[Hit]:
-        """Evaluate a batch of texts; `metas(indices)` gives the messages of the texts that hit (in bulk)."""
+        """Evaluate a batch of texts; `metas(indices)` gives the messages of the texts that hit (in bulk).
+
+        Equal texts are normalised and scanned once (chats repeat themselves: forwarded notices, spam,
+        "好的"); each message is still evaluated with its own field and metadata, and the keyword
+        scores of equal texts are computed once (`EvalInput.memo`)."""
         out: list[Hit] = []
         digit_rules = [ri for ri, (b, spec) in enumerate(self.rules) if _wants_digits(spec, b)]
-        scans = self.engine.scan(texts)
+        where: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            where.setdefault(text, []).append(i)
+        distinct = list(where)
+        scans = self.engine.scan(distinct)
         if not scans:
             return out
-        meta_of = metas([scan.index for scan in scans])
-        for scan in scans:
+        rows_of = [where[distinct[scan.index]] for scan in scans]
+        meta_of = metas([i for rows in rows_of for i in rows])
+        memo: dict = {}
+        for scan, rows in zip(scans, rows_of, strict=True):
             per_rule = _split(scan)
-            todo = {ri for ri, hs in per_rule.items() if _live_trigger(hs)}
-            if scan.candidates:
-                todo.update(digit_rules)
-            meta = meta_of[scan.index]
-            field_name = fields[scan.index]
-            for ri in sorted(todo):
-                bound, spec = self.rules[ri]
-                verdict = spec.evaluate(EvalInput(bound.params, bound, scan.norm, field_name, per_rule.get(ri, []),
-                                                  scan.candidates, meta, env, self.names, self.locator))
-                if verdict is not None:
-                    out.append(Hit(ri, scan.index, field_name, scan.norm, verdict, meta))
+            todo = sorted({ri for ri, hs in per_rule.items() if _live_trigger(hs)}
+                          | (set(digit_rules) if scan.candidates else set()))
+            for i in rows:
+                meta, field_name = meta_of[i], fields[i]
+                for ri in todo:
+                    bound, spec = self.rules[ri]
+                    verdict = spec.evaluate(EvalInput(bound.params, bound, scan.norm, field_name, per_rule.get(ri, []),
+                                                      scan.candidates, meta, env, self.names, self.locator, memo))
+                    if verdict is not None:
+                        out.append(Hit(ri, i, field_name, scan.norm, verdict, meta))
+        out.sort(key=lambda h: (h.row, h.rule))  # message order, as without de-duplication
         return out
 
 
