@@ -7,7 +7,8 @@ What the matcher sees (`normalize(text).text`):
   part of a keyword, and leaving it means ordinary Chinese text takes the fast path.
 * OpenCC ``t2s`` traditional → simplified, character by character (every t2s character mapping is 1:1,
   so 紅包 → 红包 keeps its length).
-* Zero-width, bidi, variation-selector and control characters removed (newline and tab are kept).
+* Zero-width, bidi, variation-selector, keycap (1️⃣ → 1) and control characters removed (newline and
+  tab are kept).
 * Runs of separators between two CJK characters removed: "红 包", "红-包", "红.包", "红*包" → 红包.
 
 `Normalized.span(a, b)` maps a span of the normalised text to the original text, so evidence
@@ -38,6 +39,8 @@ SEPARATORS = " \t\u3000\u00a0-_.·•*/\\|~^+=#'\"`－＿．・／＊｜～＋�
 _KEEP_PUNCT = set(range(0xFF01, 0xFF10)) | set(range(0xFF1A, 0xFF21)) | set(range(0xFF3B, 0xFF41)) | set(
     range(0xFF5B, 0xFF66)) | {0x3000}
 _KEEP_CONTROL = {0x09, 0x0A}
+KEYCAP = 0x20E3
+"""Combining enclosing keycap: 1️⃣3️⃣8️⃣ (digit + U+FE0F + U+20E3) is a way to write 138 past filters."""
 
 
 _BMP_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u2605\u2606"
@@ -58,7 +61,7 @@ def _removable(cp: int) -> bool:
     if cp in _KEEP_CONTROL:
         return False
     cat = unicodedata.category(chr(cp))
-    return cat in ("Cc", "Cf") or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
+    return cat in ("Cc", "Cf") or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF or cp == KEYCAP
 
 
 def _t2s_map() -> dict[int, str]:

@@ -136,3 +136,8 @@ def test_conversation_named_by_export(rulebook, registry):
     ds = dataset([msg(1, "内部资料，不得外传", chat="chatname:某镇社会事务办工作群")])
     f = by_check(run(rulebook, registry, ds))["secrecy.unpublished-draft"]
     assert "在「某镇社会事务办工作群」" in f.explanation
+
+
+def test_mobile_written_in_keycap_emoji_is_found(checker):
+    hits = checker.check("举报人电话1️⃣3️⃣9️⃣1️⃣2️⃣3️⃣4️⃣0️⃣1️⃣2️⃣3️⃣，别说是我讲的")
+    assert any(h.category == "privacy.disclosure" for h in hits)

@@ -85,3 +85,11 @@ def test_spans_always_land_inside_the_original(texts):
         for a in range(len(n.text)):
             s, e = n.span(a, a + 1)
             assert 0 <= s < e <= len(t)
+
+
+def test_keycap_digits_become_digits():
+    text = "他电话1️⃣3️⃣9️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣"
+    n = normalize(text)
+    assert n.text == "他电话13912345678"
+    s, e = n.span(3, 14)
+    assert text[s:e] == text[3:-2]  # up to the last digit; its keycap marks trail
