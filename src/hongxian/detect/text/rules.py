@@ -10,9 +10,9 @@ when it has a trigger and its score reaches the threshold.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from hongxian.detect.base import Params
 from hongxian.schema import SEVERITIES, Severity
@@ -48,6 +48,8 @@ class KeywordParams(Params):
     context: list[ContextRule] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     threshold: float = 1.0
+    _plan: Any = PrivateAttr(default=None)
+    """Flat view of the groups for scoring, built on first use (`_Plan.of`)."""
 
 
 @dataclass
@@ -95,50 +97,79 @@ def _in_window(ctx: ContextRule, spans: list[tuple[int, int]], s: int, e: int) -
 
 
 def _outermost(hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Drop context hits inside a longer context hit (公示 inside 还没公示)."""
+    """Drop hits inside a longer hit (公示 inside 还没公示)."""
+    if len(hits) < 2:
+        return hits
     return [h for h in hits if not any(o[1] <= h[1] and h[2] <= o[2] and (o[2] - o[1]) > (h[2] - h[1])
                                        for o in hits)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The groups of a `KeywordParams` as flat tuples (read on every scored message)."""
+    trigger: tuple[bool, ...]
+    fields: tuple[frozenset[str], ...]
+    person_window: tuple[int | None, ...]
+    """None: the group needs no named person."""
+
+    @classmethod
+    def of(cls, params: KeywordParams) -> _Plan:
+        plan = params._plan
+        if plan is None:
+            gs = params.groups
+            plan = params._plan = cls(tuple(g.role == "trigger" for g in gs), tuple(frozenset(g.fields) for g in gs),
+                                      tuple(g.person_window if g.needs_person else None for g in gs))
+        return plan
+
+
+def _usable(plan: _Plan, text: str, field_name: str, hits, names) -> list[tuple[int, int, int]]:
+    """(group, start, end) of the group words that count: not inside an exclusion phrase, in a field the
+    group looks at, with a named person nearby when the group needs one."""
+    excl = [(s, e) for k, _, s, e in hits if k == "x"]
+    out: list[tuple[int, int, int]] = []
+    for k, gi, s, e in hits:
+        if (k != "g" and k != "s") or field_name not in plan.fields[gi]:
+            continue
+        if excl and any(xs <= s and e <= xe for xs, xe in excl):
+            continue
+        window = plan.person_window[gi]
+        if window is not None and (names is None or names.near(text, s, e, window) is None):
+            continue
+        out.append((gi, s, e))
+    return out
 
 
 def score_keywords(params: KeywordParams, text: str, field_name: str, hits: list[tuple[str, int, int, int]],
                    names=None, in_work_group: bool = False) -> Scored | None:
     """Score one text against one rule. `hits` are (kind, index, start, end) in normalised offsets."""
-    excl = [(s, e) for k, _, s, e in hits if k == "x"]
-    trig: list[tuple[int, int, int]] = []
-    for k, gi, s, e in hits:
-        if (k != "g" and k != "s") or any(xs <= s and e <= xe for xs, xe in excl):
-            continue
-        g = params.groups[gi]
-        if field_name not in g.fields:
-            continue
-        if g.needs_person and (names is None or names.near(text, s, e, g.person_window) is None):
-            continue
-        trig.append((gi, s, e))
-    tspans = [(s, e) for gi, s, e in trig if params.groups[gi].role == "trigger"]
-    if not tspans:
+    plan = _Plan.of(params)
+    trig = _usable(plan, text, field_name, hits, names)
+    is_trigger = plan.trigger
+    spans = [(s, e) for gi, s, e in trig if is_trigger[gi]]
+    if not spans:
         return None
-    # a support word inside a trigger word (投票 in 投票给我) is not a second signal
-    trig = [(gi, s, e) for gi, s, e in trig if params.groups[gi].role == "trigger"
-            or not any(ts <= s and e <= te and (ts, te) != (s, e) for ts, te in tspans)]
-    weights: dict[int, float] = {}
+    if len(spans) < len(trig):  # a support word inside a trigger word (投票 in 投票给我) is not a second signal
+        trig = [(gi, s, e) for gi, s, e in trig if is_trigger[gi]
+                or not any(ts <= s and e <= te and (ts, te) != (s, e) for ts, te in spans)]
     words: dict[int, set[str]] = {}
     for gi, s, e in trig:
         words.setdefault(gi, set()).add(text[s:e])
+    score = 0.0
     for gi, found in words.items():
         g = params.groups[gi]
         w = g.work_group_weight if in_work_group and g.work_group_weight is not None else g.weight
-        weights[gi] = w * min(len(found), g.max_count)
-    spans = [(s, e) for gi, s, e in trig if params.groups[gi].role == "trigger"]
-    score = sum(weights.values())
+        score += w * min(len(found), g.max_count)
     applied: list[str] = []
     ctx_hits = _outermost([(i, s, e) for k, i, s, e in hits if k == "c"])
-    for ci, ctx in enumerate(params.context):
-        if any(i == ci and _in_window(ctx, spans, s, e) for i, s, e in ctx_hits):
-            score += ctx.effect
-            applied.append(ctx.name)
+    if ctx_hits:
+        live = {i for i, _, _ in ctx_hits}
+        for ci, ctx in enumerate(params.context):
+            if ci in live and any(i == ci and _in_window(ctx, spans, s, e) for i, s, e in ctx_hits):
+                score += ctx.effect
+                applied.append(ctx.name)
     labels = list(dict.fromkeys(text[s:e] for _, s, e in _outermost(sorted(trig, key=lambda t: t[1]))))
-    severity = max_severity(*(params.groups[gi].severity for gi in weights))
-    return Scored(score, severity, labels, sorted(set(spans)), {params.groups[gi].name for gi in weights}, applied)
+    severity = max_severity(*(params.groups[gi].severity for gi in words))
+    return Scored(score, severity, labels, sorted(set(spans)), {params.groups[gi].name for gi in words}, applied)
 
 
 def memo_score(inp, params: KeywordParams, hits, in_work_group: bool = False) -> Scored | None:
