@@ -141,3 +141,14 @@ def test_conversation_named_by_export(rulebook, registry):
 def test_mobile_written_in_keycap_emoji_is_found(checker):
     hits = checker.check("举报人电话1️⃣3️⃣9️⃣1️⃣2️⃣3️⃣4️⃣0️⃣1️⃣2️⃣3️⃣，别说是我讲的")
     assert any(h.category == "privacy.disclosure" for h in hits)
+
+
+def test_red_packet_blessings_and_link_titles_are_screened(rulebook, registry):
+    """The MSG readers put a red packet's blessing and a link's title into `text`: both are screened,
+    while calls and system notices are not."""
+    ds = dataset([msg(1, "扫雷 雷号7 中雷1.8倍", kind="red_packet"),
+                  msg(2, "时时彩一尾中特计划群，稳赚不赔", kind="link"),
+                  msg(3, "扫雷 雷号7 中雷1.8倍", kind="system")])
+    found = by_check(run(rulebook, registry, ds))
+    assert [e.id for e in found["integrity.gambling.red-packet-text"].evidence] == ["m1"]
+    assert [e.id for e in found["integrity.gambling.lottery-promo"].evidence] == ["m2"]
