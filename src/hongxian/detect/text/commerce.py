@@ -17,17 +17,23 @@ from hongxian.detect.text.rules import KeywordParams, keyword_verdict, raise_sev
 from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
 
 _UNIT = "斤|盒|箱|瓶|件|套|个|袋|份|只|支|罐|提|条|桶"
+_CN = "[一二两三四五六七八九]?[十百千][一二两三四五六七八九十]?"
+"""A Chinese-numeral amount with a place word (五十, 一百二, 三百八): 一百二一斤, 一盒五十."""
 PRICE = re.compile(
     rf"(?:[¥￥]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)?\s*(?:{_UNIT})"
     r"|\d+(?:\.\d+)?\s*元\s*\d+\s*(?:斤|盒|箱|瓶|袋|个)"
     rf"|(?<![\d.])\d+(?:\.\d+)?\s*(?:一|每)\s*(?:{_UNIT})"
     rf"|(?:一|每)\s*(?:{_UNIT})\s*(?:\d+\s*(?:{_UNIT})\s*)?\d+(?:\.\d+)?\s*(?:元|块)?(?![\d.]|\s*(?:{_UNIT}|年|月|日|号|点|分|米|公里|人|次|%))"
     rf"|\d+\s*(?:{_UNIT}|片|粒)装\s*\d+"
-    r"|(?:原价|现价|特价|售价|仅售|只要|仅需)\s*\d+"
+    rf"|{_CN}\s*(?:元|块)?\s*(?:一|每)\s*(?:{_UNIT})(?![\u4e00-\u9fa5]{{0,1}}(?:人|次|天))"
+    rf"|(?:一|每)\s*(?:{_UNIT}){_CN}\s*(?:元|块)?"
+    rf"|(?:[一两二三四五六七八九十]|\d+)\s*(?:{_UNIT}|片|粒|公斤|千克)装\s*(?:\d+|{_CN})"
+    r"|(?:原价|现价|特价|售价|仅售|只要|仅需|吊牌价?|群友价|友情价|亲情价|到手价|包月|包年|包季)\s*\d+"
     rf"|满\s*\d+\s*(?:元|块|{_UNIT})?\s*(?:送|减|包邮)"
     r"|(?:全场|一律|低至)\s*\d(?:\.\d)?\s*折)"
 )
-"""Unit prices (88元/盒, 38一斤, 一只150, 一箱6瓶1080, 10斤装68元, 原价299, 满3袋包邮); the "/" in 88元/盒
+"""Unit prices (88元/盒, 38一斤, 一只150, 一箱6瓶1080, 10斤装68元, 原价299, 满3袋包邮, 一百二一斤, 一盒五十,
+一斤装160, 吊牌1280, 包月380); the "/" in 88元/盒
 is optional because normalisation drops separators between CJK characters."""
 
 

@@ -13,12 +13,15 @@ Excerpts are masked (masking.py); labels name the kind of data, never its value.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import Field
 
 from hongxian.detect.base import Params
 from hongxian.detect.text.explain import quoted
+from hongxian.detect.text.names import SURNAMES
 from hongxian.detect.text.pii import find_addresses, numbers_in
 from hongxian.detect.text.rules import KeywordParams, confidence, max_severity, memo_score, rule_keywords
 from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
@@ -26,6 +29,34 @@ from hongxian.schema import Severity
 
 Kind = Literal["id18", "id15", "mobile", "card", "address"]
 KIND_ZH = {"id18": "身份证号", "id15": "身份证号（15位）", "mobile": "手机号", "card": "银行卡号", "address": "详细住址"}
+
+
+_VILLAGE = re.compile(
+    r"(?:[\u4e00-\u9fa5]{1,4}(?:镇|乡|街道))[\u4e00-\u9fa5]{1,4}(?:村|社区|屯)"
+    r"(?:[一二三四五六七八九十\d]{1,3}(?:组|队|社))?\s*\d{1,4}\s*号")
+"""A village address without a province/city (城南镇柳树村三组47号): cpca cannot anchor it, but a
+town + village + house number is as identifying as a street address."""
+
+_ABBREV_TITLE = re.compile(rf"(?<![这那一上下本每半当该前后某])[{SURNAMES}](?:局|总|处|科|所|站|队|院)(?![长里内外的])")
+_AFTER_UNIT = re.compile(rf"(?:局|委|办|所|站|科|院|厅|队|室|镇|乡|村|的)([{SURNAMES}][\u4e00-\u9fa5]{{1,2}})$")
+
+
+class LooseNames:
+    """The shared `NameFinder` plus two spoken forms common in sensitive-fact gossip: a surname with an
+    abbreviated title (周局, 王总, 李处) and a name right after a unit or 的 (交通局的孙国平, 水利站老罗)."""
+
+    def __init__(self, base):
+        self._base = base
+
+    def near(self, text: str, start: int, end: int, window: int = 16) -> str | None:
+        found = self._base.near(text, start, end, window)
+        if found:
+            return found
+        m = _ABBREV_TITLE.search(text, max(0, start - window), min(len(text), end + window))
+        if m:
+            return m.group(0)
+        m = _AFTER_UNIT.search(text[max(0, start - 8):start])
+        return m.group(1) if m else None
 
 
 class PiiKind(Params):
@@ -94,6 +125,8 @@ def _items(inp: EvalInput) -> list[tuple[float, str, str, int, int]]:
         for a in find_addresses(inp.text, inp.locator):
             if a.residential or _context(p, inp.hits, "address", a.start, a.end)[2]:
                 found.append(("address", a.admin_end, a.end, inp.text[a.start:a.end]))
+        found.extend(("address", m.start(), m.end(), m.group(0)) for m in _VILLAGE.finditer(inp.text)
+                     if not any(f[0] == "address" and f[1] <= m.start() < f[2] for f in found))
     if not found:
         return []
     own = _own_phone(inp) if any(f[0] == "mobile" for f in found) else None
@@ -120,7 +153,7 @@ def evaluate(inp: EvalInput) -> Verdict | None:
     sens = None
     sens_hits = _sensitive_hits(inp.hits) if p.sensitive is not None else None
     if sens_hits:  # most evaluations come from a digit run alone: no sensitive word to score
-        sens = memo_score(inp, p.sensitive, sens_hits)
+        sens = memo_score(replace(inp, names=LooseNames(inp.names)), p.sensitive, sens_hits)
         if sens is not None and sens.score < p.sensitive.threshold - 1e-9:
             sens = None
     if not items and sens is None:
