@@ -49,7 +49,7 @@ class KeywordParams(Params):
     exclude: list[str] = Field(default_factory=list)
     threshold: float = 1.0
     _plan: Any = PrivateAttr(default=None)
-    """Flat view of the groups for scoring, built on first use (`_Plan.of`)."""
+    """(groups, flat view of the groups for scoring), built on first use (`_Plan.of`)."""
 
 
 @dataclass
@@ -114,11 +114,14 @@ class _Plan:
 
     @classmethod
     def of(cls, params: KeywordParams) -> _Plan:
-        plan = params._plan
-        if plan is None:
-            gs = params.groups
-            plan = params._plan = cls(tuple(g.role == "trigger" for g in gs), tuple(frozenset(g.fields) for g in gs),
-                                      tuple(g.person_window if g.needs_person else None for g in gs))
+        private = params.__pydantic_private__  # one dict lookup (pydantic's __getattr__ is slow here)
+        gs = params.groups
+        cached = private["_plan"]
+        if cached is not None and cached[0] is gs:  # a model_copy(update=groups) gets a new plan
+            return cached[1]
+        plan = cls(tuple(g.role == "trigger" for g in gs), tuple(frozenset(g.fields) for g in gs),
+                   tuple(g.person_window if g.needs_person else None for g in gs))
+        private["_plan"] = (gs, plan)
         return plan
 
 

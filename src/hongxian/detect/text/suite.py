@@ -10,7 +10,6 @@ so rule cases and `screen` share one code path.
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -148,6 +147,8 @@ class CompiledSuite:
 def _live_trigger(hits: list[tuple[str, int, int, int]]) -> bool:
     """A trigger word that is not inside one of the rule's exclusion phrases (接龙 in 接龙报名)."""
     excl = [(s, e) for k, _, s, e in hits if k == "x"]
+    if not excl:
+        return any(h[0] == "g" for h in hits)
     return any(k == "g" and not any(xs <= s and e <= xe for xs, xe in excl) for k, _, s, e in hits)
 
 
@@ -156,9 +157,12 @@ def _wants_digits(spec: TextSpec, bound: BoundCheck) -> bool:
 
 
 def _split(scan: TextScan) -> dict[int, list[tuple[str, int, int, int]]]:
-    per_rule: dict[int, list[tuple[str, int, int, int]]] = defaultdict(list)
+    per_rule: dict[int, list[tuple[str, int, int, int]]] = {}
     for (kind, ri, idx), s, e in scan.hits:
-        per_rule[ri].append((kind, idx, s, e))
+        found = per_rule.get(ri)
+        if found is None:
+            found = per_rule[ri] = []
+        found.append((kind, idx, s, e))
     return per_rule
 
 
