@@ -22,7 +22,7 @@ from itertools import product
 
 import numpy as np
 
-from hongxian.detect.text.pii import CANDIDATE, numbers_in, plain_pii
+from hongxian.detect.text.pii import CANDIDATE, numbers_in, plain_pii_many
 from hongxian.normalize import Normalized, NormBatch, normalize, normalize_many, tables
 
 CANDIDATE_BYTES = re.compile(CANDIDATE.pattern.encode("ascii"))
@@ -54,21 +54,30 @@ def _starts(lengths, n: int) -> np.ndarray:
     return out
 
 
-def _plausible(run, hay, start: int) -> bool:
-    """Could this digit run be personal data? Runs are validated here already (check digit, prefixes,
-    Luhn), so order numbers and landlines (0301-75075291) never reach the detectors. A grouped run
-    (139 1234 5678) is kept when it holds a valid number on its own: the privacy detector validates it
-    again inside the text, where word boundaries can only remove hits."""
-    if isinstance(run, bytes):
-        run = run.decode("ascii")
-        prev = chr(hay[start - 1]) if start > 0 else ""
-    else:
-        prev = hay[start - 1] if start > 0 else ""
-    if " " in run or "-" in run:
-        return len(run) - run.count(" ") - run.count("-") >= 11 and bool(numbers_in(run, 0, len(run)))
-    if prev.isascii() and prev.isalpha():
-        return False
-    return bool(plain_pii(run))
+def _plausible_runs(hay, pattern) -> list[tuple[int, int]]:
+    """(start, end) of the digit runs in `hay` that could be personal data. Runs are validated here
+    already (check digit, prefixes, Luhn), so order numbers and landlines (0301-75075291) never reach
+    the detectors. A grouped run (139 1234 5678) is kept when it holds a valid number on its own: the
+    privacy detector validates it again inside the text, where word boundaries can only remove hits.
+    A bare run glued to a letter (SF1234…) is a waybill or order code."""
+    grouped: list[tuple[int, int]] = []
+    bare: list[tuple[int, int]] = []
+    runs: list[str] = []
+    for m in pattern.finditer(hay):
+        run, start = m.group(0), m.start()
+        if isinstance(run, bytes):
+            run = run.decode("ascii")
+            prev = chr(hay[start - 1]) if start > 0 else ""
+        else:
+            prev = hay[start - 1] if start > 0 else ""
+        if " " in run or "-" in run:
+            if len(run) - run.count(" ") - run.count("-") >= 11 and numbers_in(run, 0, len(run)):
+                grouped.append((start, m.end()))
+        elif not (prev.isascii() and prev.isalpha()):
+            bare.append((start, m.end()))
+            runs.append(run)
+    kept = [span for span, ok in zip(bare, plain_pii_many(runs), strict=True) if ok]
+    return sorted(grouped + kept)
 
 
 class AhoCorasickMatcher:
@@ -218,8 +227,7 @@ class TextEngine:
             raw = self.matcher.raw_packed(hay)
         else:
             raw = np.asarray(self.matcher.raw(hay), dtype=np.int64).reshape(-1, 3)
-        cands = [(m.start(), m.end()) for m in (CANDIDATE_BYTES if on_bytes else CANDIDATE).finditer(hay)
-                 if _plausible(m.group(0), hay, m.start())] if self.digits else []
+        cands = _plausible_runs(hay, CANDIDATE_BYTES if on_bytes else CANDIDATE) if self.digits else []
         if not len(raw) and not cands:
             return []
         loc = _Located(batch, data)
