@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.eval.evaluate import CATS, build_checker, evaluate, load_items
+from tests.eval.evaluate import CATS, build_checker, evaluate, load_items, measured
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +52,17 @@ def test_held_out_files_alone(name):
     assert sum(s.fp for s in scores.values()) <= 2
 
 
-UNTUNED = sorted({i.source for i in load_items() if not i.tuned})
+FROZEN = sorted({i.source for i in load_items() if measured(i.source)})
 
 
-@pytest.mark.parametrize("name", UNTUNED)
-def test_out_of_sample_batch_does_not_regress(name):
-    """A batch the rules were never tuned on: no category may fall below the figures frozen when it was
-    first scored (a rule change that helps the tuned set but loses generality fails here)."""
-    from tests.eval.evaluate import measured
+def test_some_batch_has_frozen_out_of_sample_figures():
+    assert FROZEN, "at least one batch keeps the figures measured before any tuning on it"
 
+
+@pytest.mark.parametrize("name", FROZEN)
+def test_batch_never_falls_below_its_first_out_of_sample_figures(name):
+    """A batch scored once before any rule was tuned on it keeps those figures in ``measured:``; no
+    category may later fall below them (a change that helps one file but loses generality fails)."""
     frozen = measured(name)
     assert set(frozen) == set(CATS), f"{name} needs a measured: block for every category"
     items = [i for i in load_items() if i.source == name]
