@@ -37,6 +37,12 @@ _VILLAGE = re.compile(
 """A village address without a province/city (城南镇柳树村三组47号): cpca cannot anchor it, but a
 town + village + house number is as identifying as a street address."""
 
+_RESIDENCE = re.compile(
+    r"(?:家就?住在?|住址[是为:：]?)[\u4e00-\u9fa5]{1,10}(?:路|街|巷|大道|小区|花园|家园|公寓|苑)"
+    r"\s*(?:\d{1,5}\s*号\s*)?(?:院\s*)?\d{1,4}\s*(?:号楼|栋|幢|号院)\s*(?:\d{1,2}\s*(?:单元|门)\s*)?\d{2,4}")
+"""A home address after a residence word without a province/city (家住在东湖路17号院2号楼1门401):
+a street + building + flat number names one household even when cpca cannot anchor the district."""
+
 _ABBREV_TITLE = re.compile(rf"(?<![这那一上下本每半当该前后某])[{SURNAMES}](?:局|总|处|科|所|站|队|院)(?![长里内外的])")
 _AFTER_UNIT = re.compile(rf"(?:局|委|办|所|站|科|院|厅|队|室|镇|乡|村|的)([{SURNAMES}][\u4e00-\u9fa5]{{1,2}})$")
 
@@ -125,8 +131,9 @@ def _items(inp: EvalInput) -> list[tuple[float, str, str, int, int]]:
         for a in find_addresses(inp.text, inp.locator):
             if a.residential or _context(p, inp.hits, "address", a.start, a.end)[2]:
                 found.append(("address", a.admin_end, a.end, inp.text[a.start:a.end]))
-        found.extend(("address", m.start(), m.end(), m.group(0)) for m in _VILLAGE.finditer(inp.text)
-                     if not any(f[0] == "address" and f[1] <= m.start() < f[2] for f in found))
+        for rx in (_VILLAGE, _RESIDENCE):
+            found.extend(("address", m.start(), m.end(), m.group(0)) for m in rx.finditer(inp.text)
+                         if not any(f[0] == "address" and f[1] <= m.start() < f[2] for f in found))
     if not found:
         return []
     own = _own_phone(inp) if any(f[0] == "mobile" for f in found) else None
