@@ -34,6 +34,8 @@ class VoteParams(KeywordParams):
     window_weight: float = Field(default=0.5, description="added inside an election window")
     lead_days: int = Field(default=30, description="days before the event's start that count as its window")
     patterns: list[CanvassPattern] = Field(default_factory=list, description="canvassing regexes; the best adds")
+    spaced_weight: float = Field(
+        default=0.0, description="added when a trigger word of 3+ characters is written spaced out (投 我 一 票)")
 
 
 @lru_cache(maxsize=64)
@@ -46,10 +48,23 @@ def pattern_weight(p: VoteParams, text: str) -> float:
     return max((c.weight for c in p.patterns if _compiled(c.regex).search(text)), default=0.0)
 
 
+def spaced_out(inp: EvalInput) -> bool:
+    """A trigger word of 3+ characters written with a separator between its characters (投 我 一 票):
+    spacing a canvassing phrase out is a way around keyword filters, not ordinary writing."""
+    for kind, _, s, e in inp.hits:
+        if kind == "g" and e - s >= 3:
+            os_, oe = inp.norm.span(s, e)
+            if oe - os_ >= 2 * (e - s) - 1:
+                return True
+    return False
+
+
 def evaluate(inp: EvalInput) -> Verdict | None:
     p: VoteParams = inp.params
     events = inp.env.elections_at(inp.meta, p.lead_days)
     extra = (p.window_weight if events else 0.0) + pattern_weight(p, inp.text)
+    if p.spaced_weight and spaced_out(inp):
+        extra += p.spaced_weight
     verdict = keyword_verdict(inp, extra=extra)
     if verdict is None:
         return None
