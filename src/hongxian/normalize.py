@@ -99,17 +99,26 @@ class Tables:
     would make sre test a linear range list at every position)."""
 
 
-def _char_class(cps: list[int]) -> str:
+def _ranges(cps) -> list[tuple[int, int]]:
+    """Sorted code points merged into (first, last) runs of consecutive values."""
     cps = sorted(cps)
-    parts, i = [], 0
+    out, i = [], 0
     while i < len(cps):
         j = i
         while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
             j += 1
-        lo, hi = cps[i], cps[j]
-        parts.append(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}")
+        out.append((cps[i], cps[j]))
         i = j + 1
-    return "[" + "".join(parts) + "]"
+    return out
+
+
+def _class(cps, escape) -> str:
+    return "[" + "".join(escape(lo) if lo == hi else f"{escape(lo)}-{escape(hi)}" for lo, hi in _ranges(cps)) + "]"
+
+
+def _char_class(cps: list[int]) -> str:
+    """A character class for Python's `re`."""
+    return _class(cps, lambda cp: re.escape(chr(cp)))
 
 
 EMOJI_BLOCKS = (0x1F300, 0x1FAFF)
@@ -170,16 +179,8 @@ def tables() -> Tables:
 
 
 def _re2_class(cps) -> str:
-    """A character class in RE2 syntax (\\x{...} escapes, ranges merged)."""
-    cps = sorted(cps)
-    parts, i = [], 0
-    while i < len(cps):
-        j = i
-        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
-            j += 1
-        parts.append(f"\\x{{{cps[i]:X}}}" if i == j else f"\\x{{{cps[i]:X}}}-\\x{{{cps[j]:X}}}")
-        i = j + 1
-    return "[" + "".join(parts) + "]"
+    """A character class in RE2 syntax (\\x{...} escapes)."""
+    return _class(cps, lambda cp: f"\\x{{{cp:X}}}")
 
 
 def re2_flag_pattern(tab: Tables) -> str:
