@@ -29,16 +29,32 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-TYPES = [("商户消费", "支出", 40), ("扫二维码付款", "支出", 15), ("微信红包", "收入", 12), ("微信红包（单发）", "支出", 8),
-         ("转账", "支出", 6), ("转账", "收入", 4), ("群收款", "收入", 3), ("零钱提现", "/", 3), ("二维码收款", "收入", 3),
-         ("转账-退款", "收入", 1), ("美团平台商户-退款", "收入", 2), ("微信红包（群红包）", "支出", 2), ("亲属卡交易", "支出", 1)]
+TYPES = [
+    ("商户消费", "支出", 40),
+    ("扫二维码付款", "支出", 15),
+    ("微信红包", "收入", 12),
+    ("微信红包（单发）", "支出", 8),
+    ("转账", "支出", 6),
+    ("转账", "收入", 4),
+    ("群收款", "收入", 3),
+    ("零钱提现", "/", 3),
+    ("二维码收款", "收入", 3),
+    ("转账-退款", "收入", 1),
+    ("美团平台商户-退款", "收入", 2),
+    ("微信红包（群红包）", "支出", 2),
+    ("亲属卡交易", "支出", 1),
+]
 
 
 def generate(path: Path, n: int, seed: int = 7) -> None:
     from hongxian.testing.bills import WeChatBillRow, write_wechat_csv
 
     rnd = random.Random(seed)
-    names = [f"好友{i:04d}" for i in range(3000)] + ["美团平台商户", "某某酒楼(滨江店)", "WALMART HONG KONG CO.,LIMITED"]
+    names = [f"好友{i:04d}" for i in range(3000)] + [
+        "美团平台商户",
+        "某某酒楼(滨江店)",
+        "WALMART HONG KONG CO.,LIMITED",
+    ]
     weights = [w for *_, w in TYPES]
     start = datetime(2024, 12, 31, 23, 0, 0)
 
@@ -46,11 +62,24 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
         for i in range(n):
             raw_type, direction, _ = rnd.choices(TYPES, weights)[0]
             name = rnd.choice(names)
-            party = {"微信红包（单发）": "发给" + name, "微信红包（群红包）": "发出群红包", "转账-退款": "/"}.get(raw_type, name)
+            party = {
+                "微信红包（单发）": "发给" + name,
+                "微信红包（群红包）": "发出群红包",
+                "转账-退款": "/",
+            }.get(raw_type, name)
             status = "已退款(¥1.00)" if raw_type == "商户消费" and i % 50 == 0 else "支付成功"
-            yield WeChatBillRow(start - timedelta(seconds=31 * i), raw_type, party,
-                                "转账备注:微信转账" if raw_type == "转账" else "/", direction, rnd.randint(1, 500_000),
-                                "零钱", status, f"4200{i:024d}", f"1000039801{i:021d}" if i % 3 else "/")
+            yield WeChatBillRow(
+                start - timedelta(seconds=31 * i),
+                raw_type,
+                party,
+                "转账备注:微信转账" if raw_type == "转账" else "/",
+                direction,
+                rnd.randint(1, 500_000),
+                "零钱",
+                status,
+                f"4200{i:024d}",
+                f"1000039801{i:021d}" if i % 3 else "/",
+            )
 
     write_wechat_csv(path, rows(), nickname="林小舟")
 
@@ -102,8 +131,9 @@ def peak_rss_kib() -> int:
 
 
 def run_child(task: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", task, str(path)], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", task, str(path)], check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -123,25 +153,33 @@ def main() -> None:
         if not (args.reuse and path.is_file()):
             t0 = time.perf_counter()
             generate(path, args.rows)
-            print(f"generated {args.rows:,} rows, {path.stat().st_size / 2**20:.0f} MiB in {time.perf_counter() - t0:.1f} s")
+            print(
+                f"generated {args.rows:,} rows, {path.stat().st_size / 2**20:.0f} MiB in {time.perf_counter() - t0:.1f} s"
+            )
         results = {task: run_child(task, path) for task in ("baseline", "reader", "ingest")}
     report(results)
 
 
 def report(results: dict[str, dict]) -> None:
     base = results["baseline"]
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
-          "(a busy machine stretches wall time; rows per CPU-second is the steadier figure)")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+        "(a busy machine stretches wall time; rows per CPU-second is the steadier figure)"
+    )
     for task, r in results.items():
-        print(f"{task:9s} {r['rows']:>9,} rows  wall {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s  "
-              f"CPU {r['cpu']:6.2f} s = {r['rows'] / r['cpu']:>9,.0f} rows/CPU-s  peak {r['peak_mb']:5.0f} MB  "
-              f"×{r['seconds'] / base['seconds']:4.1f} wall / ×{r['cpu'] / base['cpu']:4.1f} CPU vs csv.reader")
+        print(
+            f"{task:9s} {r['rows']:>9,} rows  wall {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s  "
+            f"CPU {r['cpu']:6.2f} s = {r['rows'] / r['cpu']:>9,.0f} rows/CPU-s  peak {r['peak_mb']:5.0f} MB  "
+            f"×{r['seconds'] / base['seconds']:4.1f} wall / ×{r['cpu'] / base['cpu']:4.1f} CPU vs csv.reader"
+        )
     reader = results["reader"]
     wall_ok = reader["rows"] / reader["seconds"] >= 100_000
     cpu_ok = reader["rows"] / reader["cpu"] >= 100_000
     ok_mem = max(r["peak_mb"] for r in results.values()) <= 2048
-    print(f"targets: ≥100k rows/s {'OK' if wall_ok else 'MISSED'} (wall), {'OK' if cpu_ok else 'MISSED'} (per CPU-second); "
-          f"peak ≤2 GB {'OK' if ok_mem else 'MISSED'}")
+    print(
+        f"targets: ≥100k rows/s {'OK' if wall_ok else 'MISSED'} (wall), {'OK' if cpu_ok else 'MISSED'} (per CPU-second); "
+        f"peak ≤2 GB {'OK' if ok_mem else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

@@ -45,17 +45,31 @@ from hongxian.testing.wechat_db import appmsg_xml as app
 CASE_TOML = """[case]\nid = "BENCH"\ntitle = "基准"\n[authorisation]\napproved_by = "基准"\n
 approved_on = 2024-01-01\nbasis = "本人自查"\n"""
 OWNER = "wxid_bench_owner"
-PHRASES = ["今晚的事按老规矩办", "收到", "好的，明天上午开会", "材料已经报上去了", "辛苦大家", "这个周末有空吗",
-           "领导说下周检查", "文件在群文件里", "[强]", "哈哈哈"]
+PHRASES = [
+    "今晚的事按老规矩办",
+    "收到",
+    "好的，明天上午开会",
+    "材料已经报上去了",
+    "辛苦大家",
+    "这个周末有空吗",
+    "领导说下周检查",
+    "文件在群文件里",
+    "[强]",
+    "哈哈哈",
+]
 
 
 def _templates(rng: random.Random) -> dict[str, list]:
     peers = [f"wxid_peer{i:05d}" for i in range(2000)]
     rooms = [f"{40000000000 + i}@chatroom" for i in range(300)]
     return {
-        "peers": peers, "rooms": rooms,
+        "peers": peers,
+        "rooms": rooms,
         "extras": [bytes_extra(p) for p in peers[:500]],
-        "links": [lz4_block(app(5, f"关于印发第{i}号通知", "摘要", f"https://mp.weixin.qq.com/s/{i}")) for i in range(200)],
+        "links": [
+            lz4_block(app(5, f"关于印发第{i}号通知", "摘要", f"https://mp.weixin.qq.com/s/{i}"))
+            for i in range(200)
+        ],
         "files": [lz4_block(app(6, f"第{i}期考核名单.xlsx")) for i in range(100)],
     }
 
@@ -75,15 +89,30 @@ def rows(n: int, seed: int = 7):
         if r < 0.70:
             yield msg_row(i, talker, 1, 0, is_sender, ts, f"{rng.choice(PHRASES)} {i}", None, extra, svrid)
         elif r < 0.80:
-            yield msg_row(i, talker, 3, 0, is_sender, ts, '<?xml version="1.0"?><msg><img length="1"/></msg>', None,
-                          extra, svrid)
+            yield msg_row(
+                i,
+                talker,
+                3,
+                0,
+                is_sender,
+                ts,
+                '<?xml version="1.0"?><msg><img length="1"/></msg>',
+                None,
+                extra,
+                svrid,
+            )
         elif r < 0.88:
             yield msg_row(i, talker, 49, 5, is_sender, ts, "", rng.choice(t["links"]), extra, svrid)
         elif r < 0.91:
             yield msg_row(i, talker, 49, 6, is_sender, ts, "", rng.choice(t["files"]), extra, svrid)
         elif r < 0.93:  # every transfer has two status messages: ids repeat in pairs
-            xml = transfer_xml(1 + 2 * (i % 2), rng.randint(1, 10**6), f"10000500012024{i // 2:017d}",
-                               f"1000050001240320{i // 2:020d}", "资料费")
+            xml = transfer_xml(
+                1 + 2 * (i % 2),
+                rng.randint(1, 10**6),
+                f"10000500012024{i // 2:017d}",
+                f"1000050001240320{i // 2:020d}",
+                "资料费",
+            )
             yield msg_row(i, talker, 49, 2000, is_sender, ts, "", lz4_block(xml), extra, svrid)
         elif r < 0.95:
             xml = red_packet_xml(f"10000398012024{i:017d}", "恭喜发财，大吉大利", OWNER)
@@ -92,7 +121,9 @@ def rows(n: int, seed: int = 7):
             text = claim_text("老周", "你", f"10000398012024{i - 1:017d}")
             yield msg_row(i, talker, 10000, 0, 0, ts, text, None, None, svrid)
         else:
-            yield msg_row(i, talker, 47, 0, is_sender, ts, '<msg><emoji cdnurl="http://x"/></msg>', None, extra, svrid)
+            yield msg_row(
+                i, talker, 47, 0, is_sender, ts, '<msg><emoji cdnurl="http://x"/></msg>', None, extra, svrid
+            )
 
 
 # ---------------------------------------------------------------- child measurements
@@ -102,8 +133,10 @@ def _baseline(db: Path) -> dict:
     import sqlite3
 
     con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-    cur = con.execute("SELECT localId, StrTalker, Type, SubType, IsSender, CreateTime, StrContent, "
-                      "CompressContent, BytesExtra, MsgSvrID FROM MSG")
+    cur = con.execute(
+        "SELECT localId, StrTalker, Type, SubType, IsSender, CreateTime, StrContent, "
+        "CompressContent, BytesExtra, MsgSvrID FROM MSG"
+    )
     n = 0
     while chunk := cur.fetchmany(4096):
         n += len(chunk)
@@ -118,15 +151,22 @@ def _reader(db: Path) -> dict:
     sink = Sink("s-bench", on_batch=lambda table, batch: None)
     WeChatDbReader().read(SourceContext(db, db.name, "s-bench", OWNER, PeopleIndex()), sink)
     sink.close()
-    return {"rows": sink.counts["messages"], "payments": sink.counts["payments"], "rejects": len(sink.rejects)}
+    return {
+        "rows": sink.counts["messages"],
+        "payments": sink.counts["payments"],
+        "rejects": len(sink.rejects),
+    }
 
 
 def _pipeline(case_dir: Path) -> dict:
     from hongxian.ingest.pipeline import ingest_case
 
     report = ingest_case(case_dir)
-    return {"rows": report.table_counts["messages"], "payments": report.table_counts["payments"],
-            "status": [s.status for s in report.sources]}
+    return {
+        "rows": report.table_counts["messages"],
+        "payments": report.table_counts["payments"],
+        "status": [s.status for s in report.sources],
+    }
 
 
 def peak_rss_mb() -> float:
@@ -151,24 +191,34 @@ def child(kind: str, target: str) -> None:
 
 
 def run_child(kind: str, target: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", kind, str(target)], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(target)], check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def report(base: dict, reader: dict, pipe: dict, rows: int) -> None:
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
-          "(a busy machine stretches wall time; rows per CPU-second is the steadier figure)")
-    for name, r in (("sqlite3 SELECT (baseline)", base), ("WeChatDbReader (parse only)", reader),
-                    ("ingest_case (pipeline)", pipe)):
-        print(f"{name:28s} {r['rows']:>9,} rows  wall {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>8,.0f} rows/s  "
-              f"CPU {r['cpu']:6.2f} s = {r['rows'] / r['cpu']:>8,.0f} rows/CPU-s  peak {r['peak_mb']:5.0f} MB  "
-              f"×{r['seconds'] / base['seconds']:4.1f} wall / ×{r['cpu'] / base['cpu']:4.1f} CPU vs sqlite3")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+        "(a busy machine stretches wall time; rows per CPU-second is the steadier figure)"
+    )
+    for name, r in (
+        ("sqlite3 SELECT (baseline)", base),
+        ("WeChatDbReader (parse only)", reader),
+        ("ingest_case (pipeline)", pipe),
+    ):
+        print(
+            f"{name:28s} {r['rows']:>9,} rows  wall {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>8,.0f} rows/s  "
+            f"CPU {r['cpu']:6.2f} s = {r['rows'] / r['cpu']:>8,.0f} rows/CPU-s  peak {r['peak_mb']:5.0f} MB  "
+            f"×{r['seconds'] / base['seconds']:4.1f} wall / ×{r['cpu'] / base['cpu']:4.1f} CPU vs sqlite3"
+        )
     print(f"payments from chat: {reader['payments']:,}; rejects: {reader['rejects']}")
     limit = 30 * rows / 1_000_000
-    print(f"targets: pipeline ≤{limit:.0f} s {'OK' if pipe['seconds'] <= limit else 'MISSED'} (wall; "
-          f"{'OK' if pipe['cpu'] <= limit else 'MISSED'} in CPU time); "
-          f"peak ≤2 GB {'OK' if max(r['peak_mb'] for r in (base, reader, pipe)) <= 2048 else 'MISSED'}")
+    print(
+        f"targets: pipeline ≤{limit:.0f} s {'OK' if pipe['seconds'] <= limit else 'MISSED'} (wall; "
+        f"{'OK' if pipe['cpu'] <= limit else 'MISSED'} in CPU time); "
+        f"peak ≤2 GB {'OK' if max(r['peak_mb'] for r in (base, reader, pipe)) <= 2048 else 'MISSED'}"
+    )
 
 
 def main() -> None:
@@ -191,7 +241,9 @@ def main() -> None:
     t0 = time.perf_counter()
     if not (args.reuse and db.is_file()):
         n = create_msg_db(db, rows(args.rows))
-        print(f"built {db.name}: {n:,} messages, {db.stat().st_size / 2**20:.0f} MiB in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"built {db.name}: {n:,} messages, {db.stat().st_size / 2**20:.0f} MiB in {time.perf_counter() - t0:.1f} s"
+        )
     base = run_child("baseline", db)
     reader = run_child("reader", db)
     pipe = run_child("pipeline", case_dir)

@@ -61,15 +61,26 @@ def messages_table(texts: list[str]):
     from zoneinfo import ZoneInfo
 
     ts = datetime(2024, 6, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
-    rows = [{"message_id": f"m{i}", "source_id": "bench", "chat_id": f"{i % 500}@chatroom", "is_group": True,
-             "sender_account": f"wxid_{i % 3000}", "ts": ts, "kind": "text", "text": t} for i, t in enumerate(texts)]
+    rows = [
+        {
+            "message_id": f"m{i}",
+            "source_id": "bench",
+            "chat_id": f"{i % 500}@chatroom",
+            "is_group": True,
+            "sender_account": f"wxid_{i % 3000}",
+            "ts": ts,
+            "kind": "text",
+            "text": t,
+        }
+        for i, t in enumerate(texts)
+    ]
     return table_from_rows("messages", rows)
 
 
 def bare_pass(matcher, texts: list[str]) -> int:
     n = 0
     for i in range(0, len(texts), BATCH):
-        blob = "\n".join(texts[i:i + BATCH])
+        blob = "\n".join(texts[i : i + BATCH])
         n += len(matcher.raw_packed(blob.encode("utf-8")) if matcher.unit == "bytes" else matcher.raw(blob))
     return n
 
@@ -97,13 +108,32 @@ def make_presidio(keywords: list[str]):
             return self._check(pattern_text)
 
     registry = RecognizerRegistry(supported_languages=["zh"])
-    registry.add_recognizer(Checked(lambda s: valid_id18(s.upper()), supported_entity="CN_ID", supported_language="zh",
-                                    patterns=[Pattern("id", r"(?<!\d)\d{17}[\dXx](?!\d)", 0.5)]))
-    registry.add_recognizer(PatternRecognizer(supported_entity="CN_MOBILE", supported_language="zh", patterns=[
-        Pattern("mobile", r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)", 0.5)]))
-    registry.add_recognizer(Checked(luhn_ok, supported_entity="BANK_CARD", supported_language="zh",
-                                    patterns=[Pattern("card", r"(?<!\d)\d{16,19}(?!\d)", 0.5)]))
-    registry.add_recognizer(PatternRecognizer(supported_entity="KEYWORD", supported_language="zh", deny_list=keywords))
+    registry.add_recognizer(
+        Checked(
+            lambda s: valid_id18(s.upper()),
+            supported_entity="CN_ID",
+            supported_language="zh",
+            patterns=[Pattern("id", r"(?<!\d)\d{17}[\dXx](?!\d)", 0.5)],
+        )
+    )
+    registry.add_recognizer(
+        PatternRecognizer(
+            supported_entity="CN_MOBILE",
+            supported_language="zh",
+            patterns=[Pattern("mobile", r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)", 0.5)],
+        )
+    )
+    registry.add_recognizer(
+        Checked(
+            luhn_ok,
+            supported_entity="BANK_CARD",
+            supported_language="zh",
+            patterns=[Pattern("card", r"(?<!\d)\d{16,19}(?!\d)", 0.5)],
+        )
+    )
+    registry.add_recognizer(
+        PatternRecognizer(supported_entity="KEYWORD", supported_language="zh", deny_list=keywords)
+    )
     engine = BlankZh(models=[{"lang_code": "zh", "model_name": "blank"}])
     engine.load()
     analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["zh"])
@@ -133,8 +163,12 @@ def selfcheck_latency(book, registry, texts: list[str]) -> dict:
         checker.check(t)
         times.append(time.perf_counter() - t0)
     times.sort()
-    return {"build_s": build, "mean_ms": statistics.mean(times) * 1e3, "p99_ms": times[int(len(times) * 0.99)] * 1e3,
-            "max_ms": times[-1] * 1e3}
+    return {
+        "build_s": build,
+        "mean_ms": statistics.mean(times) * 1e3,
+        "p99_ms": times[int(len(times) * 0.99)] * 1e3,
+        "max_ms": times[-1] * 1e3,
+    }
 
 
 CONFIGS = {  # name → (exact-path backend, pre-filter backend or None)
@@ -150,7 +184,9 @@ def build_suites(bound, res: dict) -> dict:
     suites = {}
     for key, (backend, pre) in CONFIGS.items():
         t0 = time.perf_counter()
-        suites[key] = CompiledSuite.build(bound, SPECS, backend=backend, locator=AddressLocator(), prefilter_backend=pre)
+        suites[key] = CompiledSuite.build(
+            bound, SPECS, backend=backend, locator=AddressLocator(), prefilter_backend=pre
+        )
         res[f"build_{key}_s"] = time.perf_counter() - t0
     return suites
 
@@ -177,7 +213,9 @@ def one_round(res: dict, suites: dict, corpora: dict, bare: dict, presidio, pres
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1_000_000)
-    ap.add_argument("--distinct-n", type=int, default=300_000, help="size of the all-distinct corpus (0: skip)")
+    ap.add_argument(
+        "--distinct-n", type=int, default=300_000, help="size of the all-distinct corpus (0: skip)"
+    )
     ap.add_argument("--presidio-n", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", type=Path)
@@ -188,8 +226,10 @@ def main() -> int:
     if args.distinct_n:
         corpora["_distinct"] = generate(args.distinct_n, distinct=True)
     for name, texts in corpora.items():
-        print(f"语料{name or ''}：{len(texts):,} 条消息（不同文本占 {len(set(texts)) / len(texts):.1%}），"
-              f"平均 {sum(map(len, texts)) / len(texts):.1f} 字")
+        print(
+            f"语料{name or ''}：{len(texts):,} 条消息（不同文本占 {len(set(texts)) / len(texts):.1%}），"
+            f"平均 {sum(map(len, texts)) / len(texts):.1f} 字"
+        )
     print(f"生成语料 {time.perf_counter() - t0:.1f} s")
     registry = default_registry()
     book = load_rulebook(registry)
@@ -201,12 +241,16 @@ def main() -> int:
     corpora = {name: (texts, messages_table(texts)) for name, texts in corpora.items()}
     res["prefilter_share"] = prefilter_share(suites["full_default"], corpora[""][1])
     bare = {"bare_hyperscan": HyperscanMatcher(engine.patterns), "bare_ahocorasick": engine.matcher}
-    presidio = make_presidio([w for w, keys in zip(engine.patterns, engine.keys, strict=True)
-                              if any(k[0] == "g" for k in keys)])
+    presidio = make_presidio(
+        [w for w, keys in zip(engine.patterns, engine.keys, strict=True) if any(k[0] == "g" for k in keys)]
+    )
     for _ in range(args.repeat):  # interleaved, best of `repeat` each: the machine may be shared
         one_round(res, suites, corpora, bare, presidio, args.presidio_n)
     compared = [*CONFIGS] + ([k + "_distinct" for k in DISTINCT_CONFIGS] if args.distinct_n else [])
-    for group in ([k for k in compared if not k.endswith("_distinct")], [k for k in compared if k.endswith("_distinct")]):
+    for group in (
+        [k for k in compared if not k.endswith("_distinct")],
+        [k for k in compared if k.endswith("_distinct")],
+    ):
         if len({res[k]["hits"] for k in group}) > 1:
             raise SystemExit(f"配置之间命中数不一致：{ {k: res[k]['hits'] for k in group} }")
     res["selfcheck"] = selfcheck_latency(book, registry, corpora[""][0][:2000])
@@ -234,8 +278,10 @@ def report(res: dict) -> None:
     full = res["full_default"]["cpu_msg_s"]
     print("\n比值：")
     print(f"  完整检查 / 仅关键词（hyperscan）= {full / res['bare_hyperscan']['cpu_msg_s']:.3f}")
-    print(f"  hyperscan / ahocorasick-rs（仅关键词）= "
-          f"{res['bare_hyperscan']['cpu_msg_s'] / res['bare_ahocorasick']['cpu_msg_s']:.2f}×")
+    print(
+        f"  hyperscan / ahocorasick-rs（仅关键词）= "
+        f"{res['bare_hyperscan']['cpu_msg_s'] / res['bare_ahocorasick']['cpu_msg_s']:.2f}×"
+    )
     print(f"  预筛 hyperscan / 预筛 ahocorasick-rs（完整检查）= {full / res['full_ac_ac']['cpu_msg_s']:.2f}×")
     print(f"  有预筛 / 无预筛（完整检查）= {full / res['full_noprefilter']['cpu_msg_s']:.2f}×")
     if "presidio" in res:
@@ -248,11 +294,15 @@ def report(res: dict) -> None:
         line("完整检查：无预筛", "full_noprefilter_distinct")
         if "presidio_distinct" in res:
             line("Presidio（同一语料样本）", "presidio_distinct")
-            print(f"  完整检查 / Presidio = {dfull / res['presidio_distinct']['cpu_msg_s']:.1f}×（目标 ≥ 40×）")
+            print(
+                f"  完整检查 / Presidio = {dfull / res['presidio_distinct']['cpu_msg_s']:.1f}×（目标 ≥ 40×）"
+            )
         print(f"  完整检查目标 ≥ 200,000 条/秒/核：{'达到' if dfull >= 200_000 else '未达到'}")
     sc = res["selfcheck"]
-    print(f"\n发前自检：构建 {sc['build_s']:.2f} s；单条平均 {sc['mean_ms']:.2f} ms，p99 {sc['p99_ms']:.2f} ms，"
-          f"最大 {sc['max_ms']:.2f} ms（目标远低于 50 ms）")
+    print(
+        f"\n发前自检：构建 {sc['build_s']:.2f} s；单条平均 {sc['mean_ms']:.2f} ms，p99 {sc['p99_ms']:.2f} ms，"
+        f"最大 {sc['max_ms']:.2f} ms（目标远低于 50 ms）"
+    )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,16 @@ from hongxian.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 150.0
 CASE_TOML = '[case]\nid = "BENCH"\ntitle = "基准"\n[authorisation]\napproved_by = "基准"\napproved_on = 2024-01-01\nbasis = "立案审查"\n'
-PHRASES = ["节日快乐，一点心意[红包]", "扫雷 100 元 5 包，踩雷翻倍", "内部文件，勿外传", "代购面膜，需要的私聊",
-           "老乡会周六聚餐", "身份证 3301**********1234", "手机 138****5678", "拉票：请支持老张"]
+PHRASES = [
+    "节日快乐，一点心意[红包]",
+    "扫雷 100 元 5 包，踩雷翻倍",
+    "内部文件，勿外传",
+    "代购面膜，需要的私聊",
+    "老乡会周六聚餐",
+    "身份证 3301**********1234",
+    "手机 138****5678",
+    "拉票：请支持老张",
+]
 
 
 def make_findings(n: int, seed: int = 11) -> list[Finding]:
@@ -49,18 +57,38 @@ def make_findings(n: int, seed: int = 11) -> list[Finding]:
     for i in range(n):
         check, cat = checks[rnd.randrange(len(checks))]
         person = f"P{rnd.randrange(2000):05d}"
-        ev = [{"table": "messages", "id": f"m-{i}-{k}", "ts": "2024-02-10T08:00:00+08:00",
-               "excerpt": f"{rnd.choice(PHRASES)} #{rnd.randrange(10**6)}", "spans": [[0, 4]]}
-              for k in range(rnd.randint(1, 4))]
-        out.append(Finding.model_validate({
-            "finding_id": f"f-{i:08d}", "check_id": check, "category": cat,
-            "severity": rnd.choices(["low", "medium", "high", "critical"], [40, 35, 20, 5])[0],
-            "score": round(rnd.random(), 4), "title": f"线索标题 {check}", "explanation": "说明：数值依据若干",
-            "subject": {"kind": "person", "id": person, "name": f"人员{person[1:]}"},
-            "window": {"start": f"2024-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}T10:00:00+08:00"},
-            "evidence": ev, "rule_refs": [{"code": "条例", "article": "第九十七条"}],
-            "related": [{"kind": "person", "id": f"P{rnd.randrange(2000):05d}"}] if i % 5 == 0 else [],
-        }))
+        ev = [
+            {
+                "table": "messages",
+                "id": f"m-{i}-{k}",
+                "ts": "2024-02-10T08:00:00+08:00",
+                "excerpt": f"{rnd.choice(PHRASES)} #{rnd.randrange(10**6)}",
+                "spans": [[0, 4]],
+            }
+            for k in range(rnd.randint(1, 4))
+        ]
+        out.append(
+            Finding.model_validate(
+                {
+                    "finding_id": f"f-{i:08d}",
+                    "check_id": check,
+                    "category": cat,
+                    "severity": rnd.choices(["low", "medium", "high", "critical"], [40, 35, 20, 5])[0],
+                    "score": round(rnd.random(), 4),
+                    "title": f"线索标题 {check}",
+                    "explanation": "说明：数值依据若干",
+                    "subject": {"kind": "person", "id": person, "name": f"人员{person[1:]}"},
+                    "window": {
+                        "start": f"2024-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}T10:00:00+08:00"
+                    },
+                    "evidence": ev,
+                    "rule_refs": [{"code": "条例", "article": "第九十七条"}],
+                    "related": [{"kind": "person", "id": f"P{rnd.randrange(2000):05d}"}]
+                    if i % 5 == 0
+                    else [],
+                }
+            )
+        )
     return out
 
 
@@ -102,18 +130,24 @@ def run_backend(name: str, url: str | None, findings: list[Finding], repeat: int
         "baseline count(*)": count,
         "first page": lambda: svc.list_findings(user),
         "category": lambda: svc.list_findings(user, FindingFilter(category="integrity.gambling")),
-        "severity+status": lambda: svc.list_findings(user, FindingFilter(severity=["high", "critical"], status="待审")),
+        "severity+status": lambda: svc.list_findings(
+            user, FindingFilter(severity=["high", "critical"], status="待审")
+        ),
         "person": lambda: svc.list_findings(user, FindingFilter(person=person)),
         "text search": lambda: svc.list_findings(user, FindingFilter(q="扫雷")),
         "text 1 char": lambda: svc.list_findings(user, FindingFilter(q="雷")),
         "text 4 chars": lambda: svc.list_findings(user, FindingFilter(q="内部文件")),
         "text 8 chars": lambda: svc.list_findings(user, FindingFilter(q="内部文件，勿外传")),
         "text ASCII id": lambda: svc.list_findings(user, FindingFilter(q=person)),
-        "text + category": lambda: svc.list_findings(user, FindingFilter(q="扫雷", category="integrity.gambling")),
+        "text + category": lambda: svc.list_findings(
+            user, FindingFilter(q="扫雷", category="integrity.gambling")
+        ),
         "text page 20": lambda: svc.list_findings(user, FindingFilter(q="扫雷"), page=20),
         "page 200": lambda: svc.list_findings(user, page=200),
         "page 200 newest": lambda: svc.list_findings(user, sort="newest", page=200),
-        "page 200 category": lambda: svc.list_findings(user, FindingFilter(category="integrity.gambling"), page=200),
+        "page 200 category": lambda: svc.list_findings(
+            user, FindingFilter(category="integrity.gambling"), page=200
+        ),
         "page 1000": lambda: svc.list_findings(user, page=1000),
         "stats (overview)": lambda: svc.stats(user),
         "detail view": lambda: svc.get_finding(user, findings[777].finding_id),
@@ -134,7 +168,9 @@ def _postgres_url() -> tuple[str, str | None]:
     url = os.environ.get("HONGXIAN_TEST_PG_URL")
     if url:
         return url, None
-    out = subprocess.run(["bash", str(ROOT / "scripts/start-postgres.sh")], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["bash", str(ROOT / "scripts/start-postgres.sh")], capture_output=True, text=True, check=True
+    )
     env = dict(line.removeprefix("export ").split("=", 1) for line in out.stdout.splitlines() if "=" in line)
     return env["HONGXIAN_TEST_PG_URL"], env["HONGXIAN_PG_DIR"]
 
@@ -162,7 +198,9 @@ def main() -> None:
             with psycopg.connect(base, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE "{db}" WITH (FORCE)')
             if pg_dir:
-                subprocess.run(["bash", str(ROOT / "scripts/start-postgres.sh"), "--stop", pg_dir], check=False)
+                subprocess.run(
+                    ["bash", str(ROOT / "scripts/start-postgres.sh"), "--stop", pg_dir], check=False
+                )
 
 
 if __name__ == "__main__":

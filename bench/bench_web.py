@@ -49,7 +49,9 @@ def _case(n: int) -> tuple[ReviewService, TestClient]:
     case_dir.mkdir(parents=True)
     (case_dir / "case.toml").write_text(CASE_TOML, encoding="utf-8")
     settings = Settings()
-    svc = ReviewService(open_store(case_dir, settings), settings, hasher=PasswordHasher(time_cost=1, memory_cost=64))
+    svc = ReviewService(
+        open_store(case_dir, settings), settings, hasher=PasswordHasher(time_cost=1, memory_cost=64)
+    )
     svc.add_user("bench", INVESTIGATOR, "bench-pass-1")
     t = time.perf_counter()
     svc.record_run(make_findings(n), "bench", {}, {})
@@ -80,11 +82,18 @@ def main() -> None:
     for path, flt, page in cases:
         web = timed(lambda p=path: client.get(p).raise_for_status(), args.repeat)
         base = timed(lambda f=flt, pg=page: svc.list_findings(user, f, "severity", pg, 50), args.repeat)
-        print(f"{path:45} {statistics.median(web):8.1f} {p95(web):8.1f} {p95(base):12.1f} {p95(web) / p95(base):6.2f}")
-    for path, fn in (("/", lambda: svc.stats(user)), (f"/findings/{first_id}", lambda: svc.get_finding(user, first_id))):
+        print(
+            f"{path:45} {statistics.median(web):8.1f} {p95(web):8.1f} {p95(base):12.1f} {p95(web) / p95(base):6.2f}"
+        )
+    for path, fn in (
+        ("/", lambda: svc.stats(user)),
+        (f"/findings/{first_id}", lambda: svc.get_finding(user, first_id)),
+    ):
         web = timed(lambda p=path: client.get(p).raise_for_status(), args.repeat)
         base = timed(fn, args.repeat)
-        print(f"{path:45} {statistics.median(web):8.1f} {p95(web):8.1f} {p95(base):12.1f} {p95(web) / p95(base):6.2f}")
+        print(
+            f"{path:45} {statistics.median(web):8.1f} {p95(web):8.1f} {p95(base):12.1f} {p95(web) / p95(base):6.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,17 @@ from hongxian.schema import SCHEMAS, table_from_rows
 def _scale(rows: int) -> dict[str, int]:
     """Instance counts grow slowly with the data (a case has a handful; a 10M-row org a few hundred)."""
     k = max(1, min(10, rows // 1_000_000))
-    return {"units": 60 * k, "p1": 25 * k, "p2": 10 * k, "p3": 8 * k, "p3m": 5 * k, "p4": 20 * k, "p4w": 5 * k,
-            "p5": 15 * k, "neg": 20 * k}
+    return {
+        "units": 60 * k,
+        "p1": 25 * k,
+        "p2": 10 * k,
+        "p3": 8 * k,
+        "p3m": 5 * k,
+        "p4": 20 * k,
+        "p4w": 5 * k,
+        "p5": 15 * k,
+        "neg": 20 * k,
+    }
 
 
 class Pool:
@@ -90,12 +99,28 @@ def generate(out: Path, rows: int, seed: int = 7) -> dict:
     book = Book(rng)
     _inject(org, book, n)
     pq.write_table(table_from_rows("payments", book.payments), out / "payments_inj.parquet")
-    for name, data in (("people", org.people), ("relations", org.relations), ("events", org.events),
-                       ("group_members", org.group_members), ("messages", book.messages), ("labels", book.labels)):
+    for name, data in (
+        ("people", org.people),
+        ("relations", org.relations),
+        ("events", org.events),
+        ("group_members", org.group_members),
+        ("messages", book.messages),
+        ("labels", book.labels),
+    ):
         _write(out, name, data)
-    background = write_background(str(out), max(0, rows - len(book.payments)), population, org.officials, seed)
-    meta = {"rows": rows, "seed": seed, "injected_rows": len(book.payments), "background_rows": background,
-            "total_rows": background + len(book.payments), "people": len(org.people),
-            "officials": len(org.officials), "instances": len({x["instance"] for x in book.labels}), **n}
+    background = write_background(
+        str(out), max(0, rows - len(book.payments)), population, org.officials, seed
+    )
+    meta = {
+        "rows": rows,
+        "seed": seed,
+        "injected_rows": len(book.payments),
+        "background_rows": background,
+        "total_rows": background + len(book.payments),
+        "people": len(org.people),
+        "officials": len(org.officials),
+        "instances": len({x["instance"] for x in book.labels}),
+        **n,
+    }
     (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return meta

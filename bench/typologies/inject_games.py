@@ -14,13 +14,15 @@ def p3_minesweeper(org: Org, book: Book, officials: list[str], n: int, banker_of
     rng = book.rng
     gid = f"sl{n}@chatroom"
     banker = acct(officials[0]) if banker_official else org.ordinary()
-    players = [acct(o) for o in officials[1 if banker_official else 0:]] + [org.ordinary() for _ in range(6)]
+    players = [acct(o) for o in officials[1 if banker_official else 0 :]] + [org.ordinary() for _ in range(6)]
     own: dict[str, list[str]] = {o: [] for o in officials}
     day = plain_day(rng)
     ts = moment(rng, day, 20, 22)
     for p in players:
         if rng.random() < 0.3:
-            pid = book.pay(ts - timedelta(minutes=30), "transfer", p, banker, 10000, memo="押金", status="对方已收钱")
+            pid = book.pay(
+                ts - timedelta(minutes=30), "transfer", p, banker, 10000, memo="押金", status="对方已收钱"
+            )
             _own(own, p, pid)
     for _ in range(rng.randint(10, 30)):
         face = rng.choice([10, 20, 30, 50, 100])
@@ -32,8 +34,14 @@ def p3_minesweeper(org: Org, book: Book, officials: list[str], n: int, banker_of
         for g, sid, fen in zip(grabbers, shares, amounts, strict=True):
             _own(own, g, sid)
             if fen % 10 == mine:
-                st = book.pay(ts + timedelta(minutes=rng.randint(1, 10)), "transfer", g, banker,
-                              int(face * 100 * 1.5), status="对方已收钱")
+                st = book.pay(
+                    ts + timedelta(minutes=rng.randint(1, 10)),
+                    "transfer",
+                    g,
+                    banker,
+                    int(face * 100 * 1.5),
+                    status="对方已收钱",
+                )
                 _own(own, g, st)
                 _own(own, banker, st)
         ts += timedelta(minutes=rng.randint(3, 8))
@@ -55,9 +63,17 @@ def p3_memo(org: Org, book: Book, official: str, n: int) -> None:
     day = plain_day(rng)
     for k in range(rng.randint(3, 6)):
         up = k % 3 != 2
-        ids.append(book.pay(moment(rng, day + timedelta(days=k), 21, 24), "transfer",
-                            acct(official) if up else agent, agent if up else acct(official),
-                            rng.choice([20000, 50000, 100000]), memo="上分" if up else "下分", status="已收钱"))
+        ids.append(
+            book.pay(
+                moment(rng, day + timedelta(days=k), 21, 24),
+                "transfer",
+                acct(official) if up else agent,
+                agent if up else acct(official),
+                rng.choice([20000, 50000, 100000]),
+                memo="上分" if up else "下分",
+                status="已收钱",
+            )
+        )
     book.label("P3", f"P3m-{n}", official, ids)
 
 
@@ -90,21 +106,52 @@ def p4(org: Org, book: Book, official: str, n: int) -> None:
         for g in givers:
             day = w.start + timedelta(days=rng.randint(0, (w.end - w.start).days))
             kind = rng.choice(["transfer", "transfer", "gift_card", "red_packet"])
-            fen = {"transfer": rng.choice([60000, 100000, 200000]), "gift_card": 100000,
-                   "red_packet": rng.choice([8800, 16800, 18800])}[kind]
-            ids.append(book.pay(moment(rng, day), kind, acct(g), acct(official), fen, memo=rng.choice(
-                ["拜年", "节日快乐", "一点心意", None]), status="已收钱", origin=origin if kind == "red_packet" else "bill"))
+            fen = {
+                "transfer": rng.choice([60000, 100000, 200000]),
+                "gift_card": 100000,
+                "red_packet": rng.choice([8800, 16800, 18800]),
+            }[kind]
+            ids.append(
+                book.pay(
+                    moment(rng, day),
+                    kind,
+                    acct(g),
+                    acct(official),
+                    fen,
+                    memo=rng.choice(["拜年", "节日快乐", "一点心意", None]),
+                    status="已收钱",
+                    origin=origin if kind == "red_packet" else "bill",
+                )
+            )
     book.label("P4", f"P4-{n}", official, ids)
 
 
 def p4_personal(org: Org, book: Book, official: str, n: int) -> None:
     rng = book.rng
     day = plain_day(rng)
-    org.events.append({"event_id": f"W-{official}-{n}", "name": "婚宴", "event_type": "个人事项", "start_date": day,
-                       "end_date": day, "person_ids": [official], "group_ids": []})
-    ids = [book.pay(moment(rng, day - timedelta(days=rng.randint(0, 5))), "transfer", acct(b), acct(official),
-                    rng.choice([100000, 200000]), memo="新婚快乐", status="已收钱")
-           for b in rng.sample(org.business, rng.randint(2, 4))]
+    org.events.append(
+        {
+            "event_id": f"W-{official}-{n}",
+            "name": "婚宴",
+            "event_type": "个人事项",
+            "start_date": day,
+            "end_date": day,
+            "person_ids": [official],
+            "group_ids": [],
+        }
+    )
+    ids = [
+        book.pay(
+            moment(rng, day - timedelta(days=rng.randint(0, 5))),
+            "transfer",
+            acct(b),
+            acct(official),
+            rng.choice([100000, 200000]),
+            memo="新婚快乐",
+            status="已收钱",
+        )
+        for b in rng.sample(org.business, rng.randint(2, 4))
+    ]
     book.label("P4", f"P4w-{n}", official, ids)
 
 
@@ -119,12 +166,34 @@ def p4_negative(org: Org, book: Book, head: str) -> None:
     subs = org.subordinates[head]
     book.pay(moment(rng, day, 9, 12), "red_packet", acct(subs[0]), acct(head), 20000)
     book.pay(moment(rng, day, 13, 18), "red_packet", acct(head), acct(subs[0]), 20000)
-    book.pay(moment(rng, day, 21, 22), "transfer", acct(subs[-1]), acct(head), 8650, memo="年夜饭饭钱", status="已收钱")
+    book.pay(
+        moment(rng, day, 21, 22),
+        "transfer",
+        acct(subs[-1]),
+        acct(head),
+        8650,
+        memo="年夜饭饭钱",
+        status="已收钱",
+    )
     work = f"work-{head}@chatroom"
     for s in subs:
-        book.pay(moment(rng, day - timedelta(days=3)), "group_collection", acct(s), acct(head), 15600, chat=work,
-                 memo="年夜饭AA")
-        book.packet(moment(rng, day), acct(s), work, 3000, "新年快乐", [acct(head), *[acct(x) for x in subs if x != s]])
+        book.pay(
+            moment(rng, day - timedelta(days=3)),
+            "group_collection",
+            acct(s),
+            acct(head),
+            15600,
+            chat=work,
+            memo="年夜饭AA",
+        )
+        book.packet(
+            moment(rng, day),
+            acct(s),
+            work,
+            3000,
+            "新年快乐",
+            [acct(head), *[acct(x) for x in subs if x != s]],
+        )
 
 
 # ---------------------------------------------------------------- P5 splitting
@@ -135,11 +204,19 @@ def p5(org: Org, book: Book, official: str, n: int) -> None:
     day = plain_day(rng)
     if rng.random() < 0.6:
         sender = acct(rng.choice(org.business))
-        ids = [book.pay(moment(rng, day, 20, 21) + timedelta(minutes=k), "red_packet", sender, acct(official), 20000)
-               for k in range(rng.randint(3, 8))]
+        ids = [
+            book.pay(
+                moment(rng, day, 20, 21) + timedelta(minutes=k), "red_packet", sender, acct(official), 20000
+            )
+            for k in range(rng.randint(3, 8))
+        ]
     else:
-        ids = [book.pay(moment(rng, day), "red_packet", org.ordinary(), acct(official), rng.choice([20000, 19999]))
-               for _ in range(rng.randint(3, 5))]
+        ids = [
+            book.pay(
+                moment(rng, day), "red_packet", org.ordinary(), acct(official), rng.choice([20000, 19999])
+            )
+            for _ in range(rng.randint(3, 5))
+        ]
     book.label("P5", f"P5-{n}", official, ids)
 
 
@@ -148,12 +225,25 @@ def p5_negative(org: Org, book: Book, official: str) -> None:
     rng = book.rng
     day = plain_day(rng)
     for k in range(5):
-        book.pay(moment(rng, day, 8, 9) + timedelta(minutes=k), "red_packet", acct(org.kin[official][0]),
-                 acct(official), 20000)
+        book.pay(
+            moment(rng, day, 8, 9) + timedelta(minutes=k),
+            "red_packet",
+            acct(org.kin[official][0]),
+            acct(official),
+            20000,
+        )
     friend, other = org.ordinary(), plain_day(rng)
     for _ in range(2):
         book.pay(moment(rng, other), "red_packet", friend, acct(official), 20000)
 
 
-__all__ = ["p3_memo", "p3_minesweeper", "p3_negative", "p4", "p4_negative", "p4_personal", "p5",
-           "p5_negative"]
+__all__ = [
+    "p3_memo",
+    "p3_minesweeper",
+    "p3_negative",
+    "p4",
+    "p4_negative",
+    "p4_personal",
+    "p5",
+    "p5_negative",
+]

@@ -37,8 +37,16 @@ class Org:
     def person(self, name: str, kind: str) -> str:
         self._n += 1
         pid = f"P{self._n:06d}"
-        self.people.append({"person_id": pid, "name": f"{name}{self._n}", "identity_kind": kind,
-                            "is_official": kind == "公职人员", "wechat_ids": [acct(pid)], "org_unit": None})
+        self.people.append(
+            {
+                "person_id": pid,
+                "name": f"{name}{self._n}",
+                "identity_kind": kind,
+                "is_official": kind == "公职人员",
+                "wechat_ids": [acct(pid)],
+                "org_unit": None,
+            }
+        )
         return pid
 
     def relate(self, a: str, b: str, rel: str) -> None:
@@ -72,7 +80,9 @@ def build_org(rng: random.Random, units: int, population: int) -> Org:
         for p in [head, *subs]:
             org.people[int(p[1:]) - 1]["org_unit"] = unit
     for o in org.officials:
-        org.kin[o] = [org.person("亲属", rng.choice(["群众", "群众", "企业人员"])) for _ in range(rng.randint(2, 3))]
+        org.kin[o] = [
+            org.person("亲属", rng.choice(["群众", "群众", "企业人员"])) for _ in range(rng.randint(2, 3))
+        ]
         for k in org.kin[o]:
             org.relate(o, k, "亲属")
         if rng.random() < 0.4:
@@ -90,9 +100,17 @@ def _serve(org: Org, official: str) -> None:
         org.relate(official, s, "管理服务对象")
     (m1, d1), (m2, d2), name = SEASONS[season]
     for y in YEARS:
-        org.events.append({"event_id": f"S-{official}-{y}", "name": name, "event_type": "业务办理期",
-                           "start_date": date(y, m1, d1), "end_date": date(y, m2, d2), "person_ids": [official],
-                           "group_ids": []})
+        org.events.append(
+            {
+                "event_id": f"S-{official}-{y}",
+                "name": name,
+                "event_type": "业务办理期",
+                "start_date": date(y, m1, d1),
+                "end_date": date(y, m2, d2),
+                "person_ids": [official],
+                "group_ids": [],
+            }
+        )
 
 
 def election(org: Org, candidate: str, when: date, voters: int) -> tuple[str, str, list[str]]:
@@ -100,7 +118,18 @@ def election(org: Org, candidate: str, when: date, voters: int) -> tuple[str, st
     eid = f"E-{candidate}-{when.isoformat()}"
     gid = f"el{len(org.events)}@chatroom"
     members = [org.ordinary() for _ in range(voters)]
-    org.events.append({"event_id": eid, "name": "村党支部换届", "event_type": "换届选举", "start_date": when,
-                       "end_date": when, "person_ids": [candidate], "group_ids": [gid]})
-    org.group_members += [{"group_id": gid, "account_id": m} for m in dict.fromkeys([acct(candidate), *members])]
+    org.events.append(
+        {
+            "event_id": eid,
+            "name": "村党支部换届",
+            "event_type": "换届选举",
+            "start_date": when,
+            "end_date": when,
+            "person_ids": [candidate],
+            "group_ids": [gid],
+        }
+    )
+    org.group_members += [
+        {"group_id": gid, "account_id": m} for m in dict.fromkeys([acct(candidate), *members])
+    ]
     return eid, gid, list(dict.fromkeys(members))

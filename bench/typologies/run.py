@@ -61,34 +61,48 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "hongxian-bench-typologies")
+    ap.add_argument(
+        "--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "hongxian-bench-typologies"
+    )
     ap.add_argument("--quiet-wait", type=float, default=120.0, help="最多等待机器空闲的秒数")
     a = ap.parse_args()
     folder = a.data / f"rows{a.rows}-seed{a.seed}"
     if not (folder / "meta.json").is_file():
         t0 = time.perf_counter()
         meta = generate(folder, a.rows, a.seed)
-        print(f"generated {meta['total_rows']:,} payments ({meta['injected_rows']:,} injected, "
-              f"{meta['instances']} instances) in {time.perf_counter() - t0:.1f} s → {folder}")
+        print(
+            f"generated {meta['total_rows']:,} payments ({meta['injected_rows']:,} injected, "
+            f"{meta['instances']} instances) in {time.perf_counter() - t0:.1f} s → {folder}"
+        )
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     load = wait_for_quiet(a.quiet_wait, 1.5)
     scan = child(folder, "scan")
     findings = folder / "findings.jsonl"
     screen = child(folder, "screen", findings)
     load_after = os.getloadavg()[0]
-    print(f"\n== quality ({meta['total_rows']:,} payments, {meta['instances']} labelled instances, seed {a.seed})")
+    print(
+        f"\n== quality ({meta['total_rows']:,} payments, {meta['instances']} labelled instances, seed {a.seed})"
+    )
     print(table(evaluate(findings, folder / "labels.parquet")))
     print(f"\n== scale (load average {load:.1f} before, {load_after:.1f} after; 2 cores)")
-    print(f"bare scan : load {scan['load_s']:6.1f} s  scan   {scan['scan_s']:6.2f} s  child wall {scan['wall_s']:6.1f} s"
-          f"  cpu {scan['cpu_s']:6.1f} s  peak {scan['peak_mib']:7.0f} MiB")
-    print(f"screening : load {screen['load_s']:6.1f} s  screen {screen['screen_s']:6.2f} s  child wall "
-          f"{screen['wall_s']:6.1f} s  cpu {screen['cpu_s']:6.1f} s  peak {screen['peak_mib']:7.0f} MiB")
+    print(
+        f"bare scan : load {scan['load_s']:6.1f} s  scan   {scan['scan_s']:6.2f} s  child wall {scan['wall_s']:6.1f} s"
+        f"  cpu {scan['cpu_s']:6.1f} s  peak {scan['peak_mib']:7.0f} MiB"
+    )
+    print(
+        f"screening : load {screen['load_s']:6.1f} s  screen {screen['screen_s']:6.2f} s  child wall "
+        f"{screen['wall_s']:6.1f} s  cpu {screen['cpu_s']:6.1f} s  peak {screen['peak_mib']:7.0f} MiB"
+    )
     print("per check : " + ", ".join(f"{k} {v:.1f} s" for k, v in screen["per_check_s"].items()))
-    print(f"ratio     : screening / bare scan = {screen['screen_s'] / max(scan['scan_s'], 1e-9):.1f}× (query time), "
-          f"{screen['wall_s'] / scan['wall_s']:.2f}× (child wall), {screen['peak_mib'] / scan['peak_mib']:.2f}× (peak)")
+    print(
+        f"ratio     : screening / bare scan = {screen['screen_s'] / max(scan['scan_s'], 1e-9):.1f}× (query time), "
+        f"{screen['wall_s'] / scan['wall_s']:.2f}× (child wall), {screen['peak_mib'] / scan['peak_mib']:.2f}× (peak)"
+    )
     ok = screen["wall_s"] <= 60 and screen["peak_mib"] <= 4096
-    print(f"budget    : ≤ 60 s and ≤ 4 GiB for {meta['total_rows']:,} payments → {'met' if ok else 'NOT met'}"
-          f" (child wall {screen['wall_s']:.1f} s incl. loading, peak {screen['peak_mib'] / 1024:.2f} GiB)")
+    print(
+        f"budget    : ≤ 60 s and ≤ 4 GiB for {meta['total_rows']:,} payments → {'met' if ok else 'NOT met'}"
+        f" (child wall {screen['wall_s']:.1f} s incl. loading, peak {screen['peak_mib'] / 1024:.2f} GiB)"
+    )
 
 
 if __name__ == "__main__":

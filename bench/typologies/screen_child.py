@@ -29,15 +29,19 @@ def load_payments(folder: Path) -> pa.Table:
     parts = []
     for name in ("payments_inj", "bg_simple", "bg_group"):
         t = pq.read_table(folder / f"{name}.parquet")
-        cols = [t.column(f.name).cast(f.type) if f.name in t.column_names else pa.nulls(t.num_rows, f.type)
-                for f in schema]
+        cols = [
+            t.column(f.name).cast(f.type) if f.name in t.column_names else pa.nulls(t.num_rows, f.type)
+            for f in schema
+        ]
         parts.append(pa.Table.from_arrays(cols, schema=schema))
     return pa.concat_tables(parts)
 
 
 def load(folder: Path) -> Dataset:
-    tables = {n: pq.read_table(folder / f"{n}.parquet") for n in ("people", "relations", "events", "group_members",
-                                                                  "messages")}
+    tables = {
+        n: pq.read_table(folder / f"{n}.parquet")
+        for n in ("people", "relations", "events", "group_members", "messages")
+    }
     return Dataset.from_tables(payments=load_payments(folder), **tables)
 
 
@@ -55,8 +59,10 @@ def rulebook(registry):
 
 def scan(ds: Dataset) -> dict:
     t0 = time.perf_counter()
-    row = ds.con.sql("SELECT count(*), sum(amount_fen), count(DISTINCT payer_account), count(DISTINCT payee_account),"
-                     " max(epoch(ts)), count(memo) FROM payments").fetchall()[0]
+    row = ds.con.sql(
+        "SELECT count(*), sum(amount_fen), count(DISTINCT payer_account), count(DISTINCT payee_account),"
+        " max(epoch(ts)), count(memo) FROM payments"
+    ).fetchall()[0]
     return {"scan_s": time.perf_counter() - t0, "rows": row[0]}
 
 

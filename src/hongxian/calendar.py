@@ -49,9 +49,16 @@ class CalendarWindow:
         return self.start <= day <= self.end
 
     def padded(self, before_days: int, after_days: int) -> CalendarWindow:
-        return CalendarWindow(self.kind, self.name, self.key, self.start - timedelta(days=before_days),
-                              self.end + timedelta(days=after_days), self.person_ids, self.group_ids,
-                              self.org_unit)
+        return CalendarWindow(
+            self.kind,
+            self.name,
+            self.key,
+            self.start - timedelta(days=before_days),
+            self.end + timedelta(days=after_days),
+            self.person_ids,
+            self.group_ids,
+            self.org_unit,
+        )
 
     @property
     def start_sec(self) -> int:
@@ -120,7 +127,9 @@ def _inside_break(day: date) -> bool:
     return False
 
 
-def _official_break(festival: str, around: date, holidays: dict[date, str | None] | None) -> tuple[date, date] | None:
+def _official_break(
+    festival: str, around: date, holidays: dict[date, str | None] | None
+) -> tuple[date, date] | None:
     """The contiguous statutory break containing a day named after `festival` near `around`."""
     if not holidays:
         return None
@@ -144,8 +153,12 @@ def festival_day(festival: str, year: int) -> date | None:
     return lunar_to_solar(year, *lunar)
 
 
-def festival_window(festival: str, year: int, spec: FestivalSpec = FestivalSpec(),
-                    holidays: dict[date, str | None] | None = None) -> CalendarWindow | None:
+def festival_window(
+    festival: str,
+    year: int,
+    spec: FestivalSpec = FestivalSpec(),
+    holidays: dict[date, str | None] | None = None,
+) -> CalendarWindow | None:
     day = festival_day(festival, year)
     if day is None:
         return None
@@ -178,7 +191,12 @@ def festival_windows(years: Iterable[int], spec: FestivalSpec = FestivalSpec()) 
     return sorted(out, key=lambda w: w.start)
 
 
-EVENT_KINDS = {"换届选举": "election", "民主推荐": "recommendation", "业务办理期": "business", "个人事项": "personal"}
+EVENT_KINDS = {
+    "换届选举": "election",
+    "民主推荐": "recommendation",
+    "业务办理期": "business",
+    "个人事项": "personal",
+}
 
 
 def event_windows(events: pa.Table, event_types: Iterable[str]) -> list[CalendarWindow]:
@@ -188,20 +206,30 @@ def event_windows(events: pa.Table, event_types: Iterable[str]) -> list[Calendar
     for row in events.to_pylist():
         if row["event_type"] not in wanted or row["start_date"] is None:
             continue
-        out.append(CalendarWindow(
-            EVENT_KINDS[row["event_type"]], row["name"] or row["event_type"], row["event_id"],
-            row["start_date"], row["end_date"] or row["start_date"], tuple(row["person_ids"] or ()),
-            tuple(row["group_ids"] or ()), row["org_unit"]))
+        out.append(
+            CalendarWindow(
+                EVENT_KINDS[row["event_type"]],
+                row["name"] or row["event_type"],
+                row["event_id"],
+                row["start_date"],
+                row["end_date"] or row["start_date"],
+                tuple(row["person_ids"] or ()),
+                tuple(row["group_ids"] or ()),
+                row["org_unit"],
+            )
+        )
     return sorted(out, key=lambda w: w.start)
 
 
 def windows_table(windows: Iterable[CalendarWindow]) -> pa.Table:
     """Windows as an Arrow table with epoch-second bounds [start_sec, end_sec) for SQL joins."""
     ws = list(windows)
-    return pa.table({
-        "win_key": pa.array([w.key for w in ws], pa.string()),
-        "win_name": pa.array([w.name for w in ws], pa.string()),
-        "win_kind": pa.array([w.kind for w in ws], pa.string()),
-        "start_sec": pa.array([w.start_sec for w in ws], pa.int64()),
-        "end_sec": pa.array([w.end_sec for w in ws], pa.int64()),
-    })
+    return pa.table(
+        {
+            "win_key": pa.array([w.key for w in ws], pa.string()),
+            "win_name": pa.array([w.name for w in ws], pa.string()),
+            "win_kind": pa.array([w.kind for w in ws], pa.string()),
+            "start_sec": pa.array([w.start_sec for w in ws], pa.int64()),
+            "end_sec": pa.array([w.end_sec for w in ws], pa.int64()),
+        }
+    )

@@ -69,8 +69,12 @@ class CaseConfig(_Model):
 
 
 _FIELD_ZH = {
-    "case": "[case] 段", "authorisation": "[authorisation] 授权段", "approved_by": "审批单位 approved_by",
-    "approved_on": "审批日期 approved_on", "basis": "依据 basis", "id": "案件编号 id",
+    "case": "[case] 段",
+    "authorisation": "[authorisation] 授权段",
+    "approved_by": "审批单位 approved_by",
+    "approved_on": "审批日期 approved_on",
+    "basis": "依据 basis",
+    "id": "案件编号 id",
 }
 
 
@@ -92,15 +96,16 @@ def _explain(err: ValidationError) -> str:
 def load_case_config(case_dir: Path) -> CaseConfig:
     path = Path(case_dir) / "case.toml"
     if not path.is_file():
-        raise CaseError(f"{path}：找不到 case.toml，案件目录必须包含 case.toml（含 [authorisation] 授权信息）。")
+        raise CaseError(
+            f"{path}：找不到 case.toml，案件目录必须包含 case.toml（含 [authorisation] 授权信息）。"
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CaseError(f"{path}：case.toml 格式错误：{exc}") from exc
     if "authorisation" not in data:
         raise CaseError(
-            f"{path}：缺少 [authorisation] 授权信息（审批单位、审批日期、依据）。"
-            "未经授权的数据一律不予筛查。"
+            f"{path}：缺少 [authorisation] 授权信息（审批单位、审批日期、依据）。未经授权的数据一律不予筛查。"
         )
     try:
         return CaseConfig.model_validate(data)

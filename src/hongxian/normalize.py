@@ -36,8 +36,13 @@ CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x
 SEPARATORS = " \t\u3000\u00a0-_.·•*/\\|~^+=#'\"`－＿．・／＊｜～＋＝＃"
 """Characters an evader puts between the characters of a keyword ("红 包", "红-包")."""
 
-_KEEP_PUNCT = set(range(0xFF01, 0xFF10)) | set(range(0xFF1A, 0xFF21)) | set(range(0xFF3B, 0xFF41)) | set(
-    range(0xFF5B, 0xFF66)) | {0x3000}
+_KEEP_PUNCT = (
+    set(range(0xFF01, 0xFF10))
+    | set(range(0xFF1A, 0xFF21))
+    | set(range(0xFF3B, 0xFF41))
+    | set(range(0xFF5B, 0xFF66))
+    | {0x3000}
+)
 _KEEP_CONTROL = {0x09, 0x0A}
 KEYCAP = 0x20E3
 """Combining enclosing keycap: 1️⃣3️⃣8️⃣ (digit + U+FE0F + U+20E3) is a way to write 138 past filters."""
@@ -45,7 +50,7 @@ KEYCAP = 0x20E3
 
 _BMP_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u2605\u2606"
 """Ideographs of the BMP and ★/☆, as the inside of a character class."""
-_ASTRAL_CJK = re.compile("[\U00020000-\U0002A6DF\U0002A700-\U0002EBEF]")
+_ASTRAL_CJK = re.compile("[\U00020000-\U0002a6df\U0002a700-\U0002ebef]")
 
 JOINABLE = ((0x2605, 0x2606),)
 """Besides ideographs, separators around ★/☆ are dropped too ("秘密 ★ 1年" → 秘密★ 1年)."""
@@ -113,7 +118,11 @@ def _ranges(cps) -> list[tuple[int, int]]:
 
 
 def _class(cps, escape) -> str:
-    return "[" + "".join(escape(lo) if lo == hi else f"{escape(lo)}-{escape(hi)}" for lo, hi in _ranges(cps)) + "]"
+    return (
+        "["
+        + "".join(escape(lo) if lo == hi else f"{escape(lo)}-{escape(hi)}" for lo, hi in _ranges(cps))
+        + "]"
+    )
 
 
 def _char_class(cps: list[int]) -> str:
@@ -170,12 +179,19 @@ def tables() -> Tables:
     dirty = re.compile(_class_re(list(one) + list(other)))
     spaced = re.compile(f"[{_BMP_CJK}][{sep}]")
     keys = list(one) + list(other)
-    return Tables(one, other, dirty, spaced, re.compile(_class_re(list(other))),
-                  re.compile(_class_re(list(one))), {chr(k): chr(v) for k, v in one.items()},
-                  re.compile(_char_class([c for c in keys if c < 0x10000])),
-                  frozenset(c for c in keys if c >= 0x10000),
-                  re.compile(f"[{sep}]+"),
-                  re.compile(f"(?<=[{_BMP_CJK}])[{sep}]+(?=[{_BMP_CJK}])"))
+    return Tables(
+        one,
+        other,
+        dirty,
+        spaced,
+        re.compile(_class_re(list(other))),
+        re.compile(_class_re(list(one))),
+        {chr(k): chr(v) for k, v in one.items()},
+        re.compile(_char_class([c for c in keys if c < 0x10000])),
+        frozenset(c for c in keys if c >= 0x10000),
+        re.compile(f"[{sep}]+"),
+        re.compile(f"(?<=[{_BMP_CJK}])[{sep}]+(?=[{_BMP_CJK}])"),
+    )
 
 
 def _re2_class(cps) -> str:
@@ -192,8 +208,11 @@ def re2_flag_pattern(tab: Tables) -> str:
     parts = [_re2_class(bmp)]
     if astral:
         every = any(lo <= c <= hi for c in astral)
-        parts.append("[\\x{10000}-\\x{10FFFF}]" if every else
-                     f"[\\x{{10000}}-\\x{{{lo - 1:X}}}\\x{{{hi + 1:X}}}-\\x{{10FFFF}}]")
+        parts.append(
+            "[\\x{10000}-\\x{10FFFF}]"
+            if every
+            else f"[\\x{{10000}}-\\x{{{lo - 1:X}}}\\x{{{hi + 1:X}}}-\\x{{10FFFF}}]"
+        )
     cjk = _re2_class([*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00), 0x2605, 0x2606])
     parts.append(cjk + _re2_class([ord(c) for c in SEPARATORS]))
     return "|".join(parts)
@@ -214,7 +233,10 @@ class Normalized:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Normalized) and (self.original, self.text, self.src) == (
-            other.original, other.text, other.src)
+            other.original,
+            other.text,
+            other.src,
+        )
 
     __hash__ = None
 
@@ -261,9 +283,14 @@ def _slow(text: str, tab: Tables) -> Normalized:
         mapped, src = tab.one_re.sub(lambda m: one.get(m.group(), m.group()), text), None
     else:
         mapped, src = _per_char(text, tab)
-    runs = [(m.start(), m.end()) for m in tab.sep_run.finditer(mapped)
-            if m.start() > 0 and m.end() < len(mapped) and _is_cjk(ord(mapped[m.start() - 1]))
-            and _is_cjk(ord(mapped[m.end()]))]
+    runs = [
+        (m.start(), m.end())
+        for m in tab.sep_run.finditer(mapped)
+        if m.start() > 0
+        and m.end() < len(mapped)
+        and _is_cjk(ord(mapped[m.start() - 1]))
+        and _is_cjk(ord(mapped[m.end()]))
+    ]
     return _finish(text, mapped, src, runs)
 
 
@@ -369,7 +396,7 @@ def normalize_many(texts: list[str], tab: Tables | None = None) -> NormBatch:
     out = list(texts)
     changed: dict[int, Normalized] = {}
     for i in sorted((touched | cuts.keys()) - slow):
-        norm = _finish(texts[i], mapped[offs[i]:offs[i + 1] - 1], None, cuts.get(i))
+        norm = _finish(texts[i], mapped[offs[i] : offs[i + 1] - 1], None, cuts.get(i))
         if norm.text != texts[i] or norm.src is not None:
             out[i], changed[i] = norm.text, norm
     for i in sorted(slow):

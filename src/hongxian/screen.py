@@ -31,10 +31,16 @@ log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 TABLE_ZH = {
-    "messages": "聊天记录", "payments": "支付记录", "people": "人员名单（people.csv）",
-    "relations": "关系登记（relations.csv）", "events": "事件登记（events.csv）",
-    "group_register": "工作群登记（groups.csv）", "account_register": "账号登记（accounts.csv）",
-    "groups": "群信息", "group_members": "群成员", "accounts": "账号信息",
+    "messages": "聊天记录",
+    "payments": "支付记录",
+    "people": "人员名单（people.csv）",
+    "relations": "关系登记（relations.csv）",
+    "events": "事件登记（events.csv）",
+    "group_register": "工作群登记（groups.csv）",
+    "account_register": "账号登记（accounts.csv）",
+    "groups": "群信息",
+    "group_members": "群成员",
+    "accounts": "账号信息",
 }
 
 
@@ -82,10 +88,18 @@ def _merge(a: Finding, b: Finding) -> Finding:
     if a.window and b.window:
         starts = [t for t in (a.window.start, b.window.start) if t]
         ends = [t for t in (a.window.end, b.window.end) if t]
-        window = a.window.model_copy(update={"start": min(starts) if starts else None,
-                                             "end": max(ends) if ends else None})
-    return a.model_copy(update={"evidence": evidence, "severity": severity, "score": max(a.score, b.score),
-                                "explanation": explanation, "window": window or b.window})
+        window = a.window.model_copy(
+            update={"start": min(starts) if starts else None, "end": max(ends) if ends else None}
+        )
+    return a.model_copy(
+        update={
+            "evidence": evidence,
+            "severity": severity,
+            "score": max(a.score, b.score),
+            "explanation": explanation,
+            "window": window or b.window,
+        }
+    )
 
 
 def _sort_key(f: Finding) -> tuple:
@@ -156,8 +170,14 @@ def _day_start(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
 
 
-def screen_case(case_dir: Path, registry: DetectorRegistry | None = None, rulebook=None, settings=None,
-                reingest: bool = False, progress: Callable | None = None) -> ScreenResult:
+def screen_case(
+    case_dir: Path,
+    registry: DetectorRegistry | None = None,
+    rulebook=None,
+    settings=None,
+    reingest: bool = False,
+    progress: Callable | None = None,
+) -> ScreenResult:
     """Screen a case folder (ingesting it first if it has no dataset yet). Raises `CaseError`."""
     from hongxian.ingest.pipeline import ingest_case
 

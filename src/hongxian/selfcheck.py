@@ -49,11 +49,20 @@ class SelfCheckHit:
 
     def to_json_dict(self) -> dict:
         return {
-            "check_id": self.check_id, "title": self.title, "category": self.category,
-            "category_zh": self.category_zh, "severity": self.severity, "severity_zh": self.severity_zh,
-            "score": self.score, "labels": self.labels, "spans": [list(s) for s in self.spans],
-            "excerpt": self.excerpt, "rules": [r.model_dump(mode="json", exclude_none=True) for r in self.rules],
-            "rule_text": self.rule_text, "suggestion": self.suggestion, "note": self.note,
+            "check_id": self.check_id,
+            "title": self.title,
+            "category": self.category,
+            "category_zh": self.category_zh,
+            "severity": self.severity,
+            "severity_zh": self.severity_zh,
+            "score": self.score,
+            "labels": self.labels,
+            "spans": [list(s) for s in self.spans],
+            "excerpt": self.excerpt,
+            "rules": [r.model_dump(mode="json", exclude_none=True) for r in self.rules],
+            "rule_text": self.rule_text,
+            "suggestion": self.suggestion,
+            "note": self.note,
         }
 
 
@@ -80,13 +89,24 @@ class SelfChecker:
             bound, _spec = self.suite.rules[h.rule]
             check = bound.check
             refs = self.rulebook.resolve_refs(check, when.date())
-            out.append(SelfCheckHit(
-                check_id=check.id, title=check.title, category=check.category,
-                category_zh=CATEGORY_ZH[check.category], severity=h.verdict.severity,
-                severity_zh=SEVERITY_ZH[h.verdict.severity], score=h.verdict.score, labels=h.verdict.labels,
-                spans=[h.norm.span(s, e) for s, e in h.verdict.spans],
-                excerpt=mask_spans(text, pii_mask(h.norm, h.verdict.mask)), rules=refs,
-                suggestion=check.suggestion, note=h.verdict.note, rule_text=[rule_line(r) for r in refs]))
+            out.append(
+                SelfCheckHit(
+                    check_id=check.id,
+                    title=check.title,
+                    category=check.category,
+                    category_zh=CATEGORY_ZH[check.category],
+                    severity=h.verdict.severity,
+                    severity_zh=SEVERITY_ZH[h.verdict.severity],
+                    score=h.verdict.score,
+                    labels=h.verdict.labels,
+                    spans=[h.norm.span(s, e) for s, e in h.verdict.spans],
+                    excerpt=mask_spans(text, pii_mask(h.norm, h.verdict.mask)),
+                    rules=refs,
+                    suggestion=check.suggestion,
+                    note=h.verdict.note,
+                    rule_text=[rule_line(r) for r in refs],
+                )
+            )
         return out
 
 

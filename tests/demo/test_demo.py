@@ -24,7 +24,9 @@ def test_demo_runs_the_whole_flow(tmp_path: Path):
     out = tmp_path / "demo-case"
     result = CliRunner().invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    findings = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    findings = [
+        json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     schema = _schema()
     for f in findings:
         jsonschema.validate(f, schema)
@@ -40,7 +42,11 @@ def test_demo_runs_the_whole_flow(tmp_path: Path):
     people = read_table(out, "people")
     assert 250 <= people.num_rows <= 400
     # the grain-station case: 14 × ¥200 + 2 × ¥2,000 from six served parties
-    served = [f for f in findings if f["check_id"] == "gift-money.served-party-fan-in" and "张宾" in f["explanation"]]
+    served = [
+        f
+        for f in findings
+        if f["check_id"] == "gift-money.served-party-fan-in" and "张宾" in f["explanation"]
+    ]
     assert served and "6,800.00" in served[0]["explanation"]
 
 

@@ -24,8 +24,13 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-SHORT = {"secrecy.leak": "secrecy", "privacy.disclosure": "privacy", "integrity.commerce": "commerce",
-         "integrity.gambling": "gambling", "integrity.vote_buying": "vote"}
+SHORT = {
+    "secrecy.leak": "secrecy",
+    "privacy.disclosure": "privacy",
+    "integrity.commerce": "commerce",
+    "integrity.gambling": "gambling",
+    "integrity.vote_buying": "vote",
+}
 CATS = ("secrecy", "privacy", "commerce", "gambling", "vote")
 
 

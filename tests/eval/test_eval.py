@@ -38,10 +38,14 @@ def test_file_selection_names():
     assert select_files([]) == set()
     assert select_files(["--heldout"]) == {"messages_heldout.yaml"}
     assert select_files(["--file", "heldout2", "--file", "tests/eval/messages_vote.yaml"]) == {
-        "messages_heldout2.yaml", "messages_vote.yaml"}
+        "messages_heldout2.yaml",
+        "messages_vote.yaml",
+    }
 
 
-@pytest.mark.parametrize("name", ["messages_heldout.yaml", "messages_heldout2.yaml", "messages_heldout3.yaml"])
+@pytest.mark.parametrize(
+    "name", ["messages_heldout.yaml", "messages_heldout2.yaml", "messages_heldout3.yaml"]
+)
 def test_held_out_files_alone(name):
     """Each held-out batch alone keeps the precision targets and stays mostly quiet on its negatives."""
     items = [i for i in load_items() if i.source == name]

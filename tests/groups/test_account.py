@@ -12,13 +12,16 @@ from tests.groups.rows import msg, person
 CUES = CueFinder(AccountParams())
 
 
-@pytest.mark.parametrize(("text", "units", "posts"), [
-    ("某县财政局张局长", ["某县财政局"], ["局长"]),
-    ("今晚饭局", [], []),
-    ("张局", ["张局"], []),
-    ("市政府办公室李主任", ["市政府"], ["主任"]),
-    ("阳光灿烂", [], []),
-])
+@pytest.mark.parametrize(
+    ("text", "units", "posts"),
+    [
+        ("某县财政局张局长", ["某县财政局"], ["局长"]),
+        ("今晚饭局", [], []),
+        ("张局", ["张局"], []),
+        ("市政府办公室李主任", ["市政府"], ["主任"]),
+        ("阳光灿烂", [], []),
+    ],
+)
 def test_cues(text, units, posts):
     found_units, found_posts, _ = CUES.scan(text)
     assert found_units == units and found_posts == posts
@@ -29,7 +32,9 @@ def run(rulebook, registry, **tables):
 
 
 def test_registered_by_alias_passes(rulebook, registry):
-    accounts = [{"account_id": "wxid_a", "platform": "wechat", "alias": "czj_fabu", "nickname": "某县财政局发布"}]
+    accounts = [
+        {"account_id": "wxid_a", "platform": "wechat", "alias": "czj_fabu", "nickname": "某县财政局发布"}
+    ]
     register = [{"account": "czj_fabu", "platform": "微信"}]
     assert run(rulebook, registry, accounts=accounts, account_register=register) == []
     (f,) = run(rulebook, registry, accounts=accounts, account_register=[{"account": "other"}])

@@ -8,8 +8,11 @@ from hongxian.detect.groups.common import CaseView, composition
 from tests.groups.conftest import screen
 from tests.groups.rows import ROOM, group, members, msg, person
 
-OFFICIALS = [person("O1", "董某", "某部委", rank="局级"), person("O2", "李某", "某区住建委", rank="处级"),
-             person("O3", "周某", "某市发改委", rank="处级")]
+OFFICIALS = [
+    person("O1", "董某", "某部委", rank="局级"),
+    person("O2", "李某", "某区住建委", rank="处级"),
+    person("O3", "周某", "某市发改委", rank="处级"),
+]
 BUSINESS = [person("B1", "王某", "某建筑公司", "企业人员"), person("B2", "赵某", "某地产公司", "企业人员")]
 EVERYONE = OFFICIALS + BUSINESS
 
@@ -55,7 +58,9 @@ def test_registered_family_and_colleague_groups_do_not_fire(rulebook, registry):
     rows = laoxiang_rows(name="相亲相爱一家人")
     assert run(rulebook, registry, **rows) == []
     kin = laoxiang_rows(name="周末聚聚")
-    kin["relations"] = [{"person_id": "O1", "related_person_id": p, "relation": "亲属"} for p in ("O2", "O3", "B1")]
+    kin["relations"] = [
+        {"person_id": "O1", "related_person_id": p, "relation": "亲属"} for p in ("O2", "O3", "B1")
+    ]
     assert run(rulebook, registry, **kin) == []
     same_unit = [person(f"C{i}", f"同事{i}", "某县财政局") for i in range(5)]
     rows = laoxiang_rows(name="财政局老同学", people=same_unit)
@@ -75,10 +80,15 @@ def test_without_people_register_the_check_reports_missing_data(registry):
 
 def test_hobby_group_with_one_dinner_does_not_fire(rulebook, registry):
     people = [person("O1", "董某", "某部委", rank="科级"), BUSINESS[0]]
-    rows = {"people": people, "groups": [group("篮球兄弟", "wxid_o1", 15)],
-            "group_members": members(people, extra=13),
-            "messages": [msg(1, "wxid_o1", "2023-05-01T18:00:00", "周六打完球一起聚餐，地点在球馆旁边的饭店。"),
-                         msg(2, "wxid_b1", "2023-05-02T18:00:00", "帮忙带个护膝。")]}
+    rows = {
+        "people": people,
+        "groups": [group("篮球兄弟", "wxid_o1", 15)],
+        "group_members": members(people, extra=13),
+        "messages": [
+            msg(1, "wxid_o1", "2023-05-01T18:00:00", "周六打完球一起聚餐，地点在球馆旁边的饭店。"),
+            msg(2, "wxid_b1", "2023-05-02T18:00:00", "帮忙带个护膝。"),
+        ],
+    }
     assert run(rulebook, registry, **rows) == []
 
 
@@ -104,5 +114,11 @@ def test_bands_grow_with_evidence():
     assert scores[0] < scores[1]
     view = CaseView.build(full)
     a = assess(view, view.groups[ROOM], composition(view, view.groups[ROOM]), p)
-    assert {s.key: s.band for s in a.subs} == {"name": 3, "composition": 3, "organisers": 3, "offline": 2,
-                                                "exchange": 3, "size": 0}
+    assert {s.key: s.band for s in a.subs} == {
+        "name": 3,
+        "composition": 3,
+        "organisers": 3,
+        "offline": 2,
+        "exchange": 3,
+        "size": 0,
+    }

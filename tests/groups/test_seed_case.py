@@ -13,10 +13,18 @@ def test_laoxiang_group_is_the_only_association(seed_dataset, rulebook, registry
     assert f.category == "network.association" and f.severity == "high" and f.score >= 0.9
     assert f.subject.kind == "group" and f.subject.name == "在京老乡精英会"
     text = f.explanation
-    for part in ("群成员 410 人，其中公职人员 260 人（分属 41 个单位，处级及以上领导干部 37 人）、企业人员 150 人",
-                 "群主董某为局级干部", "董某自称“秘书长”", "指定助理 3 人（刘晓、陈晨、杨阳）",
-                 "2015–2017 年", "（其中全群性活动 4 次）", "企业人员表示做东、买单 3 次", "含“有事找群员”号召",
-                 "群名含“老乡”“精英会”", "陆续新增成员 376 人"):
+    for part in (
+        "群成员 410 人，其中公职人员 260 人（分属 41 个单位，处级及以上领导干部 37 人）、企业人员 150 人",
+        "群主董某为局级干部",
+        "董某自称“秘书长”",
+        "指定助理 3 人（刘晓、陈晨、杨阳）",
+        "2015–2017 年",
+        "（其中全群性活动 4 次）",
+        "企业人员表示做东、买单 3 次",
+        "含“有事找群员”号召",
+        "群名含“老乡”“精英会”",
+        "陆续新增成员 376 人",
+    ):
         assert part in text, part
 
 
@@ -52,7 +60,10 @@ def test_workgroups(seed_dataset, rulebook, registry):
     work = found[WORK]
     assert "存在 3 项工作群管理问题" in work.explanation
     assert "实际群主为孙丽" in work.explanation and "登记的群主张建国" in work.explanation
-    assert "“小王”" in work.explanation and "赵强（2022-06-30 调离，仍在群中，此后在群内发言 1 条）" in work.explanation
+    assert (
+        "“小王”" in work.explanation
+        and "赵强（2022-06-30 调离，仍在群中，此后在群内发言 1 条）" in work.explanation
+    )
     member_ev = {e.id for e in work.evidence if e.table == "group_members"}
     assert member_ev == {f"{WORK}/wxid_fin02", f"{WORK}/wxid_fin04"}
     assert {r.provision_id for r in work.rule_refs} == {"owner", "real-name", "leave-on-transfer"}

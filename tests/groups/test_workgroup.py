@@ -13,7 +13,9 @@ from tests.groups.rows import ROOM, group, members, msg, person, ts
 
 ZHANG = person("F1", "张建国", "某县财政局", position="局长")
 WANG = person("F2", "王小明", "某县财政局")
-ZHAO = person("F4", "赵强", "某县财政局", employment_status="调离", departed_on=ts("2022-06-30T00:00:00").date())
+ZHAO = person(
+    "F4", "赵强", "某县财政局", employment_status="调离", departed_on=ts("2022-06-30T00:00:00").date()
+)
 SUFFIXES = WorkgroupParams().dept_suffixes
 
 
@@ -21,19 +23,22 @@ def _view(people) -> CaseView:
     return CaseView.build(Dataset.from_rows(people=people, group_members=members(people)))
 
 
-@pytest.mark.parametrize(("rule", "shown", "problem"), [
-    ("单位+姓名", "财政局-张建国", None),
-    ("单位+姓名", "某县财政局 张建国", None),
-    ("单位+姓名", "县财政局张建国（局长）", None),
-    ("单位+姓名", "小张", "未包含本人姓名“张建国”"),
-    ("单位+姓名", "张建国", "缺少单位"),
-    ("单位+姓名", "张建国-财政局", "顺序应为“单位+姓名”"),
-    ("单位+姓名", "住建局张建国", "“住建局”不是本人单位（名册登记单位为“某县财政局”）"),
-    ("单位+姓名", "", "未设置群备注名"),
-    ("部门+姓名", "办公室张建国", None),
-    ("股室+姓名", "预算股-张建国", None),
-    ("部门+姓名", "阿国张建国", "“阿国”不是本人部门（名册登记单位为“某县财政局”）"),
-])
+@pytest.mark.parametrize(
+    ("rule", "shown", "problem"),
+    [
+        ("单位+姓名", "财政局-张建国", None),
+        ("单位+姓名", "某县财政局 张建国", None),
+        ("单位+姓名", "县财政局张建国（局长）", None),
+        ("单位+姓名", "小张", "未包含本人姓名“张建国”"),
+        ("单位+姓名", "张建国", "缺少单位"),
+        ("单位+姓名", "张建国-财政局", "顺序应为“单位+姓名”"),
+        ("单位+姓名", "住建局张建国", "“住建局”不是本人单位（名册登记单位为“某县财政局”）"),
+        ("单位+姓名", "", "未设置群备注名"),
+        ("部门+姓名", "办公室张建国", None),
+        ("股室+姓名", "预算股-张建国", None),
+        ("部门+姓名", "阿国张建国", "“阿国”不是本人部门（名册登记单位为“某县财政局”）"),
+    ],
+)
 def test_display_name_rules(rule, shown, problem):
     view = _view([ZHANG])
     member = Member(ROOM, "wxid_f1", shown, None, None)
@@ -48,14 +53,28 @@ def test_unknown_member_is_not_judged_unless_name_missing():
 
 
 def _register(**kw) -> dict:
-    return {"group_id": ROOM, "name": "某县财政局工作群", "group_type": "工作群", "owner_person_id": "F1",
-            "name_rule": "单位+姓名", **kw}
+    return {
+        "group_id": ROOM,
+        "name": "某县财政局工作群",
+        "group_type": "工作群",
+        "owner_person_id": "F1",
+        "name_rule": "单位+姓名",
+        **kw,
+    }
 
 
 def _rows(people, shown, messages=(), owner="wxid_f1", **reg) -> dict:
-    gm = [{"group_id": ROOM, "account_id": p["wechat_ids"][0], "display_name": s} for p, s in zip(people, shown, strict=True)]
-    return {"people": people, "group_register": [_register(**reg)], "groups": [group("某县财政局工作群", owner, len(people))],
-            "group_members": gm, "messages": list(messages)}
+    gm = [
+        {"group_id": ROOM, "account_id": p["wechat_ids"][0], "display_name": s}
+        for p, s in zip(people, shown, strict=True)
+    ]
+    return {
+        "people": people,
+        "group_register": [_register(**reg)],
+        "groups": [group("某县财政局工作群", owner, len(people))],
+        "group_members": gm,
+        "messages": list(messages),
+    }
 
 
 def run(rulebook, registry, rows):
@@ -80,22 +99,40 @@ def test_owner_mismatch_needs_a_known_account(rulebook, registry):
     people, shown = [ZHANG, WANG], ["财政局张建国", "财政局王小明"]
     (f,) = run(rulebook, registry, _rows(people, shown, owner="wxid_f2"))
     assert "实际群主为王小明（某县财政局），与登记的群主张建国（某县财政局，局长）不一致" in f.explanation
-    assert run(rulebook, registry, _rows([WANG], ["财政局王小明"], owner="wxid_unknown", owner_person_id="F9")) == []
+    assert (
+        run(rulebook, registry, _rows([WANG], ["财政局王小明"], owner="wxid_unknown", owner_person_id="F9"))
+        == []
+    )
 
 
 def test_temporary_group_after_dissolution(rulebook, registry):
-    msgs = [msg(1, "wxid_f1", "2023-10-30T09:00:00", "最后一次通知"), msg(2, "wxid_f2", "2023-11-02T09:00:00", "还在吗"),
-            msg(3, "wxid_f1", "2023-11-20T09:00:00", "在")]
-    rows = _rows([ZHANG, WANG], ["财政局张建国", "财政局王小明"], msgs, group_type="临时工作群",
-                 dissolved_on=ts("2023-10-31T00:00:00").date())
+    msgs = [
+        msg(1, "wxid_f1", "2023-10-30T09:00:00", "最后一次通知"),
+        msg(2, "wxid_f2", "2023-11-02T09:00:00", "还在吗"),
+        msg(3, "wxid_f1", "2023-11-20T09:00:00", "在"),
+    ]
+    rows = _rows(
+        [ZHANG, WANG],
+        ["财政局张建国", "财政局王小明"],
+        msgs,
+        group_type="临时工作群",
+        dissolved_on=ts("2023-10-31T00:00:00").date(),
+    )
     (f,) = run(rulebook, registry, rows)
-    assert "临时工作群登记的解散日期为 2023-10-31，此后仍有 2 人发送消息 2 条（2023-11-02 至 2023-11-20）" in f.explanation
+    assert (
+        "临时工作群登记的解散日期为 2023-10-31，此后仍有 2 人发送消息 2 条（2023-11-02 至 2023-11-20）"
+        in f.explanation
+    )
     assert [e.id for e in f.evidence] == ["m2", "m3"]
 
 
 def test_one_finding_per_group_with_evidence_per_problem(rulebook, registry):
     late = [msg(1, "wxid_f4", "2023-01-10T09:00:00", "收到")]
-    (f,) = run(rulebook, registry, _rows([ZHANG, WANG, ZHAO], ["财政局张建国", "小王", "财政局赵强"], late, owner="wxid_f2"))
+    (f,) = run(
+        rulebook,
+        registry,
+        _rows([ZHANG, WANG, ZHAO], ["财政局张建国", "小王", "财政局赵强"], late, owner="wxid_f2"),
+    )
     assert "存在 3 项工作群管理问题" in f.explanation
     assert [e.table for e in f.evidence].count("group_members") == 2
     assert f.subject.kind == "group" and f.subject.id == ROOM

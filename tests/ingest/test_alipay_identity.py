@@ -28,8 +28,18 @@ PEOPLE = [
 
 
 def _row(i: int, party: str, account: str) -> AlipayBillRow:
-    return AlipayBillRow(datetime(2024, 5, 20, 13, i), "转账红包", party, account, "转账", "支出", 100 + i, "余额",
-                         "交易成功", f"2024052020004001110088{i:010d}")
+    return AlipayBillRow(
+        datetime(2024, 5, 20, 13, i),
+        "转账红包",
+        party,
+        account,
+        "转账",
+        "支出",
+        100 + i,
+        "余额",
+        "交易成功",
+        f"2024052020004001110088{i:010d}",
+    )
 
 
 def _accounts(case_dir: Path, rows: list[AlipayBillRow]) -> dict[str, str | None]:
@@ -53,8 +63,12 @@ def test_alipay_accounts_exact_masked_and_by_name(case_dir: Path):
     assert accounts["alipay:chen***@163.com"] == "P002"
     assert accounts["alipayname:张三"] == "P005"
     payments = read_table(case_dir, "payments").to_pylist()
-    assert {p["payee_account"] for p in payments} == {"alipay:zhao@example.com", "alipay:153****7950",
-                                                      "alipay:chen***@163.com", "alipayname:张三"}
+    assert {p["payee_account"] for p in payments} == {
+        "alipay:zhao@example.com",
+        "alipay:153****7950",
+        "alipay:chen***@163.com",
+        "alipayname:张三",
+    }
 
 
 def test_ambiguous_or_unknown_stay_unresolved(case_dir: Path):
@@ -67,17 +81,35 @@ def test_ambiguous_or_unknown_stay_unresolved(case_dir: Path):
         _row(6, "某丁", "zhao@example.co"),  # not a mask: exact only
     ]
     accounts = _accounts(case_dir, rows)
-    for account in ("alipayname:李四", "alipay:rim***@qq.com", "alipay:139****0009", "alipay:1539****7950",
-                    "alipayname:无名氏", "alipay:zhao@example.co"):
+    for account in (
+        "alipayname:李四",
+        "alipay:rim***@qq.com",
+        "alipay:139****0009",
+        "alipay:1539****7950",
+        "alipayname:无名氏",
+        "alipay:zhao@example.co",
+    ):
         assert account in accounts and accounts[account] is None, account
 
 
 def test_mask_special_characters_are_literal(case_dir: Path):
-    (case_dir / "people.csv").write_text("\n".join([PEOPLE_HEADER, "P010,甲,,,,群众,群众,,,,,a_b%c@x.com,,在职,",
-                                                    "P011,乙,,,,群众,群众,,,,,aXbYc@x.com,,在职,"]) + "\n",
-                                         encoding="utf-8")
-    write_alipay_csv(case_dir / "exports" / "alipay.csv", [_row(1, "某", "a_b***@x.com")], name="林小舟",
-                     account="linxz@example.com")
+    (case_dir / "people.csv").write_text(
+        "\n".join(
+            [
+                PEOPLE_HEADER,
+                "P010,甲,,,,群众,群众,,,,,a_b%c@x.com,,在职,",
+                "P011,乙,,,,群众,群众,,,,,aXbYc@x.com,,在职,",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    write_alipay_csv(
+        case_dir / "exports" / "alipay.csv",
+        [_row(1, "某", "a_b***@x.com")],
+        name="林小舟",
+        account="linxz@example.com",
+    )
     ingest_case(case_dir)
     accounts = {a["account_id"]: a["person_id"] for a in read_table(case_dir, "accounts").to_pylist()}
     assert accounts["alipay:a_b***@x.com"] == "P010"  # "_" is not a wildcard: P011 does not fit

@@ -44,23 +44,46 @@ def both(path: Path, block_bytes: int | None = None) -> tuple[dict, dict]:
 
 
 @SETTINGS
-@given(rows=st.lists(wechat_rows(text=st.one_of(TEXT, LINE_TEXT)), max_size=30),
-       quoting=st.sampled_from(["mixed", "all", "minimal"]), suffix=st.sampled_from(["\t", " ", ""]),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]), newline=st.sampled_from(["\n", "\r\n"]),
-       commas=st.booleans(), excel=st.booleans(), repeat=st.integers(0, 3),
-       block_bytes=st.sampled_from([None, 300, 2000]))
-def test_blockwise_equals_linewise(rows, quoting, suffix, encoding, newline, commas, excel, repeat, block_bytes):
+@given(
+    rows=st.lists(wechat_rows(text=st.one_of(TEXT, LINE_TEXT)), max_size=30),
+    quoting=st.sampled_from(["mixed", "all", "minimal"]),
+    suffix=st.sampled_from(["\t", " ", ""]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    commas=st.booleans(),
+    excel=st.booleans(),
+    repeat=st.integers(0, 3),
+    block_bytes=st.sampled_from([None, 300, 2000]),
+)
+def test_blockwise_equals_linewise(
+    rows, quoting, suffix, encoding, newline, commas, excel, repeat, block_bytes
+):
     rows = rows + rows[:repeat]  # identical rows must keep distinct ids in both paths
-    style = WeChatCsvStyle(quoting=quoting, id_suffix=suffix, encoding=encoding, newline=newline,
-                           unquoted_commas=commas, excel_resaved=excel)
+    style = WeChatCsvStyle(
+        quoting=quoting,
+        id_suffix=suffix,
+        encoding=encoding,
+        newline=newline,
+        unquoted_commas=commas,
+        excel_resaved=excel,
+    )
     with tempfile.TemporaryDirectory() as tmp:
-        fast, slow = both(write_wechat_csv(Path(tmp) / "b.csv", rows, nickname="某人", style=style), block_bytes)
+        fast, slow = both(
+            write_wechat_csv(Path(tmp) / "b.csv", rows, nickname="某人", style=style), block_bytes
+        )
     assert fast == slow
 
 
 def _row(i: int, **kw) -> WeChatBillRow:
-    base = {"ts": datetime(2024, 6, 1, 12, 0, 0) - timedelta(minutes=i), "type": "转账", "counterparty": f"友{i % 7}",
-            "direction": "支出", "amount_fen": 100 + i, "txn_id": f"T{i:06d}", "merchant_id": f"M{i:06d}"}
+    base = {
+        "ts": datetime(2024, 6, 1, 12, 0, 0) - timedelta(minutes=i),
+        "type": "转账",
+        "counterparty": f"友{i % 7}",
+        "direction": "支出",
+        "amount_fen": 100 + i,
+        "txn_id": f"T{i:06d}",
+        "merchant_id": f"M{i:06d}",
+    }
     return WeChatBillRow(**(base | kw))
 
 
@@ -77,7 +100,11 @@ def test_many_small_blocks_with_a_quoted_newline_and_repeats(tmp_path: Path):
     fast, slow = both(path, block_bytes=1500)
     assert fast == slow
     assert len(fast["payments"]) == 297 and len({p["payment_id"] for p in fast["payments"]}) == 297
-    assert [r[0] for r in fast["rejects"]] == [18 + 20, 18 + 60 + 1, 18 + 70 + 1]  # one extra line after row 40
+    assert [r[0] for r in fast["rejects"]] == [
+        18 + 20,
+        18 + 60 + 1,
+        18 + 70 + 1,
+    ]  # one extra line after row 40
     by_txn = {p["txn_id"]: p for p in fast["payments"]}
     assert by_txn["T000080"]["amount_fen"] == 1230 and by_txn["T000090"]["amount_fen"] == 1250
     assert by_txn["T000041"]["ts"] == datetime(2024, 6, 1, 11, 19, tzinfo=BJ)
@@ -89,12 +116,23 @@ def test_plain_amount_and_time_shapes(tmp_path: Path):
     fast, slow = both(write_wechat_csv(tmp_path / "b.csv", rows))
     assert fast == slow
     fen = {p["txn_id"]: p["amount_fen"] for p in fast["payments"]}
-    assert [fen.get(f"T{i:06d}") for i in range(len(texts))] == [1200, 1250, 7, 700, 123456789012399, None, 50,
-                                                                 None, 300]
+    assert [fen.get(f"T{i:06d}") for i in range(len(texts))] == [
+        1200,
+        1250,
+        7,
+        700,
+        123456789012399,
+        None,
+        50,
+        None,
+        300,
+    ]
 
 
 @settings(max_examples=60, deadline=None)
-@given(keys=st.lists(st.integers(0, 6), max_size=40), cuts=st.lists(st.integers(1, 9), min_size=1, max_size=10))
+@given(
+    keys=st.lists(st.integers(0, 6), max_size=40), cuts=st.lists(st.integers(1, 9), min_size=1, max_size=10)
+)
 def test_block_ids_equal_row_ids(keys, cuts):
     texts = [f"k{k}" for k in keys]
     rows = PaymentIds("pay")
@@ -102,6 +140,6 @@ def test_block_ids_equal_row_ids(keys, cuts):
     blocks, got, i, c = BlockIds("pay"), [], 0, 0
     while i < len(texts):
         step = cuts[c % len(cuts)]
-        got += blocks.assign([t.encode() for t in texts[i:i + step]]).to_pylist()
+        got += blocks.assign([t.encode() for t in texts[i : i + step]]).to_pylist()
         i, c = i + step, c + 1
     assert got == want

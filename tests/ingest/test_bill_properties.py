@@ -35,13 +35,29 @@ from hongxian.testing.bills import (
 
 BJ = timezone(timedelta(hours=8))
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-TRICKY = st.sampled_from([",", '"', "\t", " ", "¥", "￥", "/", "-退款", "发给", "，", "已退款(¥", ")", "E+", "\u3000"])
-TEXT = st.lists(st.one_of(TRICKY, st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=6)),
-                max_size=5).map("".join)
+TRICKY = st.sampled_from(
+    [",", '"', "\t", " ", "¥", "￥", "/", "-退款", "发给", "，", "已退款(¥", ")", "E+", "\u3000"]
+)
+TEXT = st.lists(
+    st.one_of(TRICKY, st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=6)), max_size=5
+).map("".join)
 LINE_TEXT = st.one_of(TEXT, st.just("第一行\n第二行"), st.just("a\r\nb"))
 TIMES = st.datetimes(min_value=datetime(2014, 1, 1), max_value=datetime(2030, 12, 31))
-TYPES = st.sampled_from(["商户消费", "微信红包", "微信红包（单发）", "转账", "转账-退款", "群收款", "扫二维码付款",
-                         "零钱提现", "美团平台商户-退款", "亲属卡交易", "未知类型"])
+TYPES = st.sampled_from(
+    [
+        "商户消费",
+        "微信红包",
+        "微信红包（单发）",
+        "转账",
+        "转账-退款",
+        "群收款",
+        "扫二维码付款",
+        "零钱提现",
+        "美团平台商户-退款",
+        "亲属卡交易",
+        "未知类型",
+    ]
+)
 DIRECTIONS = st.sampled_from(["收入", "支出", "/", "", "不计收支"])
 BROKEN = st.one_of(st.none(), TEXT)  # None keeps the valid value, text replaces it
 
@@ -51,17 +67,38 @@ def wechat_rows(draw, text=TEXT):
     ts, bad_ts = draw(TIMES), draw(BROKEN)
     bad_amount = draw(BROKEN)
     return WeChatBillRow(
-        ts if bad_ts is None else bad_ts, draw(st.one_of(TYPES, text)), draw(text), draw(text),
-        draw(st.one_of(DIRECTIONS, text)), draw(st.integers(0, 10**11)), draw(text), draw(text),
-        draw(text), draw(text), draw(text), amount_text=bad_amount)
+        ts if bad_ts is None else bad_ts,
+        draw(st.one_of(TYPES, text)),
+        draw(text),
+        draw(text),
+        draw(st.one_of(DIRECTIONS, text)),
+        draw(st.integers(0, 10**11)),
+        draw(text),
+        draw(text),
+        draw(text),
+        draw(text),
+        draw(text),
+        amount_text=bad_amount,
+    )
 
 
 def _has_text(r: WeChatBillRow) -> bool:
     """A row whose every cell is blank (spaces, tabs) is no row: readers skip it, as a spreadsheet does."""
     if r.amount_text is None:
         return True
-    cells = (r.ts if isinstance(r.ts, str) else "x", r.type, r.counterparty, r.goods, r.direction, r.amount_text,
-             r.method, r.status, r.txn_id, r.merchant_id, r.remark)
+    cells = (
+        r.ts if isinstance(r.ts, str) else "x",
+        r.type,
+        r.counterparty,
+        r.goods,
+        r.direction,
+        r.amount_text,
+        r.method,
+        r.status,
+        r.txn_id,
+        r.merchant_id,
+        r.remark,
+    )
     return any(c.strip(STRIP) for c in cells)
 
 
@@ -71,14 +108,20 @@ def _counts(sink) -> tuple[int, int]:
 
 
 @SETTINGS
-@given(rows=st.lists(wechat_rows(text=LINE_TEXT), max_size=12), nickname=TEXT,
-       quoting=st.sampled_from(["mixed", "all", "minimal"]), suffix=st.sampled_from(["\t", " ", ""]),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]), newline=st.sampled_from(["\n", "\r\n"]))
+@given(
+    rows=st.lists(wechat_rows(text=LINE_TEXT), max_size=12),
+    nickname=TEXT,
+    quoting=st.sampled_from(["mixed", "all", "minimal"]),
+    suffix=st.sampled_from(["\t", " ", ""]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
 def test_wechat_csv_every_row_loaded_or_rejected(rows, nickname, quoting, suffix, encoding, newline):
     style = WeChatCsvStyle(quoting=quoting, id_suffix=suffix, encoding=encoding, newline=newline)
     with tempfile.TemporaryDirectory() as tmp:
-        sink = read_bill(WeChatBillReader(), write_wechat_csv(Path(tmp) / "b.csv", rows, nickname=nickname,
-                                                               style=style))
+        sink = read_bill(
+            WeChatBillReader(), write_wechat_csv(Path(tmp) / "b.csv", rows, nickname=nickname, style=style)
+        )
     loaded, rejected = _counts(sink)
     assert loaded + rejected == sum(map(_has_text, rows))
 
@@ -94,19 +137,30 @@ def test_wechat_csv_unquoted_commas_every_row_accounted(rows, excel):
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(wechat_rows(), max_size=8), layout=st.sampled_from(["2025", "2026"]),
-       time_cells=st.sampled_from(["text", "datetime", "serial"]), drop=st.booleans())
+@given(
+    rows=st.lists(wechat_rows(), max_size=8),
+    layout=st.sampled_from(["2025", "2026"]),
+    time_cells=st.sampled_from(["text", "datetime", "serial"]),
+    drop=st.booleans(),
+)
 def test_wechat_xlsx_every_row_loaded_or_rejected(rows, layout, time_cells, drop):
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_wechat_xlsx(Path(tmp) / "b.xlsx", rows, layout=layout, time_cells=time_cells,
-                                 drop_blank_row=drop)
+        path = write_wechat_xlsx(
+            Path(tmp) / "b.xlsx", rows, layout=layout, time_cells=time_cells, drop_blank_row=drop
+        )
         sink = read_bill(WeChatBillReader(), path)
     loaded, rejected = _counts(sink)
     assert loaded + rejected == sum(map(_has_text, rows))
 
 
-CELL = st.one_of(st.none(), TEXT, st.booleans(), st.integers(-10**6, 10**16),
-                 st.floats(allow_nan=False, allow_infinity=False), TIMES)
+CELL = st.one_of(
+    st.none(),
+    TEXT,
+    st.booleans(),
+    st.integers(-(10**6), 10**16),
+    st.floats(allow_nan=False, allow_infinity=False),
+    TIMES,
+)
 
 
 def _write_cells(path: Path, rows: list[list]) -> None:
@@ -153,10 +207,20 @@ PLAIN = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_chara
 def alipay_rows(draw):
     bad_ts = draw(st.one_of(st.none(), PLAIN))
     return AlipayBillRow(
-        draw(TIMES) if bad_ts is None else bad_ts, draw(st.one_of(st.sampled_from(["退款", "转账红包", "日用百货"]), PLAIN)),
-        draw(PLAIN), draw(PLAIN), draw(PLAIN), draw(st.one_of(st.sampled_from(["收入", "支出", "不计收支"]), PLAIN)),
-        draw(st.integers(0, 10**11)), draw(PLAIN), draw(PLAIN), draw(st.one_of(st.just("2024_1"), PLAIN)),
-        draw(PLAIN), draw(PLAIN), amount_text=draw(st.one_of(st.none(), PLAIN)))
+        draw(TIMES) if bad_ts is None else bad_ts,
+        draw(st.one_of(st.sampled_from(["退款", "转账红包", "日用百货"]), PLAIN)),
+        draw(PLAIN),
+        draw(PLAIN),
+        draw(PLAIN),
+        draw(st.one_of(st.sampled_from(["收入", "支出", "不计收支"]), PLAIN)),
+        draw(st.integers(0, 10**11)),
+        draw(PLAIN),
+        draw(PLAIN),
+        draw(st.one_of(st.just("2024_1"), PLAIN)),
+        draw(PLAIN),
+        draw(PLAIN),
+        amount_text=draw(st.one_of(st.none(), PLAIN)),
+    )
 
 
 @SETTINGS
@@ -207,7 +271,7 @@ def test_value_parsers_raise_only_badvalue(text):
             parse(text)
 
 
-@given(value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**20, 10**20)))
+@given(value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**20), 10**20)))
 def test_numeric_cells_raise_only_badvalue(value):
     for parse in (lambda v: number_to_fen(float(v)), lambda v: cell_time(v)[0]):
         with contextlib.suppress(BadValue):

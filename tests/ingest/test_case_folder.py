@@ -56,8 +56,25 @@ def test_people_register_xlsx(case_dir: Path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(PEOPLE_HEADER.split(","))
-    ws.append(["P9", "钱七", "某局", "局长", "正处", "中共党员", "公职人员", "", "", "wxid_q", "", "", 13800000000,
-               "在职", None])
+    ws.append(
+        [
+            "P9",
+            "钱七",
+            "某局",
+            "局长",
+            "正处",
+            "中共党员",
+            "公职人员",
+            "",
+            "",
+            "wxid_q",
+            "",
+            "",
+            13800000000,
+            "在职",
+            None,
+        ]
+    )
     wb.save(case_dir / "people.xlsx")
     ingest_case(case_dir, registry=NO_READERS)
     people = read_table(case_dir, "people").to_pylist()
@@ -78,17 +95,29 @@ def test_declaring_an_owner_in_case_toml_rereads_an_unchanged_file(case_dir: Pat
     from hongxian.testing.bills import WeChatBillRow, write_wechat_csv
 
     (case_dir / "people.csv").write_text(
-        PEOPLE_HEADER + "\nP7,孙七,某局,科长,科级,中共党员,公职人员,,,wxid_sun7,,,,在职,\n", encoding="utf-8")
+        PEOPLE_HEADER + "\nP7,孙七,某局,科长,科级,中共党员,公职人员,,,wxid_sun7,,,,在职,\n", encoding="utf-8"
+    )
     folder = case_dir / "exports" / "孙七账单"
     folder.mkdir()
-    row = WeChatBillRow(datetime(2024, 3, 1, 10), "转账", "老周", "转账备注:还款", "收入", 50000, "/", "已存入零钱",
-                        "100005000124030100011122233344455566", "1000050001202403010111222333444")
+    row = WeChatBillRow(
+        datetime(2024, 3, 1, 10),
+        "转账",
+        "老周",
+        "转账备注:还款",
+        "收入",
+        50000,
+        "/",
+        "已存入零钱",
+        "100005000124030100011122233344455566",
+        "1000050001202403010111222333444",
+    )
     write_wechat_csv(folder / "bill.csv", [row], nickname="不认识的昵称")
     first = ingest_case(case_dir, registry=default_registry())
     assert [s.owner for s in first.sources if s.path.endswith("bill.csv")] == ["wxname:不认识的昵称"]
     toml = (case_dir / "case.toml").read_text(encoding="utf-8")
-    (case_dir / "case.toml").write_text(toml + '\n[[sources]]\npath = "exports/孙七账单"\nowner = "P7"\n',
-                                        encoding="utf-8")
+    (case_dir / "case.toml").write_text(
+        toml + '\n[[sources]]\npath = "exports/孙七账单"\nowner = "P7"\n', encoding="utf-8"
+    )
     second = ingest_case(case_dir, registry=default_registry())
     bill = [s for s in second.sources if s.path.endswith("bill.csv")][0]
     assert bill.status == "ingested" and bill.owner == "P7"

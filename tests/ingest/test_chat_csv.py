@@ -47,8 +47,9 @@ def test_sniff_by_header(tmp_path, builder):
 
 
 def test_pywxdump_one_to_one(tmp_path, builder):
-    path = builder.write_pywxdump_csv(tmp_path / "export/wxid_owner001/csv" / PEER / f"{PEER}_0_5000.csv",
-                                      PEER, my_wxid="wxid_owner001")
+    path = builder.write_pywxdump_csv(
+        tmp_path / "export/wxid_owner001/csv" / PEER / f"{PEER}_0_5000.csv", PEER, my_wxid="wxid_owner001"
+    )
     sink = read_source(PYWX, path)
     assert sink.owner_account == "wxid_owner001" and sink.rejects == []
     rows = {m["kind"]: m for m in sink.table("messages").to_pylist()}
@@ -58,7 +59,9 @@ def test_pywxdump_one_to_one(tmp_path, builder):
     assert rows["other"]["raw_type"] is None  # PyWxDump writes red packets as 未知
     pays = sorted(sink.table("payments").to_pylist(), key=lambda p: p["ts"])
     assert [(p["amount_fen"], p["memo"], p["status"]) for p in pays] == [
-        (100000, "资料费", "发起转账"), (100000, "资料费", "已收款")]
+        (100000, "资料费", "发起转账"),
+        (100000, "资料费", "已收款"),
+    ]
     assert all((p["payer_account"], p["payee_account"]) == ("wxid_owner001", PEER) for p in pays)
     assert all(p["ext_id"] is None for p in pays)
 
@@ -85,7 +88,9 @@ def test_pywxdump_bad_rows(tmp_path):
     path = tmp_path / "x.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "src", "CreateTime"])
+        w.writerow(
+            ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "src", "CreateTime"]
+        )
         w.writerow([1, "7301", "文本", 0, PEER, PEER, "好", "", "2024-03-20 18:00:03"])
         w.writerow([2, "7302", "文本", 0, PEER, PEER, "坏时间", "", "昨天"])
         w.writerow([3, "7303", "文本", 0, PEER, "", "无会话", "", "2024-03-20 18:00:03"])
@@ -94,7 +99,11 @@ def test_pywxdump_bad_rows(tmp_path):
     sink = read_source(PYWX, path, declared_owner="wxid_owner001")
     rejects = {r.row_number: r for r in sink.rejects}  # numbered by file line (the header is line 1)
     assert sorted(rejects) == [3, 4, 5, 6]
-    assert (rejects[3].column, rejects[4].column, rejects[6].column) == ("CreateTime", "room_name", "CreateTime")
+    assert (rejects[3].column, rejects[4].column, rejects[6].column) == (
+        "CreateTime",
+        "room_name",
+        "CreateTime",
+    )
     assert rejects[5].column == "msg" and "未生成支付记录" in rejects[5].error
     kinds = [(m["kind"], m["text"]) for m in sink.table("messages").to_pylist()]
     assert kinds == [("text", "好"), ("transfer", None)]  # the unreadable transfer is still a message
@@ -110,7 +119,11 @@ def test_memotrace_one_to_one(tmp_path, builder):
     kinds = {m["kind"] for m in msgs}
     assert {"text", "transfer", "link", "file", "red_packet"} <= kinds
     (rp,) = sink.table("payments").to_pylist()  # transfers: XML only in CompressContent, not exported
-    assert (rp["kind"], rp["ext_id"], rp["payer_account"]) == ("red_packet", "1000039801202403281112223334445", PEER)
+    assert (rp["kind"], rp["ext_id"], rp["payer_account"]) == (
+        "red_packet",
+        "1000039801202403281112223334445",
+        PEER,
+    )
     assert len(sink.rejects) == 2 and all("没有可读的 XML" in r.error for r in sink.rejects)
     assert {r.column for r in sink.rejects} == {"StrContent"}
     accounts = {a["account_id"]: a for a in sink.table("accounts").to_pylist()}
@@ -125,14 +138,21 @@ def test_memotrace_group_gets_the_room_id_from_micromsg(case_dir, builder):
     msgs = read_table(case_dir, "messages").to_pylist()
     assert {m["chat_id"] for m in msgs} == {ROOM}
     assert [m["sender_account"] for m in sorted(msgs, key=lambda m: m["ts"])] == [
-        PEER, "wxid_peer0002", "wxid_owner001", "wxid_owner001"]
+        PEER,
+        "wxid_peer0002",
+        "wxid_owner001",
+        "wxid_owner001",
+    ]
 
 
 def test_pywxdump_and_database_collapse_by_msgsvrid(case_dir, builder):
     exports = case_dir / "exports"
     builder.write_msg(exports / "WeChat Files" / "wxid_owner001" / "Msg" / "Multi" / "MSG0.db")
-    builder.write_pywxdump_csv(exports / "export" / "wxid_owner001" / "csv" / PEER / f"{PEER}_0_5000.csv", PEER,
-                               my_wxid="wxid_owner001")
+    builder.write_pywxdump_csv(
+        exports / "export" / "wxid_owner001" / "csv" / PEER / f"{PEER}_0_5000.csv",
+        PEER,
+        my_wxid="wxid_owner001",
+    )
     ingest_case(case_dir, ReaderRegistry([WeChatDbReader(), PYWX]))
     assert read_table(case_dir, "messages").num_rows == len(builder.messages)
     pays = read_table(case_dir, "payments").to_pylist()

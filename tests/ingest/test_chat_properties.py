@@ -35,19 +35,39 @@ TIMES = st.one_of(st.integers(-(2**40), 2**40), st.just(1710926400), st.text(max
 
 def _blob(valid: bytes) -> st.SearchStrategy:
     """Random bytes, a valid blob, or a valid blob with bytes flipped / cut."""
-    return st.one_of(st.none(), st.binary(max_size=200), st.just(valid),
-                     st.tuples(st.integers(0, len(valid)), st.binary(min_size=1, max_size=4)).map(
-                         lambda t: valid[:t[0]] + t[1] + valid[t[0] + 1:]))
+    return st.one_of(
+        st.none(),
+        st.binary(max_size=200),
+        st.just(valid),
+        st.tuples(st.integers(0, len(valid)), st.binary(min_size=1, max_size=4)).map(
+            lambda t: valid[: t[0]] + t[1] + valid[t[0] + 1 :]
+        ),
+    )
 
 
-XML = transfer_xml(1, 12345, "1000050001202403200111222333444", "100005000124032000011122233344455566", "备注")
-CONTENTS = st.one_of(st.none(), st.text(max_size=200), st.just(XML), st.just(XML[: len(XML) // 2]),
-                     st.builds(lambda s: f"wxid_x:\n{s}", st.text(max_size=30)),
-                     st.builds(lambda s: f"{s}领取了你的<_wc_custom_link_ href=\"x?sendid=1\">红包", st.text(max_size=9)))
+XML = transfer_xml(
+    1, 12345, "1000050001202403200111222333444", "100005000124032000011122233344455566", "备注"
+)
+CONTENTS = st.one_of(
+    st.none(),
+    st.text(max_size=200),
+    st.just(XML),
+    st.just(XML[: len(XML) // 2]),
+    st.builds(lambda s: f"wxid_x:\n{s}", st.text(max_size=30)),
+    st.builds(lambda s: f'{s}领取了你的<_wc_custom_link_ href="x?sendid=1">红包', st.text(max_size=9)),
+)
 ROWS = st.builds(
-    RawMessage, st.integers(1, 10**6), TALKERS, st.one_of(TYPES, st.text(max_size=3)), SUBTYPES,
-    st.sampled_from([0, 1, None, "1"]), TIMES, CONTENTS, _blob(lz4_block(XML)),
-    st.one_of(_blob(bytes_extra("wxid_peer0001")), st.text(max_size=5)), st.one_of(st.integers(), st.none()),
+    RawMessage,
+    st.integers(1, 10**6),
+    TALKERS,
+    st.one_of(TYPES, st.text(max_size=3)),
+    SUBTYPES,
+    st.sampled_from([0, 1, None, "1"]),
+    TIMES,
+    CONTENTS,
+    _blob(lz4_block(XML)),
+    st.one_of(_blob(bytes_extra("wxid_peer0001")), st.text(max_size=5)),
+    st.one_of(st.integers(), st.none()),
 )
 
 
@@ -78,9 +98,16 @@ def test_blob_parsers_never_raise(data):
         parse(data)
 
 
-DB_ROW = st.tuples(TALKERS, TYPES, SUBTYPES, st.sampled_from([0, 1]), TIMES, CONTENTS,
-                   st.one_of(st.none(), st.binary(max_size=60), st.just(lz4_block(XML))),
-                   st.one_of(st.none(), st.binary(max_size=40), st.just(bytes_extra("wxid_a"))))
+DB_ROW = st.tuples(
+    TALKERS,
+    TYPES,
+    SUBTYPES,
+    st.sampled_from([0, 1]),
+    TIMES,
+    CONTENTS,
+    st.one_of(st.none(), st.binary(max_size=60), st.just(lz4_block(XML))),
+    st.one_of(st.none(), st.binary(max_size=40), st.just(bytes_extra("wxid_a"))),
+)
 
 
 @given(st.lists(DB_ROW, min_size=1, max_size=12))
@@ -88,8 +115,13 @@ DB_ROW = st.tuples(TALKERS, TYPES, SUBTYPES, st.sampled_from([0, 1]), TIMES, CON
 def test_msg_db_rows_end_up_loaded_or_rejected(rows):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "MSG0.db"
-        create_msg_db(path, [msg_row(i, t, ty, sub, s, ct, c, comp, ex, svrid=i)
-                             for i, (t, ty, sub, s, ct, c, comp, ex) in enumerate(rows, start=1)])
+        create_msg_db(
+            path,
+            [
+                msg_row(i, t, ty, sub, s, ct, c, comp, ex, svrid=i)
+                for i, (t, ty, sub, s, ct, c, comp, ex) in enumerate(rows, start=1)
+            ],
+        )
         sink = read_source(WeChatDbReader(), path, declared_owner="wxid_owner")
     lost = {r.row_number for r in sink.rejects if "未生成支付记录" not in r.error}
     loaded = sink.table("messages").num_rows

@@ -42,26 +42,54 @@ class Expect:
 
 SAMPLES = {
     DEG + "example-wechat-records.csv": Expect(
-        "微信支付账单 CSV", 27, WECHAT_SUMS, WECHAT_KINDS, "wxid_test", repeated={"3985734": 8, "123456": 2},
-        spot={("商户消费", "2023-07-09 13:30:22"): 5000, ("商户消费", "2021-07-18 10:48:09"): 7}),
+        "微信支付账单 CSV",
+        27,
+        WECHAT_SUMS,
+        WECHAT_KINDS,
+        "wxid_test",
+        repeated={"3985734": 8, "123456": 2},
+        spot={("商户消费", "2023-07-09 13:30:22"): 5000, ("商户消费", "2021-07-18 10:48:09"): 7},
+    ),
     DEG + "example-wechat-records-2025layout.xlsx": Expect(
-        "微信支付账单 XLSX(2025版式)", 27, WECHAT_SUMS, WECHAT_KINDS, "wxid_test", repeated={"3985734": 8}),
+        "微信支付账单 XLSX(2025版式)", 27, WECHAT_SUMS, WECHAT_KINDS, "wxid_test", repeated={"3985734": 8}
+    ),
     DEG + "example-wechat-records.xlsx": Expect(
-        "微信支付账单 XLSX(2026版式)", 27, WECHAT_SUMS, WECHAT_KINDS, "wxid_test", repeated={"3985734": 8},
-        spot={("信用卡还款", "2017-10-20 18:36:44"): 54858, ("商户消费", "2022-07-18 10:48:09"): 7}),
+        "微信支付账单 XLSX(2026版式)",
+        27,
+        WECHAT_SUMS,
+        WECHAT_KINDS,
+        "wxid_test",
+        repeated={"3985734": 8},
+        spot={("信用卡还款", "2017-10-20 18:36:44"): 54858, ("商户消费", "2022-07-18 10:48:09"): 7},
+    ),
     DAORU + "微信支付账单流水文件(20190801-20190930)——【解压密码可在微信支付公众号查看】.xlsx": Expect(
-        "微信支付账单 XLSX(2025版式)", 28, {"out": (11, 295523), "in": (6, 2860), "neutral": (11, 2610089)},
+        "微信支付账单 XLSX(2025版式)",
+        28,
+        {"out": (11, 295523), "in": (6, 2860), "neutral": (11, 2610089)},
         {"merchant": 7, "red_packet": 1, "qr": 5, "transfer": 1, "gift_card": 1, "refund": 1, "other": 12},
-        "wxid_test", refunds={"123456": "商户消费"}, spot={("商户消费", "2025-12-10 17:19:40"): 5071}),
+        "wxid_test",
+        refunds={"123456": "商户消费"},
+        spot={("商户消费", "2025-12-10 17:19:40"): 5071},
+    ),
     DEG + "example-alipay-records.csv": Expect(
-        "支付宝账单 CSV", 10, {"out": (5, 21164), "in": (1, 22222850), "neutral": (4, 24737)},
-        {"gift_card": 1, "merchant": 4, "other": 2, "refund": 2, "transfer": 1}, "alipay:xx@gmail.com",
-        refunds={"2023xxxxx88_2023xx57": "交通出行"}, repeated={"xxxx": 3}),
+        "支付宝账单 CSV",
+        10,
+        {"out": (5, 21164), "in": (1, 22222850), "neutral": (4, 24737)},
+        {"gift_card": 1, "merchant": 4, "other": 2, "refund": 2, "transfer": 1},
+        "alipay:xx@gmail.com",
+        refunds={"2023xxxxx88_2023xx57": "交通出行"},
+        repeated={"xxxx": 3},
+    ),
     DAORU + "支付宝交易明细(20230210-20230213).csv": Expect(
-        "支付宝账单 CSV", 11, {"out": (5, 21164), "in": (1, 22222850), "neutral": (5, 31394)},
-        {"gift_card": 1, "merchant": 4, "other": 3, "refund": 2, "transfer": 1}, "alipay:xx@gmail.com",
-        refunds={"2023xxxxx88_2023xx57": "交通出行"}, repeated={"2023xxxxx88": 2},
-        spot={("转账红包", "2023-01-18 10:17:29"): 22222850}),
+        "支付宝账单 CSV",
+        11,
+        {"out": (5, 21164), "in": (1, 22222850), "neutral": (5, 31394)},
+        {"gift_card": 1, "merchant": 4, "other": 3, "refund": 2, "transfer": 1},
+        "alipay:xx@gmail.com",
+        refunds={"2023xxxxx88_2023xx57": "交通出行"},
+        repeated={"2023xxxxx88": 2},
+        spot={("转账红包", "2023-01-18 10:17:29"): 22222850},
+    ),
 }
 
 
@@ -77,7 +105,11 @@ def make_case(case_dir: Path, external_dir: Path, names) -> Path:
 
 
 def test_every_external_file_is_covered(external_dir: Path):
-    found = {str(p.relative_to(external_dir)) for p in external_dir.rglob("*") if p.is_file() and p.name != "README.md"}
+    found = {
+        str(p.relative_to(external_dir))
+        for p in external_dir.rglob("*")
+        if p.is_file() and p.name != "README.md"
+    }
     assert found == set(SAMPLES)
 
 
@@ -87,7 +119,12 @@ def test_external_sample(case_dir: Path, external_dir: Path, name: str):
     make_case(case_dir, external_dir, [name])
     report = ingest_case(case_dir, registry=registry())
     source = [s for s in report.sources if s.path.startswith("exports/")][0]
-    assert (source.status, source.format, source.rows_rejected, source.owner) == ("ingested", exp.format, 0, "P001")
+    assert (source.status, source.format, source.rows_rejected, source.owner) == (
+        "ingested",
+        exp.format,
+        0,
+        "P001",
+    )
     pays = read_table(case_dir, "payments").to_pylist()
     assert len(pays) == exp.rows and len({p["payment_id"] for p in pays}) == exp.rows
     sums = {}
@@ -124,7 +161,10 @@ def test_all_samples_together_collapse_identical_rows(case_dir: Path, external_d
     # (the 美团 payment and its refund); Alipay: 10 shared rows + 1 (余额宝 2025).
     assert len(pays) == 29 + 11
     assert Counter(p["txn_id"] for p in pays)["3985734"] == 8
-    assert {p["payer_account"] for p in pays if p["direction"] == "out"} == {"wxid_test", "alipay:xx@gmail.com"}
+    assert {p["payer_account"] for p in pays if p["direction"] == "out"} == {
+        "wxid_test",
+        "alipay:xx@gmail.com",
+    }
     accounts = {a["account_id"]: a for a in read_table(case_dir, "accounts").to_pylist()}
     assert accounts["wxid_test"]["person_id"] == "P001"
     assert accounts["alipay:xx@gmail.com"]["person_id"] == "P001"
@@ -138,10 +178,21 @@ def test_reexported_bill_adds_only_new_rows(case_dir: Path, external_dir: Path):
     make_case(case_dir, external_dir, [name])
     first = ingest_case(case_dir, registry=registry()).table_counts["payments"]
     copy = case_dir / "exports" / "example-wechat-records.csv"
-    extra = WeChatBillRow("2024-06-08 09:00:00", "转账", "房东", "转账备注:房租", "支出", 150000, "零钱",
-                          "朋友已收钱", "100005000124060800011", "1000050001202406080001")
-    copy.write_text(copy.read_text(encoding="utf-8") + wechat_csv_line(extra, WeChatCsvStyle()) + "\n",
-                    encoding="utf-8")
+    extra = WeChatBillRow(
+        "2024-06-08 09:00:00",
+        "转账",
+        "房东",
+        "转账备注:房租",
+        "支出",
+        150000,
+        "零钱",
+        "朋友已收钱",
+        "100005000124060800011",
+        "1000050001202406080001",
+    )
+    copy.write_text(
+        copy.read_text(encoding="utf-8") + wechat_csv_line(extra, WeChatCsvStyle()) + "\n", encoding="utf-8"
+    )
     report = ingest_case(case_dir, registry=registry())
     assert [s.status for s in report.sources if s.path.startswith("exports/")] == ["ingested"]
     assert report.table_counts["payments"] == first + 1

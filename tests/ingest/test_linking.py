@@ -14,8 +14,11 @@ from hongxian.testing.wechat_db import WeChatDbBuilder
 from tests.conftest import CASE_TOML
 
 T = "\t"
-SENT_RP, RECV_RP, CHAT_ONLY_RP = ("1000039801202403308765432109876", "1000039801202403281112223334445",
-                                  "1000039801202403290000000000001")
+SENT_RP, RECV_RP, CHAT_ONLY_RP = (
+    "1000039801202403308765432109876",
+    "1000039801202403281112223334445",
+    "1000039801202403290000000000001",
+)
 TRANSFER_ID, TXN_ID = "1000050001202403200111222333444", "100005000124032000011122233344455566"
 # research/formats.md §1.10, the ≤2025 CSV layout, byte for byte (TAB after the ids).
 BILL = f"""微信支付账单明细,,,,,,,,,,
@@ -61,9 +64,19 @@ def linked_case(tmp_path_factory):
     b.add_claim(PEER, SENT_RP, claimer="周建国", ts=datetime(2024, 3, 30, 21, 9, tzinfo=B))
     b.add_red_packet(PEER, RECV_RP, "辛苦了", sender=PEER, ts=datetime(2024, 3, 28, 12, 29, tzinfo=B))
     b.add_red_packet(PEER, CHAT_ONLY_RP, "只在聊天里", sender=PEER, ts=datetime(2024, 3, 29, 8, 0, tzinfo=B))
-    init = b.add_transfer(WANG, TRANSFER_ID, TXN_ID, 100000, memo="资料费", ts=datetime(2024, 3, 20, 18, 0, 3, tzinfo=B))
-    b.add_transfer(WANG, TRANSFER_ID, TXN_ID, 100000, memo="资料费", paysubtype=3, sender=WANG,
-                   ts=datetime(2024, 3, 20, 18, 5, tzinfo=B))
+    init = b.add_transfer(
+        WANG, TRANSFER_ID, TXN_ID, 100000, memo="资料费", ts=datetime(2024, 3, 20, 18, 0, 3, tzinfo=B)
+    )
+    b.add_transfer(
+        WANG,
+        TRANSFER_ID,
+        TXN_ID,
+        100000,
+        memo="资料费",
+        paysubtype=3,
+        sender=WANG,
+        ts=datetime(2024, 3, 20, 18, 5, tzinfo=B),
+    )
     b.write_merged(case_dir / "exports" / "WeChat Files" / "wxid_owner001" / "Msg" / "merge_all.db")
     report = ingest_case(case_dir)
     assert {s.status for s in report.sources} == {"ingested"}, report.sources
@@ -100,7 +113,12 @@ def test_transfer_status_messages_dedupe_then_merge(linked_case):
     transfers = [p for p in payments if p["ext_id"] == TRANSFER_ID]
     assert len(transfers) == 1
     t = transfers[0]
-    assert (t["origin"], t["amount_fen"], t["status"], t["txn_id"]) == ("bill+chat", 100000, "对方已收钱", TXN_ID)
+    assert (t["origin"], t["amount_fen"], t["status"], t["txn_id"]) == (
+        "bill+chat",
+        100000,
+        "对方已收钱",
+        TXN_ID,
+    )
     assert (t["chat_id"], t["memo"], t["message_id"]) == (WANG, "资料费", init_id)
     assert (t["payer_account"], t["payee_account"]) == ("wxid_owner001", WANG)
 
@@ -122,16 +140,42 @@ def _ts(minute: int) -> datetime:
     return datetime(2024, 3, 20, 18, 0, tzinfo=B) + timedelta(minutes=minute)
 
 
-def _chat(pid, minute, kind="transfer", ext=None, txn=None, status=None, amount=None, chat="wxid_a", memo=None):
-    return {"payment_id": pid, "source_id": "s-chat", "ts": _ts(minute), "kind": kind, "chat_id": chat,
-            "ext_id": ext, "txn_id": txn, "status": status, "amount_fen": amount, "memo": memo, "origin": "chat",
-            "payer_account": "wxid_owner", "payee_account": chat, "message_id": f"m-{pid}"}
+def _chat(
+    pid, minute, kind="transfer", ext=None, txn=None, status=None, amount=None, chat="wxid_a", memo=None
+):
+    return {
+        "payment_id": pid,
+        "source_id": "s-chat",
+        "ts": _ts(minute),
+        "kind": kind,
+        "chat_id": chat,
+        "ext_id": ext,
+        "txn_id": txn,
+        "status": status,
+        "amount_fen": amount,
+        "memo": memo,
+        "origin": "chat",
+        "payer_account": "wxid_owner",
+        "payee_account": chat,
+        "message_id": f"m-{pid}",
+    }
 
 
 def _bill(pid, minute, kind="transfer", ext=None, txn=None, amount=100):
-    return {"payment_id": pid, "source_id": "s-bill", "ts": _ts(minute), "kind": kind, "ext_id": ext,
-            "txn_id": txn, "amount_fen": amount, "status": "支付成功", "origin": "bill",
-            "payer_account": "wxid_owner", "payee_account": "wxname:阿A", "memo": "转账备注"}
+    return {
+        "payment_id": pid,
+        "source_id": "s-bill",
+        "ts": _ts(minute),
+        "kind": kind,
+        "ext_id": ext,
+        "txn_id": txn,
+        "amount_fen": amount,
+        "status": "支付成功",
+        "origin": "bill",
+        "payer_account": "wxid_owner",
+        "payee_account": "wxname:阿A",
+        "memo": "转账备注",
+    }
 
 
 def _run(step, rows):
@@ -143,34 +187,47 @@ def _run(step, rows):
 
 
 def test_dedupe_keeps_earliest_row_with_latest_status_and_filled_columns():
-    out = _run(dedupe_chat_payments, [
-        _chat("c1", 0, ext="T1", status="发起转账"),
-        _chat("c2", 5, ext="T1", status="已收款", amount=100, txn="X1"),
-        _chat("c3", 9, ext="T1", status="已退还"),
-        _chat("r1", 0, kind="red_packet", ext="T1"),  # another kind with the same id stays apart
-    ])
+    out = _run(
+        dedupe_chat_payments,
+        [
+            _chat("c1", 0, ext="T1", status="发起转账"),
+            _chat("c2", 5, ext="T1", status="已收款", amount=100, txn="X1"),
+            _chat("c3", 9, ext="T1", status="已退还"),
+            _chat("r1", 0, kind="red_packet", ext="T1"),  # another kind with the same id stays apart
+        ],
+    )
     assert set(out) == {"c1", "r1"}
     assert (out["c1"]["status"], out["c1"]["amount_fen"], out["c1"]["txn_id"]) == ("已退还", 100, "X1")
 
 
 def test_unkeyed_transfer_status_rows_fold_into_their_initiation():
-    out = _run(dedupe_chat_payments, [
-        _chat("i1", 0, status="发起转账", amount=500),
-        _chat("s1", 3, status="已收款", amount=500),
-        _chat("s2", 4, status="已收款", amount=700),  # different amount: a different transfer
-        _chat("s3", 5, status="已收款", amount=500, chat="wxid_b"),  # other chat
-        _chat("s4", 60 * 50, status="已收款", amount=500),  # more than 48 h later
-    ])
+    out = _run(
+        dedupe_chat_payments,
+        [
+            _chat("i1", 0, status="发起转账", amount=500),
+            _chat("s1", 3, status="已收款", amount=500),
+            _chat("s2", 4, status="已收款", amount=700),  # different amount: a different transfer
+            _chat("s3", 5, status="已收款", amount=500, chat="wxid_b"),  # other chat
+            _chat("s4", 60 * 50, status="已收款", amount=500),  # more than 48 h later
+        ],
+    )
     assert set(out) == {"i1", "s2", "s3", "s4"}
     assert out["i1"]["status"] == "已收款"
 
 
 def test_merge_by_ext_id_and_by_transaction_id():
-    out = _run(link_payments, [
-        _bill("b1", 0, ext="T1"), _chat("c1", 0, ext="T1", memo="资料费"), _chat("c1b", 2, ext="T1"),
-        _bill("b2", 10, txn="X2"), _chat("c2", 10, txn="X2", ext="T2"),
-        _bill("b3", 20, kind="red_packet", ext="T3"), _chat("c3", 20, kind="transfer", ext="T3"),
-    ])
+    out = _run(
+        link_payments,
+        [
+            _bill("b1", 0, ext="T1"),
+            _chat("c1", 0, ext="T1", memo="资料费"),
+            _chat("c1b", 2, ext="T1"),
+            _bill("b2", 10, txn="X2"),
+            _chat("c2", 10, txn="X2", ext="T2"),
+            _bill("b3", 20, kind="red_packet", ext="T3"),
+            _chat("c3", 20, kind="transfer", ext="T3"),
+        ],
+    )
     assert set(out) == {"b1", "b2", "b3", "c3"}
     assert (out["b1"]["origin"], out["b1"]["chat_id"], out["b1"]["memo"]) == ("bill+chat", "wxid_a", "资料费")
     assert out["b1"]["payee_account"] == "wxid_a" and out["b1"]["message_id"] == "m-c1"

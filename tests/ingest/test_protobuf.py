@@ -43,14 +43,17 @@ def test_all_wire_types_parse():
     assert parse(fields[2][0]) == {1: [7], 2: ["值".encode()]}
 
 
-@pytest.mark.parametrize("blob", [
-    b"\x08",                 # varint value missing
-    b"\x12\x05abc",          # length beyond the end
-    b"\x1d\x01\x02",         # fixed32 truncated
-    b"\x0b",                 # group start (wire type 3) is not supported
-    b"\x00\x01",             # field number 0
-    b"\x08" + b"\xff" * 11,  # varint longer than 10 bytes
-])
+@pytest.mark.parametrize(
+    "blob",
+    [
+        b"\x08",  # varint value missing
+        b"\x12\x05abc",  # length beyond the end
+        b"\x1d\x01\x02",  # fixed32 truncated
+        b"\x0b",  # group start (wire type 3) is not supported
+        b"\x00\x01",  # field number 0
+        b"\x08" + b"\xff" * 11,  # varint longer than 10 bytes
+    ],
+)
 def test_malformed_raises_protobuf_error(blob):
     with pytest.raises(ProtobufError):
         list(iter_fields(blob))
@@ -83,7 +86,10 @@ def test_bytes_extra_sender_found_before_breakage():
 def test_room_members_names_and_fallback_to_none():
     members, ok = room_members(room_data([("wxid_a", "财政局张三"), ("wxid_b", None)]))
     assert ok
-    assert [(m.wxid, m.display_name, m.state) for m in members] == [("wxid_a", "财政局张三", 0), ("wxid_b", None, 0)]
+    assert [(m.wxid, m.display_name, m.state) for m in members] == [
+        ("wxid_a", "财政局张三", 0),
+        ("wxid_b", None, 0),
+    ]
 
 
 def test_room_members_broken_keeps_what_was_read():

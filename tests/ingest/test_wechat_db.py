@@ -39,8 +39,13 @@ def builder() -> WeChatDbBuilder:
     b = WeChatDbBuilder(owner="wxid_owner001")
     b.add_contact(PEER, nickname="老周", remark="周科长", alias="zhou_1980", description="为人民服务")
     b.add_contact("wxid_peer0002", nickname="小王")
-    b.add_group(ROOM, "粮站工作群", [(PEER, "粮站周某"), ("wxid_peer0002", None), ("wxid_left", None)],
-                owner=PEER, announcement="请各位按时报送数据")
+    b.add_group(
+        ROOM,
+        "粮站工作群",
+        [(PEER, "粮站周某"), ("wxid_peer0002", None), ("wxid_left", None)],
+        owner=PEER,
+        announcement="请各位按时报送数据",
+    )
     first = b.add_text(ROOM, "今晚的事按老规矩办", sender=PEER)
     b.add_text(ROOM, "收到", sender="wxid_peer0002", sender_in="prefix")
     b.add_quote(ROOM, "好的，明白", first)
@@ -110,7 +115,11 @@ def test_merged_db_messages(tmp_path, builder):
     assert kinds["link"][0]["text"] == "关于印发通知"
     assert kinds["image"][0]["text"] is None
     claim = kinds["red_packet_claim"][0]
-    assert (claim["ext_id"], claim["text"], claim["sender_account"]) == (SENDID, "老周领取了你的红包", "wxname:老周")
+    assert (claim["ext_id"], claim["text"], claim["sender_account"]) == (
+        SENDID,
+        "老周领取了你的红包",
+        "wxname:老周",
+    )
     assert kinds["system"][0]["text"] == '"小王"邀请"老李"加入了群聊'
     assert kinds["system"][0]["sender_account"] is None
     assert all(r["is_group"] for r in kinds["text"])
@@ -173,13 +182,22 @@ def test_micromsg_accounts_groups_members(tmp_path, builder, separator):
     assert ROOM not in accounts
     peer = accounts[PEER]
     assert (peer["alias"], peer["remark"], peer["nickname"], peer["description"]) == (
-        "zhou_1980", "周科长", "老周", "为人民服务")
+        "zhou_1980",
+        "周科长",
+        "老周",
+        "为人民服务",
+    )
     assert peer["person_id"] == "P1" and peer["platform"] == "wechat"
     (group,) = sink.table("groups").to_pylist()
     assert (group["name"], group["owner_account"], group["member_count"]) == ("粮站工作群", PEER, 4)
     assert group["announcement"] == "请各位按时报送数据"
     members = {m["account_id"]: m["display_name"] for m in sink.table("group_members").to_pylist()}
-    assert members == {"wxid_owner001": "林小舟", PEER: "粮站周某", "wxid_peer0002": "小王", "wxid_left": None}
+    assert members == {
+        "wxid_owner001": "林小舟",
+        PEER: "粮站周某",
+        "wxid_peer0002": "小王",
+        "wxid_left": None,
+    }
 
 
 def test_split_members_both_separators():
@@ -224,13 +242,15 @@ def _raw_db(path, rows):
 def test_bad_rows_reject_or_warn_never_raise(tmp_path):
     good_xml = transfer_xml(1, 100, TRANSFER_ID, TXN_ID)
     rows = [
-        msg_row(1, None, 1, 0, 0, 1710926400, "no chat"),                            # reject: no StrTalker
-        msg_row(2, PEER, 1, 0, 0, "yesterday", "bad time"),                          # reject: CreateTime
+        msg_row(1, None, 1, 0, 0, 1710926400, "no chat"),  # reject: no StrTalker
+        msg_row(2, PEER, 1, 0, 0, "yesterday", "bad time"),  # reject: CreateTime
         msg_row(3, ROOM, 1, 0, 0, 1710926400, "坏的 BytesExtra", extra=b"\x1a\xff\x01"),  # warn, kept
-        msg_row(4, PEER, 49, 2000, 1, 1710926400, "", compress=b"\x00\xff\xee" * 5),    # reject payment, kept
-        msg_row(5, PEER, 49, 5, 1, 1710926400, "<msg><appmsg><title>半截 & 链接</title><type>5</type>"),  # warn
+        msg_row(4, PEER, 49, 2000, 1, 1710926400, "", compress=b"\x00\xff\xee" * 5),  # reject payment, kept
+        msg_row(
+            5, PEER, 49, 5, 1, 1710926400, "<msg><appmsg><title>半截 & 链接</title><type>5</type>"
+        ),  # warn
         msg_row(6, PEER, 49, 2000, 1, 1710926400, "", compress=lz4_block(good_xml)),  # fine
-        msg_row(7, ROOM, 1, 0, 0, 1710926400, "无人认领"),                              # warn: no sender
+        msg_row(7, ROOM, 1, 0, 0, 1710926400, "无人认领"),  # warn: no sender
     ]
     sink = read_source(READER, _raw_db(tmp_path / "MSG0.db", rows), declared_owner="wxid_owner001")
     msgs = {m["text"]: m for m in sink.table("messages").to_pylist()}
@@ -260,8 +280,10 @@ def test_older_schema_without_optional_columns(tmp_path):
 
 
 def test_invalid_utf8_text_does_not_stop_the_scan(tmp_path):
-    path = _raw_db(tmp_path / "MSG0.db", [msg_row(1, PEER, 1, 0, 0, 1710926400, "x"),
-                                          msg_row(2, PEER, 1, 0, 0, 1710926460, "y")])
+    path = _raw_db(
+        tmp_path / "MSG0.db",
+        [msg_row(1, PEER, 1, 0, 0, 1710926400, "x"), msg_row(2, PEER, 1, 0, 0, 1710926460, "y")],
+    )
     con = sqlite3.connect(path)
     con.execute("UPDATE MSG SET StrContent = CAST(X'E4BDA0FF' AS TEXT) WHERE localId = 1")
     con.commit()
@@ -322,8 +344,10 @@ def test_fast_path_matches_general_path(tmp_path, builder):
     general = Sink("s-test")
     b = ChatRowBuilder(general, "wxid_owner001")
     con = sqlite3.connect(path)
-    for row in con.execute("SELECT localId, StrTalker, Type, SubType, IsSender, CreateTime, StrContent, "
-                           "CompressContent, BytesExtra, MsgSvrID FROM MSG"):
+    for row in con.execute(
+        "SELECT localId, StrTalker, Type, SubType, IsSender, CreateTime, StrContent, "
+        "CompressContent, BytesExtra, MsgSvrID FROM MSG"
+    ):
         b.add(RawMessage(*row))
     con.close()
     b.finish()

@@ -37,8 +37,23 @@ def _csv(path: Path, header: str, rows: list[list]) -> None:
 
 def person(pid: str, name: str, kind: str, wxid: str, nick: str = "", unit: str = "") -> list:
     """A people.csv row: 人员编号,姓名,单位,职务,职级,政治面貌,身份类别,职责,籍贯,微信号,微信昵称,…"""
-    return [pid, name, unit, "", "", "中共党员" if kind == "公职人员" else "群众", kind, "", "", wxid, nick,
-            "", "", "在职", ""]
+    return [
+        pid,
+        name,
+        unit,
+        "",
+        "",
+        "中共党员" if kind == "公职人员" else "群众",
+        kind,
+        "",
+        "",
+        wxid,
+        nick,
+        "",
+        "",
+        "在职",
+        "",
+    ]
 
 
 @dataclass
@@ -72,29 +87,48 @@ class CaseFolder:
         self._ids += 1
         return self._ids
 
-    def received_packet(self, when: datetime, nick: str, fen: int, sendid: str | None = None) -> WeChatBillRow:
-        return WeChatBillRow(when, "微信红包", nick, "/", "收入", fen, "/", "已存入零钱", self.txn(),
-                             sendid or self.sendid(when))
+    def received_packet(
+        self, when: datetime, nick: str, fen: int, sendid: str | None = None
+    ) -> WeChatBillRow:
+        return WeChatBillRow(
+            when,
+            "微信红包",
+            nick,
+            "/",
+            "收入",
+            fen,
+            "/",
+            "已存入零钱",
+            self.txn(),
+            sendid or self.sendid(when),
+        )
 
-    def received_transfer(self, when: datetime, nick: str, fen: int, memo: str = "/",
-                          status: str = "已存入零钱") -> WeChatBillRow:
+    def received_transfer(
+        self, when: datetime, nick: str, fen: int, memo: str = "/", status: str = "已存入零钱"
+    ) -> WeChatBillRow:
         goods = f"转账备注:{memo}" if memo != "/" else "/"
-        return WeChatBillRow(when, "转账", nick, goods, "收入", fen, "/", status, self.txn(), self.transfer_id(when))
+        return WeChatBillRow(
+            when, "转账", nick, goods, "收入", fen, "/", status, self.txn(), self.transfer_id(when)
+        )
 
     def sent_transfer(self, when: datetime, nick: str, fen: int, memo: str = "/") -> WeChatBillRow:
         goods = f"转账备注:{memo}" if memo != "/" else "/"
-        return WeChatBillRow(when, "转账", nick, goods, "支出", fen, "零钱", "对方已收钱", self.txn(),
-                             self.transfer_id(when))
+        return WeChatBillRow(
+            when, "转账", nick, goods, "支出", fen, "零钱", "对方已收钱", self.txn(), self.transfer_id(when)
+        )
 
     def sent_group_packet(self, when: datetime, fen: int, sendid: str) -> WeChatBillRow:
-        return WeChatBillRow(when, "微信红包（群红包）", "发出群红包", "/", "支出", fen, "零钱", "支付成功", self.txn(),
-                             sendid)
+        return WeChatBillRow(
+            when, "微信红包（群红包）", "发出群红包", "/", "支出", fen, "零钱", "支付成功", self.txn(), sendid
+        )
 
     def write_bill(self, rows: list[WeChatBillRow], nickname: str, name: str = "bill.csv") -> Path:
         return write_wechat_csv(self.root / "exports" / f"微信支付账单_{name}", rows, nickname=nickname)
 
     def write_db(self, builder: WeChatDbBuilder) -> Path:
-        return builder.write_merged(self.root / "exports" / "WeChat Files" / builder.owner / "Msg" / "merge_all.db")
+        return builder.write_merged(
+            self.root / "exports" / "WeChat Files" / builder.owner / "Msg" / "merge_all.db"
+        )
 
     def ingest(self) -> Dataset:
         _csv(self.root / "people.csv", PEOPLE_HEADER, self.people)

@@ -20,7 +20,10 @@ from hongxian.schema import table_from_rows
 
 def test_spring_festival_runs_from_laba_23_to_lantern():
     w = festival_window("春节", 2016)
-    assert (w.start, w.end) == (LunarDate(2015, 12, 23).to_solar_date(), LunarDate(2016, 1, 15).to_solar_date())
+    assert (w.start, w.end) == (
+        LunarDate(2015, 12, 23).to_solar_date(),
+        LunarDate(2016, 1, 15).to_solar_date(),
+    )
     assert (w.start, w.end) == (date(2016, 2, 1), date(2016, 2, 22))
     assert w.contains(date(2016, 2, 8))  # 正月初一
     assert not w.contains(date(2016, 2, 23))
@@ -51,12 +54,29 @@ def test_configurable_festivals_and_width():
 
 
 def test_event_windows_and_epoch_bounds():
-    events = table_from_rows("events", [
-        {"event_id": "E1", "name": "换届", "event_type": "换届选举", "start_date": date(2017, 3, 10),
-         "end_date": date(2017, 3, 10), "person_ids": ["C1"], "group_ids": ["g@chatroom"]},
-        {"event_id": "S1", "name": "夏粮收购", "event_type": "业务办理期", "start_date": date(2016, 6, 2),
-         "end_date": date(2016, 7, 18), "person_ids": ["O1"], "group_ids": []},
-    ])
+    events = table_from_rows(
+        "events",
+        [
+            {
+                "event_id": "E1",
+                "name": "换届",
+                "event_type": "换届选举",
+                "start_date": date(2017, 3, 10),
+                "end_date": date(2017, 3, 10),
+                "person_ids": ["C1"],
+                "group_ids": ["g@chatroom"],
+            },
+            {
+                "event_id": "S1",
+                "name": "夏粮收购",
+                "event_type": "业务办理期",
+                "start_date": date(2016, 6, 2),
+                "end_date": date(2016, 7, 18),
+                "person_ids": ["O1"],
+                "group_ids": [],
+            },
+        ],
+    )
     [e] = event_windows(events, ["换届选举"])
     assert (e.kind, e.person_ids, e.group_ids) == ("election", ("C1",), ("g@chatroom",))
     padded = e.padded(45, 3)

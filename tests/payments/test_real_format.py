@@ -48,8 +48,10 @@ def test_seed_case_from_bill_alone(book, registry, bill_only):
     [f] = screen(book, registry, bill_only, "gift-money.served-party-fan-in")
     assert f.subject.id == "O1" and f.subject.kind == "person"
     assert f.severity == "high" and f.score >= 0.9
-    assert ("2016-06-02 至 07-18（夏粮收购期间） 李某 收到 6 名管理服务对象红包 14 个、转账 2 笔，"
-            "合计 6,800.00 元，未见回礼") in f.explanation
+    assert (
+        "2016-06-02 至 07-18（夏粮收购期间） 李某 收到 6 名管理服务对象红包 14 个、转账 2 笔，"
+        "合计 6,800.00 元，未见回礼"
+    ) in f.explanation
     assert "仅有支付账单" in f.explanation
     assert len(f.evidence) == 16 and all(e.table == "payments" for e in f.evidence)
     assert sum(e.amount_fen for e in f.evidence) == 680000
@@ -119,8 +121,9 @@ def test_vote_buying_on_lantern_festival_from_chat_and_bill(book, registry, tmp_
     cand = "wxid_secretary"
     case.people.append(person("C1", "村支书", "公职人员", cand, "老书记"))
     voters = [f"wxid_member{i:02d}" for i in range(12)]
-    case.events.append(["EL2017", "古云村党总支换届", "换届选举", "2017-03-10", "2017-03-10", "", "C1",
-                        "41001@chatroom"])
+    case.events.append(
+        ["EL2017", "古云村党总支换届", "换届选举", "2017-03-10", "2017-03-10", "", "C1", "41001@chatroom"]
+    )
     b = WeChatDbBuilder(owner=cand, owner_nickname="老书记")
     b.add_group("41001@chatroom", "古云村党总支部", voters)
     bill = []
@@ -147,8 +150,15 @@ def test_minesweeper_gambling_from_bill_and_group_chat(book, registry, tmp_path)
     b.add_contact(boss, nickname="发财哥")
     b.add_group("888@chatroom", "发财群", [boss, "wxid_p1", "wxid_p2"])
     bill = []
-    for k, (memo, share, settle) in enumerate([("10/3", 243, 1500), ("20雷7", 517, 3000), ("10/5", 325, 1500),
-                                               ("10/1", 442, None), ("30/9", 1288, None)]):
+    for k, (memo, share, settle) in enumerate(
+        [
+            ("10/3", 243, 1500),
+            ("20雷7", 517, 3000),
+            ("10/5", 325, 1500),
+            ("10/1", 442, None),
+            ("30/9", 1288, None),
+        ]
+    ):
         when = at(2020, 11, 2, 22, 6 * k)
         sid = case.sendid(when)
         b.add_red_packet("888@chatroom", sid, memo, sender=boss, ts=when)
@@ -183,11 +193,15 @@ def test_family_lucky_packets_do_not_fire_gambling(book, registry, tmp_path):
 
 def test_festival_gift_from_subordinate_bill(book, registry, tmp_path):
     case = CaseFolder(tmp_path / "case")
-    case.people += [person("O1", "张主任", "公职人员", "wxid_zhang", "张主任"),
-                    person("U1", "小刘", "公职人员", "wxid_liu", "刘小刘")]
+    case.people += [
+        person("O1", "张主任", "公职人员", "wxid_zhang", "张主任"),
+        person("U1", "小刘", "公职人员", "wxid_liu", "刘小刘"),
+    ]
     case.relations.append(["O1", "U1", "下级", "", "", ""])
-    rows = [case.received_transfer(at(2017, 1, 26, 10), "刘小刘", 200000, "给领导拜年"),
-            case.received_transfer(at(2018, 2, 14, 10), "刘小刘", 200000, "新年快乐")]
+    rows = [
+        case.received_transfer(at(2017, 1, 26, 10), "刘小刘", 200000, "给领导拜年"),
+        case.received_transfer(at(2018, 2, 14, 10), "刘小刘", 200000, "新年快乐"),
+    ]
     case.write_bill(rows, "张主任")
     found = screen(book, registry, case.ingest(), "gift-money.festival")
     assert [f.window.start.year for f in sorted(found, key=lambda f: f.window.start)] == [2017, 2018]
@@ -196,8 +210,10 @@ def test_festival_gift_from_subordinate_bill(book, registry, tmp_path):
 
 def test_splitting_from_bill(book, registry, tmp_path):
     case = CaseFolder(tmp_path / "case")
-    case.people += [person("O1", "孙局长", "公职人员", "wxid_sun", "孙局"),
-                    person("X1", "包工头", "个体经营者", "wxid_boss", "老王工程")]
+    case.people += [
+        person("O1", "孙局长", "公职人员", "wxid_sun", "孙局"),
+        person("X1", "包工头", "个体经营者", "wxid_boss", "老王工程"),
+    ]
     case.relations.append(["O1", "X1", "管理服务对象", "", "", ""])
     rows = [case.received_packet(at(2019, 3, 2, 21, k), "老王工程", 20000) for k in range(6)]
     case.write_bill(rows, "孙局")
@@ -214,15 +230,25 @@ def test_minesweeper_from_chat_alone(book, registry, tmp_path):
     b = WeChatDbBuilder(owner=me, owner_nickname="钱多多")
     b.add_contact(boss, nickname="发财哥")
     b.add_group("888@chatroom", "发财群", [boss, "wxid_p1", "wxid_p2"])
-    for k, (memo, settle) in enumerate([("10/3", 1500), ("20雷7", 3000), ("10/5", 1500), ("10/1", None),
-                                        ("30/9", None)]):
+    for k, (memo, settle) in enumerate(
+        [("10/3", 1500), ("20雷7", 3000), ("10/5", 1500), ("10/1", None), ("30/9", None)]
+    ):
         when = at(2020, 11, 2, 22, 6 * k)
         sid = case.sendid(when)
         b.add_red_packet("888@chatroom", sid, memo, sender=boss, ts=when)
-        b.add_claim("888@chatroom", sid, claimer="钱多多", packet_sender="发财哥", ts=when + timedelta(seconds=20))
+        b.add_claim(
+            "888@chatroom", sid, claimer="钱多多", packet_sender="发财哥", ts=when + timedelta(seconds=20)
+        )
         if settle:
-            b.add_transfer(boss, case.transfer_id(when), case.txn(), settle, payer=me, receiver=boss,
-                           ts=when + timedelta(minutes=3))
+            b.add_transfer(
+                boss,
+                case.transfer_id(when),
+                case.txn(),
+                settle,
+                payer=me,
+                receiver=boss,
+                ts=when + timedelta(minutes=3),
+            )
     case.write_db(b)
     ds = case.ingest()
     packets = [p for p in ds["payments"].to_pylist() if p["kind"] == "red_packet"]

@@ -7,15 +7,18 @@ from pydantic import ValidationError
 
 from hongxian.detect.payments.scoring import ScoredParams, score
 
-PARAMS = ScoredParams.model_validate({
-    "watch": 60, "alert": 100,
-    "bands": [
-        {"feature": "n", "ge": 5, "lt": 20, "weight": 40, "reason": "{value} 人"},
-        {"feature": "n", "ge": 20, "weight": 80, "reason": "{value} 人（≥20）"},
-        {"feature": "sum", "ge": 3000, "weight": 30, "reason": "合计 {value} 元，{n} 人"},
-        {"feature": "returned", "ge": 1, "per_unit": True, "weight": -30, "reason": "{value} 笔退还"},
-    ],
-})
+PARAMS = ScoredParams.model_validate(
+    {
+        "watch": 60,
+        "alert": 100,
+        "bands": [
+            {"feature": "n", "ge": 5, "lt": 20, "weight": 40, "reason": "{value} 人"},
+            {"feature": "n", "ge": 20, "weight": 80, "reason": "{value} 人（≥20）"},
+            {"feature": "sum", "ge": 3000, "weight": 30, "reason": "合计 {value} 元，{n} 人"},
+            {"feature": "returned", "ge": 1, "per_unit": True, "weight": -30, "reason": "{value} 笔退还"},
+        ],
+    }
+)
 
 
 def test_highest_matching_band_per_feature_and_reasons():

@@ -25,8 +25,20 @@ def _persist_dataset(case_dir: Path) -> None:
     store.write_case_table("people", ds["people"])
     for name in ("accounts", "payments"):
         store.write_dataset_table(name, ds[name])
-    store.write_sources(table_from_rows("sources", [
-        {"source_id": "s-1", "path": "exports/bill.csv", "format": "wechat_pay_bill", "rows_ok": 8, "rows_rejected": 0}]))
+    store.write_sources(
+        table_from_rows(
+            "sources",
+            [
+                {
+                    "source_id": "s-1",
+                    "path": "exports/bill.csv",
+                    "format": "wechat_pay_bill",
+                    "rows_ok": 8,
+                    "rows_rejected": 0,
+                }
+            ],
+        )
+    )
 
 
 @pytest.fixture
@@ -50,7 +62,9 @@ def test_report_html_from_findings_jsonl(jsonl_case: Path):
 
 def test_report_person_filter_and_out(jsonl_case: Path, tmp_path: Path):
     out = tmp_path / "p1.xlsx"
-    res = runner.invoke(app, ["report", str(jsonl_case), "--format", "xlsx", "--person", "P001", "--out", str(out)])
+    res = runner.invoke(
+        app, ["report", str(jsonl_case), "--format", "xlsx", "--person", "P001", "--out", str(out)]
+    )
     assert res.exit_code == 0, res.output
     wb = openpyxl.load_workbook(out)
     ids = [r[1] for r in wb["发现"].iter_rows(min_row=2, values_only=True)]
@@ -110,7 +124,9 @@ def test_report_from_store_needs_a_user(store_case: Path):
     res = runner.invoke(app, ["report", str(store_case)], env={"HONGXIAN_USER": "", "HONGXIAN_PASSWORD": "x"})
     assert res.exit_code == 3
     assert "--user" in res.output
-    res = runner.invoke(app, ["report", str(store_case), "--user", "阅读者"], env={"HONGXIAN_PASSWORD": "wrong"})
+    res = runner.invoke(
+        app, ["report", str(store_case), "--user", "阅读者"], env={"HONGXIAN_PASSWORD": "wrong"}
+    )
     assert res.exit_code == 3
 
 

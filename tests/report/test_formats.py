@@ -20,7 +20,14 @@ from hongxian.report.xlsx import render_xlsx
 
 from .conftest import HOSTILE, ID_NO, PHONE, make_input, ts
 
-SECTIONS = ("一、基本情况", "二、发现统计", "三、资金往来", "四、发现详情（按类别）", "五、规则引用汇总", "六、说明")
+SECTIONS = (
+    "一、基本情况",
+    "二、发现统计",
+    "三、资金往来",
+    "四、发现详情（按类别）",
+    "五、规则引用汇总",
+    "六、说明",
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +44,21 @@ def test_html_has_chinese_sections_and_content(html):
     assert '<html lang="zh-CN">' in html
     for heading in SECTIONS:
         assert heading in html
-    for text in ("测试案件", "立案审查", "rb-test-0001", "收受礼金红包", "泄露他人隐私", "第九十七条",
-                 "第六条（条号待核）", "情节较轻的，给予警告或者严重警告处分", "审查员甲", "确认", "1,215.00",
-                 "尚未审查（待审）", "exports/微信支付账单.xlsx"):
+    for text in (
+        "测试案件",
+        "立案审查",
+        "rb-test-0001",
+        "收受礼金红包",
+        "泄露他人隐私",
+        "第九十七条",
+        "第六条（条号待核）",
+        "情节较轻的，给予警告或者严重警告处分",
+        "审查员甲",
+        "确认",
+        "1,215.00",
+        "尚未审查（待审）",
+        "exports/微信支付账单.xlsx",
+    ):
         assert text in html, text
 
 
@@ -66,7 +85,15 @@ def test_xlsx_sheets_headers_and_frozen_rows(xlsx):
     assert xlsx.sheetnames == ["摘要", "发现", "证据", "规则引用", "审查记录", "资金往来"]
     for ws in xlsx.worksheets:
         assert ws.freeze_panes == "A2"
-    assert [c.value for c in xlsx["证据"][1]][:7] == ["发现编号", "发现标题", "类型", "记录编号", "时间", "摘录", "金额（元）"]
+    assert [c.value for c in xlsx["证据"][1]][:7] == [
+        "发现编号",
+        "发现标题",
+        "类型",
+        "记录编号",
+        "时间",
+        "摘录",
+        "金额（元）",
+    ]
     assert xlsx["发现"]["D2"].value == "春节期间多次收受管理服务对象红包"
     assert xlsx["发现"].column_dimensions["J"].width > 30
 
@@ -96,8 +123,12 @@ def test_xlsx_formula_like_text_stays_text():
     f = inp.findings[1].finding
     inp.findings[1].finding = f.model_copy(update={"explanation": '=HYPERLINK("http://evil","点击")'})
     wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(inp)))
-    cell = next(c for row in wb["发现"].iter_rows(min_row=2) for c in row
-                if isinstance(c.value, str) and c.value.startswith("=HYPERLINK"))
+    cell = next(
+        c
+        for row in wb["发现"].iter_rows(min_row=2)
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")
+    )
     assert cell.data_type == "s"
 
 
@@ -113,8 +144,12 @@ def test_pdf_contains_chinese_text():
 
 
 def _many_counterparties() -> MoneyFlows:
-    flows = [Flow(f"p{i}", ts(1 + i % 20), "transfer", "me", f"acc{i}", "in" if i % 3 else "out",
-                  1000 * (i + 1), "") for i in range(MAX_COUNTERPARTIES + 6)]
+    flows = [
+        Flow(
+            f"p{i}", ts(1 + i % 20), "transfer", "me", f"acc{i}", "in" if i % 3 else "out", 1000 * (i + 1), ""
+        )
+        for i in range(MAX_COUNTERPARTIES + 6)
+    ]
     return MoneyFlows(subjects=["me"], labels={"me": "张三", "acc0": "<b>王&李</b>"}, flows=flows)
 
 
@@ -145,8 +180,14 @@ def test_timeline_bucket_grows_with_the_span():
     from hongxian.report.charts import timeline_bucket
 
     def flows(span_days: int) -> MoneyFlows:
-        return MoneyFlows(["me"], {}, [Flow("a", ts(1), "transfer", "me", "x", "in", 100, ""),
-                                       Flow("b", ts(1) + timedelta(days=span_days), "transfer", "me", "x", "out", 100, "")])
+        return MoneyFlows(
+            ["me"],
+            {},
+            [
+                Flow("a", ts(1), "transfer", "me", "x", "in", 100, ""),
+                Flow("b", ts(1) + timedelta(days=span_days), "transfer", "me", "x", "out", 100, ""),
+            ],
+        )
 
     assert [timeline_bucket(flows(n)) for n in (10, 300, 1500)] == ["day", "week", "month"]
     assert flows(1500).series("month")[0][0].day == 1

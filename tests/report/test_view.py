@@ -49,17 +49,39 @@ def test_money_flows_of_a_person():
 
 def test_money_flows_net_of_refunds_without_failed_internal_and_refund_rows():
     payments = [
-        {"payment_id": "a", "ts": ts(1), "payer_account": "x", "payee_account": "me", "amount_fen": 1000,
-         "refunded_fen": 400},
-        {"payment_id": "b", "ts": ts(1), "payer_account": "x", "payee_account": "me", "amount_fen": 999,
-         "status": "失败"},
+        {
+            "payment_id": "a",
+            "ts": ts(1),
+            "payer_account": "x",
+            "payee_account": "me",
+            "amount_fen": 1000,
+            "refunded_fen": 400,
+        },
+        {
+            "payment_id": "b",
+            "ts": ts(1),
+            "payer_account": "x",
+            "payee_account": "me",
+            "amount_fen": 999,
+            "status": "失败",
+        },
         {"payment_id": "c", "ts": ts(2), "payer_account": "me", "payee_account": "me2", "amount_fen": 5000},
-        {"payment_id": "d", "ts": ts(2), "kind": "refund", "payer_account": "me", "payee_account": "x",
-         "amount_fen": 400},
+        {
+            "payment_id": "d",
+            "ts": ts(2),
+            "kind": "refund",
+            "payer_account": "me",
+            "payee_account": "x",
+            "amount_fen": 400,
+        },
     ]
     people = [{"person_id": "P1", "name": "甲", "wechat_ids": ["me", "me2"]}]
-    inp = ReportInput(case=make_case(), findings=[], dataset=Dataset.from_rows(payments=payments, people=people),
-                      person="P1")
+    inp = ReportInput(
+        case=make_case(),
+        findings=[],
+        dataset=Dataset.from_rows(payments=payments, people=people),
+        person="P1",
+    )
     m = money_flows(inp)
     assert [(f.payment_id, f.amount_fen, f.direction) for f in m.flows] == [("a", 600, "in")]
 
@@ -69,7 +91,7 @@ def test_read_findings_file_names_the_bad_line(tmp_path):
 
     good = make_input().findings[0].finding.model_dump_json()
     p = tmp_path / "findings.jsonl"
-    p.write_text(good + "\n\n{\"finding_id\": 1}\n", encoding="utf-8")
+    p.write_text(good + '\n\n{"finding_id": 1}\n', encoding="utf-8")
     try:
         read_findings_file(p)
     except ReportError as exc:

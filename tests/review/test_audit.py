@@ -43,8 +43,11 @@ def _tamper(service: ReviewService, sql: str, **params) -> None:
 
 def test_edited_row_is_reported(service: ReviewService, users) -> None:
     _activity(service, users)
-    _tamper(service, "UPDATE audit_log SET detail = :d WHERE action = 'decide'",
-            d='{"from":"pending","reason":"属实","to":"dismissed","version":2}')
+    _tamper(
+        service,
+        "UPDATE audit_log SET detail = :d WHERE action = 'decide'",
+        d='{"from":"pending","reason":"属实","to":"dismissed","version":2}',
+    )
     result = service.verify_audit()
     decide_id = 7  # 4 user_add, run_import, view, decide
     assert not result.ok and result.first_bad_id == decide_id

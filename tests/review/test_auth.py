@@ -70,4 +70,6 @@ def test_csrf_token_bound_to_session(service: ReviewService, users) -> None:
     t2 = service.create_session(users[REVIEWER])
     c1 = service.csrf_token(t1)
     assert service.check_csrf(t1, c1)
-    assert not service.check_csrf(t2, c1) and not service.check_csrf(t1, "") and not service.check_csrf(None, c1)
+    assert (
+        not service.check_csrf(t2, c1) and not service.check_csrf(t1, "") and not service.check_csrf(None, c1)
+    )

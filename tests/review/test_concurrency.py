@@ -14,7 +14,9 @@ from tests.review.factory import make_finding
 from tests.store.backends import FAST_HASHER
 
 
-def _decide_concurrently(case_dir: Path, settings: Settings, users: list, choices: list[tuple[str, str]]) -> list:
+def _decide_concurrently(
+    case_dir: Path, settings: Settings, users: list, choices: list[tuple[str, str]]
+) -> list:
     services = [ReviewService(open_store(case_dir, settings), settings, hasher=FAST_HASHER) for _ in users]
     barrier = threading.Barrier(len(users))
     results: list = [None] * len(users)
@@ -37,11 +39,14 @@ def _decide_concurrently(case_dir: Path, settings: Settings, users: list, choice
     return results
 
 
-def test_one_wins_the_other_gets_a_conflict(case_dir: Path, settings: Settings, service: ReviewService, users) -> None:
+def test_one_wins_the_other_gets_a_conflict(
+    case_dir: Path, settings: Settings, service: ReviewService, users
+) -> None:
     service.record_run([make_finding(1)], "rb", {}, {})
     second = service.add_user("王审查", "审查员", "review-pass-2")
-    results = _decide_concurrently(case_dir, settings, [users[REVIEWER], second],
-                                   [("确认", "证据充分"), ("排除", "系正常往来")])
+    results = _decide_concurrently(
+        case_dir, settings, [users[REVIEWER], second], [("确认", "证据充分"), ("排除", "系正常往来")]
+    )
     wins = [r for r in results if not isinstance(r, ConflictError)]
     losses = [r for r in results if isinstance(r, ConflictError)]
     assert len(wins) == 1 and len(losses) == 1, results
@@ -50,7 +55,9 @@ def test_one_wins_the_other_gets_a_conflict(case_dir: Path, settings: Settings, 
     assert detail.version == 2 and detail.status == wins[0].status
     with service.store.read() as s:
         assert s.scalar(select(func.count()).select_from(DecisionRow)) == 1
-    audit = [e for e in service.audit_entries(users["admin"], per_page=200).items if e.target == "finding:f-000001"]
+    audit = [
+        e for e in service.audit_entries(users["admin"], per_page=200).items if e.target == "finding:f-000001"
+    ]
     kinds = sorted(e.action for e in audit if e.action.startswith("decide"))
     assert kinds == ["decide", "decide_conflict"]
     lost = next(e for e in audit if e.action == "decide_conflict")

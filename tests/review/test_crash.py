@@ -41,19 +41,28 @@ print("finished", flush=True)
 
 def _counts(service: ReviewService) -> tuple[int, int, int]:
     with service.store.read() as s:
-        return (s.scalar(select(func.count()).select_from(StoredFinding)),
-                s.scalar(select(func.count()).select_from(EvidenceRow)),
-                s.scalar(select(func.count()).select_from(RunRow)))
+        return (
+            s.scalar(select(func.count()).select_from(StoredFinding)),
+            s.scalar(select(func.count()).select_from(EvidenceRow)),
+            s.scalar(select(func.count()).select_from(RunRow)),
+        )
 
 
-def test_sigkill_mid_import_leaves_store_consistent(case_dir: Path, settings: Settings, service: ReviewService,
-                                                    users) -> None:
+def test_sigkill_mid_import_leaves_store_consistent(
+    case_dir: Path, settings: Settings, service: ReviewService, users
+) -> None:
     service.record_run([make_finding(i) for i in range(10)], "rb-1", {}, {})
     service.decide(users[REVIEWER], "f-000003", "确认", "属实", 1)
     before = _counts(service)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(case_dir), settings.database_url or "", str(N)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(case_dir), settings.database_url or "", str(N)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     try:
         line = child.stdout.readline()
         assert line.startswith("importing "), line
@@ -66,8 +75,12 @@ def test_sigkill_mid_import_leaves_store_consistent(case_dir: Path, settings: Se
     assert service.verify_audit().ok
     assert service.get_finding(users[REVIEWER], "f-000003").status == "confirmed"
     # the rerun completes
-    summary = service.record_run([make_finding(i, evidence=[f"pay-{i}-0", f"pay-{i}-1"]) for i in range(N)],
-                                 "rb-2", {}, {"exports/big.csv": "cd" * 32})
+    summary = service.record_run(
+        [make_finding(i, evidence=[f"pay-{i}-0", f"pay-{i}-1"]) for i in range(N)],
+        "rb-2",
+        {},
+        {"exports/big.csv": "cd" * 32},
+    )
     assert (summary.new, summary.updated, summary.reopened, summary.unchanged) == (N - 10, 9, 1, 0)
     assert _counts(service) == (N, 2 * N, 2)
     assert service.get_finding(users[REVIEWER], "f-000003").status == "pending"

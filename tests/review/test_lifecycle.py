@@ -44,7 +44,9 @@ def test_decisions_are_appended_with_chinese_labels(service: ReviewService, user
     assert (d2.status_label, d2.version, d2.from_status) == ("上报", 3, CONFIRMED)
     detail = service.get_finding(rev, "f-000001")
     assert [(x.status, x.reason, x.actor) for x in detail.decisions] == [
-        (CONFIRMED, "证据充分", rev.name), (ESCALATED, "金额较大，上报", rev.name)]
+        (CONFIRMED, "证据充分", rev.name),
+        (ESCALATED, "金额较大，上报", rev.name),
+    ]
     assert detail.status == ESCALATED and detail.version == 3
 
 
@@ -133,7 +135,11 @@ def test_duplicate_fingerprints_in_one_run(service: ReviewService) -> None:
 
 def test_clear_excerpt_only_on_reveal(service: ReviewService, users) -> None:
     f = make_finding(1, evidence=["pay-a", "pay-b"])
-    run(service, [f], clear_excerpts={("f-000001", "payments", "pay-a"): "节日快乐，一点心意[红包] 手机 13812345678"})
+    run(
+        service,
+        [f],
+        clear_excerpts={("f-000001", "payments", "pay-a"): "节日快乐，一点心意[红包] 手机 13812345678"},
+    )
     masked = service.get_finding(users[INVESTIGATOR], "f-000001")
     assert all("13812345678" not in (e.excerpt or "") for e in masked.evidence)
     assert [e.has_clear for e in masked.evidence] == [True, False]

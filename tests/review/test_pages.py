@@ -20,9 +20,13 @@ def _seed(service: ReviewService, n: int = 90) -> list:
     findings = []
     for i in range(n):
         f = make_finding(
-            i, severity=SEVERITIES[i % 4 if i % 7 else 2], score=(0.5, 0.7, 0.9)[i % 3],  # many ties
-            person=f"P{i % 4:03d}", check=("gift.red-packet", "gambling.mine-sweeper", "gift.festival")[i % 3],
-            category="integrity.gambling" if i % 3 == 1 else "integrity.gift_money")
+            i,
+            severity=SEVERITIES[i % 4 if i % 7 else 2],
+            score=(0.5, 0.7, 0.9)[i % 3],  # many ties
+            person=f"P{i % 4:03d}",
+            check=("gift.red-packet", "gambling.mine-sweeper", "gift.festival")[i % 3],
+            category="integrity.gambling" if i % 3 == 1 else "integrity.gift_money",
+        )
         if i % 5 == 0:
             f = f.model_copy(update={"window": None})
         findings.append(f)
@@ -30,12 +34,22 @@ def _seed(service: ReviewService, n: int = 90) -> list:
     return findings
 
 
-def _offset_reference(service: ReviewService, flt_cond: list, sort: str, page: int, per_page: int) -> list[str]:
+def _offset_reference(
+    service: ReviewService, flt_cond: list, sort: str, page: int, per_page: int
+) -> list[str]:
     """The page as one plain ``ORDER BY … LIMIT … OFFSET`` query (the pre-index implementation)."""
     f = StoredFinding
-    stmt = (select(f.finding_id).where(f.case_id == service.case_id, *flt_cond,
-                                       or_(f.suppressed_until.is_(None), f.suppressed_until <= service.now()))
-            .order_by(*SORTS[sort]).limit(per_page).offset((page - 1) * per_page))
+    stmt = (
+        select(f.finding_id)
+        .where(
+            f.case_id == service.case_id,
+            *flt_cond,
+            or_(f.suppressed_until.is_(None), f.suppressed_until <= service.now()),
+        )
+        .order_by(*SORTS[sort])
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     with service.store.read() as s:
         return list(s.scalars(stmt))
 
@@ -46,9 +60,11 @@ def test_pages_equal_offset_paging(service: ReviewService, users, sort: str) -> 
     rev = users[REVIEWER]
     service.decide(rev, "f-000003", "确认", "属实", 1)
     service.suppress(rev, "gift.festival", "另案处理", days=3, subject_kind="person", subject_id="P002")
-    for flt, cond in ((FindingFilter(), []),
-                      (FindingFilter(category="integrity.gift_money"), [StoredFinding.category == "integrity.gift_money"]),
-                      (FindingFilter(status="待审"), [StoredFinding.status == "pending"])):
+    for flt, cond in (
+        (FindingFilter(), []),
+        (FindingFilter(category="integrity.gift_money"), [StoredFinding.category == "integrity.gift_money"]),
+        (FindingFilter(status="待审"), [StoredFinding.status == "pending"]),
+    ):
         first = service.list_findings(rev, flt, sort=sort, per_page=7)
         seen: list[str] = []
         for page in range(1, first.pages + 2):  # one page past the end
@@ -63,7 +79,11 @@ def test_pages_equal_offset_paging(service: ReviewService, users, sort: str) -> 
 def test_page_order_is_the_sort_order(service: ReviewService, users) -> None:
     findings = _seed(service)
     rev = users[REVIEWER]
-    rows = [r for p in range(1, 10) for r in service.list_findings(rev, sort="severity", page=p, per_page=10).items]
+    rows = [
+        r
+        for p in range(1, 10)
+        for r in service.list_findings(rev, sort="severity", page=p, per_page=10).items
+    ]
     assert len(rows) == len(findings)
     keys = [(SEVERITIES.index(r.severity), r.score) for r in rows]
     assert keys == sorted(keys, reverse=True)
@@ -72,12 +92,22 @@ def test_page_order_is_the_sort_order(service: ReviewService, users) -> None:
 
 
 def _brute_stats(service: ReviewService, user) -> tuple[int, int, Counter, Counter, Counter]:
-    rows = [r for p in range(1, 5) for r in
-            service.list_findings(user, FindingFilter(include_suppressed=True), page=p, per_page=50).items]
+    rows = [
+        r
+        for p in range(1, 5)
+        for r in service.list_findings(
+            user, FindingFilter(include_suppressed=True), page=p, per_page=50
+        ).items
+    ]
     now = service.now()
     shown = [r for r in rows if r.suppressed_until is None or r.suppressed_until <= now]
-    return (len(rows), len(rows) - len(shown), Counter(r.status for r in shown),
-            Counter(r.category for r in shown), Counter(r.severity for r in shown))
+    return (
+        len(rows),
+        len(rows) - len(shown),
+        Counter(r.status for r in shown),
+        Counter(r.category for r in shown),
+        Counter(r.severity for r in shown),
+    )
 
 
 def test_stats_after_decisions(service: ReviewService, users, clock) -> None:
@@ -100,10 +130,25 @@ def test_stats_after_decisions(service: ReviewService, users, clock) -> None:
     assert st.by_status["confirmed"] == 1 and st.by_status["escalated"] == 1 and st.suppressed == 30
     check()
     # re-screening: f-000001 gets new evidence → back to 待审; f-000005 changes severity
-    changed = [make_finding(1, evidence=["pay-1-0", "pay-1-9"], person="P001", score=0.7,
-                            category="integrity.gambling", check="gambling.mine-sweeper", severity="medium"),
-               make_finding(5, severity="critical", person="P001", check="gambling.mine-sweeper",
-                            category="integrity.gambling", score=0.9)]
+    changed = [
+        make_finding(
+            1,
+            evidence=["pay-1-0", "pay-1-9"],
+            person="P001",
+            score=0.7,
+            category="integrity.gambling",
+            check="gambling.mine-sweeper",
+            severity="medium",
+        ),
+        make_finding(
+            5,
+            severity="critical",
+            person="P001",
+            check="gambling.mine-sweeper",
+            category="integrity.gambling",
+            score=0.9,
+        ),
+    ]
     service.record_run(changed, "rb-2", {}, {})
     st = service.stats(rev)
     assert "confirmed" not in st.by_status and st.runs == 2 and st.last_rulebook_version == "rb-2"
@@ -120,14 +165,26 @@ def test_counters_follow_any_write(service: ReviewService, users) -> None:
     rev = users[REVIEWER]
     with service.store.engine.begin() as conn:
         conn.execute(text("UPDATE findings SET status = 'confirmed' WHERE id % 3 = 0"))
-        conn.execute(text("UPDATE findings SET category = 'network.association', severity_rank = 4, "
-                          "severity = 'critical' WHERE id % 7 = 1"))
+        conn.execute(
+            text(
+                "UPDATE findings SET category = 'network.association', severity_rank = 4, "
+                "severity = 'critical' WHERE id % 7 = 1"
+            )
+        )
         conn.execute(text("UPDATE findings SET last_seen_run = last_seen_run WHERE id % 2 = 0"))  # no change
     total, suppressed, by_status, by_category, by_severity = _brute_stats(service, rev)
     st = service.stats(rev)
-    assert (st.total, st.by_status, st.by_category, st.by_severity) == (total, by_status, by_category, by_severity)
-    for flt in (FindingFilter(status="确认"), FindingFilter(category="network.association", severity="critical"),
-                FindingFilter(category=["integrity.gambling", "network.association"], status=["pending"])):
+    assert (st.total, st.by_status, st.by_category, st.by_severity) == (
+        total,
+        by_status,
+        by_category,
+        by_severity,
+    )
+    for flt in (
+        FindingFilter(status="确认"),
+        FindingFilter(category="network.association", severity="critical"),
+        FindingFilter(category=["integrity.gambling", "network.association"], status=["pending"]),
+    ):
         assert service.list_findings(rev, flt).total == len(service.report_findings(rev, filters=flt))
     with service.store.engine.begin() as conn:
         conn.execute(text("DELETE FROM findings WHERE id % 5 = 0"))

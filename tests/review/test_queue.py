@@ -13,12 +13,18 @@ from tests.review.factory import make_finding
 def _seed(service: ReviewService) -> None:
     findings = []
     for i in range(30):
-        findings.append(make_finding(
-            i, severity=("low", "medium", "high", "critical")[i % 4], score=round(0.3 + i / 100, 2),
-            person=f"P{i % 3:03d}", related=["P900"] if i % 10 == 0 else None,
-            check="gift.red-packet" if i < 20 else "gambling.mine-sweeper",
-            category="integrity.gift_money" if i < 20 else "integrity.gambling",
-            excerpt="扫雷 100 元 5 包" if i >= 20 else "节日快乐，一点心意[红包]"))
+        findings.append(
+            make_finding(
+                i,
+                severity=("low", "medium", "high", "critical")[i % 4],
+                score=round(0.3 + i / 100, 2),
+                person=f"P{i % 3:03d}",
+                related=["P900"] if i % 10 == 0 else None,
+                check="gift.red-packet" if i < 20 else "gambling.mine-sweeper",
+                category="integrity.gift_money" if i < 20 else "integrity.gambling",
+                excerpt="扫雷 100 元 5 包" if i >= 20 else "节日快乐，一点心意[红包]",
+            )
+        )
     service.record_run(findings, "rb", {}, {})
 
 
@@ -69,17 +75,31 @@ def test_sort_and_pagination(service: ReviewService, users) -> None:
 def test_suppression_hides_until_expiry(service: ReviewService, users, clock) -> None:
     _seed(service)
     rev = users[REVIEWER]
-    rule = service.suppress(rev, "gambling.mine-sweeper", "群内小额娱乐，已另案核实", days=7,
-                            subject_kind="person", subject_id="P001")
+    rule = service.suppress(
+        rev,
+        "gambling.mine-sweeper",
+        "群内小额娱乐，已另案核实",
+        days=7,
+        subject_kind="person",
+        subject_id="P001",
+    )
     visible = service.list_findings(rev, FindingFilter(check_id="gambling.mine-sweeper"))
     assert visible.total == 7 and all(r.subject_id != "P001" for r in visible.items)
-    hidden = service.list_findings(rev, FindingFilter(check_id="gambling.mine-sweeper", include_suppressed=True))
+    hidden = service.list_findings(
+        rev, FindingFilter(check_id="gambling.mine-sweeper", include_suppressed=True)
+    )
     assert hidden.total == 10  # still stored
     assert service.stats(rev).suppressed == 3
     # a later run's new finding matching the rule is hidden too
-    service.record_run([make_finding(99, check="gambling.mine-sweeper", category="integrity.gambling",
-                                     person="P001")], "rb", {}, {})
-    assert service.list_findings(rev, FindingFilter(person="P001", check_id="gambling.mine-sweeper")).total == 0
+    service.record_run(
+        [make_finding(99, check="gambling.mine-sweeper", category="integrity.gambling", person="P001")],
+        "rb",
+        {},
+        {},
+    )
+    assert (
+        service.list_findings(rev, FindingFilter(person="P001", check_id="gambling.mine-sweeper")).total == 0
+    )
     clock.advance(days=7, seconds=1)
     assert service.list_findings(rev, FindingFilter(check_id="gambling.mine-sweeper")).total == 11
     assert not [s for s in service.suppressions(rev) if s.active(clock())]

@@ -43,7 +43,9 @@ def _calls(service: ReviewService, n: int):
         "get_finding": lambda u: service.get_finding(u, fid),
         "decide": lambda u: service.decide(u, fid, "确认", "属实", 1),
         "reveal": lambda u: service.reveal(u, fid, "核实身份"),
-        "suppress": lambda u: service.suppress(u, "gift.red-packet", "测试", days=1, subject_id=f"nobody-{n}"),
+        "suppress": lambda u: service.suppress(
+            u, "gift.red-packet", "测试", days=1, subject_id=f"nobody-{n}"
+        ),
         "audit_entries": lambda u: service.audit_entries(u),
         "report_findings": lambda u: service.report_findings(u, person="P001"),
         "log_export": lambda u: service.log_export(u, "xlsx", "report.xlsx"),
@@ -73,7 +75,10 @@ def test_denied_attempts_change_nothing(service: ReviewService, users) -> None:
     service.record_run([make_finding(1)], "rb", {}, {})
     before = service.verify_audit().rows
     for role in (ADMIN, READONLY):
-        for call in (lambda u: service.get_finding(u, "f-000001"), lambda u: service.decide(u, "f-000001", "确认", "x", 1)):
+        for call in (
+            lambda u: service.get_finding(u, "f-000001"),
+            lambda u: service.decide(u, "f-000001", "确认", "x", 1),
+        ):
             with pytest.raises(PermissionDenied):
                 call(users[role])
     assert service.verify_audit().rows == before
@@ -82,7 +87,12 @@ def test_denied_attempts_change_nothing(service: ReviewService, users) -> None:
 
 def test_role_names_and_can() -> None:
     assert [parse_role(x) for x in ("管理员", "审查员", "调查员", "只读", "reviewer")] == [
-        ADMIN, REVIEWER, INVESTIGATOR, READONLY, REVIEWER]
+        ADMIN,
+        REVIEWER,
+        INVESTIGATOR,
+        READONLY,
+        REVIEWER,
+    ]
     try:
         parse_role("组长")
     except ReviewInputError as exc:

@@ -16,16 +16,55 @@ from hongxian.store.models import SearchGramRow
 from tests.review.factory import make_finding
 
 EXCERPTS = [
-    "扫雷 100 元 5 包，踩雷翻倍", "节日快乐，一点心意[红包]", "内部文件，勿外传", "老乡会周六聚餐 WeChat-Pay 转账",
-    "手机 138****5678", "代购面膜，需要的私聊 QQ群 88", "雷", "拉票：请支持老张", "红包😀拿好 P00123",
+    "扫雷 100 元 5 包，踩雷翻倍",
+    "节日快乐，一点心意[红包]",
+    "内部文件，勿外传",
+    "老乡会周六聚餐 WeChat-Pay 转账",
+    "手机 138****5678",
+    "代购面膜，需要的私聊 QQ群 88",
+    "雷",
+    "拉票：请支持老张",
+    "红包😀拿好 P00123",
 ]
 TERMS = [
-    "雷", "包", "张", "q", "8", "*", "，",  # one character (a lone "雷" excerpt ends a text part)
-    "扫雷", "红包", "老张", "qq", "88", "5 ",  # two
-    "一点心意", "内部文件", "5678", "内部文件，勿外传", "wechat-pay", "WeChat", "138****5678", "100 元", "gift.red", "扫雷 100 元 5 包",
-    "张某某", "p002",  # title/check/subject fields are searchable too
-    "😀", "包😀", "包😀拿", "😀拿好", "p00123", "00123",  # outside the BMP (no trigram); digits
-    "13812345678", "1234", "扫雷x", "心意红包", "100%", "雷雷", "zz",  # nothing
+    "雷",
+    "包",
+    "张",
+    "q",
+    "8",
+    "*",
+    "，",  # one character (a lone "雷" excerpt ends a text part)
+    "扫雷",
+    "红包",
+    "老张",
+    "qq",
+    "88",
+    "5 ",  # two
+    "一点心意",
+    "内部文件",
+    "5678",
+    "内部文件，勿外传",
+    "wechat-pay",
+    "WeChat",
+    "138****5678",
+    "100 元",
+    "gift.red",
+    "扫雷 100 元 5 包",
+    "张某某",
+    "p002",  # title/check/subject fields are searchable too
+    "😀",
+    "包😀",
+    "包😀拿",
+    "😀拿好",
+    "p00123",
+    "00123",  # outside the BMP (no trigram); digits
+    "13812345678",
+    "1234",
+    "扫雷x",
+    "心意红包",
+    "100%",
+    "雷雷",
+    "zz",  # nothing
 ]
 
 
@@ -33,18 +72,28 @@ def _findings(shift: int = 0) -> list:
     out = []
     for i in range(40):
         ex = EXCERPTS[(i + shift) % len(EXCERPTS)]
-        out.append(make_finding(
-            i, excerpt=ex, person=f"P{i % 5:03d}", name="张某某" if i % 3 == 0 else "李某",
-            evidence=[f"pay-{i}-0", f"pay-{i}-1"] if i % 4 == 0 else None,
-            check="gift.red-packet" if i % 2 else "gambling.mine-sweeper",
-            category="integrity.gift_money" if i % 2 else "integrity.gambling"))
+        out.append(
+            make_finding(
+                i,
+                excerpt=ex,
+                person=f"P{i % 5:03d}",
+                name="张某某" if i % 3 == 0 else "李某",
+                evidence=[f"pay-{i}-0", f"pay-{i}-1"] if i % 4 == 0 else None,
+                check="gift.red-packet" if i % 2 else "gambling.mine-sweeper",
+                category="integrity.gift_money" if i % 2 else "integrity.gambling",
+            )
+        )
     return out
 
 
 def _clear(findings) -> dict:
     """Clear excerpts for the masked phone numbers (as an importer with the raw data would pass)."""
-    return {(f.finding_id, e.table, e.id): e.excerpt.replace("138****5678", "13812345678")
-            for f in findings for e in f.evidence if "****" in (e.excerpt or "")}
+    return {
+        (f.finding_id, e.table, e.id): e.excerpt.replace("138****5678", "13812345678")
+        for f in findings
+        for e in f.evidence
+        if "****" in (e.excerpt or "")
+    }
 
 
 def _expected(findings, term: str) -> set[str]:
@@ -109,7 +158,9 @@ def test_posting_blocks(service: ReviewService, pks: list[int]) -> None:
             m = search_index.match(s, "T-001", longer)
             assert not len(m.sure) and set(m.maybe.tolist()) >= set(pks[1::2])
     with service.store.write() as s:  # the first finding loses 扫雷, the last gains 红包
-        search_index.update(s, "T-001", [(pks[0], texts[pks[0]], "已更正"), (pks[-1], texts[pks[-1]], "红包")])
+        search_index.update(
+            s, "T-001", [(pks[0], texts[pks[0]], "已更正"), (pks[-1], texts[pks[-1]], "红包")]
+        )
     with service.store.read() as s:
         assert search_index.match(s, "T-001", "扫雷").sure.tolist() == pks[1:-1]
         assert search_index.match(s, "T-001", "红包").sure.tolist() == sorted(set(pks[1::2]) | {pks[-1]})
@@ -143,13 +194,21 @@ def test_large_match_plans_agree(service: ReviewService, users, monkeypatch) -> 
     rev = users[REVIEWER]
     service.suppress(rev, "gift.red-packet", "另案处理", days=2, subject_kind="person", subject_id="P001")
     filters = [FindingFilter(q=t) for t in ("雷", "红包", "一点心意", "😀拿好", "p00123")]
-    filters += [FindingFilter(q="红包", category="integrity.gift_money"), FindingFilter(q="包", status="待审"),
-                FindingFilter(q="包", include_suppressed=True), FindingFilter(q="张", person="P002")]
+    filters += [
+        FindingFilter(q="红包", category="integrity.gift_money"),
+        FindingFilter(q="包", status="待审"),
+        FindingFilter(q="包", include_suppressed=True),
+        FindingFilter(q="张", person="P002"),
+    ]
     sorts = ("severity", "newest", "check")
 
     def pages() -> list:
-        return [(p.total, [r.finding_id for r in p.items]) for flt in filters for sort in sorts
-                for p in (service.list_findings(rev, flt, sort=sort, per_page=4, page=n) for n in (1, 3))]
+        return [
+            (p.total, [r.finding_id for r in p.items])
+            for flt in filters
+            for sort in sorts
+            for p in (service.list_findings(rev, flt, sort=sort, per_page=4, page=n) for n in (1, 3))
+        ]
 
     monkeypatch.setattr(queries, "WALK_RATIO", 0)  # read every match by primary key
     expected = pages()

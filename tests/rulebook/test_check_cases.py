@@ -32,7 +32,9 @@ def test_check_case(check, case):
     if case.expect == "fire":
         detector = REGISTRY.get(check.detector)
         missing = detector.missing_data(case_dataset(case))
-        assert findings, f"应触发但未触发（检测器 {check.detector}{'，缺少数据表 ' + '、'.join(missing) if missing else ''}）"
+        assert findings, (
+            f"应触发但未触发（检测器 {check.detector}{'，缺少数据表 ' + '、'.join(missing) if missing else ''}）"
+        )
         if case.expect_severity:
             worst = max((f.severity for f in findings), key=SEVERITIES.index)
             assert worst == case.expect_severity, f"最高严重程度 {worst}，样例期望 {case.expect_severity}"

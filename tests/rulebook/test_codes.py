@@ -14,8 +14,16 @@ from hongxian.rulebook.models import Check, Ref
 
 # The contract in docs/dev/BRIEF.md: families and provision ids that checks cite.
 CONTRACT = {
-    "ccp-discipline": ["association", "election-canvassing", "gifts-accept", "gifts-give", "profit-activity",
-                       "kin-benefit", "leak-unpublished", "illegal-conduct"],
+    "ccp-discipline": [
+        "association",
+        "election-canvassing",
+        "gifts-accept",
+        "gifts-give",
+        "profit-activity",
+        "kin-benefit",
+        "leak-unpublished",
+        "illegal-conduct",
+    ],
     "zhejiang-wechat-ten": [f"item-{i}" for i in range(1, 11)],
     "tianjin-wechat-ten": [f"item-{i}" for i in range(1, 11)] + ["item-9-privacy"],
     "online-conduct-2017": [f"point-{i}" for i in range(1, 7)] + ["point-3-secrets"],
@@ -27,8 +35,13 @@ CONTRACT = {
     "liaoyang-red-packets": ["no-work-red-packets"],
     "fengxin-red-packets": ["no-gambling", "no-bribes"],
     "hangzhou-red-packets-2015": ["served-parties", "no-festival-between-levels", "accumulation"],
-    "hunan-online-ten-2023": ["no-leak", "no-cliques", "no-power-money-trade", "no-illegal-profit",
-                              "no-unreported-accounts"],
+    "hunan-online-ten-2023": [
+        "no-leak",
+        "no-cliques",
+        "no-power-money-trade",
+        "no-illegal-profit",
+        "no-unreported-accounts",
+    ],
     "state-secrets-law-2024": ["art-14", "art-20", "art-22", "art-29"],
     "secret-marking-1990": ["art-4"],
     "gbt-9704-2012": ["s7-2"],
@@ -51,9 +64,19 @@ def book(tmp_path_factory):
 
 
 def _check(*refs: tuple[str, str]) -> Check:
-    cases = [{"name": f"c{i}", "expect": e, "text": "x"} for i, e in enumerate(["fire", "fire", "no-fire", "no-fire"])]
-    return Check(id="t.check", category="integrity.gift_money", severity="medium", title="测试",
-                 refs=[Ref(code=c, provision=p) for c, p in refs], detector="none", cases=cases)
+    cases = [
+        {"name": f"c{i}", "expect": e, "text": "x"}
+        for i, e in enumerate(["fire", "fire", "no-fire", "no-fire"])
+    ]
+    return Check(
+        id="t.check",
+        category="integrity.gift_money",
+        severity="medium",
+        title="测试",
+        refs=[Ref(code=c, provision=p) for c, p in refs],
+        detector="none",
+        cases=cases,
+    )
 
 
 @pytest.mark.parametrize("family", sorted(CONTRACT))
@@ -85,21 +108,29 @@ def test_every_provision_has_article_and_unverified_marked(book):
                 assert not p.verified, f"{code.code_id}:{p.id}"
 
 
-@pytest.mark.parametrize(("on", "version", "articles"), [
-    (date(2016, 6, 1), "2015", ["第六十八条", "第八十三条"]),
-    (date(2019, 3, 1), "2018", ["第七十四条", "第八十八条"]),
-    (date(2024, 1, 15), "2018", ["第七十四条", "第八十八条"]),
-    (date(2024, 3, 1), "2023", ["第八十二条", "第九十七条（条号待核）"]),
-    (None, "2023", ["第八十二条", "第九十七条（条号待核）"]),
-])
+@pytest.mark.parametrize(
+    ("on", "version", "articles"),
+    [
+        (date(2016, 6, 1), "2015", ["第六十八条", "第八十三条"]),
+        (date(2019, 3, 1), "2018", ["第七十四条", "第八十八条"]),
+        (date(2024, 1, 15), "2018", ["第七十四条", "第八十八条"]),
+        (date(2024, 3, 1), "2023", ["第八十二条", "第九十七条（条号待核）"]),
+        (None, "2023", ["第八十二条", "第九十七条（条号待核）"]),
+    ],
+)
 def test_conduct_date_selects_version(book, on, version, articles):
-    refs = book.resolve_refs(_check(("ccp-discipline", "association"), ("ccp-discipline", "gifts-accept")), on)
+    refs = book.resolve_refs(
+        _check(("ccp-discipline", "association"), ("ccp-discipline", "gifts-accept")), on
+    )
     assert [r.code for r in refs] == [f"中国共产党纪律处分条例({version})"] * 2
     assert [r.article for r in refs] == articles
     assert refs[0].penalties == "情节严重的，给予警告、严重警告或者撤销党内职务处分"
     assert refs[1].penalties.startswith("情节较轻的，给予警告或者严重警告处分；情节较重的")
-    all_numbers = {"2015": ["第六十八条", "第八十三条"], "2018": ["第七十四条", "第八十八条"],
-                   "2023": ["第八十二条", "第九十七条（条号待核）"]}
+    all_numbers = {
+        "2015": ["第六十八条", "第八十三条"],
+        "2018": ["第七十四条", "第八十八条"],
+        "2023": ["第八十二条", "第九十七条（条号待核）"],
+    }
     for i, ref in enumerate(refs):
         expected = [f"中国共产党纪律处分条例({v}) {a[i]}" for v, a in all_numbers.items() if v != version]
         assert ref.other_versions == expected
@@ -118,7 +149,9 @@ def test_unknown_number_shown_as_pending(book):
     assert (ref.code, ref.article, ref.verified) == ("中国共产党纪律处分条例(2018)", "（条号待核）", False)
     assert ref.other_versions == ["中国共产党纪律处分条例(2023) 第一百零四条"]
     # 2015 has no kin-benefit entry: the nearest version that has it is cited instead
-    assert book.resolve_refs(_check(("ccp-discipline", "kin-benefit")), date(2016, 5, 1))[0].code.endswith("(2018)")
+    assert book.resolve_refs(_check(("ccp-discipline", "kin-benefit")), date(2016, 5, 1))[0].code.endswith(
+        "(2018)"
+    )
 
 
 def test_state_secrets_law_versions(book):
@@ -138,6 +171,10 @@ def test_precedents_linked(book):
     assert "第六十八条" in prec.outcome and prec.provisions == ["ccp-discipline:association"]
     cited = book.provision("ccp-discipline", "association", date(2016, 1, 1))
     assert "zaijing-laoxiang-jingying" in cited.provision.precedents
-    for pid in ("jiezhai-grain-station-red-packets", "guyun-village-election-red-packets",
-                "yinchuan-bus-draft-notice", "deputy-mayor-chamber-red-packets"):
+    for pid in (
+        "jiezhai-grain-station-red-packets",
+        "guyun-village-election-red-packets",
+        "yinchuan-bus-draft-notice",
+        "deputy-mayor-chamber-red-packets",
+    ):
         assert pid in book.precedents

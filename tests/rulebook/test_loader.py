@@ -68,7 +68,9 @@ def test_version_changes_with_content(tmp_path: Path, book):
     shutil.copytree(GOOD, root)
     assert load_rulebook(make_registry(), root).version == book.version
     path = root / "checks" / "demo.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("severity: high", "severity: critical"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("severity: high", "severity: critical"), encoding="utf-8"
+    )
     assert load_rulebook(make_registry(), root).version != book.version
 
 
@@ -76,21 +78,28 @@ def test_disabled_check_not_bound_by_default(tmp_path: Path):
     root = tmp_path / "rb"
     shutil.copytree(GOOD, root)
     path = root / "checks" / "demo.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  severity: high\n", "  severity: high\n  enabled: false\n"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "  severity: high\n", "  severity: high\n  enabled: false\n"
+        ),
+        encoding="utf-8",
+    )
     rb = load_rulebook(make_registry(), root)
     assert [b.check.id for b in rb.bound_checks()] == ["demo.red-packets"]
     assert len(rb.bound_checks(enabled_only=False)) == 2
 
 
-@pytest.mark.parametrize(("on", "article", "version"), [
-    (date(2016, 6, 1), "第八十三条", "2015"),
-    (date(2019, 1, 1), "第八十八条", "2018"),
-    (date(2024, 1, 31), "第八十八条", "2018"),
-    (date(2024, 3, 1), "第九十七条（条号待核）", "2023"),
-    (date(2010, 1, 1), "第八十三条", "2015"),
-    (None, "第九十七条（条号待核）", "2023"),
-])
+@pytest.mark.parametrize(
+    ("on", "article", "version"),
+    [
+        (date(2016, 6, 1), "第八十三条", "2015"),
+        (date(2019, 1, 1), "第八十八条", "2018"),
+        (date(2024, 1, 31), "第八十八条", "2018"),
+        (date(2024, 3, 1), "第九十七条（条号待核）", "2023"),
+        (date(2010, 1, 1), "第八十三条", "2015"),
+        (None, "第九十七条（条号待核）", "2023"),
+    ],
+)
 def test_version_in_force(book, on, article, version):
     ref = book.resolve_refs(book.check("demo.red-packets"), on)[0]
     assert ref.article == article
@@ -126,8 +135,11 @@ def test_case_dataset_parses_times_and_fills_columns(book):
     assert pay.column("memo").null_count == 2
     text_case = book.check("demo.secret-word").cases[0]
     msg = case_dataset(text_case)["messages"].to_pylist()[0]
-    assert (msg["sender_account"], msg["chat_id"], msg["text"]) == ("wxid_case_sender", "case-chat@chatroom",
-                                                                    "请阅 机密★10年 文件")
+    assert (msg["sender_account"], msg["chat_id"], msg["text"]) == (
+        "wxid_case_sender",
+        "case-chat@chatroom",
+        "请阅 机密★10年 文件",
+    )
     assert msg["ts"].isoformat() == "2024-06-01T10:00:00+08:00"
 
 
@@ -143,6 +155,7 @@ def test_run_case_returns_only_that_checks_findings(book):
 
 def test_conduct_datetime_is_read_in_china_time(book):
     from datetime import datetime
+
     check = book.check("demo.red-packets")
     # 2018-09-30 17:00 UTC is 2018-10-01 01:00 in Beijing: the 2018 version is in force.
     assert book.resolve_refs(check, datetime(2018, 9, 30, 17, tzinfo=UTC))[0].article == "第八十八条"

@@ -87,9 +87,13 @@ def test_case_runner_reports_failures(tmp_path: Path):
     root = tmp_path / "rb"
     shutil.copytree(DATA / "good", root)
     path = root / "checks" / "demo.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("name: quiet-on-normal, expect: no-fire, text: \"今天开会\"",
-                                                             "name: quiet-on-normal, expect: no-fire, text: \"机密★\""),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'name: quiet-on-normal, expect: no-fire, text: "今天开会"',
+            'name: quiet-on-normal, expect: no-fire, text: "机密★"',
+        ),
+        encoding="utf-8",
+    )
     results = run_all_cases(load_rulebook(registry, root), registry)
     failed = [(r["check"], r["case"]) for r in results if not r["ok"]]
     assert failed == [("demo.secret-word", "quiet-on-normal")]
@@ -106,7 +110,11 @@ def test_docs_content(tmp_path: Path):
     root = tmp_path / "rb"
     shutil.copytree(default_root() / "codes", root / "codes")
     from hongxian.detect.base import DetectorRegistry
+
     text = render_markdown(load_rulebook(DetectorRegistry(), root))
-    assert "| 组织、参加自发成立的老乡会、校友会、战友会（`association`） | 第六十八条 | 第七十四条 | 第八十二条 |" in text
+    assert (
+        "| 组织、参加自发成立的老乡会、校友会、战友会（`association`） | 第六十八条 | 第七十四条 | 第八十二条 |"
+        in text
+    )
     assert "## 三、不筛查的条款" in text and "hongxian 不判断观点与真伪，由人依规依纪处理" in text
     assert "在京老乡精英会" in text and "第九十七条（条号待核）" in text

@@ -26,14 +26,21 @@ from hongxian.store import make_engine, migrate, resolve_url
 PG_ENV = "HONGXIAN_TEST_PG_URL"
 # Cheap argon2id parameters for speed; tests/review/test_auth.py checks the production defaults.
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-PASSWORDS = {ADMIN: "admin-pass-1", REVIEWER: "review-pass-1", INVESTIGATOR: "invest-pass-1", READONLY: "read-pass-1"}
+PASSWORDS = {
+    ADMIN: "admin-pass-1",
+    REVIEWER: "review-pass-1",
+    INVESTIGATOR: "invest-pass-1",
+    READONLY: "read-pass-1",
+}
 
 
 def pg_base_url() -> str:
     url = os.environ.get(PG_ENV)
     if not url:
         if os.environ.get("CI") == "true":
-            pytest.fail(f"{PG_ENV} is not set: under CI the PostgreSQL tests must run (scripts/start-postgres.sh)")
+            pytest.fail(
+                f"{PG_ENV} is not set: under CI the PostgreSQL tests must run (scripts/start-postgres.sh)"
+            )
         pytest.skip(f"{PG_ENV} not set (run scripts/run-tests.sh, which starts PostgreSQL)")
     return url
 
@@ -55,7 +62,10 @@ def fresh_pg_database(base_url: str, template: str | None = None) -> Iterator[st
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
 
 
 @pytest.fixture(scope="session")

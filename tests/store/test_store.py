@@ -15,8 +15,23 @@ from hongxian.store import default_url, resolve_url
 from hongxian.store.engine import GENESIS_HASH, MIGRATIONS, SCHEMA_HEAD
 from hongxian.store.models import AuditHeadRow, Base, CaseRow
 
-TABLES = {"cases", "sources", "runs", "findings", "finding_content", "finding_search", "finding_parties", "evidence", "decisions", "suppressions",
-          "users", "sessions", "audit_log", "audit_head", "alembic_version"}
+TABLES = {
+    "cases",
+    "sources",
+    "runs",
+    "findings",
+    "finding_content",
+    "finding_search",
+    "finding_parties",
+    "evidence",
+    "decisions",
+    "suppressions",
+    "users",
+    "sessions",
+    "audit_log",
+    "audit_head",
+    "alembic_version",
+}
 
 
 def test_default_url_is_sqlite_under_the_case(case_dir: Path) -> None:

@@ -33,7 +33,10 @@ def findings_schema() -> dict:
 
     here = Path(__file__).resolve()
     for parent in here.parents:
-        for cand in (parent / "shared" / "findings.schema.json", parent.parent / "shared" / "findings.schema.json"):
+        for cand in (
+            parent / "shared" / "findings.schema.json",
+            parent.parent / "shared" / "findings.schema.json",
+        ):
             if cand.is_file():
                 return json.loads(cand.read_text(encoding="utf-8"))
     pytest.fail("shared/findings.schema.json not found beside the project")

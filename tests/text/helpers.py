@@ -16,10 +16,26 @@ def ts(day: str, hm: str = "10:00") -> datetime:
     return datetime.fromisoformat(f"{day}T{hm}:00").replace(tzinfo=SH)
 
 
-def msg(i: int, text: str | None, sender: str = "wxid_a", chat: str = GROUP, day: str = "2020-02-01",
-        kind: str = "text", file_name: str | None = None) -> dict:
-    return {"message_id": f"m{i}", "source_id": "s", "chat_id": chat, "is_group": chat.endswith("@chatroom"),
-            "sender_account": sender, "ts": ts(day), "kind": kind, "text": text, "file_name": file_name}
+def msg(
+    i: int,
+    text: str | None,
+    sender: str = "wxid_a",
+    chat: str = GROUP,
+    day: str = "2020-02-01",
+    kind: str = "text",
+    file_name: str | None = None,
+) -> dict:
+    return {
+        "message_id": f"m{i}",
+        "source_id": "s",
+        "chat_id": chat,
+        "is_group": chat.endswith("@chatroom"),
+        "sender_account": sender,
+        "ts": ts(day),
+        "kind": kind,
+        "text": text,
+        "file_name": file_name,
+    }
 
 
 def dataset(messages: list[dict], **tables) -> Dataset:
@@ -31,6 +47,9 @@ def run(rulebook, registry, ds: Dataset, detector: str | None = None):
     from hongxian.detect.text import SPECS
     from hongxian.detect.text.suite import run_text_checks
 
-    bound = [b for b in rulebook.bound_checks() if b.check.detector in SPECS
-             and (detector is None or b.check.detector == detector)]
+    bound = [
+        b
+        for b in rulebook.bound_checks()
+        if b.check.detector in SPECS and (detector is None or b.check.detector == detector)
+    ]
     return run_text_checks(DetectContext(ds, rulebook), bound, SPECS)

@@ -23,7 +23,9 @@ def _case(case_dir):
     b.add_text(ROOM, "他的手机号13800138000，身份证号640104199003071236", sender="wxid_peer1")
     b.write_merged(case_dir / "exports" / "WeChat Files" / "wxid_owner001" / "Msg" / "merge_all.db")
     (case_dir / "people.csv").write_text(
-        PEOPLE_HEADER + "\nP1,张某,公交公司,副经理,,中共党员,公职人员,,,wxid_owner001,,,,在职,\n", encoding="utf-8")
+        PEOPLE_HEADER + "\nP1,张某,公交公司,副经理,,中共党员,公职人员,,,wxid_owner001,,,,在职,\n",
+        encoding="utf-8",
+    )
     return case_dir
 
 
@@ -34,7 +36,10 @@ def test_screen_cli(case_dir, tmp_path, findings_schema):
     assert "泄密" in res.output and "泄露他人隐私" in res.output and "未运行" in res.output
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     draft = next(r for r in rows if r["check_id"] == "secrecy.unpublished-draft")
-    assert draft["subject"]["id"] == "P1" and "「公交公司运营工作群」发布标有「讨论稿」的文件 1 次" in draft["explanation"]
+    assert (
+        draft["subject"]["id"] == "P1"
+        and "「公交公司运营工作群」发布标有「讨论稿」的文件 1 次" in draft["explanation"]
+    )
     assert "640104199003071236" not in out.read_text(encoding="utf-8")
 
 

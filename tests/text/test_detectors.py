@@ -8,8 +8,15 @@ from tests.text.helpers import GROUP, dataset, msg, run
 
 GOOD_ID = "640104199003071236"
 PEOPLE = [
-    {"person_id": "P1", "name": "张某", "org_unit": "公交公司", "position": "副经理", "is_official": True,
-     "wechat_ids": ["wxid_a"], "phone": "13912340123"},
+    {
+        "person_id": "P1",
+        "name": "张某",
+        "org_unit": "公交公司",
+        "position": "副经理",
+        "is_official": True,
+        "wechat_ids": ["wxid_a"],
+        "phone": "13912340123",
+    },
     {"person_id": "P2", "name": "某商户", "is_official": False, "wechat_ids": ["wxid_shop"]},
 ]
 GROUPS = [{"group_id": GROUP, "name": "公交公司运营工作群"}]
@@ -20,19 +27,28 @@ def by_check(findings):
 
 
 def test_draft_file_posted_to_a_group(rulebook, registry):
-    ds = dataset([msg(1, None, kind="file", file_name="关于调整公交线路运营方案（讨论稿）.docx"),
-                  msg(2, "讨论一下明天的排班", day="2020-02-02")], people=PEOPLE, groups=GROUPS)
+    ds = dataset(
+        [
+            msg(1, None, kind="file", file_name="关于调整公交线路运营方案（讨论稿）.docx"),
+            msg(2, "讨论一下明天的排班", day="2020-02-02"),
+        ],
+        people=PEOPLE,
+        groups=GROUPS,
+    )
     f = by_check(run(rulebook, registry, ds))["secrecy.unpublished-draft"]
     assert f.subject.kind == "person" and f.subject.id == "P1" and f.subject.name == "张某"
     assert "2020-02-01 在「公交公司运营工作群」发布标有「讨论稿」的文件 1 次" in f.explanation
     (ev,) = f.evidence
-    assert ev.id == "m1" and ev.excerpt[ev.spans[0][0]:ev.spans[0][1]] == "讨论稿"
+    assert ev.id == "m1" and ev.excerpt[ev.spans[0][0] : ev.spans[0][1]] == "讨论稿"
     assert f.rule_refs and f.rule_refs[0].code.startswith("中国共产党纪律处分条例(2018)")
 
 
 def test_one_finding_per_check_and_subject_with_all_evidence_and_stable_id(rulebook, registry):
-    rows = [msg(1, "机密★10年 专项审计报告"), msg(2, "机密★ 请审阅", day="2020-02-03"),
-            msg(3, "绝密★长期 防区调整", sender="wxid_b")]
+    rows = [
+        msg(1, "机密★10年 专项审计报告"),
+        msg(2, "机密★ 请审阅", day="2020-02-03"),
+        msg(3, "绝密★长期 防区调整", sender="wxid_b"),
+    ]
     first = {(f.check_id, f.subject.id): f for f in run(rulebook, registry, dataset(rows, people=PEOPLE))}
     again = run(rulebook, registry, dataset(list(reversed(rows)), people=PEOPLE))
     marks = [f for f in again if f.check_id == "secrecy.classified-mark"]
@@ -49,15 +65,20 @@ def test_one_finding_per_check_and_subject_with_all_evidence_and_stable_id(ruleb
 
 
 def test_drafts_inside_a_registered_work_group_are_not_flagged(rulebook, registry):
-    ds = dataset([msg(1, "附件为年度工作要点讨论稿，请提意见")],
-                 group_register=[{"group_id": GROUP, "name": "办公室工作群", "group_type": "工作群"}])
+    ds = dataset(
+        [msg(1, "附件为年度工作要点讨论稿，请提意见")],
+        group_register=[{"group_id": GROUP, "name": "办公室工作群", "group_type": "工作群"}],
+    )
     assert "secrecy.unpublished-draft" not in by_check(run(rulebook, registry, ds))
 
 
 def test_privacy_masked_excerpt_and_own_number(rulebook, registry):
-    rows = [msg(1, f"上访户王某身份证号{GOOD_ID}，电话138 0013 8000"),
-            msg(2, "有事打我电话13912340123"), msg(3, "我的手机号是13912340123"),
-            msg(4, "身份证号640104199003071230")]
+    rows = [
+        msg(1, f"上访户王某身份证号{GOOD_ID}，电话138 0013 8000"),
+        msg(2, "有事打我电话13912340123"),
+        msg(3, "我的手机号是13912340123"),
+        msg(4, "身份证号640104199003071230"),
+    ]
     f = by_check(run(rulebook, registry, dataset(rows, people=PEOPLE)))["privacy.identifiers"]
     assert [e.id for e in f.evidence] == ["m1"] and f.severity == "high"
     ex = f.evidence[0].excerpt
@@ -80,7 +101,9 @@ def test_sensitive_health_needs_a_named_person(rulebook, registry):
 
 def test_commerce_official_raises_severity_non_official_is_out_of_scope(rulebook, registry):
     text = "新到的大闸蟹，原价398现价268，顺丰包邮，需要的私聊"
-    ds = dataset([msg(1, text), msg(2, text, sender="wxid_shop"), msg(3, text, sender="wxid_x")], people=PEOPLE)
+    ds = dataset(
+        [msg(1, text), msg(2, text, sender="wxid_shop"), msg(3, text, sender="wxid_x")], people=PEOPLE
+    )
     found = [f for f in run(rulebook, registry, ds) if f.check_id == "integrity.commerce.promotion"]
     subj = {f.subject.id: f for f in found}
     assert set(subj) == {"P1", "wxid_x"}
@@ -89,8 +112,10 @@ def test_commerce_official_raises_severity_non_official_is_out_of_scope(rulebook
 
 
 def test_gambling_seed_spam_and_everyday_words(rulebook, registry):
-    spam = ("高手一尾中特 湖北快三20190701026期 时时彩趋势图app 双彩求今天的开奖结果 香港马彩开奖走势图 "
-            "带河北11选5的彩票平台")
+    spam = (
+        "高手一尾中特 湖北快三20190701026期 时时彩趋势图app 双彩求今天的开奖结果 香港马彩开奖走势图 "
+        "带河北11选5的彩票平台"
+    )
     ds = dataset([msg(1, spam), msg(2, "周六志愿服务请接龙报名"), msg(3, "快三点了，会议推迟")])
     f = by_check(run(rulebook, registry, ds))["integrity.gambling.lottery-promo"]
     assert [e.id for e in f.evidence] == ["m1"] and "一尾中特" in f.explanation
@@ -98,18 +123,34 @@ def test_gambling_seed_spam_and_everyday_words(rulebook, registry):
 
 
 def test_canvassing_inside_an_election_window(rulebook, registry):
-    events = [{"event_id": "E1", "name": "某村两委换届", "event_type": "换届选举", "start_date": date(2021, 3, 6),
-               "end_date": date(2021, 3, 6), "group_ids": [GROUP]}]
-    rows = [msg(1, "明天开会，请大家多多支持", day="2021-03-05"), msg(2, "新店开业请多多支持", day="2021-06-01")]
-    f = by_check(run(rulebook, registry, dataset(rows, events=events)))["integrity.vote-buying.canvassing-text"]
+    events = [
+        {
+            "event_id": "E1",
+            "name": "某村两委换届",
+            "event_type": "换届选举",
+            "start_date": date(2021, 3, 6),
+            "end_date": date(2021, 3, 6),
+            "group_ids": [GROUP],
+        }
+    ]
+    rows = [
+        msg(1, "明天开会，请大家多多支持", day="2021-03-05"),
+        msg(2, "新店开业请多多支持", day="2021-06-01"),
+    ]
+    f = by_check(run(rulebook, registry, dataset(rows, events=events)))[
+        "integrity.vote-buying.canvassing-text"
+    ]
     assert [e.id for e in f.evidence] == ["m1"] and f.severity == "critical"
     assert "某村两委换届" in f.explanation
 
 
 def test_no_opinion_or_rumour_screening(rulebook, registry):
     """Scope boundary: criticism, complaints and 'rumours' are never screened."""
-    rows = [msg(1, "这个政策真不行，领导瞎指挥，大家都有意见"), msg(2, "听说要涨价了，不知道真假，转给大家"),
-            msg(3, "妄议中央的事咱们不说")]
+    rows = [
+        msg(1, "这个政策真不行，领导瞎指挥，大家都有意见"),
+        msg(2, "听说要涨价了，不知道真假，转给大家"),
+        msg(3, "妄议中央的事咱们不说"),
+    ]
     assert run(rulebook, registry, dataset(rows)) == []
 
 
@@ -146,9 +187,13 @@ def test_mobile_written_in_keycap_emoji_is_found(checker):
 def test_red_packet_blessings_and_link_titles_are_screened(rulebook, registry):
     """The MSG readers put a red packet's blessing and a link's title into `text`: both are screened,
     while calls and system notices are not."""
-    ds = dataset([msg(1, "扫雷 雷号7 中雷1.8倍", kind="red_packet"),
-                  msg(2, "时时彩一尾中特计划群，稳赚不赔", kind="link"),
-                  msg(3, "扫雷 雷号7 中雷1.8倍", kind="system")])
+    ds = dataset(
+        [
+            msg(1, "扫雷 雷号7 中雷1.8倍", kind="red_packet"),
+            msg(2, "时时彩一尾中特计划群，稳赚不赔", kind="link"),
+            msg(3, "扫雷 雷号7 中雷1.8倍", kind="system"),
+        ]
+    )
     found = by_check(run(rulebook, registry, ds))
     assert [e.id for e in found["integrity.gambling.red-packet-text"].evidence] == ["m1"]
     assert [e.id for e in found["integrity.gambling.lottery-promo"].evidence] == ["m2"]

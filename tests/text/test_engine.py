@@ -12,8 +12,15 @@ from hongxian.detect.text.engine import TextEngine, case_variants
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from corpus import generate  # noqa: E402
 
-KEYWORDS = {"红包": [("g", 0, 0)], "讨论稿": [("g", 0, 1)], "PK10": [("g", 0, 2)], "订单号": [("c", 0, 0)],
-            "秘密★": [("g", 1, 0)], "小区": [("g", 1, 1)], "会议室": [("c", 1, 0)]}
+KEYWORDS = {
+    "红包": [("g", 0, 0)],
+    "讨论稿": [("g", 0, 1)],
+    "PK10": [("g", 0, 2)],
+    "订单号": [("c", 0, 0)],
+    "秘密★": [("g", 1, 0)],
+    "小区": [("g", 1, 1)],
+    "会议室": [("c", 1, 0)],
+}
 
 
 def _flat(scans):

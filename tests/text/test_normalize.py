@@ -76,7 +76,13 @@ def test_batch_equals_single_including_inner_newlines():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet="红包紅發 -.*\u200b\n１ab★秘密㊙😂，𠀀⼈\ufe0f㍻\t·", max_size=12), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.text(alphabet="红包紅發 -.*\u200b\n１ab★秘密㊙😂，𠀀⼈\ufe0f㍻\t·", max_size=12),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_spans_always_land_inside_the_original(texts):
     batch = normalize_many(texts)
     for i, t in enumerate(texts):

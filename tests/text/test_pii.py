@@ -44,10 +44,18 @@ def test_id15_needs_province_and_date():
     assert not valid_id15("990104900307123") and not valid_id15("640104901307123")
 
 
-@pytest.mark.parametrize("text", [
-    "13912340123", "+86 139 1234 0123", "86-139-1234-0123", "+8613912340123", "0086 13912340123",
-    "139-1234-0123", "139 1234 0123",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "13912340123",
+        "+86 139 1234 0123",
+        "86-139-1234-0123",
+        "+8613912340123",
+        "0086 13912340123",
+        "139-1234-0123",
+        "139 1234 0123",
+    ],
+)
 def test_mobile_formats(text):
     assert kinds(f"电话{text}。") == [("mobile", "13912340123")]
 
@@ -80,7 +88,7 @@ def test_addresses_need_a_real_district_with_cpca():
     loc = AddressLocator()
     text = "投诉人家住武汉市洪山区珞喻路120号东湖小区8栋2单元501，别说出去"
     (a,) = find_addresses(text, loc)
-    assert text[a.start:a.admin_end] == "武汉市洪山区" and text[a.admin_end:a.end].endswith("2单元501")
+    assert text[a.start : a.admin_end] == "武汉市洪山区" and text[a.admin_end : a.end].endswith("2单元501")
     assert a.residential and a.adcode == "420111"
     assert find_addresses("住在花园小区3栋", loc) == []  # no city/district: not identifiable
     assert find_addresses("会议地点：县政府三楼会议室", loc) == []
@@ -101,7 +109,7 @@ def test_excerpt_window_for_long_text():
     text = "甲" * 500 + "讨论稿" + "乙" * 500
     ex, off = excerpt(text, [(500, 503)], limit=100)
     assert ex.startswith("…") and ex.endswith("…") and "讨论稿" in ex
-    assert ex[1 + 500 - off:1 + 503 - off] == "讨论稿"
+    assert ex[1 + 500 - off : 1 + 503 - off] == "讨论稿"
 
 
 def test_plain_pii_many_equals_one_by_one():
@@ -117,7 +125,11 @@ def test_plain_pii_many_equals_one_by_one():
         n = rng.choice([11, 13, 15, 16, 17, 18, 18, 18, 19, 20])
         run = "".join(rng.choice("0123456789") for _ in range(n))
         if n == 18 and rng.random() < 0.3:
-            body = rng.choice(["110101", "640104", "990101"]) + f"{rng.randint(1950, 2005)}0{rng.randint(1, 9)}1{rng.randint(0, 9)}" + run[14:17]
+            body = (
+                rng.choice(["110101", "640104", "990101"])
+                + f"{rng.randint(1950, 2005)}0{rng.randint(1, 9)}1{rng.randint(0, 9)}"
+                + run[14:17]
+            )
             run = body + rng.choice([id18_check_digit(body), "x", "X", "0"])
         runs.append(run)
     assert plain_pii_many(runs) == [plain_pii(r) is not None for r in runs]

@@ -24,15 +24,24 @@ def _validate(findings, schema, tmp_path):
 
 
 def test_screen_dataset_findings_are_schema_valid(rulebook, registry, findings_schema, tmp_path):
-    rows = [msg(1, None, kind="file", file_name="机密★5年 年度审计报告.pdf"),
-            msg(2, f"他身份证号{GOOD_ID}"), msg(3, "本群玩扫雷，中雷赔1.8倍，上分找群主"),
-            msg(4, "换届选举快到了，请大家多多支持，投我一票"), msg(5, "香港代购面膜，原价200现价99，包邮"),
-            msg(6, "收到")]
+    rows = [
+        msg(1, None, kind="file", file_name="机密★5年 年度审计报告.pdf"),
+        msg(2, f"他身份证号{GOOD_ID}"),
+        msg(3, "本群玩扫雷，中雷赔1.8倍，上分找群主"),
+        msg(4, "换届选举快到了，请大家多多支持，投我一票"),
+        msg(5, "香港代购面膜，原价200现价99，包邮"),
+        msg(6, "收到"),
+    ]
     ds = dataset(rows, groups=[{"group_id": GROUP, "name": "测试群"}])
     result = screen_dataset(ds, rulebook, registry)
     cats = {f.category for f in result.findings}
-    assert {"secrecy.leak", "privacy.disclosure", "integrity.gambling", "integrity.vote_buying",
-            "integrity.commerce"} <= cats
+    assert {
+        "secrecy.leak",
+        "privacy.disclosure",
+        "integrity.gambling",
+        "integrity.vote_buying",
+        "integrity.commerce",
+    } <= cats
     lines = _validate(result.findings, findings_schema, tmp_path)
     assert len(lines) == len(result.findings)
     assert GOOD_ID not in "\n".join(lines)
@@ -44,10 +53,18 @@ def test_screen_dataset_findings_are_schema_valid(rulebook, registry, findings_s
 
 def test_merge_same_finding_id():
     def finding(eid: str, sev: str) -> Finding:
-        return Finding(finding_id="f-1", check_id="c", category="secrecy.leak", severity=sev, score=0.5,
-                       title="t", subject=Subject(kind="account", id="a"),
-                       evidence=[Evidence(table="messages", id=eid)],
-                       rule_refs=[RuleRef(code="x", article="第一条")], explanation="e")
+        return Finding(
+            finding_id="f-1",
+            check_id="c",
+            category="secrecy.leak",
+            severity=sev,
+            score=0.5,
+            title="t",
+            subject=Subject(kind="account", id="a"),
+            evidence=[Evidence(table="messages", id=eid)],
+            rule_refs=[RuleRef(code="x", article="第一条")],
+            explanation="e",
+        )
 
     (merged,) = merge_findings([finding("m1", "medium"), finding("m2", "high"), finding("m1", "low")])
     assert [e.id for e in merged.evidence] == ["m1", "m2"] and merged.severity == "high"

@@ -35,8 +35,14 @@ def test_session_cookie_flags_and_redirect_to_next(web: WebCase) -> None:
     assert r.status_code == 303 and r.headers["location"] == "/login?next=%2Ffindings%3Fseverity%3Dhigh"
     page = client.get(r.headers["location"])
     assert 'value="/findings?severity=high"' in page.text
-    r = client.post("/login", data={"username": ROLE_USERS[REVIEWER], "password": PASSWORDS[REVIEWER],
-                                    "next": "/findings?severity=high"})
+    r = client.post(
+        "/login",
+        data={
+            "username": ROLE_USERS[REVIEWER],
+            "password": PASSWORDS[REVIEWER],
+            "next": "/findings?severity=high",
+        },
+    )
     assert r.status_code == 303 and r.headers["location"] == "/findings?severity=high"
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
@@ -46,8 +52,9 @@ def test_session_cookie_flags_and_redirect_to_next(web: WebCase) -> None:
 def test_login_never_redirects_off_site(web: WebCase) -> None:
     client = web.client()
     for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
-        r = client.post("/login", data={"username": ROLE_USERS[REVIEWER], "password": PASSWORDS[REVIEWER],
-                                        "next": target})
+        r = client.post(
+            "/login", data={"username": ROLE_USERS[REVIEWER], "password": PASSWORDS[REVIEWER], "next": target}
+        )
         assert r.headers["location"] == "/"
 
 
@@ -112,14 +119,23 @@ def test_csrf_token_of_another_session_is_rejected(web: WebCase) -> None:
 def test_cross_origin_post_is_rejected(web: WebCase) -> None:
     client = web.client()
     csrf = login(client, REVIEWER)
-    r = client.post("/findings/f-000001/decide", data=_decide_form(web, csrf_token=csrf),
-                    headers={"Origin": "http://evil.example"})
+    r = client.post(
+        "/findings/f-000001/decide",
+        data=_decide_form(web, csrf_token=csrf),
+        headers={"Origin": "http://evil.example"},
+    )
     assert r.status_code == 403 and web.version("f-000001") == 1
-    r = client.post("/login", data={"username": ROLE_USERS[REVIEWER], "password": PASSWORDS[REVIEWER]},
-                    headers={"Origin": "http://evil.example"})
+    r = client.post(
+        "/login",
+        data={"username": ROLE_USERS[REVIEWER], "password": PASSWORDS[REVIEWER]},
+        headers={"Origin": "http://evil.example"},
+    )
     assert r.status_code == 403 and "来源" in r.text
-    r = client.post("/findings/f-000001/decide", data=_decide_form(web, csrf_token=csrf),
-                    headers={"Origin": "http://testserver"})
+    r = client.post(
+        "/findings/f-000001/decide",
+        data=_decide_form(web, csrf_token=csrf),
+        headers={"Origin": "http://testserver"},
+    )
     assert r.status_code == 303
 
 

@@ -62,12 +62,15 @@ def _login(page, url: str, role: str) -> None:
 
 def _glyph(page, char: str) -> Image.Image:
     """A screenshot of one character rendered in the app's font stack."""
-    page.evaluate("""(c) => {
+    page.evaluate(
+        """(c) => {
         let el = document.getElementById('glyph-probe');
         if (!el) { el = document.createElement('span'); el.id = 'glyph-probe';
                    el.style.cssText = 'font-size:64px;line-height:1;display:inline-block;background:#fff;color:#000';
                    document.body.prepend(el); }
-        el.textContent = c; }""", char)
+        el.textContent = c; }""",
+        char,
+    )
     return Image.open(BytesIO(page.locator("#glyph-probe").screenshot())).convert("L")
 
 
@@ -129,4 +132,6 @@ def test_findings_page_screenshot_renders_chinese(live, page, tmp_path) -> None:
     glyphs = [_glyph(page, c) for c in ("线", "索", "审", "查")]
     for g in glyphs:
         assert ImageStat.Stat(g).stddev[0] > 10, "a CJK glyph rendered blank"
-    assert all(_differs(a, b) for i, a in enumerate(glyphs) for b in glyphs[i + 1:]), "CJK glyphs look like tofu"
+    assert all(_differs(a, b) for i, a in enumerate(glyphs) for b in glyphs[i + 1 :]), (
+        "CJK glyphs look like tofu"
+    )

@@ -43,11 +43,17 @@ ROUTES: list[Route] = [
     Route("GET", "/findings?category=integrity.gift_money&severity=high&sort=score", TRIAGE),
     Route("GET", f"/findings/{FID}", TRIAGE),
     Route("POST", f"/findings/{FID}/decide", TRIAGE, _decide),
-    Route("POST", f"/findings/{FID}/reveal", frozenset({INVESTIGATOR}), lambda web, role: {"reason": "核实身份"}),
+    Route(
+        "POST", f"/findings/{FID}/reveal", frozenset({INVESTIGATOR}), lambda web, role: {"reason": "核实身份"}
+    ),
     Route("GET", "/audit", frozenset({ADMIN, INVESTIGATOR})),
     Route("GET", "/users", frozenset({ADMIN})),
-    Route("POST", "/users", frozenset({ADMIN}),
-          lambda web, role: {"name": f"新用户-{role}", "role": "只读", "password": "new-user-pass"}),
+    Route(
+        "POST",
+        "/users",
+        frozenset({ADMIN}),
+        lambda web, role: {"name": f"新用户-{role}", "role": "只读", "password": "new-user-pass"},
+    ),
     Route("POST", "/users/status", frozenset({ADMIN}), lambda web, role: {"name": "只读丁", "disabled": "0"}),
     Route("GET", "/check", EVERYONE),
     Route("POST", "/check", EVERYONE, lambda web, role: {"text": "这份讨论稿请勿外传"}),
@@ -57,13 +63,19 @@ ROUTES: list[Route] = [
     Route("GET", "/api/findings", TRIAGE),
     Route("GET", "/api/findings?status=待审&person=P001", TRIAGE),
     Route("GET", f"/api/findings/{FID}", TRIAGE),
-    Route("POST", f"/api/findings/{FID}/decision", TRIAGE,
-          lambda web, role: {"json": {"status": "待审", "reason": role, "version": web.version(FID)}}),
+    Route(
+        "POST",
+        f"/api/findings/{FID}/decision",
+        TRIAGE,
+        lambda web, role: {"json": {"status": "待审", "reason": role, "version": web.version(FID)}},
+    ),
     Route("GET", "/api/me", EVERYONE),
     Route("POST", "/logout", EVERYONE, success_location="/login?bye=1"),
 ]
-CASES = [pytest.param(route, role, id=f"{route.method} {route.path} [{role}]")
-         for route, role in itertools.product(ROUTES, ROLES)]
+CASES = [
+    pytest.param(route, role, id=f"{route.method} {route.path} [{role}]")
+    for route, role in itertools.product(ROUTES, ROLES)
+]
 
 
 def expected(route: Route, role: str) -> str:
@@ -103,7 +115,9 @@ def test_route_role_matrix(route: Route, role: str, shared_web: WebCase, matrix_
     else:
         r = client.get(route.path) if route.method == "GET" else client.post(route.path, data=data)
     got = outcome(route, r.status_code, r.headers.get("location", ""))
-    assert got == expected(route, role), f"{route.method} {route.path} as {role}: {r.status_code} {r.text[:300]}"
+    assert got == expected(route, role), (
+        f"{route.method} {route.path} as {role}: {r.status_code} {r.text[:300]}"
+    )
     if got == "login" and route.path.startswith("/api/"):
         assert r.status_code == 401 and "未登录" in r.json()["detail"]
     if got == "deny" and not route.path.startswith("/api/"):
@@ -112,8 +126,13 @@ def test_route_role_matrix(route: Route, role: str, shared_web: WebCase, matrix_
 
 def test_matrix_covers_every_route() -> None:
     """Every route of every route module (bar the public login page) is in the matrix."""
-    registered = {(m, r.path) for module in ROUTE_MODULES for r in module.router.routes for m in r.methods
-                  if m != "HEAD"}
+    registered = {
+        (m, r.path)
+        for module in ROUTE_MODULES
+        for r in module.router.routes
+        for m in r.methods
+        if m != "HEAD"
+    }
     registered -= {("GET", "/login"), ("POST", "/login")}
     covered = {(r.method, r.path.split("?")[0]) for r in ROUTES}
     templated = {(m, p.replace("{finding_id}", FID)) for m, p in registered}

@@ -26,8 +26,13 @@ def test_highlight_escapes_then_marks() -> None:
 def test_hostile_content_is_escaped_everywhere(web: WebCase) -> None:
     client = web.client()
     login(client, INVESTIGATOR)
-    pages = [client.get("/findings?sort=score&per_page=200"), client.get(f"/findings/{HOSTILE_ID}"),
-             client.post(f"/findings/{HOSTILE_ID}/reveal", data={"reason": "核对原文", "csrf_token": _csrf(client)})]
+    pages = [
+        client.get("/findings?sort=score&per_page=200"),
+        client.get(f"/findings/{HOSTILE_ID}"),
+        client.post(
+            f"/findings/{HOSTILE_ID}/reveal", data={"reason": "核对原文", "csrf_token": _csrf(client)}
+        ),
+    ]
     for page in pages:
         assert page.status_code == 200
         html = page.text
@@ -80,7 +85,11 @@ def test_triage_filters_sort_and_pages(web: WebCase) -> None:
     assert 'href="/findings?sort=score&amp;per_page=3&amp;page=2" rel="next"' in first.text
     assert "第 2/3 页" in second.text
     api = client.get("/api/findings?category=integrity.gift_money&per_page=2").json()
-    assert api["total"] == 3 and api["pages"] == 2 and [i["finding_id"] for i in api["items"]] == ["f-000001", "f-000002"]
+    assert (
+        api["total"] == 3
+        and api["pages"] == 2
+        and [i["finding_id"] for i in api["items"]] == ["f-000001", "f-000002"]
+    )
     assert client.get("/api/findings?status=确认").json()["total"] == 0
     bad = client.get("/findings?sort=nonsense")
     assert bad.status_code == 400 and "未知排序" in bad.text
@@ -94,12 +103,16 @@ def test_decision_saved_and_conflict_reported_in_chinese(web: WebCase) -> None:
     csrf_b = login(bob, INVESTIGATOR)
     page = alice.get("/findings/f-000002")
     version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
-    r = bob.post("/findings/f-000002/decide", data={"status": "上报", "reason": "移送", "version": version,
-                                                      "csrf_token": csrf_b})
+    r = bob.post(
+        "/findings/f-000002/decide",
+        data={"status": "上报", "reason": "移送", "version": version, "csrf_token": csrf_b},
+    )
     assert r.status_code == 303 and r.headers["location"] == "/findings/f-000002?saved=1"
     assert "审查结论已保存" in bob.get(r.headers["location"]).text
-    r = alice.post("/findings/f-000002/decide", data={"status": "确认", "reason": "我的意见", "version": version,
-                                                        "csrf_token": csrf_a})
+    r = alice.post(
+        "/findings/f-000002/decide",
+        data={"status": "确认", "reason": "我的意见", "version": version, "csrf_token": csrf_a},
+    )
     assert r.status_code == 409
     assert "已被他人处理" in r.text and "上报" in r.text and "请刷新后重新审查" in r.text
     assert "我的意见" in r.text  # the reviewer's text is kept in the form
@@ -110,11 +123,15 @@ def test_decision_saved_and_conflict_reported_in_chinese(web: WebCase) -> None:
 def test_dismiss_requires_a_reason(web: WebCase) -> None:
     client = web.client()
     csrf = login(client, REVIEWER)
-    r = client.post("/findings/f-000004/decide", data={"status": "排除", "reason": " ", "version": "1",
-                                                        "csrf_token": csrf})
+    r = client.post(
+        "/findings/f-000004/decide",
+        data={"status": "排除", "reason": " ", "version": "1", "csrf_token": csrf},
+    )
     assert r.status_code == 400 and "排除线索必须填写理由" in r.text
-    r = client.post("/findings/f-000004/decide", data={"status": "排除", "reason": "系正常人情往来",
-                                                        "version": "1", "csrf_token": csrf})
+    r = client.post(
+        "/findings/f-000004/decide",
+        data={"status": "排除", "reason": "系正常人情往来", "version": "1", "csrf_token": csrf},
+    )
     assert r.status_code == 303
     page = client.get("/findings/f-000004")
     assert "系正常人情往来" in page.text and 'id="current-status">排除<' in page.text
@@ -144,7 +161,9 @@ def test_reveal_needs_a_reason_and_is_audited(web: WebCase) -> None:
 def test_audit_page_shows_entries_and_detects_tampering(web: WebCase) -> None:
     client = web.client()
     csrf = login(client, INVESTIGATOR)
-    client.post("/findings/f-000003/decide", data={"status": "确认", "reason": "", "version": "1", "csrf_token": csrf})
+    client.post(
+        "/findings/f-000003/decide", data={"status": "确认", "reason": "", "version": "1", "csrf_token": csrf}
+    )
     html = client.get("/audit").text
     assert "哈希链校验通过" in html and "作出结论" in html and "finding:f-000003" in html
     with web.service.store.engine.connect() as conn:
@@ -159,17 +178,23 @@ def test_admin_manages_users_but_sees_no_content(web: WebCase) -> None:
     csrf = login(client, ADMIN)
     home = client.get("/").text
     assert "收受管理服务对象红包" not in home and "不能查看线索内容" in home
-    r = client.post("/users", data={"name": "新审查员", "role": "审查员", "password": "short", "csrf_token": csrf})
+    r = client.post(
+        "/users", data={"name": "新审查员", "role": "审查员", "password": "short", "csrf_token": csrf}
+    )
     assert r.status_code == 400 and "密码至少" in r.text
-    r = client.post("/users", data={"name": "新审查员", "role": "reviewer", "password": "long-enough-1",
-                                    "csrf_token": csrf})
+    r = client.post(
+        "/users",
+        data={"name": "新审查员", "role": "reviewer", "password": "long-enough-1", "csrf_token": csrf},
+    )
     assert r.status_code == 200 and "已新增用户“新审查员”（审查员）" in r.text
     r = client.post("/users/status", data={"name": "新审查员", "disabled": "1", "csrf_token": csrf})
     assert "已停用用户“新审查员”" in r.text
     r = client.post("/users/status", data={"name": "管理员甲", "disabled": "1", "csrf_token": csrf})
     assert r.status_code == 400
     newbie = web.client()
-    assert newbie.post("/login", data={"username": "新审查员", "password": "long-enough-1"}).status_code == 401
+    assert (
+        newbie.post("/login", data={"username": "新审查员", "password": "long-enough-1"}).status_code == 401
+    )
 
 
 def test_overview_counts_for_reviewer(web: WebCase) -> None:
@@ -230,8 +255,13 @@ def test_json_decision_with_csrf_header_and_conflict(web: WebCase) -> None:
     assert client.post("/api/findings/f-000006/decision", json=body).status_code == 403  # no CSRF header
     r = client.post("/api/findings/f-000006/decision", json=body, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200 and r.json()["status"] == "confirmed" and r.json()["version"] == 2
-    r = client.post("/api/findings/f-000006/decision", json={**body, "status": "排除"}, headers={"X-CSRF-Token": csrf})
+    r = client.post(
+        "/api/findings/f-000006/decision", json={**body, "status": "排除"}, headers={"X-CSRF-Token": csrf}
+    )
     assert r.status_code == 409 and r.json()["current_version"] == 2 and "已被他人处理" in r.json()["detail"]
-    r = client.post("/api/findings/f-000006/decision", json={"status": "排除", "version": 2},
-                    headers={"X-CSRF-Token": csrf})
+    r = client.post(
+        "/api/findings/f-000006/decision",
+        json={"status": "排除", "version": 2},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert r.status_code == 400 and "排除线索必须填写理由" in r.json()["detail"]

@@ -20,9 +20,22 @@ def _free_port() -> int:
 
 def test_serve_command_answers_on_loopback(web: WebCase) -> None:
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-c", "from hongxian.cli import main; main()", "serve",
-                             str(web.case_dir), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from hongxian.cli import main; main()",
+            "serve",
+            str(web.case_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline, last = time.monotonic() + 60, None
@@ -46,6 +59,18 @@ def test_serve_command_answers_on_loopback(web: WebCase) -> None:
 
 
 def test_serve_refuses_a_folder_without_case_toml(tmp_path) -> None:
-    result = subprocess.run([sys.executable, "-c", "from hongxian.cli import main; main()", "serve", str(tmp_path),
-                             "--port", str(_free_port())], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from hongxian.cli import main; main()",
+            "serve",
+            str(tmp_path),
+            "--port",
+            str(_free_port()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "case.toml" in result.stderr

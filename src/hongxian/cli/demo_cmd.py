@@ -9,8 +9,12 @@ import typer
 
 from hongxian.cli.common import console
 
-DEMO_USERS = (("demo", "审查员", "demo-2024"), ("investigator", "调查员", "demo-2024"),
-              ("admin", "管理员", "demo-2024"), ("viewer", "只读", "demo-2024"))
+DEMO_USERS = (
+    ("demo", "审查员", "demo-2024"),
+    ("investigator", "调查员", "demo-2024"),
+    ("admin", "管理员", "demo-2024"),
+    ("viewer", "只读", "demo-2024"),
+)
 
 
 def _ensure_users(service) -> None:
@@ -48,7 +52,9 @@ def run_demo(out: Path) -> None:
         service = ReviewService(store, settings)
         _ensure_users(service)
         summary = record_screen(service, case_dir, result)
-        console.print(f"审查库：新增 {summary.new} 项，更新 {summary.updated} 项，重新打开 {summary.reopened} 项")
+        console.print(
+            f"审查库：新增 {summary.new} 项，更新 {summary.updated} 项，重新打开 {summary.reopened} 项"
+        )
         reviewer = service.authenticate(DEMO_USERS[0][0], DEMO_USERS[0][2])
     finally:
         store.dispose()
@@ -60,12 +66,16 @@ def run_demo(out: Path) -> None:
     console.print(f"启动审查界面：hongxian serve {case_dir} --port 8000 ，浏览器打开 http://127.0.0.1:8000/")
     for name, role, password in DEMO_USERS:
         console.print(f"  演示账号 {name} / {password}（{role}）")
-    console.print(f"命令行审查：hongxian review list {case_dir} --user demo （密码经标准输入或环境变量 HONGXIAN_PASSWORD）")
+    console.print(
+        f"命令行审查：hongxian review list {case_dir} --user demo （密码经标准输入或环境变量 HONGXIAN_PASSWORD）"
+    )
 
 
 def register(app: typer.Typer) -> None:
     @app.command("demo")
-    def demo(out: Annotated[Path, typer.Option("--out", help="演示案件输出目录")] = Path("demo-case")) -> None:
+    def demo(
+        out: Annotated[Path, typer.Option("--out", help="演示案件输出目录")] = Path("demo-case"),
+    ) -> None:
         """生成内置的合成演示案件（数百人、工作群与非工作群、真实格式的聊天与账单导出，覆盖全部问题类别），并依次运行导入、筛查、入库与报告。"""
         try:
             run_demo(out)

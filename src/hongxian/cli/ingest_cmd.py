@@ -20,7 +20,12 @@ from hongxian.cli.common import case_errors, console, err_console
 from hongxian.ingest.pipeline import IngestReport, ingest_case, read_table
 from hongxian.schema import SCHEMAS
 
-STATUS_ZH = {"ingested": "已导入", "unchanged": "未变化，跳过", "unrecognised": "无法识别，跳过", "failed": "读取失败"}
+STATUS_ZH = {
+    "ingested": "已导入",
+    "unchanged": "未变化，跳过",
+    "unrecognised": "无法识别，跳过",
+    "failed": "读取失败",
+}
 TABLE_NAMES = ("sources", "rejects", *SCHEMAS.keys())
 
 
@@ -36,8 +41,15 @@ def print_ingest_report(report: IngestReport) -> None:
         t.add_column(col, overflow="fold")
     for s in report.sources:
         style = {"failed": "red", "unrecognised": "yellow"}.get(s.status)
-        t.add_row(s.path, s.format or "-", STATUS_ZH[s.status], str(s.rows_ok), str(s.rows_rejected),
-                  s.owner or "未知", style=style)
+        t.add_row(
+            s.path,
+            s.format or "-",
+            STATUS_ZH[s.status],
+            str(s.rows_ok),
+            str(s.rows_rejected),
+            s.owner or "未知",
+            style=style,
+        )
     console.print(t)
     for s in report.sources:
         for w in s.warnings:
@@ -51,8 +63,14 @@ def print_ingest_report(report: IngestReport) -> None:
 
 
 def run_ingest(case_dir: Path) -> IngestReport:
-    with Progress(TextColumn("[bold]导入[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
+    with Progress(
+        TextColumn("[bold]导入[/] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("", total=None)
 
         def progress(name: str, done: int, total: int) -> None:
@@ -84,8 +102,12 @@ def export_table(case_dir: Path, name: str, fmt: TableFormat, out: Path | None) 
             writer = csv.writer(fh)
             writer.writerow(table.column_names)
             for row in table.to_pylist():
-                writer.writerow(["" if v is None else ";".join(v) if isinstance(v, list) else _jsonable(v)
-                                 for v in row.values()])
+                writer.writerow(
+                    [
+                        "" if v is None else ";".join(v) if isinstance(v, list) else _jsonable(v)
+                        for v in row.values()
+                    ]
+                )
 
 
 def register(app: typer.Typer) -> None:

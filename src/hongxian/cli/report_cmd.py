@@ -41,19 +41,46 @@ def _errors():
 def register(app: typer.Typer) -> None:
     @app.command("report")
     def report(
-        case_dir: Annotated[Path, typer.Argument(help="案件目录（含 case.toml）", exists=True, file_okay=False)],
-        fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="报告格式：html、xlsx 或 pdf")] = ReportFormat.html,
-        person: Annotated[str | None, typer.Option("--person", "-p", help="只报告该人员（人员编号）的线索与资金往来")] = None,
-        out: Annotated[Path | None, typer.Option("--out", "-o", help="输出文件（默认：案件目录 reports/ 下）")] = None,
-        findings: Annotated[Path | None, typer.Option("--findings", help="发现文件 findings.jsonl（不使用审查库）")] = None,
-        user: Annotated[str | None, typer.Option("--user", "-u", envvar="HONGXIAN_USER",
-                                                 help="操作人用户名（案件有审查库时必填）")] = None,
-        db: Annotated[str | None, typer.Option("--db", envvar="HONGXIAN_DATABASE_URL",
-                                               help="审查库地址（默认：案件目录下 .hongxian/store.db）")] = None,
+        case_dir: Annotated[
+            Path, typer.Argument(help="案件目录（含 case.toml）", exists=True, file_okay=False)
+        ],
+        fmt: Annotated[
+            ReportFormat, typer.Option("--format", "-f", help="报告格式：html、xlsx 或 pdf")
+        ] = ReportFormat.html,
+        person: Annotated[
+            str | None, typer.Option("--person", "-p", help="只报告该人员（人员编号）的线索与资金往来")
+        ] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", "-o", help="输出文件（默认：案件目录 reports/ 下）")
+        ] = None,
+        findings: Annotated[
+            Path | None, typer.Option("--findings", help="发现文件 findings.jsonl（不使用审查库）")
+        ] = None,
+        user: Annotated[
+            str | None,
+            typer.Option("--user", "-u", envvar="HONGXIAN_USER", help="操作人用户名（案件有审查库时必填）"),
+        ] = None,
+        db: Annotated[
+            str | None,
+            typer.Option(
+                "--db",
+                envvar="HONGXIAN_DATABASE_URL",
+                help="审查库地址（默认：案件目录下 .hongxian/store.db）",
+            ),
+        ] = None,
     ) -> None:
         """生成案件报告：摘要、分类发现、证据、规则条款与处分幅度、审查结论、资金往来图表；个人信息脱敏。"""
         with _errors():
-            result = generate_report(case_dir, fmt.value, person=person, out=out, findings=findings,
-                                     settings=Settings(database_url=db), login=_login_as(user))
-        console.print(f"已生成 {fmt.value.upper()} 报告：{result.path}（{result.findings} 条发现，来源：{result.origin}）",
-                      soft_wrap=True)
+            result = generate_report(
+                case_dir,
+                fmt.value,
+                person=person,
+                out=out,
+                findings=findings,
+                settings=Settings(database_url=db),
+                login=_login_as(user),
+            )
+        console.print(
+            f"已生成 {fmt.value.upper()} 报告：{result.path}（{result.findings} 条发现，来源：{result.origin}）",
+            soft_wrap=True,
+        )

@@ -30,11 +30,21 @@ from hongxian.schema import Finding
 from hongxian.settings import Settings
 
 CaseDir = Annotated[Path, typer.Argument(help="案件目录（含 case.toml）", exists=True, file_okay=False)]
-DbOpt = Annotated[str | None, typer.Option("--db", envvar="HONGXIAN_DATABASE_URL",
-                                           help="数据库地址（默认：案件目录下 .hongxian/store.db）")]
-UserOpt = Annotated[str | None, typer.Option(
-    "--user", "-u", envvar="HONGXIAN_USER",
-    help="操作人用户名；密码取自环境变量 HONGXIAN_PASSWORD，否则读标准输入第一行，否则提示输入")]
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", envvar="HONGXIAN_DATABASE_URL", help="数据库地址（默认：案件目录下 .hongxian/store.db）"
+    ),
+]
+UserOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        "-u",
+        envvar="HONGXIAN_USER",
+        help="操作人用户名；密码取自环境变量 HONGXIAN_PASSWORD，否则读标准输入第一行，否则提示输入",
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON（供脚本使用）")]
 
 review_app = typer.Typer(help="审查线索：列表、详情、结论、屏蔽规则、导入筛查结果。", no_args_is_help=True)
@@ -75,9 +85,16 @@ def _dump(obj) -> str:
 
 @review_app.command("list")
 def list_cmd(
-    case_dir: CaseDir, user: UserOpt = None, db: DbOpt = None, json_out: JsonOpt = False,
-    category: Annotated[list[str] | None, typer.Option("--category", "-c", help="类别，如 integrity.gift_money")] = None,
-    severity: Annotated[list[str] | None, typer.Option("--severity", "-s", help="low/medium/high/critical")] = None,
+    case_dir: CaseDir,
+    user: UserOpt = None,
+    db: DbOpt = None,
+    json_out: JsonOpt = False,
+    category: Annotated[
+        list[str] | None, typer.Option("--category", "-c", help="类别，如 integrity.gift_money")
+    ] = None,
+    severity: Annotated[
+        list[str] | None, typer.Option("--severity", "-s", help="low/medium/high/critical")
+    ] = None,
     status: Annotated[list[str] | None, typer.Option("--status", help="待审/确认/排除/上报")] = None,
     person: Annotated[str | None, typer.Option("--person", "-p", help="人员编号或账号")] = None,
     check: Annotated[str | None, typer.Option("--check", help="检查项编号")] = None,
@@ -85,14 +102,23 @@ def list_cmd(
     sort: Annotated[str, typer.Option("--sort", help=f"排序：{'、'.join(SORTS)}")] = "severity",
     page: Annotated[int, typer.Option("--page", min=1)] = 1,
     per_page: Annotated[int, typer.Option("--per-page", min=1, max=500)] = 50,
-    include_suppressed: Annotated[bool, typer.Option("--include-suppressed", help="包括已屏蔽的线索")] = False,
+    include_suppressed: Annotated[
+        bool, typer.Option("--include-suppressed", help="包括已屏蔽的线索")
+    ] = False,
 ) -> None:
     """线索列表（审查队列）。"""
     with _errors():
         svc = _service(case_dir, db)
         u = _login(svc, user)
-        flt = FindingFilter(category=category, severity=severity, status=status, person=person, check_id=check, q=q,
-                            include_suppressed=include_suppressed)
+        flt = FindingFilter(
+            category=category,
+            severity=severity,
+            status=status,
+            person=person,
+            check_id=check,
+            q=q,
+            include_suppressed=include_suppressed,
+        )
         result = svc.list_findings(u, flt, sort=sort, page=page, per_page=per_page)
         if json_out:
             for row in result.items:
@@ -103,8 +129,11 @@ def list_cmd(
 
 @review_app.command("show")
 def show_cmd(
-    case_dir: CaseDir, finding_id: Annotated[str, typer.Argument(help="线索编号")], user: UserOpt = None,
-    db: DbOpt = None, json_out: JsonOpt = False,
+    case_dir: CaseDir,
+    finding_id: Annotated[str, typer.Argument(help="线索编号")],
+    user: UserOpt = None,
+    db: DbOpt = None,
+    json_out: JsonOpt = False,
     reveal: Annotated[str | None, typer.Option("--reveal", help="查看未脱敏信息的理由（仅调查员）")] = None,
 ) -> None:
     """线索详情（查看记入审计日志）。"""
@@ -120,11 +149,15 @@ def show_cmd(
 
 @review_app.command("decide")
 def decide_cmd(
-    case_dir: CaseDir, finding_id: Annotated[str, typer.Argument(help="线索编号")],
+    case_dir: CaseDir,
+    finding_id: Annotated[str, typer.Argument(help="线索编号")],
     status: Annotated[str, typer.Argument(help="结论：确认、排除、上报 或 待审")],
     reason: Annotated[str | None, typer.Option("--reason", "-r", help="理由（排除时必填）")] = None,
-    version: Annotated[int | None, typer.Option("--version", help="所审查的版本号（防止覆盖他人结论；默认取当前版本）")] = None,
-    user: UserOpt = None, db: DbOpt = None,
+    version: Annotated[
+        int | None, typer.Option("--version", help="所审查的版本号（防止覆盖他人结论；默认取当前版本）")
+    ] = None,
+    user: UserOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """对线索作出结论。"""
     with _errors():
@@ -133,15 +166,20 @@ def decide_cmd(
         if version is None:
             version = svc.get_finding(u, finding_id).version
         d = svc.decide(u, finding_id, status, reason, version)
-        console.print(f"已记录：线索 {finding_id} → [bold]{d.status_label}[/]（版本 {d.version}，操作人 {d.actor}）")
+        console.print(
+            f"已记录：线索 {finding_id} → [bold]{d.status_label}[/]（版本 {d.version}，操作人 {d.actor}）"
+        )
 
 
 @review_app.command("import")
 def import_cmd(
-    case_dir: CaseDir, findings_file: Annotated[Path, typer.Argument(help="findings.jsonl（每行一条线索）", exists=True,
-                                                                   dir_okay=False)],
+    case_dir: CaseDir,
+    findings_file: Annotated[
+        Path, typer.Argument(help="findings.jsonl（每行一条线索）", exists=True, dir_okay=False)
+    ],
     rulebook_version: Annotated[str, typer.Option("--rulebook-version", help="规则库版本")] = "未注明",
-    user: UserOpt = None, db: DbOpt = None,
+    user: UserOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """导入一次筛查结果（单一事务；已有结论保留，新证据使已结论线索重新待审）。"""
     with _errors():
@@ -149,10 +187,17 @@ def import_cmd(
         u = _login(svc, user)
         require(u, IMPORT_RUN)
         findings = _read_findings(findings_file)
-        s = svc.record_run(findings, rulebook_version, {"source": findings_file.name},
-                           {findings_file.name: sha256_file(findings_file)}, actor=u.name)
-        console.print(f"已导入第 {s.run_id} 次筛查：新增 {s.new}，更新 {s.updated}，重新待审 {s.reopened}，"
-                      f"未变化 {s.unchanged}")
+        s = svc.record_run(
+            findings,
+            rulebook_version,
+            {"source": findings_file.name},
+            {findings_file.name: sha256_file(findings_file)},
+            actor=u.name,
+        )
+        console.print(
+            f"已导入第 {s.run_id} 次筛查：新增 {s.new}，更新 {s.updated}，重新待审 {s.reopened}，"
+            f"未变化 {s.unchanged}"
+        )
 
 
 def _read_findings(path: Path) -> list[Finding]:
@@ -164,31 +209,43 @@ def _read_findings(path: Path) -> list[Finding]:
             try:
                 out.append(Finding.model_validate_json(line))
             except ValidationError as exc:
-                raise ReviewInputError(f"{path.name} 第 {n} 行不是有效的线索：{exc.errors()[0]['msg']}") from None
+                raise ReviewInputError(
+                    f"{path.name} 第 {n} 行不是有效的线索：{exc.errors()[0]['msg']}"
+                ) from None
     return out
 
 
 @review_app.command("suppress")
 def suppress_cmd(
-    case_dir: CaseDir, check: Annotated[str, typer.Option("--check", help="检查项编号")],
+    case_dir: CaseDir,
+    check: Annotated[str, typer.Option("--check", help="检查项编号")],
     reason: Annotated[str, typer.Option("--reason", "-r", help="理由（必填）")],
     days: Annotated[int, typer.Option("--days", min=1, help="有效天数")],
-    subject: Annotated[str | None, typer.Option("--subject", help="只屏蔽某对象：person:P001、account:wxid_x、group:…")] = None,
-    user: UserOpt = None, db: DbOpt = None,
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="只屏蔽某对象：person:P001、account:wxid_x、group:…")
+    ] = None,
+    user: UserOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """设置屏蔽规则：匹配的线索在有效期内不进入审查队列（仍保存）。"""
     with _errors():
         svc = _service(case_dir, db)
         u = _login(svc, user)
-        kind, sid = (subject.split(":", 1) if subject and ":" in subject else (None, subject))
+        kind, sid = subject.split(":", 1) if subject and ":" in subject else (None, subject)
         rule = svc.suppress(u, check, reason, days=days, subject_kind=kind, subject_id=sid)
-        console.print(f"已设置屏蔽规则 #{rule.id}：{rule.check_id}"
-                      f"{'（' + (subject or '') + '）' if subject else ''}，至 {render.ts(rule.expires_at)}")
+        console.print(
+            f"已设置屏蔽规则 #{rule.id}：{rule.check_id}"
+            f"{'（' + (subject or '') + '）' if subject else ''}，至 {render.ts(rule.expires_at)}"
+        )
 
 
 @review_app.command("unsuppress")
-def unsuppress_cmd(case_dir: CaseDir, rule_id: Annotated[int, typer.Argument(help="屏蔽规则编号")],
-                   user: UserOpt = None, db: DbOpt = None) -> None:
+def unsuppress_cmd(
+    case_dir: CaseDir,
+    rule_id: Annotated[int, typer.Argument(help="屏蔽规则编号")],
+    user: UserOpt = None,
+    db: DbOpt = None,
+) -> None:
     """撤销屏蔽规则。"""
     with _errors():
         svc = _service(case_dir, db)
@@ -210,10 +267,14 @@ def suppressions_cmd(case_dir: CaseDir, user: UserOpt = None, db: DbOpt = None) 
 
 @user_app.command("add")
 def user_add(
-    case_dir: CaseDir, name: Annotated[str, typer.Argument(help="用户名")],
+    case_dir: CaseDir,
+    name: Annotated[str, typer.Argument(help="用户名")],
     role: Annotated[str, typer.Option("--role", help=f"角色：{'、'.join(ROLE_ZH.values())}")],
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取新用户的密码")] = False,
-    user: UserOpt = None, db: DbOpt = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="从标准输入读取新用户的密码")
+    ] = False,
+    user: UserOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """新增用户。第一个用户无需操作人；此后须由管理员操作（--user，密码取自 HONGXIAN_PASSWORD）。"""
     with _errors():
@@ -245,8 +306,13 @@ def user_list(case_dir: CaseDir, user: UserOpt = None, db: DbOpt = None) -> None
 
 
 @user_app.command("disable")
-def user_disable(case_dir: CaseDir, name: str, user: UserOpt = None, db: DbOpt = None,
-                 enable: Annotated[bool, typer.Option("--enable", help="重新启用")] = False) -> None:
+def user_disable(
+    case_dir: CaseDir,
+    name: str,
+    user: UserOpt = None,
+    db: DbOpt = None,
+    enable: Annotated[bool, typer.Option("--enable", help="重新启用")] = False,
+) -> None:
     """停用（或 --enable 重新启用）用户，仅管理员。"""
     with _errors():
         svc = _service(case_dir, db)
@@ -270,9 +336,13 @@ def audit_verify(case_dir: CaseDir, db: DbOpt = None) -> None:
 
 
 @audit_app.command("list")
-def audit_list(case_dir: CaseDir, user: UserOpt = None, db: DbOpt = None,
-               page: Annotated[int, typer.Option("--page", min=1)] = 1,
-               per_page: Annotated[int, typer.Option("--per-page", min=1, max=1000)] = 50) -> None:
+def audit_list(
+    case_dir: CaseDir,
+    user: UserOpt = None,
+    db: DbOpt = None,
+    page: Annotated[int, typer.Option("--page", min=1)] = 1,
+    per_page: Annotated[int, typer.Option("--per-page", min=1, max=1000)] = 50,
+) -> None:
     """查看审计日志（管理员、调查员），新的在前。"""
     with _errors():
         svc = _service(case_dir, db)

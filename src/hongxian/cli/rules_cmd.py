@@ -71,9 +71,16 @@ def check_json(check: Check, book: Rulebook) -> dict[str, Any]:
         "detector": check.detector,
         "suggestion": check.suggestion,
         "rule_refs": [
-            {"code": r.code, "article": r.article, "title": r.title, "penalties": r.penalties,
-             "verified": r.verified, "code_id": r.code_id, "provision_id": r.provision_id,
-             "other_versions": r.other_versions}
+            {
+                "code": r.code,
+                "article": r.article,
+                "title": r.title,
+                "penalties": r.penalties,
+                "verified": r.verified,
+                "code_id": r.code_id,
+                "provision_id": r.provision_id,
+                "other_versions": r.other_versions,
+            }
             for r in book.resolve_refs(check, None)
         ],
     }
@@ -92,7 +99,9 @@ def rules_json(book: Rulebook, search: str | None = None) -> dict[str, Any]:
 
 
 def _filter_code(code: dict[str, Any], needle: str) -> dict[str, Any] | None:
-    head = " ".join(str(code.get(k, "")) for k in ("family", "title", "short_title", "issuer", "region")).lower()
+    head = " ".join(
+        str(code.get(k, "")) for k in ("family", "title", "short_title", "issuer", "region")
+    ).lower()
     if needle in head:
         return code
     provisions = [p for p in code["provisions"] if needle in json.dumps(p, ensure_ascii=False).lower()]
@@ -108,25 +117,40 @@ def print_tables(data: dict[str, Any]) -> None:
         t.add_column(col, overflow="fold")
     for code in data["codes"]:
         for p in code["provisions"]:
-            t.add_row(code["citation"], p["article"], p["title"], "已核实" if p["verified"] else "待核",
-                      "是" if p["screened"] else "[dim]不筛查[/]", "、".join(p["checks"]) or "-")
+            t.add_row(
+                code["citation"],
+                p["article"],
+                p["title"],
+                "已核实" if p["verified"] else "待核",
+                "是" if p["screened"] else "[dim]不筛查[/]",
+                "、".join(p["checks"]) or "-",
+            )
     console.print(t)
     c = Table(title="检查项", show_lines=False)
     for col in ("检查项", "类别", "严重程度", "标题", "依据（现行版本）"):
         c.add_column(col, overflow="fold")
     for check in data["checks"]:
         refs = "；".join(ref_label(RuleRef(**r)) for r in check["rule_refs"])
-        c.add_row(check["id"], CATEGORY_ZH.get(check["category"], check["category"]),
-                  SEVERITY_ZH.get(check["severity"], check["severity"]), check["title"], refs)
+        c.add_row(
+            check["id"],
+            CATEGORY_ZH.get(check["category"], check["category"]),
+            SEVERITY_ZH.get(check["severity"], check["severity"]),
+            check["title"],
+            refs,
+        )
     console.print(c)
-    console.print(f"共 {len(data['codes'])} 部规范版本、{sum(len(x['provisions']) for x in data['codes'])} 个条款、"
-                  f"{len(data['checks'])} 个检查项。标“待核”的条号未经核实，引用时显示“（条号待核）”。")
+    console.print(
+        f"共 {len(data['codes'])} 部规范版本、{sum(len(x['provisions']) for x in data['codes'])} 个条款、"
+        f"{len(data['checks'])} 个检查项。标“待核”的条号未经核实，引用时显示“（条号待核）”。"
+    )
 
 
 # ---------------------------------------------------------------------- case runner
 
 
-def run_all_cases(book: Rulebook, registry: DetectorRegistry, only: str | None = None) -> list[dict[str, Any]]:
+def run_all_cases(
+    book: Rulebook, registry: DetectorRegistry, only: str | None = None
+) -> list[dict[str, Any]]:
     """Run every case of every check (or of ``only``); one result dict per case."""
     results = []
     for check in book.checks:
@@ -143,7 +167,9 @@ def run_all_cases(book: Rulebook, registry: DetectorRegistry, only: str | None =
                     ok, detail = False, f"最高严重程度 {worst}，期望 {case.expect_severity}"
             except Exception as exc:  # a crashing detector is a failed case, reported with its message
                 ok, detail = False, f"运行出错：{type(exc).__name__}: {exc}"
-            results.append({"check": check.id, "case": case.name, "expect": case.expect, "ok": ok, "detail": detail})
+            results.append(
+                {"check": check.id, "case": case.name, "expect": case.expect, "ok": ok, "detail": detail}
+            )
     return results
 
 
@@ -155,8 +181,13 @@ def _print_case_results(results: list[dict[str, Any]], verbose: bool) -> None:
         for col in ("检查项", "样例", "期望", "结果", "说明"):
             t.add_column(col, overflow="fold")
         for r in shown:
-            t.add_row(r["check"], r["case"], "应触发" if r["expect"] == "fire" else "不应触发",
-                      "[green]通过[/]" if r["ok"] else "[red]未通过[/]", r["detail"])
+            t.add_row(
+                r["check"],
+                r["case"],
+                "应触发" if r["expect"] == "fire" else "不应触发",
+                "[green]通过[/]" if r["ok"] else "[red]未通过[/]",
+                r["detail"],
+            )
         console.print(t)
     console.print(f"样例 {len(results)} 个：通过 {len(results) - len(failed)}，未通过 {len(failed)}。")
 
@@ -167,7 +198,9 @@ def _print_case_results(results: list[dict[str, Any]], verbose: bool) -> None:
 @rules_app.callback()
 def rules_main(
     ctx: typer.Context,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="输出格式：table（表格）或 json")] = ListFormat.table,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", help="输出格式：table（表格）或 json")
+    ] = ListFormat.table,
     search: Annotated[str | None, typer.Option("--search", help="只显示包含该文字的规范条款与检查项")] = None,
 ) -> None:
     """列出规则库：各规范的条款（按原文条号）、核实情况、处分幅度，以及筛查它们的检查项。"""
@@ -184,7 +217,9 @@ def rules_main(
 @rules_app.command("test")
 def rules_test(
     check: Annotated[str | None, typer.Option("--check", help="只运行这个检查项的样例")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="列出全部样例（默认只列未通过的）")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="列出全部样例（默认只列未通过的）")
+    ] = False,
 ) -> None:
     """运行每个检查项的样例（应触发 / 不应触发），有未通过的样例时退出码为 1。"""
     registry = default_registry()
@@ -200,17 +235,23 @@ def rules_test(
 
 @rules_app.command("validate")
 def rules_validate(
-    root: Annotated[Path | None, typer.Argument(help="规则库目录（含 codes/ 与 checks/；默认为内置规则库）")] = None,
+    root: Annotated[
+        Path | None, typer.Argument(help="规则库目录（含 codes/ 与 checks/；默认为内置规则库）")
+    ] = None,
 ) -> None:
     """校验规则库：字段、条款引用、检测器参数；错误逐条给出文件与行号，有错误时退出码为 1。"""
     book = _load(default_registry(), root)
-    console.print(f"[green]规则库有效[/]：版本 {book.version}，{len(book.codes)} 部规范版本，{len(book.checks)} 个检查项。")
+    console.print(
+        f"[green]规则库有效[/]：版本 {book.version}，{len(book.codes)} 部规范版本，{len(book.checks)} 个检查项。"
+    )
 
 
 @rules_app.command("docs")
 def rules_docs(
     out: Annotated[Path, typer.Option("--out", help="输出的 Markdown 文件")] = Path("docs/rules.md"),
-    check: Annotated[bool, typer.Option("--check", help="只检查该文件是否与规则库一致（不一致时退出码为 1）")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="只检查该文件是否与规则库一致（不一致时退出码为 1）")
+    ] = False,
 ) -> None:
     """由规则库生成中文说明文档（docs/rules.md）。"""
     from hongxian.rulebook.docs import render_markdown

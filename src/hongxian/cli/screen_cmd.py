@@ -42,7 +42,9 @@ def print_summary(result, out: Path) -> None:
         t.add_column(SEVERITY_ZH[sev], justify="right", style=SEV_STYLE[sev])
     t.add_column("合计", justify="right", style="bold")
     for cat, counts in result.by_category().items():
-        t.add_row(CATEGORY_ZH[cat], *(str(counts[s] or "") for s in reversed(SEVERITIES)), str(counts["total"]))
+        t.add_row(
+            CATEGORY_ZH[cat], *(str(counts[s] or "") for s in reversed(SEVERITIES)), str(counts["total"])
+        )
     if result.findings:
         console.print(t)
     console.print(f"共 {len(result.findings)} 项发现，已写入 {out}")
@@ -62,7 +64,9 @@ def print_hits(hits) -> None:
     console.print(f"[bold]发现 {len(hits)} 处可能违反规定的内容：[/]")
     for i, h in enumerate(hits, 1):
         style = SEV_STYLE[h.severity]
-        console.print(f"\n{i}. [{style}]【{h.severity_zh}】{h.title}[/]（{h.category_zh}，检查项 {h.check_id}）")
+        console.print(
+            f"\n{i}. [{style}]【{h.severity_zh}】{h.title}[/]（{h.category_zh}，检查项 {h.check_id}）"
+        )
         console.print(f"   命中：{'、'.join(h.labels)}")
         if h.note:
             console.print(f"   说明：{h.note}")
@@ -104,7 +108,9 @@ def register(app: typer.Typer) -> None:
     @app.command("screen")
     def screen(
         case_dir: Annotated[Path, typer.Argument(help="案件目录（含 case.toml）")],
-        out: Annotated[Path | None, typer.Option("--out", help="发现输出文件（默认 CASE_DIR/findings.jsonl）")] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="发现输出文件（默认 CASE_DIR/findings.jsonl）")
+        ] = None,
         reingest: Annotated[bool, typer.Option("--reingest", help="筛查前重新导入")] = False,
     ) -> None:
         """筛查案件：按规则库运行所有有数据可查的检查项，发现写入 findings.jsonl，并按类别汇总。"""
@@ -118,14 +124,18 @@ def register(app: typer.Typer) -> None:
         print_summary(result, target)
         with case_errors():
             summary = store_screen(case_dir, result)
-        console.print(f"已入审查库：新增 {summary.new} 项，更新 {summary.updated} 项，"
-                      f"重新打开 {summary.reopened} 项，未变 {summary.unchanged} 项")
+        console.print(
+            f"已入审查库：新增 {summary.new} 项，更新 {summary.updated} 项，"
+            f"重新打开 {summary.reopened} 项，未变 {summary.unchanged} 项"
+        )
 
     @app.command("check")
     def check(
         text: Annotated[str | None, typer.Argument(help="待发送的文本；省略或为 - 时从标准输入读取")] = None,
         file: Annotated[Path | None, typer.Option("--file", help="从文件读取待检查文本")] = None,
-        fmt: Annotated[CheckFormat, typer.Option("--format", help="输出格式：text 或 json")] = CheckFormat.text,
+        fmt: Annotated[
+            CheckFormat, typer.Option("--format", help="输出格式：text 或 json")
+        ] = CheckFormat.text,
     ) -> None:
         """发前自检：检查一段拟发送的文字是否涉及泄密、泄露他人隐私、推销、赌博、拉票。发现问题时退出码为 1。"""
         from hongxian.selfcheck import SelfChecker
@@ -134,7 +144,9 @@ def register(app: typer.Typer) -> None:
         registry, book = _load_rules()
         hits = SelfChecker(book, registry).check(body)
         if fmt is CheckFormat.json:
-            sys.stdout.write(json.dumps({"hits": [h.to_json_dict() for h in hits]}, ensure_ascii=False, indent=2))
+            sys.stdout.write(
+                json.dumps({"hits": [h.to_json_dict() for h in hits]}, ensure_ascii=False, indent=2)
+            )
             sys.stdout.write("\n")
         else:
             print_hits(hits)

@@ -50,8 +50,10 @@ def _dedupe(con: duckdb.DuckDBPyConnection, table: str) -> None:
     keys that repeat are ranked (prefer rows with more filled columns, then the source id)."""
     keys = PRIMARY_KEYS[table]
     key_list = ", ".join(keys)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _dups AS SELECT {key_list} FROM raw_{table} "
-                f"GROUP BY {key_list} HAVING count(*) > 1")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _dups AS SELECT {key_list} FROM raw_{table} "
+        f"GROUP BY {key_list} HAVING count(*) > 1"
+    )
     cols = ", ".join(f'"{c}"' for c in SCHEMAS[table].names)
     if con.execute("SELECT count(*) FROM _dups").fetchone()[0] == 0:
         if table in LAZY_TABLES:
@@ -72,7 +74,9 @@ def _dedupe(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 def materialize(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Make ``table`` a real table (it may still be a view over the parts) before updating it."""
-    kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()
+    kind = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [table]
+    ).fetchone()
     if kind and kind[0] == "VIEW":
         con.execute(f"CREATE TABLE _materialized AS SELECT * FROM {table}")
         con.execute(f"DROP VIEW {table}")
@@ -89,7 +93,12 @@ def normalise_steps() -> list[Step]:
     """The ordered normalise steps after de-duplication."""
     from hongxian.dataset import identity, linking
 
-    return [identity.resolve_accounts, linking.link_payments, linking.pair_refunds, identity.mark_registered_groups]
+    return [
+        identity.resolve_accounts,
+        linking.link_payments,
+        linking.pair_refunds,
+        identity.mark_registered_groups,
+    ]
 
 
 def build_dataset(store: TableStore, steps: list[Step] | None = None) -> dict[str, int]:
@@ -117,6 +126,8 @@ def _write(con: duckdb.DuckDBPyConnection, store: TableStore, table: str) -> int
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     target = str(tmp).replace("'", "''")
-    con.execute(f"COPY (SELECT {cols} FROM {table} ORDER BY {order}) TO '{target}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)")
+    con.execute(
+        f"COPY (SELECT {cols} FROM {table} ORDER BY {order}) TO '{target}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
+    )
     os.replace(tmp, path)
     return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

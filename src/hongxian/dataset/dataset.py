@@ -22,7 +22,11 @@ class Dataset:
         self.tables: dict[str, pa.Table] = {}
         for name in ALL_TABLES:
             t = tables.get(name)
-            self.tables[name] = SCHEMAS[name].empty_table() if t is None else t.select(SCHEMAS[name].names).cast(SCHEMAS[name])
+            self.tables[name] = (
+                SCHEMAS[name].empty_table()
+                if t is None
+                else t.select(SCHEMAS[name].names).cast(SCHEMAS[name])
+            )
         self._con: duckdb.DuckDBPyConnection | None = None
 
     @classmethod

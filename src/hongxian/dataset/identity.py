@@ -60,8 +60,11 @@ def resolve_accounts(con: duckdb.DuckDBPyConnection) -> None:
 
     con.execute(_RESOLVE_SQL)
     renamed = con.execute("SELECT count(*) FROM _name_map WHERE to_account <> from_account").fetchone()[0]
-    for table, cols in (("payments", ("payer_account", "payee_account", "owner_account")),
-                        ("messages", ("sender_account",)), ("group_members", ("account_id",))):
+    for table, cols in (
+        ("payments", ("payer_account", "payee_account", "owner_account")),
+        ("messages", ("sender_account",)),
+        ("group_members", ("account_id",)),
+    ):
         if renamed:
             materialize(con, table)
         for col in cols if renamed else ():
@@ -80,8 +83,10 @@ def resolve_accounts(con: duckdb.DuckDBPyConnection) -> None:
         WHERE accounts.person_id IS NULL AND m.person_id IS NOT NULL
           AND (accounts.account_id = m.from_account OR accounts.account_id = m.to_account)
     """)
-    con.execute("DELETE FROM accounts WHERE account_id IN (SELECT from_account FROM _name_map "
-                "WHERE to_account <> from_account)")
+    con.execute(
+        "DELETE FROM accounts WHERE account_id IN (SELECT from_account FROM _name_map "
+        "WHERE to_account <> from_account)"
+    )
     resolve_alipay_accounts(con)
     resolve_chat_names(con)
 
@@ -118,8 +123,10 @@ def resolve_alipay_accounts(con: duckdb.DuckDBPyConnection) -> None:
     手机号 that fits the mask, ``alipayname:<name>`` by the one person with that 姓名. Two
     candidate people → left unresolved (never a guess)."""
     con.execute(_ALIPAY_PEOPLE_SQL)
-    con.execute("UPDATE accounts SET person_id = m.person_id FROM _alipay_people m "
-                "WHERE accounts.account_id = m.account_id AND accounts.person_id IS NULL")
+    con.execute(
+        "UPDATE accounts SET person_id = m.person_id FROM _alipay_people m "
+        "WHERE accounts.account_id = m.account_id AND accounts.person_id IS NULL"
+    )
 
 
 def resolve_chat_names(con: duckdb.DuckDBPyConnection) -> None:
@@ -135,7 +142,9 @@ def resolve_chat_names(con: duckdb.DuckDBPyConnection) -> None:
         return
     for table in ("messages", "payments"):
         materialize(con, table)
-        con.execute(f"UPDATE {table} SET chat_id = m.to_chat FROM _chat_map m WHERE {table}.chat_id = m.from_chat")
+        con.execute(
+            f"UPDATE {table} SET chat_id = m.to_chat FROM _chat_map m WHERE {table}.chat_id = m.from_chat"
+        )
 
 
 def mark_registered_groups(con: duckdb.DuckDBPyConnection) -> None:

@@ -108,8 +108,10 @@ def dedupe_chat_payments(con: duckdb.DuckDBPyConnection) -> None:
               WHERE init_id IS NOT NULL GROUP BY init_id) s
         WHERE payments.payment_id = s.init_id
     """)
-    con.execute("DELETE FROM payments WHERE payment_id IN (SELECT status_id FROM _status_rows "
-                "WHERE init_id IS NOT NULL)")
+    con.execute(
+        "DELETE FROM payments WHERE payment_id IN (SELECT status_id FROM _status_rows "
+        "WHERE init_id IS NOT NULL)"
+    )
 
 
 def link_payments(con: duckdb.DuckDBPyConnection) -> None:

@@ -15,7 +15,9 @@ def beijing(y: int, m: int, d: int, hh: int = 10, mm: int = 0, ss: int = 0) -> d
     return datetime(y, m, d, hh, mm, ss, tzinfo=SHANGHAI)
 
 
-def resident_id(rng: random.Random, region: str = "640104", born: tuple[int, int, int] = (1975, 3, 14)) -> str:
+def resident_id(
+    rng: random.Random, region: str = "640104", born: tuple[int, int, int] = (1975, 3, 14)
+) -> str:
     """An 18-digit ID number with a correct GB 11643 check digit (synthetic, random sequence)."""
     body = f"{region}{born[0]:04d}{born[1]:02d}{born[2]:02d}{rng.randrange(100, 999):03d}"
     return body + _ID_CHECK[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]

@@ -34,13 +34,42 @@ class Person:
     tags: set[str] = field(default_factory=set)
 
     def row(self) -> list[str]:
-        return [self.person_id, self.name, self.org_unit, self.position, self.rank, self.political, self.kind,
-                self.duties, self.hometown, self.wxid, self.nickname, self.alipay, self.phone, self.status,
-                self.departed_on]
+        return [
+            self.person_id,
+            self.name,
+            self.org_unit,
+            self.position,
+            self.rank,
+            self.political,
+            self.kind,
+            self.duties,
+            self.hometown,
+            self.wxid,
+            self.nickname,
+            self.alipay,
+            self.phone,
+            self.status,
+            self.departed_on,
+        ]
 
 
-PEOPLE_HEADER = ["人员编号", "姓名", "单位", "职务", "职级", "政治面貌", "身份类别", "职责", "籍贯", "微信号",
-                 "微信昵称", "支付宝账号", "手机号", "在职状态", "调离日期"]
+PEOPLE_HEADER = [
+    "人员编号",
+    "姓名",
+    "单位",
+    "职务",
+    "职级",
+    "政治面貌",
+    "身份类别",
+    "职责",
+    "籍贯",
+    "微信号",
+    "微信昵称",
+    "支付宝账号",
+    "手机号",
+    "在职状态",
+    "调离日期",
+]
 
 
 class Population:
@@ -55,7 +84,9 @@ class Population:
 
     def _name(self) -> str:
         while True:
-            name = self.rng.choice(SURNAMES) + "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2))))
+            name = self.rng.choice(SURNAMES) + "".join(
+                self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2)))
+            )
             if name not in self._used_names:
                 self._used_names.add(name)
                 return name
@@ -66,8 +97,14 @@ class Population:
         name = name or self._name()
         self._used_names.add(name)
         phone = "1" + self.rng.choice("3578") + "".join(self.rng.choice("0123456789") for _ in range(9))
-        p = Person(pid, name, wxid=kw.pop("wxid", f"wxid_{pid.lower()}{self.rng.randrange(1000, 9999)}"),
-                   nickname=kw.pop("nickname", name), phone=kw.pop("phone", phone), **kw)
+        p = Person(
+            pid,
+            name,
+            wxid=kw.pop("wxid", f"wxid_{pid.lower()}{self.rng.randrange(1000, 9999)}"),
+            nickname=kw.pop("nickname", name),
+            phone=kw.pop("phone", phone),
+            **kw,
+        )
         p.tags.add(role)
         self.people[pid] = p
         self.groups.setdefault(role, []).append(pid)
@@ -81,7 +118,14 @@ class Population:
 
 
 def official(unit: str, position: str, rank: str = "科员", **kw) -> dict:
-    return {"org_unit": unit, "position": position, "rank": rank, "political": "中共党员", "kind": "公职人员", **kw}
+    return {
+        "org_unit": unit,
+        "position": position,
+        "rank": rank,
+        "political": "中共党员",
+        "kind": "公职人员",
+        **kw,
+    }
 
 
 def business(company: str, **kw) -> dict:
@@ -91,27 +135,63 @@ def business(company: str, **kw) -> dict:
 def build_population(seed: int = 2016) -> Population:
     pop = Population(seed)
     # 1. Grain station (seed 001): deputy head, his kin, six grain sellers, colleagues.
-    pop.add("grain_official", "张宾", **official("界首县靳寨粮站", "副站长", "股级", duties="夏粮收购验质、入库",
-                                                 hometown="安徽界首", nickname="张站长"))
+    pop.add(
+        "grain_official",
+        "张宾",
+        **official(
+            "界首县靳寨粮站",
+            "副站长",
+            "股级",
+            duties="夏粮收购验质、入库",
+            hometown="安徽界首",
+            nickname="张站长",
+        ),
+    )
     pop.many("grain_seller", 6, kind="个体经营者", org_unit="粮食经纪", position="粮食经纪人")
     pop.many("grain_kin", 2, hometown="安徽界首")
     pop.many("grain_colleague", 8, **official("界首县靳寨粮站", "检验员"))
     # 2. Village election (seed 003 / txmon §0): branch secretary, 41 branch members, his family.
-    pop.add("village_secretary", "李建国", **official("仙塘镇古云村", "党支部书记", "村干部", hometown="广东东源"))
+    pop.add(
+        "village_secretary", "李建国", **official("仙塘镇古云村", "党支部书记", "村干部", hometown="广东东源")
+    )
     pop.many("village_member", 41, political="中共党员", org_unit="仙塘镇古云村", kind="群众")
     pop.many("village_family", 5, org_unit="仙塘镇古云村")
     # 3. 在京老乡精英会 (seed 000): bureau-level founder, assistants, officials and businessmen.
-    pop.add("association_founder", "董立新", **official("中直机关某部委", "司长", "局级", hometown="河南信阳"))
+    pop.add(
+        "association_founder", "董立新", **official("中直机关某部委", "司长", "局级", hometown="河南信阳")
+    )
     pop.many("association_assistant", 3, **official("中直机关某部委", "主任科员", hometown="河南信阳"))
-    units = ("国家某局", "北京市某区发改委", "某部规划司", "北京市某区住建委", "某部财务司", "北京市某区国资委")
+    units = (
+        "国家某局",
+        "北京市某区发改委",
+        "某部规划司",
+        "北京市某区住建委",
+        "某部财务司",
+        "北京市某区国资委",
+    )
     for i in range(60):
-        pop.add("association_official", **official(units[i % len(units)], pop.rng.choice(("处长", "副处长", "调研员")),
-                                                   pop.rng.choice(("处级", "副处级")), hometown="河南信阳"))
+        pop.add(
+            "association_official",
+            **official(
+                units[i % len(units)],
+                pop.rng.choice(("处长", "副处长", "调研员")),
+                pop.rng.choice(("处级", "副处级")),
+                hometown="河南信阳",
+            ),
+        )
     for _ in range(55):
-        pop.add("association_business", **business(f"信阳{pop.rng.choice(('建工', '置业', '商贸', '科技', '建材'))}有限公司",
-                                                  hometown="河南信阳"))
+        pop.add(
+            "association_business",
+            **business(
+                f"信阳{pop.rng.choice(('建工', '置业', '商贸', '科技', '建材'))}有限公司", hometown="河南信阳"
+            ),
+        )
     # 4. County transport bureau + bus company (seed 001 case 3): work groups, register problems.
-    pop.add("bus_manager", "范宏伟", **official("银川市公共交通有限公司", "运营管理部部长", "中层", kind="公职人员"))
+    pop.add(
+        "bus_manager",
+        "范宏伟",
+        **official("银川市公共交通有限公司", "运营管理部部长", "中层", kind="公职人员"),
+    )
     pop.many("bus_staff", 25, org_unit="银川市公共交通有限公司", position="调度员", kind="企业人员")
     pop.add("bureau_head", "马志刚", **official("县交通运输局", "局长", "正科"))
     pop.many("bureau_staff", 22, **official("县交通运输局", "科员"))

@@ -9,7 +9,11 @@ import importlib
 
 from hongxian.detect.base import DetectorRegistry
 
-DETECTOR_MODULES: tuple[str, ...] = ("hongxian.detect.groups", "hongxian.detect.payments", "hongxian.detect.text")
+DETECTOR_MODULES: tuple[str, ...] = (
+    "hongxian.detect.groups",
+    "hongxian.detect.payments",
+    "hongxian.detect.text",
+)
 
 
 def default_registry() -> DetectorRegistry:

@@ -104,8 +104,9 @@ def bind(check: Check, registry: DetectorRegistry, rulebook: Rulebook | None = N
     return BoundCheck(check=check, params=detector.params_model.model_validate(check.params))
 
 
-def run_case(check: Check, case: CheckCase, registry: DetectorRegistry, rulebook: Rulebook,
-             settings: Any = None) -> list[Finding]:
+def run_case(
+    check: Check, case: CheckCase, registry: DetectorRegistry, rulebook: Rulebook, settings: Any = None
+) -> list[Finding]:
     """Run only ``check`` on the case's dataset; return its findings (those with its check_id)."""
     detector = registry.get(check.detector)
     if detector is None:

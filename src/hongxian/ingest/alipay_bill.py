@@ -42,13 +42,29 @@ NAME_PREFIX = "alipayname:"
 WEB_TITLE = "支付宝交易记录明细查询"
 MAX_PREAMBLE = 200
 COLUMNS = {
-    "time": ("交易时间", "交易创建时间", "付款时间"), "category": ("交易分类", "类型"), "party": ("交易对方",),
-    "party_account": ("对方账号",), "goods": ("商品说明", "商品名称"), "dir": ("收/支",),
-    "amount": ("金额", "金额(元)"), "method": ("收/付款方式",), "status": ("交易状态",),
-    "txn": ("交易订单号", "交易号"), "mo": ("商家订单号", "商户订单号"), "remark": ("备注",),
-    "refunded": ("成功退款(元)",), "fund": ("资金状态",),
+    "time": ("交易时间", "交易创建时间", "付款时间"),
+    "category": ("交易分类", "类型"),
+    "party": ("交易对方",),
+    "party_account": ("对方账号",),
+    "goods": ("商品说明", "商品名称"),
+    "dir": ("收/支",),
+    "amount": ("金额", "金额(元)"),
+    "method": ("收/付款方式",),
+    "status": ("交易状态",),
+    "txn": ("交易订单号", "交易号"),
+    "mo": ("商家订单号", "商户订单号"),
+    "remark": ("备注",),
+    "refunded": ("成功退款(元)",),
+    "fund": ("资金状态",),
 }
-DIRECTIONS = {"支出": "out", "收入": "in", "不计收支": "neutral", "其他": "neutral", "": "neutral", "/": "neutral"}
+DIRECTIONS = {
+    "支出": "out",
+    "收入": "in",
+    "不计收支": "neutral",
+    "其他": "neutral",
+    "": "neutral",
+    "/": "neutral",
+}
 FUND_DIRECTIONS = {"已支出": "out", "已收入": "in"}
 NEUTRAL_CATEGORIES = ("投资理财", "账户存取", "信用借还", "理财", "充值提现", "收入", "转账充值")
 REFUNDED_STATUSES = ("交易关闭", "退款成功", "已关闭")
@@ -94,7 +110,8 @@ class AlipayBillReader:
             return True
         top = lines[:6]
         return any(x.startswith("导出信息") for x in top) and any(
-            "支付宝账户" in x or "电子客户回单" in x for x in lines)
+            "支付宝账户" in x or "电子客户回单" in x for x in lines
+        )
 
     def read(self, ctx: SourceContext, sink: Sink) -> None:
         with few_collections():
@@ -166,8 +183,11 @@ def alipay_owner(ctx: SourceContext, pre: _Preamble, sink: Sink) -> tuple[str | 
         person = next(iter(ids)) if len(ids) == 1 else None
     if person is None:
         who = pre.account or pre.name
-        sink.warn(f"支付宝账户“{who}”在 people.csv 中没有唯一对应的人员：账单所有人未能对应到人员" if who
-                  else "账单中没有“姓名/支付宝账户”信息，case.toml 也未声明该文件的所有人：账单所有人未知")
+        sink.warn(
+            f"支付宝账户“{who}”在 people.csv 中没有唯一对应的人员：账单所有人未能对应到人员"
+            if who
+            else "账单中没有“姓名/支付宝账户”信息，case.toml 也未声明该文件的所有人：账单所有人未知"
+        )
     return preamble_account, person
 
 
@@ -176,7 +196,9 @@ class AlipayRows:
 
     def __init__(self, header: list[str], sink: Sink, ctx: SourceContext, pre: _Preamble):
         names = [h.replace("（", "(").replace("）", ")") for h in header]
-        self.idx = {f: names.index(n) for f, accepted in COLUMNS.items() for n in reversed(accepted) if n in names}
+        self.idx = {
+            f: names.index(n) for f, accepted in COLUMNS.items() for n in reversed(accepted) if n in names
+        }
         missing = [COLUMNS[f][0] for f in ("time", "amount") if f not in self.idx]
         if missing:
             raise KeyError("、".join(missing))
@@ -187,16 +209,23 @@ class AlipayRows:
         self.owner, person = alipay_owner(ctx, pre, sink)
         sink.set_owner(self.owner, person)
         if self.owner:
-            sink.add("accounts", {"account_id": self.owner, "platform": "alipay", "person_id": person,
-                                  "display_name": pre.name})
+            sink.add(
+                "accounts",
+                {
+                    "account_id": self.owner,
+                    "platform": "alipay",
+                    "person_id": person,
+                    "display_name": pre.name,
+                },
+            )
         self.ids = PaymentIds("pay")
         self.rows: list[dict] = []
         self.refund_keys: list[tuple[dict, tuple[str, ...]]] = []
         self.names: set[str] = set()
 
     def feed(self, number: int, cells: list[str]) -> None:
-        if len(cells) > self.width and not any(c.strip(STRIP) for c in cells[self.width:]):
-            cells = cells[:self.width]
+        if len(cells) > self.width and not any(c.strip(STRIP) for c in cells[self.width :]):
+            cells = cells[: self.width]
         if len(cells) != self.width:
             self.sink.reject(number, ",".join(cells), f"该行有 {len(cells)} 个字段（应为 {self.width} 个）")
             return
@@ -217,20 +246,45 @@ class AlipayRows:
             raise BadValue("收/支", f"收/支“{d}”无法识别（应为 收入、支出 或 不计收支）")
         if not d:
             direction = FUND_DIRECTIONS.get(g("fund"), "neutral")
-        category, goods, status, txn, mo = g("category"), _null(g("goods")), g("status"), _null(g("txn")), _null(g("mo"))
+        category, goods, status, txn, mo = (
+            g("category"),
+            _null(g("goods")),
+            g("status"),
+            _null(g("txn")),
+            _null(g("mo")),
+        )
         name, party_account = _null(g("party")) or None, _null(g("party_account")) or None
         kind = alipay_kind(category, goods, txn, status, direction)
-        pid = self.ids("alipay", ts, category, name, party_account, goods, d, fen, g("method"), txn, mo, g("remark"))
+        pid = self.ids(
+            "alipay", ts, category, name, party_account, goods, d, fen, g("method"), txn, mo, g("remark")
+        )
         account = _account(party_account, name)
         self._counterparty(account, name)
         refunded = yuan_to_fen(g("refunded"), "成功退款(元)") if g("refunded") and kind != "refund" else None
-        payer, payee = ((account, self.owner) if kind == "refund" or direction == "in"
-                        else (self.owner, account if direction == "out" else None))
-        row = {"payment_id": pid, "ts": ts, "kind": kind, "payer_account": payer, "payee_account": payee,
-               "amount_fen": fen, "status": status or None, "memo": memo_text(goods or None, _null(g("remark")) or None),
-               "direction": direction, "owner_account": self.owner, "counterparty_name": name, "txn_id": txn or None,
-               "merchant_order_id": mo or None, "refund_of": None, "refunded_fen": refunded or None,
-               "origin": "bill", "raw_type": category or None}
+        payer, payee = (
+            (account, self.owner)
+            if kind == "refund" or direction == "in"
+            else (self.owner, account if direction == "out" else None)
+        )
+        row = {
+            "payment_id": pid,
+            "ts": ts,
+            "kind": kind,
+            "payer_account": payer,
+            "payee_account": payee,
+            "amount_fen": fen,
+            "status": status or None,
+            "memo": memo_text(goods or None, _null(g("remark")) or None),
+            "direction": direction,
+            "owner_account": self.owner,
+            "counterparty_name": name,
+            "txn_id": txn or None,
+            "merchant_order_id": mo or None,
+            "refund_of": None,
+            "refunded_fen": refunded or None,
+            "origin": "bill",
+            "raw_type": category or None,
+        }
         self.rows.append(row)
         if kind == "refund":
             parts = txn.split("_")
@@ -248,9 +302,17 @@ class AlipayRows:
         for r in self.rows:
             if r["kind"] != "refund":
                 was = r["status"] in REFUNDED_STATUSES or bool(r["refunded_fen"])
-                pairer.remember(Original(r["payment_id"], r["ts"], r["amount_fen"], r["counterparty_name"],
-                                         r["payer_account"] if r["direction"] == "in" else r["payee_account"], was),
-                                (r["txn_id"],))
+                pairer.remember(
+                    Original(
+                        r["payment_id"],
+                        r["ts"],
+                        r["amount_fen"],
+                        r["counterparty_name"],
+                        r["payer_account"] if r["direction"] == "in" else r["payee_account"],
+                        was,
+                    ),
+                    (r["txn_id"],),
+                )
         stated = {pid for pid, r in by_id.items() if r["refunded_fen"] is not None}  # 成功退款（元） column
         for refund in pairer.pair():
             orig = by_id.get(refund["refund_of"] or "")

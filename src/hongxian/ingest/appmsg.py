@@ -63,7 +63,7 @@ def split_sender_prefix(text: str | None) -> tuple[str | None, str | None]:
     m = _PREFIX.match(text)
     if not m:
         return None, text
-    return m.group(1), text[m.end():]
+    return m.group(1), text[m.end() :]
 
 
 @dataclass
@@ -137,8 +137,21 @@ def _tag(xml: str, name: str) -> str | None:
 
 
 _APP_TAGS = frozenset(("type", "title", "des", "url"))
-_PAY_TAGS = frozenset(("paysubtype", "feedesc", "transcationid", "transferid", "pay_memo", "payer_username",
-                       "receiver_username", "nativeurl", "paymsgid", "receivertitle", "sendertitle"))
+_PAY_TAGS = frozenset(
+    (
+        "paysubtype",
+        "feedesc",
+        "transcationid",
+        "transferid",
+        "pay_memo",
+        "payer_username",
+        "receiver_username",
+        "nativeurl",
+        "paymsgid",
+        "receivertitle",
+        "sendertitle",
+    )
+)
 
 
 def _fields_from_tree(xml: str) -> dict[str, str | None] | None:
@@ -208,8 +221,14 @@ def parse_appmsg(xml: str | None, light: bool = False) -> AppMsg | None:
         well_formed = xml.endswith(("</msg>", "</appmsg>")) and "<appmsg" in xml
         if not any(fields.values()):
             return AppMsg(well_formed=False)
-        return AppMsg(well_formed=well_formed, type=_int(fields["type"]), title=fields["title"],
-                      des=fields["des"], url=fields["url"], refer_svrid=fields["svrid"])
+        return AppMsg(
+            well_formed=well_formed,
+            type=_int(fields["type"]),
+            title=fields["title"],
+            des=fields["des"],
+            url=fields["url"],
+            refer_svrid=fields["svrid"],
+        )
     fields = _fields_from_tree(xml)
     well_formed = fields is not None
     if fields is None or not fields:
@@ -217,11 +236,18 @@ def parse_appmsg(xml: str | None, light: bool = False) -> AppMsg | None:
         if not any(fields.values()):
             return AppMsg(well_formed=False)
     msg = AppMsg(
-        well_formed=well_formed, type=_int(fields.get("type")), title=fields.get("title"),
-        des=fields.get("des"), url=fields.get("url"), refer_svrid=fields.get("svrid"),
-        paysubtype=_int(fields.get("paysubtype")), feedesc=fields.get("feedesc"),
-        transcationid=fields.get("transcationid"), transferid=fields.get("transferid"),
-        pay_memo=fields.get("pay_memo"), payer=fields.get("payer_username"),
+        well_formed=well_formed,
+        type=_int(fields.get("type")),
+        title=fields.get("title"),
+        des=fields.get("des"),
+        url=fields.get("url"),
+        refer_svrid=fields.get("svrid"),
+        paysubtype=_int(fields.get("paysubtype")),
+        feedesc=fields.get("feedesc"),
+        transcationid=fields.get("transcationid"),
+        transferid=fields.get("transferid"),
+        pay_memo=fields.get("pay_memo"),
+        payer=fields.get("payer_username"),
         receiver=fields.get("receiver_username"),
     )
     if msg.type == 2001 or fields.get("nativeurl") or fields.get("paymsgid"):
@@ -231,8 +257,7 @@ def parse_appmsg(xml: str | None, light: bool = False) -> AppMsg | None:
 
 # ---------------------------------------------------------------- claim notices (10000)
 
-_CLAIM = re.compile(
-    r"^\s*(?:<img[^>]*>\s*)?(.+?)领取了(你|.+?)的<_wc_custom_link_[^>]*?sendid=(\d+)", re.S)
+_CLAIM = re.compile(r"^\s*(?:<img[^>]*>\s*)?(.+?)领取了(你|.+?)的<_wc_custom_link_[^>]*?sendid=(\d+)", re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
 

@@ -57,8 +57,12 @@ def yuan_to_fen(text: str, column: str = "金额") -> int:
     if "," in s:
         s = s.replace(",", "")
     whole, dot, frac = s.partition(".")
-    if whole.isdigit() and whole.isascii() and len(whole) < 14 and (
-            not dot or (len(frac) <= 2 and (not frac or (frac.isdigit() and frac.isascii())))):
+    if (
+        whole.isdigit()
+        and whole.isascii()
+        and len(whole) < 14
+        and (not dot or (len(frac) <= 2 and (not frac or (frac.isdigit() and frac.isascii()))))
+    ):
         return int(whole) * 100 + (int(frac) * (10 if len(frac) == 1 else 1) if frac else 0)
     return _yuan_slow(text, s, column)
 

@@ -73,8 +73,9 @@ class RefundPairer:
 
     def _by_names(self, held: HeldRefund) -> Original | None:
         ts, fen = held.row["ts"], held.row["amount_fen"]
-        cands = [o for n in held.names if n for o in self.by_name.get(n, ())
-                 if o.ts <= ts and o.amount_fen >= fen]
+        cands = [
+            o for n in held.names if n for o in self.by_name.get(n, ()) if o.ts <= ts and o.amount_fen >= fen
+        ]
         return _best(cands, held.row)
 
 

@@ -28,20 +28,73 @@ from hongxian.ingest.base import Sink, SourceContext, few_collections
 from hongxian.ingest.export_owner import resolve_owner
 from hongxian.ingest.wechat_msg import BEIJING, ChatRowBuilder, RawMessage, as_int, message_kind
 
-PYWXDUMP_HEADER = ("id", "msgsvrid", "type_name", "is_sender", "talker", "room_name", "msg", "src", "createtime")
-MEMOTRACE_HEADER = ("localid", "talkerid", "type", "subtype", "issender", "createtime", "status", "strcontent",
-                    "strtime", "remark", "nickname", "sender")
+PYWXDUMP_HEADER = (
+    "id",
+    "msgsvrid",
+    "type_name",
+    "is_sender",
+    "talker",
+    "room_name",
+    "msg",
+    "src",
+    "createtime",
+)
+MEMOTRACE_HEADER = (
+    "localid",
+    "talkerid",
+    "type",
+    "subtype",
+    "issender",
+    "createtime",
+    "status",
+    "strcontent",
+    "strtime",
+    "remark",
+    "nickname",
+    "sender",
+)
 PYWXDUMP_TYPES = {  # type_name → (Type, SubType), PyWxDump's own table (first name wins)
-    "文本": (1, 0), "图片": (3, 0), "语音": (34, 0), "添加好友": (37, 0), "推荐公众号": (42, 0), "视频": (43, 0),
-    "动画表情": (47, 0), "位置": (48, 0), "文件": (49, 0), "粘贴的文本": (49, 1), "(分享)音乐": (49, 3),
-    "(分享)卡片式链接": (49, 5), "游戏相关": (49, 7), "用户上传的GIF表情": (49, 8), "位置共享": (49, 17),
-    "合并转发的聊天记录": (49, 19), "(分享)笔记": (49, 24), "(分享)小程序": (49, 33), "(分享)收藏夹": (49, 40),
-    "(分享)视频号名片": (49, 50), "(分享)视频号视频": (49, 51), "接龙": (49, 53), "引用回复": (49, 57),
-    "视频号直播或直播回放": (49, 63), "文件(猜)": (49, 74), "群公告": (49, 87), "视频号直播或直播回放等": (49, 88),
-    "转账": (49, 2000), "赠送红包封面": (49, 2003), "语音通话": (50, 0), "企业微信打招呼(猜)": (65, 0),
-    "企业微信添加好友(猜)": (66, 0), "系统通知": (10000, 0), "消息撤回1": (10000, 1), "拍一拍": (10000, 4),
-    "消息撤回5": (10000, 5), "消息撤回6": (10000, 6), "消息撤回33": (10000, 33), "消息撤回36": (10000, 36),
-    "消息撤回57": (10000, 57), "邀请加群": (10000, 8000),
+    "文本": (1, 0),
+    "图片": (3, 0),
+    "语音": (34, 0),
+    "添加好友": (37, 0),
+    "推荐公众号": (42, 0),
+    "视频": (43, 0),
+    "动画表情": (47, 0),
+    "位置": (48, 0),
+    "文件": (49, 0),
+    "粘贴的文本": (49, 1),
+    "(分享)音乐": (49, 3),
+    "(分享)卡片式链接": (49, 5),
+    "游戏相关": (49, 7),
+    "用户上传的GIF表情": (49, 8),
+    "位置共享": (49, 17),
+    "合并转发的聊天记录": (49, 19),
+    "(分享)笔记": (49, 24),
+    "(分享)小程序": (49, 33),
+    "(分享)收藏夹": (49, 40),
+    "(分享)视频号名片": (49, 50),
+    "(分享)视频号视频": (49, 51),
+    "接龙": (49, 53),
+    "引用回复": (49, 57),
+    "视频号直播或直播回放": (49, 63),
+    "文件(猜)": (49, 74),
+    "群公告": (49, 87),
+    "视频号直播或直播回放等": (49, 88),
+    "转账": (49, 2000),
+    "赠送红包封面": (49, 2003),
+    "语音通话": (50, 0),
+    "企业微信打招呼(猜)": (65, 0),
+    "企业微信添加好友(猜)": (66, 0),
+    "系统通知": (10000, 0),
+    "消息撤回1": (10000, 1),
+    "拍一拍": (10000, 4),
+    "消息撤回5": (10000, 5),
+    "消息撤回6": (10000, 6),
+    "消息撤回33": (10000, 33),
+    "消息撤回36": (10000, 36),
+    "消息撤回57": (10000, 57),
+    "邀请加群": (10000, 8000),
 }
 NOT_A_SENDER = ("", "我", "系统", "未知")
 _TRANSFER = re.compile(r"^(转账|已收款)：(\S*)\s*(?:\n转账说明：(.*?))?(?:\n转账时间：.*)?\s*$", re.S)
@@ -116,7 +169,9 @@ class PyWxDumpCsvReader:
     def read(self, ctx: SourceContext, sink: Sink) -> None:
         sink.format_label = self.label
         owner = resolve_owner(ctx, sink, lambda: self._owner_hint(ctx.path, sink))
-        builder = ChatRowBuilder(sink, owner.account, {"talker": "room_name", "type": "type_name", "payload": "msg"})
+        builder = ChatRowBuilder(
+            sink, owner.account, {"talker": "room_name", "type": "type_name", "payload": "msg"}
+        )
         with few_collections():
             for line, cells in csv_records(ctx.path, sink):
                 self._row(builder, line, _cells(cells, 9))
@@ -135,8 +190,17 @@ class PyWxDumpCsvReader:
         type_name = type_name.strip()
         type_, subtype = PYWXDUMP_TYPES.get(type_name, (None, None))
         sender = talker.strip()
-        raw = RawMessage(line, room, type_, subtype, is_sender, local_unix(ctime), msg, svrid=svrid,
-                         sender=None if sender in NOT_A_SENDER else sender)
+        raw = RawMessage(
+            line,
+            room,
+            type_,
+            subtype,
+            is_sender,
+            local_unix(ctime),
+            msg,
+            svrid=svrid,
+            sender=None if sender in NOT_A_SENDER else sender,
+        )
         kind = message_kind(type_, subtype or 0) if type_ is not None else "other"
         fill, app = self._fill(kind, type_name, msg, src.strip())
         builder.add_rendered(raw, kind, fill, app)
@@ -158,8 +222,13 @@ class PyWxDumpCsvReader:
             if not m:
                 return {"text": None}, None
             memo = (m.group(3) or "").strip() or None
-            app = AppMsg(well_formed=True, type=2000, paysubtype=3 if m.group(1) == "已收款" else 1,
-                         feedesc=m.group(2), pay_memo=memo)
+            app = AppMsg(
+                well_formed=True,
+                type=2000,
+                paysubtype=3 if m.group(1) == "已收款" else 1,
+                feedesc=m.group(2),
+                pay_memo=memo,
+            )
             return {"text": memo}, app
         return {}, None  # image, voice, video, sticker, card, system (text from the notice itself)
 
@@ -183,20 +252,42 @@ class MemoTraceCsvReader:
             if not peers:
                 sink.warn(f"会话“{name}”中没有对方发送的消息，无法确定会话标识，记为 {chat}")
         for account, (remark, nick) in people.items():
-            sink.add("accounts", {"account_id": account, "platform": "wechat", "display_name": remark or nick,
-                                  "remark": remark if remark != nick else None, "nickname": nick})
+            sink.add(
+                "accounts",
+                {
+                    "account_id": account,
+                    "platform": "wechat",
+                    "display_name": remark or nick,
+                    "remark": remark if remark != nick else None,
+                    "nickname": nick,
+                },
+            )
         builder = ChatRowBuilder(sink, owner.account, {"payload": "StrContent"})
         with few_collections():
             for line, cells in csv_records(ctx.path, sink):
-                local_id, _tid, type_, subtype, is_sender, ctime, _st, content, _strtime, _rm, _nk, sender = \
+                local_id, _tid, type_, subtype, is_sender, ctime, _st, content, _strtime, _rm, _nk, sender = (
                     _cells(cells, 12)
+                )
                 number = as_int(local_id)
-                builder.add(RawMessage(number if number is not None else line, chat, type_, subtype, is_sender,
-                                       ctime, content, sender=sender.strip() or None, is_group=is_group))
+                builder.add(
+                    RawMessage(
+                        number if number is not None else line,
+                        chat,
+                        type_,
+                        subtype,
+                        is_sender,
+                        ctime,
+                        content,
+                        sender=sender.strip() or None,
+                        is_group=is_group,
+                    )
+                )
         builder.finish()
 
     @staticmethod
-    def _scan(path: Path, sink: Sink) -> tuple[set[str], str | None, dict[str, tuple[str | None, str | None]]]:
+    def _scan(
+        path: Path, sink: Sink
+    ) -> tuple[set[str], str | None, dict[str, tuple[str | None, str | None]]]:
         """Peers (senders of received non-system rows), the owner's wxid, and names per sender."""
         peers: set[str] = set()
         owner = None

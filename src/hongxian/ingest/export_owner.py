@@ -40,7 +40,9 @@ def owner_from_path(*paths: str) -> str | None:
     return None
 
 
-def resolve_owner(ctx: SourceContext, sink: Sink, from_content: Callable[[], str | None] | None = None) -> Owner:
+def resolve_owner(
+    ctx: SourceContext, sink: Sink, from_content: Callable[[], str | None] | None = None
+) -> Owner:
     """Owner of an export: case.toml ``[[sources]]``, else the path, else the export's content
     (``from_content`` is called only when needed).
 
@@ -52,7 +54,9 @@ def resolve_owner(ctx: SourceContext, sink: Sink, from_content: Callable[[], str
         if declared in people.people:
             owner = Owner(people.wechat_account(declared), declared, "declared")
             if owner.account is None:
-                sink.warn(f"已声明机主 {declared}，但 people.csv 中没有其微信号；机主本人发送的消息记为 {OWNER_UNKNOWN}")
+                sink.warn(
+                    f"已声明机主 {declared}，但 people.csv 中没有其微信号；机主本人发送的消息记为 {OWNER_UNKNOWN}"
+                )
         else:
             owner = Owner(declared, people.by_wechat_id.get(declared), "declared")
     elif (acc := owner_from_path(ctx.rel_path, str(ctx.path))) is not None:
@@ -61,8 +65,10 @@ def resolve_owner(ctx: SourceContext, sink: Sink, from_content: Callable[[], str
         owner = Owner(acc, people.by_wechat_id.get(acc), "content")
     else:
         owner = Owner(None, None, "unknown")
-        sink.warn("未能确定此导出的机主：case.toml 没有对应的 [[sources]] 声明，路径中也没有 "
-                  f"WeChat Files/<wxid>/；机主本人发送的消息和支付记为 {OWNER_UNKNOWN}，"
-                  "请在 case.toml 中声明 owner")
+        sink.warn(
+            "未能确定此导出的机主：case.toml 没有对应的 [[sources]] 声明，路径中也没有 "
+            f"WeChat Files/<wxid>/；机主本人发送的消息和支付记为 {OWNER_UNKNOWN}，"
+            "请在 case.toml 中声明 owner"
+        )
     sink.set_owner(owner.account, owner.person)
     return owner

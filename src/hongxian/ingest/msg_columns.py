@@ -50,7 +50,9 @@ def add_msg_chunk(builder: ChatRowBuilder, chunk: list[tuple]) -> None:
     visit = _Visit(builder, chunk)
     builder.captured = visit.general
     try:
-        visit.run(np.flatnonzero(~fast | received), fast, typed, _ids(cols, arrays, np.flatnonzero(typed & ~fast)))
+        visit.run(
+            np.flatnonzero(~fast | received), fast, typed, _ids(cols, arrays, np.flatnonzero(typed & ~fast))
+        )
     finally:
         builder.captured = None
     plain = np.flatnonzero(fast)
@@ -82,8 +84,11 @@ class _Visit:
             if fast[i]:
                 content, extra = row[7], row[9]
                 # the usual case inlined: a canonical BytesExtra and no "wxid:\n" prefix (`group_sender`)
-                sender = canonical_sender(extra) if type(extra) is bytes and extra and (
-                    content is None or ":\n" not in content[:66]) else None
+                sender = (
+                    canonical_sender(extra)
+                    if type(extra) is bytes and extra and (content is None or ":\n" not in content[:66])
+                    else None
+                )
                 if sender is None:
                     sender, content = builder.group_sender(row[1], content, extra)
                     if sender is None:
@@ -109,9 +114,17 @@ class _Visit:
             sender, content = self.builder.group_sender(raw.row_number, content, row[9])
         else:
             sender = talker
-        msg = {"message_id": message_id, "chat_id": talker, "is_group": is_group, "sender_account": sender,
-               "ts": row[6] * 1_000_000, "kind": message_kind(type_, subtype), "server_id": server_id,
-               "raw_type": type_, "raw_subtype": subtype}
+        msg = {
+            "message_id": message_id,
+            "chat_id": talker,
+            "is_group": is_group,
+            "sender_account": sender,
+            "ts": row[6] * 1_000_000,
+            "kind": message_kind(type_, subtype),
+            "server_id": server_id,
+            "raw_type": type_,
+            "raw_subtype": subtype,
+        }
         self.builder.add_prepared(raw, msg, content, me == 1)
 
 
@@ -120,7 +133,9 @@ def _ids(cols: list[tuple], arrays: dict[int, pa.Array], idx: np.ndarray) -> tup
     if len(idx) == 0:
         return [], []
     server_id = _column(cols, arrays, _SVR, idx).cast(_STR)
-    return digest_ids("m", server_id.cast(pa.binary()).to_pylist(), _SVR_PREFIX).to_pylist(), server_id.to_pylist()
+    return digest_ids(
+        "m", server_id.cast(pa.binary()).to_pylist(), _SVR_PREFIX
+    ).to_pylist(), server_id.to_pylist()
 
 
 def _typed_rows(cols: list[tuple]) -> tuple[np.ndarray, dict[int, pa.Array]]:
@@ -131,23 +146,41 @@ def _typed_rows(cols: list[tuple]) -> tuple[np.ndarray, dict[int, pa.Array]]:
     kinds = {i: set(map(type, cols[i])) for i in (_TALKER, _TYPE, _SUB, _ME, _TIME, _SVR)}
     content_ok = set(map(type, cols[_CONTENT])) <= {str, _NONE}
     if not (content_ok and kinds.pop(_TALKER) <= {str} and all(k <= {int} for k in kinds.values())):
-        return np.fromiter((_typed(*r) for r in zip(*(cols[i] for i in (_TALKER, _TYPE, _SUB, _ME, _TIME, _CONTENT,
-                                                                         _SVR)), strict=True)), bool, n), {}
-    arrays = {i: pa.array(cols[i], _STR if i == _TALKER else _INT) for i in (_TALKER, _TYPE, _SUB, _ME, _TIME, _SVR)}
+        return np.fromiter(
+            (
+                _typed(*r)
+                for r in zip(
+                    *(cols[i] for i in (_TALKER, _TYPE, _SUB, _ME, _TIME, _CONTENT, _SVR)), strict=True
+                )
+            ),
+            bool,
+            n,
+        ), {}
+    arrays = {
+        i: pa.array(cols[i], _STR if i == _TALKER else _INT) for i in (_TALKER, _TYPE, _SUB, _ME, _TIME, _SVR)
+    }
     talker = arrays[_TALKER]
-    ok = reduce(pc.and_, (
-        pc.greater(pc.binary_length(talker), 0), pc.equal(pc.utf8_trim(talker, WHITESPACE), talker),
-        pc.greater_equal(arrays[_TIME], MIN_TS), pc.less(arrays[_TIME], MAX_TS), pc.greater(arrays[_SVR], 0),
-        pc.is_in(arrays[_ME], value_set=pa.array([0, 1], _INT)),
-    ))
+    ok = reduce(
+        pc.and_,
+        (
+            pc.greater(pc.binary_length(talker), 0),
+            pc.equal(pc.utf8_trim(talker, WHITESPACE), talker),
+            pc.greater_equal(arrays[_TIME], MIN_TS),
+            pc.less(arrays[_TIME], MAX_TS),
+            pc.greater(arrays[_SVR], 0),
+            pc.is_in(arrays[_ME], value_set=pa.array([0, 1], _INT)),
+        ),
+    )
     return np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool), arrays
 
 
 def _plain_types(cols: list[tuple], arrays: dict[int, pa.Array]) -> np.ndarray:
     """Type is one of `FAST_TYPES` (meaningful for well-typed rows only)."""
     if arrays:
-        return np.asarray(pc.is_in(arrays[_TYPE], value_set=pa.array(FAST_TYPES, _INT)).to_numpy(zero_copy_only=False),
-                          dtype=bool)
+        return np.asarray(
+            pc.is_in(arrays[_TYPE], value_set=pa.array(FAST_TYPES, _INT)).to_numpy(zero_copy_only=False),
+            dtype=bool,
+        )
     return np.array([t in _FAST_SET for t in cols[_TYPE]], dtype=bool)
 
 
@@ -156,15 +189,29 @@ def _received(cols: list[tuple], arrays: dict[int, pa.Array]) -> np.ndarray:
     if arrays:
         mask = pc.and_(pc.ends_with(arrays[_TALKER], "@chatroom"), pc.equal(arrays[_ME], 0))
         return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
-    return np.array([type(t) is str and t.endswith("@chatroom") and me == 0
-                     for t, me in zip(cols[_TALKER], cols[_ME], strict=True)], dtype=bool)
+    return np.array(
+        [
+            type(t) is str and t.endswith("@chatroom") and me == 0
+            for t, me in zip(cols[_TALKER], cols[_ME], strict=True)
+        ],
+        dtype=bool,
+    )
 
 
 def _typed(talker, type_, subtype, is_sender, ctime, content, svrid) -> bool:
-    return (type(type_) is int and type(talker) is str and type(ctime) is int
-            and MIN_TS <= ctime < MAX_TS and type(svrid) is int and svrid > 0 and type(subtype) is int
-            and (is_sender == 0 or is_sender == 1) and (content is None or type(content) is str)
-            and talker != "" and talker == talker.strip())
+    return (
+        type(type_) is int
+        and type(talker) is str
+        and type(ctime) is int
+        and MIN_TS <= ctime < MAX_TS
+        and type(svrid) is int
+        and svrid > 0
+        and type(subtype) is int
+        and (is_sender == 0 or is_sender == 1)
+        and (content is None or type(content) is str)
+        and talker != ""
+        and talker == talker.strip()
+    )
 
 
 def _take(values: tuple, idx: np.ndarray) -> list:
@@ -180,7 +227,9 @@ def _column(cols: list[tuple], arrays: dict[int, pa.Array], i: int, idx: np.ndar
     return pa.array(_take(cols[i], idx), _STR if i in (_TALKER, _CONTENT) else _INT)
 
 
-def _fast_columns(cols: list[tuple], arrays: dict, idx: np.ndarray, owner: str, senders: list, texts: list) -> dict:
+def _fast_columns(
+    cols: list[tuple], arrays: dict, idx: np.ndarray, owner: str, senders: list, texts: list
+) -> dict:
     talker, type_, me = (_column(cols, arrays, i, idx) for i in (_TALKER, _TYPE, _ME))
     content = _column(cols, arrays, _CONTENT, idx)
     server_id = _column(cols, arrays, _SVR, idx).cast(_STR)
@@ -193,20 +242,27 @@ def _fast_columns(cols: list[tuple], arrays: dict, idx: np.ndarray, owner: str, 
         content = pc.replace_with_mask(content, received, pa.array(texts, _STR))
     return {
         "message_id": digest_ids("m", server_id.cast(pa.binary()).to_pylist(), _SVR_PREFIX),
-        "chat_id": talker, "is_group": is_group, "sender_account": sender,
+        "chat_id": talker,
+        "is_group": is_group,
+        "sender_account": sender,
         "ts": pc.multiply(_column(cols, arrays, _TIME, idx), 1_000_000).cast(TS),
         "kind": _KINDS.take(pc.index_in(type_, value_set=pa.array(FAST_TYPES, _INT))),
         "text": pc.if_else(pc.equal(type_, 1), content, pa.scalar(None, _STR)),
-        "server_id": server_id, "raw_type": type_, "raw_subtype": _column(cols, arrays, _SUB, idx),
+        "server_id": server_id,
+        "raw_type": type_,
+        "raw_subtype": _column(cols, arrays, _SUB, idx),
     }
 
 
 def _merge(columns: dict, plain: np.ndarray, general: list[dict], positions: list[int]) -> dict:
     """The plain rows' columns and the row parser's messages together, in row order."""
     names = [n for n in _MESSAGES.names if n != "source_id"]
-    fast = pa.table({n: columns[n] if n in columns else pa.nulls(len(plain), _MESSAGES.field(n).type)
-                     for n in names})
-    rows = pa.Table.from_batches([pa.RecordBatch.from_struct_array(pa.array(general, type=pa.struct(_MESSAGES)))])
+    fast = pa.table(
+        {n: columns[n] if n in columns else pa.nulls(len(plain), _MESSAGES.field(n).type) for n in names}
+    )
+    rows = pa.Table.from_batches(
+        [pa.RecordBatch.from_struct_array(pa.array(general, type=pa.struct(_MESSAGES)))]
+    )
     both = pa.concat_tables([fast, rows.select(names)])
     order = np.argsort(np.concatenate([plain, np.asarray(positions, dtype=np.int64)]), kind="stable")
     return {n: c.combine_chunks() for n, c in zip(names, both.take(pa.array(order)).columns, strict=True)}

@@ -49,20 +49,42 @@ Progress = Callable[[str, int, int], None]
 
 
 def _reject_rows(source_id: str, path: str, rejects: list[Reject]) -> list[dict]:
-    return [{"source_id": source_id, "path": path, "row_number": r.row_number, "column": r.column,
-             "raw": r.raw, "error": r.error} for r in rejects]
+    return [
+        {
+            "source_id": source_id,
+            "path": path,
+            "row_number": r.row_number,
+            "column": r.column,
+            "raw": r.raw,
+            "error": r.error,
+        }
+        for r in rejects
+    ]
 
 
-def _source_row(source_id, rel, sha, fmt, ok, bad, auth, owner_acc=None, owner_person=None, warnings=(),
-                declared=None):
-    return {"source_id": source_id, "path": rel, "sha256": sha, "format": fmt,
-            "ingested_at": datetime.now(SHANGHAI), "rows_ok": ok, "rows_rejected": bad,
-            "authorisation": auth, "owner_account": owner_acc, "owner_person": owner_person,
-            "declared_owner": declared, "warnings": "\n".join(warnings) or None}
+def _source_row(
+    source_id, rel, sha, fmt, ok, bad, auth, owner_acc=None, owner_person=None, warnings=(), declared=None
+):
+    return {
+        "source_id": source_id,
+        "path": rel,
+        "sha256": sha,
+        "format": fmt,
+        "ingested_at": datetime.now(SHANGHAI),
+        "rows_ok": ok,
+        "rows_rejected": bad,
+        "authorisation": auth,
+        "owner_account": owner_acc,
+        "owner_person": owner_person,
+        "declared_owner": declared,
+        "warnings": "\n".join(warnings) or None,
+    }
 
 
 class CaseIngester:
-    def __init__(self, case_dir: Path, registry: ReaderRegistry | None = None, progress: Progress | None = None):
+    def __init__(
+        self, case_dir: Path, registry: ReaderRegistry | None = None, progress: Progress | None = None
+    ):
         self.paths = CasePaths(case_dir)
         self.config = load_case_config(self.paths.root)
         self.registry = registry or default_registry()
@@ -93,8 +115,13 @@ class CaseIngester:
         root = self.paths.exports
         if not root.is_dir():
             return []
-        return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")
-                      and not p.name.endswith(("-wal", "-shm", "-journal")))
+        return sorted(
+            p
+            for p in root.rglob("*")
+            if p.is_file()
+            and not p.name.startswith(".")
+            and not p.name.endswith(("-wal", "-shm", "-journal"))
+        )
 
     def _unchanged(self, rel, sha, old, manifest, rejects, reports, old_rejects) -> bool:
         prev = old.get(rel)
@@ -103,8 +130,16 @@ class CaseIngester:
             return False
         manifest.append(prev)
         rejects.extend(r for r in old_rejects if r["source_id"] == prev["source_id"])
-        reports.append(SourceReport(rel, "unchanged", prev["format"], prev["rows_ok"], prev["rows_rejected"],
-                                    prev["owner_person"] or prev["owner_account"]))
+        reports.append(
+            SourceReport(
+                rel,
+                "unchanged",
+                prev["format"],
+                prev["rows_ok"],
+                prev["rows_rejected"],
+                prev["owner_person"] or prev["owner_account"],
+            )
+        )
         return True
 
     def _ingest_registers(self, old, manifest, rejects, reports, old_rejects) -> PeopleIndex:
@@ -125,11 +160,23 @@ class CaseIngester:
             self.store.write_case_table(spec.table, result.table)
             if spec.table == "people":
                 people_table = result.table
-            manifest.append(_source_row(source_id, rel, sha, f"register:{spec.stem}", result.table.num_rows,
-                                        len(result.rejects), self.auth))
+            manifest.append(
+                _source_row(
+                    source_id,
+                    rel,
+                    sha,
+                    f"register:{spec.stem}",
+                    result.table.num_rows,
+                    len(result.rejects),
+                    self.auth,
+                )
+            )
             rejects.extend(_reject_rows(source_id, rel, result.rejects))
-            reports.append(SourceReport(rel, "ingested", f"register:{spec.stem}", result.table.num_rows,
-                                        len(result.rejects)))
+            reports.append(
+                SourceReport(
+                    rel, "ingested", f"register:{spec.stem}", result.table.num_rows, len(result.rejects)
+                )
+            )
         return people_index(people_table)
 
     def _ingest_file(self, path, people, old, manifest, rejects, reports, old_rejects) -> None:
@@ -144,7 +191,9 @@ class CaseIngester:
             return
         source_id = fingerprint("s", sha)
         if any(m["source_id"] == source_id for m in manifest):
-            reports.append(SourceReport(rel, "unchanged", reader.name, warnings=["与另一文件内容完全相同，已跳过"]))
+            reports.append(
+                SourceReport(rel, "unchanged", reader.name, warnings=["与另一文件内容完全相同，已跳过"])
+            )
             return
         ctx = SourceContext(path, rel, source_id, self.config.owner_for(rel), people)
         writer = PartWriter(self.store, source_id)
@@ -158,19 +207,44 @@ class CaseIngester:
             return
         except Exception as exc:  # a reader bug must not lose the other files
             writer.abort()
-            reports.append(SourceReport(rel, "failed", reader.name, error=f"读取出错：{type(exc).__name__}: {exc}"))
+            reports.append(
+                SourceReport(rel, "failed", reader.name, error=f"读取出错：{type(exc).__name__}: {exc}")
+            )
             return
         writer.commit()
         fmt = sink.format_label or reader.name
-        manifest.append(_source_row(source_id, rel, sha, fmt, sink.rows_ok, len(sink.rejects), self.auth,
-                                    sink.owner_account, sink.owner_person, sink.warnings, ctx.declared_owner))
+        manifest.append(
+            _source_row(
+                source_id,
+                rel,
+                sha,
+                fmt,
+                sink.rows_ok,
+                len(sink.rejects),
+                self.auth,
+                sink.owner_account,
+                sink.owner_person,
+                sink.warnings,
+                ctx.declared_owner,
+            )
+        )
         rejects.extend(_reject_rows(source_id, rel, sink.rejects))
-        reports.append(SourceReport(rel, "ingested", fmt, sink.rows_ok, len(sink.rejects),
-                                    sink.owner_person or sink.owner_account, list(sink.warnings)))
+        reports.append(
+            SourceReport(
+                rel,
+                "ingested",
+                fmt,
+                sink.rows_ok,
+                len(sink.rejects),
+                sink.owner_person or sink.owner_account,
+                list(sink.warnings),
+            )
+        )
 
 
-def ingest_case(case_dir: Path, registry: ReaderRegistry | None = None,
-                progress: Progress | None = None) -> IngestReport:
+def ingest_case(
+    case_dir: Path, registry: ReaderRegistry | None = None, progress: Progress | None = None
+) -> IngestReport:
     return CaseIngester(case_dir, registry, progress).run()
 
 

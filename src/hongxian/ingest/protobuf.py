@@ -58,7 +58,7 @@ def iter_fields(buf: bytes) -> Iterator[tuple[int, int, int | bytes]]:
             size = 4 if wire == FIXED32 else 8
             if pos + size > n:
                 raise ProtobufError("定长字段超出数据末尾")
-            value, pos = int.from_bytes(buf[pos:pos + size], "little"), pos + size
+            value, pos = int.from_bytes(buf[pos : pos + size], "little"), pos + size
         else:
             raise ProtobufError(f"不支持的 wire type {wire}")
         yield field, wire, value
@@ -101,7 +101,7 @@ def _entry_sender(entry: bytes) -> str | None:
     """The value of a BytesExtra ``{1: key, 2: value}`` entry when key == 1."""
     if entry[:2] == b"\x08\x01" and entry[2:3] == b"\x12":  # the usual layout, read directly
         length, pos = read_varint(entry, 3)
-        text = entry[pos:pos + length] if pos + length <= len(entry) else None
+        text = entry[pos : pos + length] if pos + length <= len(entry) else None
     else:
         key = text = None
         for f, w, v in iter_fields(entry):
@@ -124,14 +124,19 @@ def canonical_sender(blob: bytes) -> str | None:
             return None
         pos = 2 + blob[1]
         entry_len, value_len = blob[pos + 1], blob[pos + 5]
-        if blob[pos] != 0x1A or entry_len >= 0x80 or value_len >= 0x80 or blob[pos + 2:pos + 5] != b"\x08\x01\x12":
+        if (
+            blob[pos] != 0x1A
+            or entry_len >= 0x80
+            or value_len >= 0x80
+            or blob[pos + 2 : pos + 5] != b"\x08\x01\x12"
+        ):
             return None
         start = pos + 6
         if start + value_len > pos + 2 + entry_len or pos + 2 + entry_len > len(blob):
             return None
     except IndexError:
         return None
-    return blob[start:start + value_len].decode("utf-8", errors="replace").split(":", 1)[0].strip() or None
+    return blob[start : start + value_len].decode("utf-8", errors="replace").split(":", 1)[0].strip() or None
 
 
 def bytes_extra_sender(blob: bytes | None) -> tuple[str | None, bool]:

@@ -71,13 +71,23 @@ def _person(c: dict[str, str]) -> dict:
     political = c.get("政治面貌", "")
     kind = _choice("身份类别", c.get("身份类别", ""), IDENTITY_KINDS)
     return {
-        "person_id": _required("人员编号", c.get("人员编号", "")), "name": _required("姓名", c.get("姓名", "")),
-        "org_unit": c.get("单位") or None, "position": c.get("职务") or None, "rank": c.get("职级") or None,
-        "political_status": political or None, "is_party_member": political.startswith("中共"),
-        "identity_kind": kind, "is_official": kind == "公职人员", "duties": c.get("职责") or None,
-        "hometown": c.get("籍贯") or None, "wechat_ids": _list(c.get("微信号", "")),
-        "wechat_nicknames": _list(c.get("微信昵称", "")), "alipay_accounts": _list(c.get("支付宝账号", "")),
-        "phone": c.get("手机号") or None, "employment_status": status, "departed_on": departed,
+        "person_id": _required("人员编号", c.get("人员编号", "")),
+        "name": _required("姓名", c.get("姓名", "")),
+        "org_unit": c.get("单位") or None,
+        "position": c.get("职务") or None,
+        "rank": c.get("职级") or None,
+        "political_status": political or None,
+        "is_party_member": political.startswith("中共"),
+        "identity_kind": kind,
+        "is_official": kind == "公职人员",
+        "duties": c.get("职责") or None,
+        "hometown": c.get("籍贯") or None,
+        "wechat_ids": _list(c.get("微信号", "")),
+        "wechat_nicknames": _list(c.get("微信昵称", "")),
+        "alipay_accounts": _list(c.get("支付宝账号", "")),
+        "phone": c.get("手机号") or None,
+        "employment_status": status,
+        "departed_on": departed,
     }
 
 
@@ -86,7 +96,8 @@ def _relation(c: dict[str, str]) -> dict:
         "person_id": _required("人员编号", c.get("人员编号", "")),
         "related_person_id": _required("关联人员编号", c.get("关联人员编号", "")),
         "relation": _choice("关系", c.get("关系", ""), RELATIONS, required=True),
-        "start_date": _date("开始日期", c.get("开始日期", "")), "end_date": _date("结束日期", c.get("结束日期", "")),
+        "start_date": _date("开始日期", c.get("开始日期", "")),
+        "end_date": _date("结束日期", c.get("结束日期", "")),
         "note": c.get("说明") or None,
     }
 
@@ -98,20 +109,27 @@ def _event(c: dict[str, str]) -> dict:
     if end is not None and end < start:
         raise BadValue("结束日期", "结束日期早于开始日期")
     return {
-        "event_id": _required("事件编号", c.get("事件编号", "")), "name": c.get("名称") or None,
+        "event_id": _required("事件编号", c.get("事件编号", "")),
+        "name": c.get("名称") or None,
         "event_type": _choice("类型", c.get("类型", ""), EVENT_TYPES, required=True),
-        "start_date": start, "end_date": end or start, "org_unit": c.get("单位") or None,
-        "person_ids": _list(c.get("相关人员", "")), "group_ids": _list(c.get("群ID", "")),
+        "start_date": start,
+        "end_date": end or start,
+        "org_unit": c.get("单位") or None,
+        "person_ids": _list(c.get("相关人员", "")),
+        "group_ids": _list(c.get("群ID", "")),
     }
 
 
 def _group(c: dict[str, str]) -> dict:
     return {
-        "group_id": _required("群ID", c.get("群ID", "")), "name": c.get("群名称") or None,
+        "group_id": _required("群ID", c.get("群ID", "")),
+        "name": c.get("群名称") or None,
         "group_type": _choice("群类型", c.get("群类型", ""), GROUP_TYPES) or "工作群",
-        "owner_person_id": c.get("群主人员编号") or None, "admin_person_ids": _list(c.get("管理员人员编号", "")),
+        "owner_person_id": c.get("群主人员编号") or None,
+        "admin_person_ids": _list(c.get("管理员人员编号", "")),
         "registered_on": _date("登记日期", c.get("登记日期", "")),
-        "dissolved_on": _date("解散日期", c.get("解散日期", "")), "name_rule": c.get("备注名规范") or "单位+姓名",
+        "dissolved_on": _date("解散日期", c.get("解散日期", "")),
+        "name_rule": c.get("备注名规范") or "单位+姓名",
     }
 
 
@@ -119,7 +137,8 @@ def _account(c: dict[str, str]) -> dict:
     return {
         "account": _required("账号", c.get("账号", "")),
         "platform": _choice("平台", c.get("平台", ""), PLATFORMS) or "微信",
-        "person_id": c.get("人员编号") or None, "capacity": c.get("身份") or None,
+        "person_id": c.get("人员编号") or None,
+        "capacity": c.get("身份") or None,
         "reported_on": _date("报告日期", c.get("报告日期", "")),
     }
 
@@ -168,7 +187,9 @@ def read_register(spec: RegisterSpec, path: Path) -> RegisterResult:
             continue
         key = parsed.get(spec.key) if spec.key else None
         if key is not None and key in seen:
-            rejects.append(Reject(row_no, raw, f"{spec.required_headers[0]}“{key}”重复", spec.required_headers[0]))
+            rejects.append(
+                Reject(row_no, raw, f"{spec.required_headers[0]}“{key}”重复", spec.required_headers[0])
+            )
             continue
         seen.add(key)
         out.append(parsed)
@@ -178,9 +199,14 @@ def read_register(spec: RegisterSpec, path: Path) -> RegisterResult:
 def people_index(people: pa.Table) -> PeopleIndex:
     index = PeopleIndex()
     for r in people.to_pylist():
-        index.add(PersonRef(
-            person_id=r["person_id"], name=r["name"], wechat_ids=tuple(r["wechat_ids"] or ()),
-            wechat_nicknames=tuple(r["wechat_nicknames"] or ()), alipay_accounts=tuple(r["alipay_accounts"] or ()),
-            is_official=bool(r["is_official"]),
-        ))
+        index.add(
+            PersonRef(
+                person_id=r["person_id"],
+                name=r["name"],
+                wechat_ids=tuple(r["wechat_ids"] or ()),
+                wechat_nicknames=tuple(r["wechat_nicknames"] or ()),
+                alipay_accounts=tuple(r["alipay_accounts"] or ()),
+                is_official=bool(r["is_official"]),
+            )
+        )
     return index

@@ -31,10 +31,12 @@ def default_registry() -> ReaderRegistry:
     """All built-in readers, most specific first."""
     from hongxian.ingest import alipay_bill, chat_csv, wechat_bill, wechat_db
 
-    return ReaderRegistry([
-        wechat_bill.WeChatBillReader(),
-        alipay_bill.AlipayBillReader(),
-        wechat_db.WeChatDbReader(),
-        chat_csv.PyWxDumpCsvReader(),
-        chat_csv.MemoTraceCsvReader(),
-    ])
+    return ReaderRegistry(
+        [
+            wechat_bill.WeChatBillReader(),
+            alipay_bill.AlipayBillReader(),
+            wechat_db.WeChatDbReader(),
+            chat_csv.PyWxDumpCsvReader(),
+            chat_csv.MemoTraceCsvReader(),
+        ]
+    )

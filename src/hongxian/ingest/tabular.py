@@ -30,8 +30,11 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S") if (value.hour, value.minute, value.second) != (0, 0, 0) \
+        return (
+            value.strftime("%Y-%m-%d %H:%M:%S")
+            if (value.hour, value.minute, value.second) != (0, 0, 0)
             else value.date().isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

@@ -53,7 +53,9 @@ class WeChatBillReader:
                     raise UnreadableSource("Excel 文件中没有以“微信支付账单明细”开头的工作表")
                 bill = _Bill(ctx, sink, width_hook=None)
                 bill.run(enumerate(picked[1], start=1))
-                sink.format_label = "微信支付账单 XLSX(2026版式)" if bill.is_2026 else "微信支付账单 XLSX(2025版式)"
+                sink.format_label = (
+                    "微信支付账单 XLSX(2026版式)" if bill.is_2026 else "微信支付账单 XLSX(2025版式)"
+                )
             else:
                 records = CsvRecords(ctx.path, text_encoding(ctx.path))
                 bill = _Bill(ctx, sink, width_hook=records, blockwise=self.blockwise)
@@ -64,7 +66,9 @@ class WeChatBillReader:
 class _Bill:
     """Preamble → header → data rows, shared by the CSV and XLSX containers."""
 
-    def __init__(self, ctx: SourceContext, sink: Sink, width_hook: CsvRecords | None, blockwise: bool = False):
+    def __init__(
+        self, ctx: SourceContext, sink: Sink, width_hook: CsvRecords | None, blockwise: bool = False
+    ):
         self.ctx, self.sink, self.width_hook, self.blockwise = ctx, sink, width_hook, blockwise
         self.header_line = 0
         self.nickname: str | None = None
@@ -115,7 +119,9 @@ class _Bill:
                 return texts
             line = ",".join(texts).rstrip(", ")
             if line.startswith("微信昵称：[") or line.startswith("微信昵称:["):
-                self.nickname = line[6:line.rfind("]")].strip(STRIP) if "]" in line else line[6:].strip(STRIP)
+                self.nickname = (
+                    line[6 : line.rfind("]")].strip(STRIP) if "]" in line else line[6:].strip(STRIP)
+                )
             elif NOTE_UTC8 in line:
                 self.note_utc8 = True
             if number > MAX_PREAMBLE:
@@ -126,8 +132,10 @@ class _Bill:
         account, person = resolve_owner(self.ctx, self.nickname, self.sink)
         self.sink.set_owner(account, person)
         if account:
-            self.sink.add("accounts", {"account_id": account, "platform": "wechat", "person_id": person,
-                                       "nickname": self.nickname})
+            self.sink.add(
+                "accounts",
+                {"account_id": account, "platform": "wechat", "person_id": person, "nickname": self.nickname},
+            )
         return account
 
 
@@ -139,7 +147,9 @@ def resolve_owner(ctx: SourceContext, nickname: str | None, sink: Sink) -> tuple
         if declared in people.people:
             p = people.people[declared]
             if nickname and p.wechat_nicknames and nickname not in p.wechat_nicknames:
-                sink.warn(f"case.toml 声明的所有人 {declared} 的微信昵称中没有账单昵称“{nickname}”，以声明为准")
+                sink.warn(
+                    f"case.toml 声明的所有人 {declared} 的微信昵称中没有账单昵称“{nickname}”，以声明为准"
+                )
             fallback = nickname or (p.wechat_nicknames[0] if p.wechat_nicknames else None)
             return people.wechat_account(declared) or (name_account(fallback) if fallback else None), declared
         person = people.by_wechat_id.get(declared)
@@ -151,8 +161,10 @@ def resolve_owner(ctx: SourceContext, nickname: str | None, sink: Sink) -> tuple
         return None, None
     person = people.person_by_nickname(nickname)
     if person is None:
-        sink.warn(f"账单昵称“{nickname}”在 people.csv 的微信昵称列中没有唯一对应的人员，"
-                  f"所有人暂记为 {name_account(nickname)}")
+        sink.warn(
+            f"账单昵称“{nickname}”在 people.csv 的微信昵称列中没有唯一对应的人员，"
+            f"所有人暂记为 {name_account(nickname)}"
+        )
         return name_account(nickname), None
     return people.wechat_account(person) or name_account(nickname), person
 
@@ -162,8 +174,9 @@ def _zip_mentions_signature(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
-            parts = [n for n in names if n == "xl/sharedStrings.xml"] + \
-                    [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            parts = [n for n in names if n == "xl/sharedStrings.xml"] + [
+                n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")
+            ]
             for name in parts:
                 with zf.open(name) as fh:
                     if _SIG_BYTES in fh.read(1 << 20):

@@ -33,7 +33,7 @@ from hongxian.ingest.wechat_columns import DIRECTIONS, PARSED, map_values
 from hongxian.ingest.wechat_rows import WeChatRows, values_block
 
 BLOCK_BYTES = 8 << 20
-_TIME_RE = (r"^([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")
+_TIME_RE = r"^([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
 _AMOUNT_RE = r"^[¥￥]?[0-9]{1,13}(\.[0-9]{0,2})?$"
 _STR = pa.string()
 _EIGHT_HOURS_US = 8 * 3600 * 1_000_000
@@ -98,7 +98,7 @@ class _BlockParser:
         """Parse and emit one block; False (nothing emitted) when it is not plain one-line CSV."""
         if b"\x00" in block or (b"\r" in block and block.count(b"\r") != block.count(b"\r\n")):
             return False
-        if _ends_in_quote(block[block.rfind(b"\n", 0, len(block) - 1) + 1:]):
+        if _ends_in_quote(block[block.rfind(b"\n", 0, len(block) - 1) + 1 :]):
             return False
         parsed = self._tokenise(block)
         if parsed is None:
@@ -106,8 +106,11 @@ class _BlockParser:
         table, invalid = parsed
         if table.num_rows + len(invalid) != nlines or any(n is None or n < 1 for n, _ in invalid):
             return False
-        if table.num_rows and max(pc.max(pc.binary_length(c)).as_py() for c in table.columns) > self.limit \
-                and max(pc.max(pc.utf8_length(c)).as_py() for c in table.columns) > self.limit:
+        if (
+            table.num_rows
+            and max(pc.max(pc.binary_length(c)).as_py() for c in table.columns) > self.limit
+            and max(pc.max(pc.utf8_length(c)).as_py() for c in table.columns) > self.limit
+        ):
             return False  # Python's csv would refuse such a field
         lines = np.arange(first_line, first_line + nlines, dtype=np.int64)
         if invalid:
@@ -137,11 +140,18 @@ class _BlockParser:
 
         return pcsv.read_csv(
             io.BytesIO(data),
-            read_options=pcsv.ReadOptions(column_names=self.names, use_threads=False, block_size=len(data) + 1),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                            invalid_row_handler=handler),
-            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(self.names, _STR),
-                                                strings_can_be_null=False, quoted_strings_can_be_null=False))
+            read_options=pcsv.ReadOptions(
+                column_names=self.names, use_threads=False, block_size=len(data) + 1
+            ),
+            parse_options=pcsv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=handler
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(self.names, _STR),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
 
     def _emit(self, table: pa.Table, lines: np.ndarray, slow: list[tuple[int, list[str]]]) -> None:
         rows = self.rows
@@ -176,7 +186,8 @@ def _fast_rows(fields: list, n: int) -> tuple[pa.Array, dict[str, pa.Array]]:
     fast = {
         "ts": pc.subtract(pc.fill_null(naive.cast(pa.int64()), 0), _EIGHT_HOURS_US),
         "ts_key": pc.binary_join_element_wise(t, "+08:00", ""),
-        "fen": _fen(pc.if_else(a_ok, a, "0")), "d": d,
+        "fen": _fen(pc.if_else(a_ok, a, "0")),
+        "d": d,
         "direction": map_values(pc.if_else(d_ok, d, ""), DIRECTIONS.__getitem__, {}),
     }
     fast.update(zip(PARSED[5:], rest, strict=True))
@@ -188,12 +199,15 @@ def _fen(amount: pa.Array) -> pa.Array:
     digits = pc.utf8_ltrim(amount, "¥￥")
     dot = pc.find_substring(digits, ".")
     decimals = pc.subtract(pc.subtract(pc.binary_length(digits), dot), 1)  # after the dot (dot = -1: none)
-    scale = pc.if_else(pc.or_(pc.less(dot, 0), pc.equal(decimals, 0)), 100,
-                       pc.if_else(pc.equal(decimals, 1), 10, 1))
+    scale = pc.if_else(
+        pc.or_(pc.less(dot, 0), pc.equal(decimals, 0)), 100, pc.if_else(pc.equal(decimals, 1), 10, 1)
+    )
     return pc.multiply(pc.cast(pc.replace_substring(digits, ".", ""), pa.int64()), pc.cast(scale, pa.int64()))
 
 
-def _merge(block: dict[str, pa.Array], lines: pa.Array, parsed: list[tuple[int, tuple]]) -> dict[str, pa.Array]:
+def _merge(
+    block: dict[str, pa.Array], lines: pa.Array, parsed: list[tuple[int, tuple]]
+) -> dict[str, pa.Array]:
     """The vectorised rows and the line-wise ones together, in file order."""
     extra = values_block([v for _, v in parsed])
     order = pc.sort_indices(pa.concat_arrays([lines, pa.array([n for n, _ in parsed], pa.int64())]))

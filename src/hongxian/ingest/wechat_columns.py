@@ -32,13 +32,33 @@ from hongxian.ingest.bill_common import ID_SEP, STRIP, BlockIds, status_refund_f
 from hongxian.ingest.bill_refunds import Original, RefundPairer
 from hongxian.schema import TS
 
-PARSED = ("ts", "ts_key", "fen", "d", "direction", "raw_type", "party", "goods", "method", "status", "txn", "mo",
-          "remark")
+PARSED = (
+    "ts",
+    "ts_key",
+    "fen",
+    "d",
+    "direction",
+    "raw_type",
+    "party",
+    "goods",
+    "method",
+    "status",
+    "txn",
+    "mo",
+    "remark",
+)
 """A parsed block: ``ts`` µs since the epoch (int64), ``ts_key`` the time text the id hashes, ``fen``
 int64, ``d`` the 收/支 text and ``direction`` its meaning; the rest are the stripped cell texts."""
 
-DIRECTIONS = {"支出": "out", "收入": "in", "/": "neutral", "": "neutral", "中性交易": "neutral",
-              "不计收支": "neutral", "其他": "neutral"}
+DIRECTIONS = {
+    "支出": "out",
+    "收入": "in",
+    "/": "neutral",
+    "": "neutral",
+    "中性交易": "neutral",
+    "不计收支": "neutral",
+    "其他": "neutral",
+}
 _QR = ("扫二维码付款", "二维码收款", "付款码付款", "赞赏码")
 _MERCHANT = ("商户消费", "分分捐")
 REFUNDED_STATUSES = ("已全额退款", "对方已退还", "已退还")
@@ -52,8 +72,18 @@ _MEMO_PREFIX_RE = "^(转账备注|收款方备注)[:：]"
 _STR = pa.string()
 _NULL = pa.scalar(None, _STR)
 _PAIRED = ("refund_of", "payer_account", "counterparty_name")
-_SPECIAL_COLUMNS = ("payment_id", "ts", "kind", "amount_fen", "counterparty_name", "payer_account", "txn_id",
-                    "merchant_order_id", "raw_type", "_account")
+_SPECIAL_COLUMNS = (
+    "payment_id",
+    "ts",
+    "kind",
+    "amount_fen",
+    "counterparty_name",
+    "payer_account",
+    "txn_id",
+    "merchant_order_id",
+    "raw_type",
+    "_account",
+)
 
 
 def wechat_kind(raw_type: str) -> str:
@@ -82,7 +112,7 @@ def memo_text(goods: str | None, remark: str | None) -> str | None:
     if goods and goods.startswith(MEMO_PREFIXES):
         for p in MEMO_PREFIXES:
             if goods.startswith(p):
-                goods = goods[len(p):].strip(STRIP) or None
+                goods = goods[len(p) :].strip(STRIP) or None
                 break
     if remark and goods and remark != goods:
         return f"{goods}；{remark}"
@@ -104,8 +134,9 @@ def starts_any(arr: pa.Array, prefixes: tuple[str, ...]) -> pa.Array:
 def memo_column(goods: pa.Array, remark: pa.Array) -> pa.Array:
     """`memo_text` over columns."""
     g = nullify(goods)
-    bare = nullify(pc.utf8_trim(pc.replace_substring_regex(g, _MEMO_PREFIX_RE, "", max_replacements=1), STRIP),
-                   ("",))
+    bare = nullify(
+        pc.utf8_trim(pc.replace_substring_regex(g, _MEMO_PREFIX_RE, "", max_replacements=1), STRIP), ("",)
+    )
     g = pc.if_else(pc.fill_null(starts_any(g, MEMO_PREFIXES), False), bare, g)
     r = nullify(remark)
     both = pc.fill_null(pc.not_equal(g, r), False)
@@ -167,36 +198,64 @@ class WeChatPayments:
         owner = pa.scalar(self.owner, _STR)
         mo_id = nullify(b["mo"])
         return {
-            "payment_id": self._ids(b), "ts": b["ts"].cast(TS), "kind": kind,
+            "payment_id": self._ids(b),
+            "ts": b["ts"].cast(TS),
+            "kind": kind,
             "payer_account": pc.if_else(out, owner, pc.if_else(inward, account, owner)),
             "payee_account": pc.if_else(out, account, pc.if_else(inward, owner, _NULL)),
-            "amount_fen": b["fen"], "status": nullify(b["status"], ("",)), "memo": memo_column(b["goods"], b["remark"]),
-            "direction": b["direction"], "owner_account": pa.repeat(owner, len(kind)), "counterparty_name": name,
-            "txn_id": nullify(b["txn"]), "merchant_order_id": mo_id,
+            "amount_fen": b["fen"],
+            "status": nullify(b["status"], ("",)),
+            "memo": memo_column(b["goods"], b["remark"]),
+            "direction": b["direction"],
+            "owner_account": pa.repeat(owner, len(kind)),
+            "counterparty_name": name,
+            "txn_id": nullify(b["txn"]),
+            "merchant_order_id": mo_id,
             "ext_id": pc.if_else(pc.is_in(kind, value_set=pa.array(_LINKED_KINDS)), mo_id, _NULL),
             "refunded_fen": pa.nulls(len(kind), pa.int64()),
-            "origin": pa.repeat(pa.scalar("bill", _STR), len(kind)), "raw_type": nullify(b["raw_type"], ("",)),
+            "origin": pa.repeat(pa.scalar("bill", _STR), len(kind)),
+            "raw_type": nullify(b["raw_type"], ("",)),
             "_account": account,
         }
 
     def _ids(self, b: dict[str, pa.Array]) -> pa.Array:
-        key = pc.binary_join_element_wise(b["ts_key"], b["raw_type"], b["party"], b["goods"], b["d"],
-                                          b["fen"].cast(_STR), b["method"], b["txn"], b["mo"], b["remark"], ID_SEP)
+        key = pc.binary_join_element_wise(
+            b["ts_key"],
+            b["raw_type"],
+            b["party"],
+            b["goods"],
+            b["d"],
+            b["fen"].cast(_STR),
+            b["method"],
+            b["txn"],
+            b["mo"],
+            b["remark"],
+            ID_SEP,
+        )
         return self.ids.assign(key.cast(pa.binary()).to_pylist())
 
     def _parties(self, party: pa.Array, direction: pa.Array) -> tuple[pa.Array, pa.Array]:
         """Counterparty display name (``发给`` stripped, group packets have none) and its name account;
         a first-seen name also becomes an ``accounts`` row."""
         gift = nullify(pc.utf8_trim(pc.utf8_slice_codeunits(party, 2), STRIP), ("",))
-        name = pc.if_else(pc.is_in(party, value_set=pa.array(_NO_PARTY, _STR)), _NULL,
-                          pc.if_else(pc.starts_with(party, "发给"), gift, party))
+        name = pc.if_else(
+            pc.is_in(party, value_set=pa.array(_NO_PARTY, _STR)),
+            _NULL,
+            pc.if_else(pc.starts_with(party, "发给"), gift, party),
+        )
         with_account = pc.and_(pc.is_valid(name), pc.not_equal(direction, "neutral"))
         account = pc.if_else(with_account, pc.binary_join_element_wise(NAME_PREFIX, name, ""), _NULL)
         new = [v for v in pc.unique(pc.filter(name, with_account)).to_pylist() if v not in self.names]
         if new:
             self.names.update(new)
-            self.sink.add_columns("accounts", {"account_id": [NAME_PREFIX + v for v in new],
-                                               "platform": ["wechat"] * len(new), "display_name": new})
+            self.sink.add_columns(
+                "accounts",
+                {
+                    "account_id": [NAME_PREFIX + v for v in new],
+                    "platform": ["wechat"] * len(new),
+                    "display_name": new,
+                },
+            )
         return name, account
 
     # ------------------------------------------------------------ refunds
@@ -208,8 +267,9 @@ class WeChatPayments:
         self._wanted = pa.concat_arrays([self._wanted, pc.drop_null(pc.filter(cols["txn_id"], is_refund))])
         special = pc.or_(is_refund, starts_any(status, _REFUND_MARKS))
         if len(self._wanted):  # a superset of the keys asked for by the refunds before each row
-            special = pc.or_(special, pc.fill_null(pc.is_in(cols["merchant_order_id"], value_set=self._wanted),
-                                                   False))
+            special = pc.or_(
+                special, pc.fill_null(pc.is_in(cols["merchant_order_id"], value_set=self._wanted), False)
+            )
         idx = pc.indices_nonzero(special)
         if len(idx) == 0:
             return None
@@ -224,8 +284,9 @@ class WeChatPayments:
                 refunded.append(self._original(row, st))
         n = len(is_refund)
         if any(v is not None for v in refunded):
-            cols["refunded_fen"] = pc.replace_with_mask(pa.nulls(n, pa.int64()), special,
-                                                        pa.array(refunded, pa.int64()))
+            cols["refunded_fen"] = pc.replace_with_mask(
+                pa.nulls(n, pa.int64()), special, pa.array(refunded, pa.int64())
+            )
         if not held:
             return None
         keep = np.ones(n, dtype=bool)
@@ -250,8 +311,12 @@ class WeChatPayments:
         was_refunded = partial or refunded is not None
         key = row["merchant_order_id"]
         if was_refunded or (key is not None and key in self.refunds.wanted):
-            self.refunds.remember(Original(row["payment_id"], row["ts"], fen, row["counterparty_name"],
-                                           row["_account"], was_refunded), (key,))
+            self.refunds.remember(
+                Original(
+                    row["payment_id"], row["ts"], fen, row["counterparty_name"], row["_account"], was_refunded
+                ),
+                (key,),
+            )
         return refunded
 
 

@@ -26,8 +26,18 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 FETCH_ROWS = 4096
 MSG_FETCH_ROWS = 16384
 MEMBER_SEPARATORS = ("^G", "\x07")
-_MSG_COLUMNS = ("localId", "StrTalker", "Type", "SubType", "IsSender", "CreateTime", "StrContent",
-                "CompressContent", "BytesExtra", "MsgSvrID")
+_MSG_COLUMNS = (
+    "localId",
+    "StrTalker",
+    "Type",
+    "SubType",
+    "IsSender",
+    "CreateTime",
+    "StrContent",
+    "CompressContent",
+    "BytesExtra",
+    "MsgSvrID",
+)
 _MSG_REQUIRED = ("StrTalker", "Type", "CreateTime")
 
 
@@ -85,15 +95,26 @@ class WeChatDbReader:
             finally:
                 con.close()
 
-    def _read(self, con: sqlite3.Connection, tables: dict[str, set[str]], ctx: SourceContext, sink: Sink) -> None:
+    def _read(
+        self, con: sqlite3.Connection, tables: dict[str, set[str]], ctx: SourceContext, sink: Sink
+    ) -> None:
         has_msg = "msg" in tables
         has_micro = "contact" in tables or "chatroom" in tables
-        sink.format_label = ("微信数据库（合并：消息+联系人）" if has_msg and has_micro
-                             else "微信数据库 MSG（消息）" if has_msg else "微信数据库 MicroMsg（联系人/群）")
+        sink.format_label = (
+            "微信数据库（合并：消息+联系人）"
+            if has_msg and has_micro
+            else "微信数据库 MSG（消息）"
+            if has_msg
+            else "微信数据库 MicroMsg（联系人/群）"
+        )
         wal = Path(str(ctx.path) + "-wal")
         if wal.is_file() and wal.stat().st_size > 0:
-            sink.warn(f"旁边有未合并的 {wal.name}，其中的改动未被读取；请先用 SQLite 打开数据库执行 checkpoint 再导入")
-        owner = resolve_owner(ctx, sink, (lambda: owner_from_messages(con, tables["msg"])) if has_msg else None)
+            sink.warn(
+                f"旁边有未合并的 {wal.name}，其中的改动未被读取；请先用 SQLite 打开数据库执行 checkpoint 再导入"
+            )
+        owner = resolve_owner(
+            ctx, sink, (lambda: owner_from_messages(con, tables["msg"])) if has_msg else None
+        )
         if has_micro:
             ContactTables(con, tables, sink, ctx).read()
         if has_msg:
@@ -113,8 +134,9 @@ class WeChatDbReader:
         builder.finish()
 
 
-def _chunks(con: sqlite3.Connection, table: str, columns: str, sink: Sink,
-            size: int = FETCH_ROWS) -> Iterator[list[tuple]]:
+def _chunks(
+    con: sqlite3.Connection, table: str, columns: str, sink: Sink, size: int = FETCH_ROWS
+) -> Iterator[list[tuple]]:
     """``SELECT rowid, <columns> FROM <table>`` in rowid order, in chunks (rowid first in each row).
 
     Text is decoded strictly (sqlite3's own, fast) until a cell with invalid UTF-8 appears; the
@@ -156,8 +178,10 @@ def owner_from_messages(con: sqlite3.Connection, cols: set[str], limit: int = 50
     lower = {c.lower() for c in cols}
     if not {"issender", "type", "subtype"} <= lower:
         return None
-    sql = (f"SELECT {_pick(cols, ('StrContent', 'CompressContent', 'SubType'))} FROM MSG "
-           "WHERE IsSender = 1 AND Type = 49 AND SubType IN (2000, 2001) LIMIT ?")
+    sql = (
+        f"SELECT {_pick(cols, ('StrContent', 'CompressContent', 'SubType'))} FROM MSG "
+        "WHERE IsSender = 1 AND Type = 49 AND SubType IN (2000, 2001) LIMIT ?"
+    )
     con.text_factory = _decode_text
     try:
         rows = con.execute(sql, (limit,)).fetchall()
@@ -200,8 +224,9 @@ class ContactTables:
         cols = self.tables["contact"]
         select = _pick(cols, ("UserName", "Alias", "Remark", "NickName", "Reserved6"))
         for row in _rows(self.con, "Contact", select, self.sink):
-            rowid, user, alias, remark, nick, desc = (as_text(v).strip() if isinstance(v, str | bytes) else v
-                                                      for v in row)
+            rowid, user, alias, remark, nick, desc = (
+                as_text(v).strip() if isinstance(v, str | bytes) else v for v in row
+            )
             if not user:
                 self.sink.reject(rowid, repr(row)[:500], "Contact 行缺少 UserName，无法作为账号", "UserName")
                 continue
@@ -210,11 +235,19 @@ class ContactTables:
                 continue
             people = self.ctx.people
             person = people.by_wechat_id.get(user) or (people.by_wechat_id.get(alias) if alias else None)
-            self.sink.add("accounts", {
-                "account_id": user, "platform": "wechat", "person_id": person,
-                "display_name": remark or nick or None, "remark": remark or None, "alias": alias or None,
-                "nickname": nick or None, "description": desc or None,
-            })
+            self.sink.add(
+                "accounts",
+                {
+                    "account_id": user,
+                    "platform": "wechat",
+                    "person_id": person,
+                    "display_name": remark or nick or None,
+                    "remark": remark or None,
+                    "alias": alias or None,
+                    "nickname": nick or None,
+                    "description": desc or None,
+                },
+            )
 
     def _announcements(self) -> dict[str, str]:
         cols = self.tables.get("chatroominfo")
@@ -239,19 +272,31 @@ class ContactTables:
                 bad_roomdata.append(room)
             self._room(room, split_members(names), members, as_text(owner), notes.get(room))
         if bad_roomdata:
-            self.sink.warn(f"{len(bad_roomdata)} 个群的 RoomData（protobuf）无法完整解析，群昵称改用联系人备注/昵称"
-                           f"（例：{'、'.join(bad_roomdata[:5])}）")
+            self.sink.warn(
+                f"{len(bad_roomdata)} 个群的 RoomData（protobuf）无法完整解析，群昵称改用联系人备注/昵称"
+                f"（例：{'、'.join(bad_roomdata[:5])}）"
+            )
 
     def _room(self, room: str, wxids: list[str], members, owner: str | None, note: str | None) -> None:
         names = {m.wxid: m.display_name for m in members}
         ordered = list(dict.fromkeys([*wxids, *names]))
-        self.sink.add("groups", {
-            "group_id": room, "name": self.contacts.get(room, (None, None))[1],
-            "owner_account": (owner or "").strip() or None, "member_count": len(ordered),
-            "announcement": note,
-        })
+        self.sink.add(
+            "groups",
+            {
+                "group_id": room,
+                "name": self.contacts.get(room, (None, None))[1],
+                "owner_account": (owner or "").strip() or None,
+                "member_count": len(ordered),
+                "announcement": note,
+            },
+        )
         for wxid in ordered:
             remark, nick = self.contacts.get(wxid, (None, None))
-            self.sink.add("group_members", {
-                "group_id": room, "account_id": wxid, "display_name": names.get(wxid) or remark or nick,
-            })
+            self.sink.add(
+                "group_members",
+                {
+                    "group_id": room,
+                    "account_id": wxid,
+                    "display_name": names.get(wxid) or remark or nick,
+                },
+            )

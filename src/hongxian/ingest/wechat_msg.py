@@ -47,15 +47,46 @@ from hongxian.ingest.protobuf import bytes_extra_sender
 BEIJING = timezone(timedelta(hours=8))
 
 KIND_BY_TYPE = {
-    1: "text", 3: "image", 34: "voice", 37: "system", 42: "card", 43: "video", 47: "sticker",
-    48: "location", 50: "call", 65: "system", 66: "system", 10000: "system", 10002: "system",
+    1: "text",
+    3: "image",
+    34: "voice",
+    37: "system",
+    42: "card",
+    43: "video",
+    47: "sticker",
+    48: "location",
+    50: "call",
+    65: "system",
+    66: "system",
+    10000: "system",
+    10002: "system",
 }
 KIND_BY_APPTYPE = {
-    0: "file", 6: "file", 74: "file", 1: "text", 3: "link", 4: "link", 5: "link", 76: "link", 92: "link",
-    93: "link", 8: "sticker", 57: "quote", 62: "system", 2000: "transfer", 2001: "red_packet",
+    0: "file",
+    6: "file",
+    74: "file",
+    1: "text",
+    3: "link",
+    4: "link",
+    5: "link",
+    76: "link",
+    92: "link",
+    93: "link",
+    8: "sticker",
+    57: "quote",
+    62: "system",
+    2000: "transfer",
+    2001: "red_packet",
 }
-PAYSUBTYPE_STATUS = {1: "发起转账", 3: "已收款", 4: "已退还", 5: "非实时转账收款", 7: "发起非实时转账",
-                     8: "已收款", 9: "已退款"}
+PAYSUBTYPE_STATUS = {
+    1: "发起转账",
+    3: "已收款",
+    4: "已退还",
+    5: "非实时转账收款",
+    7: "发起非实时转账",
+    8: "已收款",
+    9: "已退款",
+}
 RECEIVER_SIDE = frozenset({3, 4, 5, 8})  # status messages sent by the receiving side
 DIRECTION_OUT, DIRECTION_IN = "out", "in"  # as the bill readers write them
 MIN_TS, MAX_TS = 946_684_800, 4_102_444_800  # 2000-01-01 … 2100-01-01
@@ -123,8 +154,10 @@ def svrid_text(value: object) -> str | None:
 
 
 def _raw_repr(raw: RawMessage) -> str:
-    return (f"row={raw.row_number} chat={raw.talker!r} Type={raw.type!r} SubType={raw.subtype!r} "
-            f"CreateTime={raw.create_time!r} content={str(raw.content)[:300]!r}")
+    return (
+        f"row={raw.row_number} chat={raw.talker!r} Type={raw.type!r} SubType={raw.subtype!r} "
+        f"CreateTime={raw.create_time!r} content={str(raw.content)[:300]!r}"
+    )
 
 
 DB_COLUMNS = {"talker": "StrTalker", "time": "CreateTime", "type": "Type", "payload": "CompressContent"}
@@ -156,7 +189,9 @@ class ChatRowBuilder:
         try:
             self._add(raw)
         except Exception as exc:  # a reader bug must cost one row, reported, not the file
-            self.sink.reject(raw.row_number, _raw_repr(raw), f"内部错误，消息未能读取：{type(exc).__name__}: {exc}")
+            self.sink.reject(
+                raw.row_number, _raw_repr(raw), f"内部错误，消息未能读取：{type(exc).__name__}: {exc}"
+            )
 
     def finish(self) -> None:
         for key, text in _ISSUES.items():
@@ -198,8 +233,9 @@ class ChatRowBuilder:
         subtype = raw.subtype if type(raw.subtype) is int else as_int(raw.subtype)
         return talker, ctime, type_, subtype or 0
 
-    def _sender(self, raw: RawMessage, talker: str, is_group: bool, is_sender: bool,
-                content: str | None) -> tuple[str | None, str | None]:
+    def _sender(
+        self, raw: RawMessage, talker: str, is_group: bool, is_sender: bool, content: str | None
+    ) -> tuple[str | None, str | None]:
         """(sender account, content without a sender prefix)."""
         if is_sender:
             return self.owner, content
@@ -210,7 +246,9 @@ class ChatRowBuilder:
             return self.group_sender(raw.row_number, content, raw.bytes_extra)
         return talker, content
 
-    def group_sender(self, row_number: int, content: str | None, extra: object) -> tuple[str | None, str | None]:
+    def group_sender(
+        self, row_number: int, content: str | None, extra: object
+    ) -> tuple[str | None, str | None]:
         """Sender of a received group message: BytesExtra key 1, else a ``wxid:\\n`` content prefix
         (removed from the content when it names the sender)."""
         prefix, stripped = split_sender_prefix(content)
@@ -223,7 +261,9 @@ class ChatRowBuilder:
         sender = sender or prefix
         return sender, (stripped if prefix and prefix == sender else content)
 
-    def _message_id(self, raw, talker, ctime, type_, subtype, is_sender, sender, content) -> tuple[str, str | None]:
+    def _message_id(
+        self, raw, talker, ctime, type_, subtype, is_sender, sender, content
+    ) -> tuple[str, str | None]:
         svr = raw.svrid
         svr = str(svr) if type(svr) is int and svr > 0 else svrid_text(svr)
         if svr:
@@ -245,15 +285,27 @@ class ChatRowBuilder:
         raw_content = raw.content if type(raw.content) is str else as_text(raw.content)
         sender, content = self._sender(raw, talker, is_group, is_sender, raw_content)
         mid, svr = self._message_id(raw, talker, ctime, type_, subtype, is_sender, sender, raw_content)
-        row = {"message_id": mid, "chat_id": talker, "is_group": is_group, "sender_account": sender,
-               "ts": ctime * 1_000_000,  # µs since the epoch (see module doc)
-               "kind": message_kind(type_, subtype) if type_ is not None else "other",
-               "server_id": svr, "raw_type": type_, "raw_subtype": subtype if type_ is not None else None}
+        row = {
+            "message_id": mid,
+            "chat_id": talker,
+            "is_group": is_group,
+            "sender_account": sender,
+            "ts": ctime * 1_000_000,  # µs since the epoch (see module doc)
+            "kind": message_kind(type_, subtype) if type_ is not None else "other",
+            "server_id": svr,
+            "raw_type": type_,
+            "raw_subtype": subtype if type_ is not None else None,
+        }
         return row, content, is_sender
 
     def _emit(self, raw: RawMessage, row: dict, app: AppMsg | None, is_sender: bool) -> None:
-        if row["is_group"] and row["sender_account"] is None and not is_sender \
-                and row["raw_type"] not in (10000, 10002) and row["kind"] != "system":
+        if (
+            row["is_group"]
+            and row["sender_account"] is None
+            and not is_sender
+            and row["raw_type"] not in (10000, 10002)
+            and row["kind"] != "system"
+        ):
             self.issue("no_sender", raw.row_number)
         if self.captured is None:
             self.sink.add("messages", row)
@@ -273,7 +325,9 @@ class ChatRowBuilder:
         try:
             self._complete(raw, row, content, is_sender)
         except Exception as exc:  # see add()
-            self.sink.reject(raw.row_number, _raw_repr(raw), f"内部错误，消息未能读取：{type(exc).__name__}: {exc}")
+            self.sink.reject(
+                raw.row_number, _raw_repr(raw), f"内部错误，消息未能读取：{type(exc).__name__}: {exc}"
+            )
 
     def _complete(self, raw: RawMessage, row: dict, content: str | None, is_sender: bool) -> None:
         type_, app = row["raw_type"], None
@@ -302,7 +356,9 @@ class ChatRowBuilder:
             row.update(fill)
             self._emit(raw, row, app, is_sender)
         except Exception as exc:  # see add()
-            self.sink.reject(raw.row_number, _raw_repr(raw), f"内部错误，消息未能读取：{type(exc).__name__}: {exc}")
+            self.sink.reject(
+                raw.row_number, _raw_repr(raw), f"内部错误，消息未能读取：{type(exc).__name__}: {exc}"
+            )
 
     def _appmsg(self, raw: RawMessage, row: dict, content: str | None, subtype: int) -> AppMsg | None:
         xml = None
@@ -315,8 +371,9 @@ class ChatRowBuilder:
         app = parse_appmsg(xml, light=subtype not in (0, 2000, 2001))
         if app is None:
             if subtype in (2000, 2001):
-                self._reject(raw, "转账/红包消息没有可读的 XML，未生成支付记录（消息已保留）",
-                             self.columns["payload"])
+                self._reject(
+                    raw, "转账/红包消息没有可读的 XML，未生成支付记录（消息已保留）", self.columns["payload"]
+                )
             return None
         if not app.well_formed:
             self.issue("xml", raw.row_number)
@@ -346,8 +403,11 @@ class ChatRowBuilder:
     def _payment(self, raw: RawMessage, msg: dict, app: AppMsg, is_sender: bool) -> None:
         transfer = msg["kind"] == "transfer"
         if not (msg.get("ext_id") or app.transcationid or (transfer and app.amount_fen is not None)):
-            self._reject(raw, "转账/红包消息中没有 transferid/sendid 或金额，未生成支付记录（消息已保留）",
-                         self.columns["payload"])
+            self._reject(
+                raw,
+                "转账/红包消息中没有 transferid/sendid 或金额，未生成支付记录（消息已保留）",
+                self.columns["payload"],
+            )
             return
         author = msg["sender_account"]
         other = None if msg["is_group"] else (msg["chat_id"] if is_sender else self.owner)
@@ -355,19 +415,33 @@ class ChatRowBuilder:
             payer, payee = (other, author) if app.paysubtype in RECEIVER_SIDE else (author, other)
             payer, payee = app.payer or payer, app.receiver or payee
             status = PAYSUBTYPE_STATUS.get(app.paysubtype) or (
-                f"paysubtype={app.paysubtype}" if app.paysubtype is not None else None)
+                f"paysubtype={app.paysubtype}" if app.paysubtype is not None else None
+            )
         else:
             payer = author if is_sender else (app.sendusername or author)
             payee, status = other, None
         direction = DIRECTION_OUT if payer == self.owner else DIRECTION_IN if payee == self.owner else None
-        self.sink.add("payments", {
-            "payment_id": fingerprint("p", "chat", msg["message_id"]), "ts": msg["ts"],
-            "kind": msg["kind"], "payer_account": payer, "payee_account": payee, "chat_id": msg["chat_id"],
-            "amount_fen": app.amount_fen if transfer else None, "status": status,
-            "memo": app.pay_memo if transfer else app.blessing, "direction": direction,
-            "owner_account": self.owner, "txn_id": app.transcationid, "ext_id": msg.get("ext_id"),
-            "origin": "chat", "raw_type": f"49/{2000 if transfer else 2001}", "message_id": msg["message_id"],
-        })
+        self.sink.add(
+            "payments",
+            {
+                "payment_id": fingerprint("p", "chat", msg["message_id"]),
+                "ts": msg["ts"],
+                "kind": msg["kind"],
+                "payer_account": payer,
+                "payee_account": payee,
+                "chat_id": msg["chat_id"],
+                "amount_fen": app.amount_fen if transfer else None,
+                "status": status,
+                "memo": app.pay_memo if transfer else app.blessing,
+                "direction": direction,
+                "owner_account": self.owner,
+                "txn_id": app.transcationid,
+                "ext_id": msg.get("ext_id"),
+                "origin": "chat",
+                "raw_type": f"49/{2000 if transfer else 2001}",
+                "message_id": msg["message_id"],
+            },
+        )
 
 
 def _attr_text(xml: str | None, names: tuple[str, ...]) -> str | None:

@@ -36,13 +36,32 @@ from hongxian.ingest.wechat_columns import (  # re-exported: the public names of
     wechat_kind,
 )
 
-__all__ = ["COLUMNS", "DIRECTIONS", "GROUP_PACKET", "INTERNAL", "MEMO_PREFIXES", "REFUNDED_STATUSES", "REQUIRED",
-           "WeChatRows", "header_index", "memo_text", "wechat_kind"]
+__all__ = [
+    "COLUMNS",
+    "DIRECTIONS",
+    "GROUP_PACKET",
+    "INTERNAL",
+    "MEMO_PREFIXES",
+    "REFUNDED_STATUSES",
+    "REQUIRED",
+    "WeChatRows",
+    "header_index",
+    "memo_text",
+    "wechat_kind",
+]
 
 COLUMNS = {  # field → accepted header names (after （）→() normalisation)
-    "time": ("交易时间",), "type": ("交易类型",), "party": ("交易对方",), "goods": ("商品",),
-    "dir": ("收/支",), "amount": ("金额(元)", "金额"), "method": ("支付方式",), "status": ("当前状态",),
-    "txn": ("交易单号",), "mo": ("商户单号",), "remark": ("备注",),
+    "time": ("交易时间",),
+    "type": ("交易类型",),
+    "party": ("交易对方",),
+    "goods": ("商品",),
+    "dir": ("收/支",),
+    "amount": ("金额(元)", "金额"),
+    "method": ("支付方式",),
+    "status": ("当前状态",),
+    "txn": ("交易单号",),
+    "mo": ("商户单号",),
+    "remark": ("备注",),
 }
 FIELDS = ("time", "amount", "dir", "type", "party", "goods", "method", "status", "txn", "mo", "remark")
 REQUIRED = ("time", "type", "dir", "amount")
@@ -126,8 +145,10 @@ class WeChatRows:
 
     def _texts(self, cells: list) -> list:
         keep = (self.cols[0], self.cols[1])
-        return [c if i in keep and c is not None and not isinstance(c, str) else cell_str(c)
-                for i, c in enumerate(cells)]
+        return [
+            c if i in keep and c is not None and not isinstance(c, str) else cell_str(c)
+            for i, c in enumerate(cells)
+        ]
 
     def _fit(self, row_number: int, cells: list) -> list | None:
         """Repair the field count: pad short rows, re-join unquoted commas (交易对方, 商品, 备注)."""
@@ -141,12 +162,19 @@ class WeChatRows:
             col = self.idx.get(field)
             if col is None:
                 continue
-            merged = [*cells[:col], ",".join(str(c) for c in cells[col:col + extra + 1]), *cells[col + extra + 1:]]
+            merged = [
+                *cells[:col],
+                ",".join(str(c) for c in cells[col : col + extra + 1]),
+                *cells[col + extra + 1 :],
+            ]
             if self._plausible(merged):
                 self.sink.warn("部分行的交易对方/商品/备注含未加引号的逗号，已按列含义合并字段")
                 return merged
-        self.sink.reject(row_number, _raw(cells), f"该行有 {len(cells)} 个字段（应为 {n} 个），"
-                         "无法确定多出的逗号属于哪一列")
+        self.sink.reject(
+            row_number,
+            _raw(cells),
+            f"该行有 {len(cells)} 个字段（应为 {n} 个），无法确定多出的逗号属于哪一列",
+        )
         return None
 
     def _plausible(self, cells: list) -> bool:
@@ -177,7 +205,21 @@ class WeChatRows:
         direction = DIRECTIONS.get(d)
         if direction is None:
             raise BadValue("收/支", f"收/支“{d}”无法识别（应为 收入、支出 或 /）")
-        return (epoch_us(ts), ts_key, fen, d, direction, c[ity], c[ip], c[ig], c[im], c[ist], c[itx], c[imo], c[irm])
+        return (
+            epoch_us(ts),
+            ts_key,
+            fen,
+            d,
+            direction,
+            c[ity],
+            c[ip],
+            c[ig],
+            c[im],
+            c[ist],
+            c[itx],
+            c[imo],
+            c[irm],
+        )
 
     def _slow_time(self, value) -> tuple[datetime, str]:
         ts = self._time(value)
@@ -193,7 +235,9 @@ class WeChatRows:
                     return parse_time_loose(s)
         ts, resaved = cell_time(value)
         if resaved:
-            self.sink.warn("交易时间格式像“2024/1/5 9:03”，文件可能经 Excel 打开后另存（秒数可能丢失），请尽量使用原始导出文件")
+            self.sink.warn(
+                "交易时间格式像“2024/1/5 9:03”，文件可能经 Excel 打开后另存（秒数可能丢失），请尽量使用原始导出文件"
+            )
         return ts
 
     def _amount(self, value) -> int:
@@ -202,7 +246,9 @@ class WeChatRows:
             if not s:
                 raise BadValue("金额(元)", "金额为空")
             if looks_excel_amount(s):
-                self.sink.warn("金额含千位分隔符（如“¥1,020.00”），文件可能经 Excel 打开后另存，请尽量使用原始导出文件")
+                self.sink.warn(
+                    "金额含千位分隔符（如“¥1,020.00”），文件可能经 Excel 打开后另存，请尽量使用原始导出文件"
+                )
             return yuan_to_fen(s, "金额(元)")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             self.numeric_amounts = True
@@ -231,8 +277,10 @@ class WeChatRows:
 
 def values_block(rows: list[tuple]) -> dict[str, pa.Array]:
     """`parse_cells` results → a parsed block (`wechat_columns.PARSED`)."""
-    return {name: pa.array(col, pa.int64() if name in _INT_COLUMNS else pa.string())
-            for name, col in zip(PARSED, zip(*rows, strict=True), strict=True)}
+    return {
+        name: pa.array(col, pa.int64() if name in _INT_COLUMNS else pa.string())
+        for name, col in zip(PARSED, zip(*rows, strict=True), strict=True)
+    }
 
 
 def _raw(cells: list) -> str:

@@ -8,6 +8,13 @@ from hongxian.report.api import FORMATS, ReportResult, generate_report, load_cas
 from hongxian.report.inputs import DecisionRecord, ReportError, ReportFinding, ReportInput
 
 __all__ = [
-    "FORMATS", "DecisionRecord", "ReportError", "ReportFinding", "ReportInput", "ReportResult",
-    "generate_report", "load_case_report", "render_bytes",
+    "FORMATS",
+    "DecisionRecord",
+    "ReportError",
+    "ReportFinding",
+    "ReportInput",
+    "ReportResult",
+    "generate_report",
+    "load_case_report",
+    "render_bytes",
 ]

@@ -87,35 +87,64 @@ def _from_store(case_dir: Path, settings: Settings, user, login, person: str | N
 
     case, dataset = open_case(case_dir)
     if user is None and login is None:
-        raise AuthError("该案件已有审查库，导出报告需要操作人：请用 --user 指定用户名（或设置环境变量 HONGXIAN_USER）")
+        raise AuthError(
+            "该案件已有审查库，导出报告需要操作人：请用 --user 指定用户名（或设置环境变量 HONGXIAN_USER）"
+        )
     service = ReviewService(open_store(case_dir, settings), settings)
     try:
         user = user if user is not None else login(service)
-        return from_service(service, user, case, dataset, person=person, sources=case_sources(case_dir),
-                            mask=settings.mask_personal_data)
+        return from_service(
+            service,
+            user,
+            case,
+            dataset,
+            person=person,
+            sources=case_sources(case_dir),
+            mask=settings.mask_personal_data,
+        )
     except BaseException:
         service.store.dispose()
         raise
 
 
-def load_case_report(case_dir: Path, *, person: str | None = None, findings: Path | None = None,
-                     settings: Settings | None = None, user=None,
-                     login: Callable[[object], object] | None = None) -> LoadedReport:
+def load_case_report(
+    case_dir: Path,
+    *,
+    person: str | None = None,
+    findings: Path | None = None,
+    settings: Settings | None = None,
+    user=None,
+    login: Callable[[object], object] | None = None,
+) -> LoadedReport:
     """The report input of a case: from the review store if present, else from a findings file."""
     settings = settings or Settings()
     if findings is None and store_present(case_dir, settings):
         return _from_store(case_dir, settings, user, login, person)
     case, dataset = open_case(case_dir)
-    loaded = from_file(case_dir, case, dataset, findings_file(case_dir, findings), person=person,
-                       mask=settings.mask_personal_data)
+    loaded = from_file(
+        case_dir,
+        case,
+        dataset,
+        findings_file(case_dir, findings),
+        person=person,
+        mask=settings.mask_personal_data,
+    )
     version = current_rulebook_version()
     loaded.input.rulebook_version = f"{version}（生成报告时的规则库）" if version else None
     return loaded
 
 
-def generate_report(case_dir: Path, fmt: str = "html", *, person: str | None = None, out: Path | None = None,
-                    findings: Path | None = None, settings: Settings | None = None, user=None,
-                    login: Callable[[object], object] | None = None) -> ReportResult:
+def generate_report(
+    case_dir: Path,
+    fmt: str = "html",
+    *,
+    person: str | None = None,
+    out: Path | None = None,
+    findings: Path | None = None,
+    settings: Settings | None = None,
+    user=None,
+    login: Callable[[object], object] | None = None,
+) -> ReportResult:
     """Write the report of a case and return where it went.
 
     ``user`` is a logged-in `hongxian.review.roles.User` (or ``login(service) -> User``), needed
@@ -123,7 +152,9 @@ def generate_report(case_dir: Path, fmt: str = "html", *, person: str | None = N
     """
     if fmt not in FORMATS:
         raise ReportError(f"未知报告格式“{fmt}”，可选：{'、'.join(FORMATS)}")
-    loaded = load_case_report(case_dir, person=person, findings=findings, settings=settings, user=user, login=login)
+    loaded = load_case_report(
+        case_dir, person=person, findings=findings, settings=settings, user=user, login=login
+    )
     try:
         target = out or default_out(case_dir, loaded.input.case.case.id, fmt, person)
         path = write_report(loaded, fmt, target)

@@ -104,15 +104,31 @@ def timeline_figure(money: MoneyFlows) -> Figure:
         return fig
     days = [d for d, _, _ in series]
     width = {"day": 0.8, "week": 5.5, "month": 24.0}[bucket]
-    ax.bar(days, [i / 100 for _, i, _ in series], width=width, color=IN_COLOR,
-           label=f"收入（合计 {fmt_yuan(money.total_in)} 元）")
-    ax.bar(days, [-o / 100 for _, _, o in series], width=width, color=OUT_COLOR,
-           label=f"支出（合计 {fmt_yuan(money.total_out)} 元）")
+    ax.bar(
+        days,
+        [i / 100 for _, i, _ in series],
+        width=width,
+        color=IN_COLOR,
+        label=f"收入（合计 {fmt_yuan(money.total_in)} 元）",
+    )
+    ax.bar(
+        days,
+        [-o / 100 for _, _, o in series],
+        width=width,
+        color=OUT_COLOR,
+        label=f"支出（合计 {fmt_yuan(money.total_out)} 元）",
+    )
     ax.axhline(0, color="#333333", linewidth=0.6)
     ax.set_ylabel("金额（元）", fontfamily=family)
     ax.set_title(f"资金往来时间线（{BUCKET_ZH[bucket]}）", fontfamily=family, fontsize=12, loc="left")
-    ax.legend(prop={"family": family, "size": 9}, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2,
-              frameon=False, borderaxespad=0.2)
+    ax.legend(
+        prop={"family": family, "size": 9},
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),
+        ncol=2,
+        frameon=False,
+        borderaxespad=0.2,
+    )
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
     for label in ax.get_xticklabels():
         label.set_rotation(30)
@@ -160,7 +176,13 @@ def _unique_labels(labels: dict[str, str]) -> dict[str, str]:
     out = {}
     for acc, text in labels.items():
         if seen[text] > 1:
-            tag = "支付宝" if acc.startswith("alipay") else "微信" if acc.startswith(("wxid_", "wxname:")) else acc
+            tag = (
+                "支付宝"
+                if acc.startswith("alipay")
+                else "微信"
+                if acc.startswith(("wxid_", "wxname:"))
+                else acc
+            )
             text = f"{text}（{tag}）"
         out[acc] = text
     return out
@@ -188,8 +210,10 @@ def network_figure(money: MoneyFlows) -> Figure:
     ax.set_ylim(-1.35, 1.35)
     ax.set_aspect("equal")
     ax.set_title("资金往来对象关系图（线宽 = 金额合计）", fontfamily=family, fontsize=12)
-    handles = [Line2D([], [], color=IN_COLOR, linewidth=3, label="流入报告对象"),
-               Line2D([], [], color=OUT_COLOR, linewidth=3, label="报告对象流出")]
+    handles = [
+        Line2D([], [], color=IN_COLOR, linewidth=3, label="流入报告对象"),
+        Line2D([], [], color=OUT_COLOR, linewidth=3, label="报告对象流出"),
+    ]
     ax.legend(handles=handles, prop={"family": family, "size": 9}, loc="lower left", frameon=False)
     return fig
 
@@ -205,24 +229,47 @@ def _draw_edges(ax, pos, edges: dict[tuple[str, str], int], subjects: set[str], 
     for (payer, payee), fen in sorted(edges.items(), key=lambda kv: kv[1]):
         color = OUT_COLOR if payer in subjects else IN_COLOR
         width = 0.6 + 5.0 * math.sqrt(fen / top)
-        arrow = FancyArrowPatch(pos[payer], pos[payee], arrowstyle="-|>", mutation_scale=10 + width * 2,
-                                linewidth=width, color=color, alpha=0.75,
-                                shrinkA=math.sqrt(sizes[payer]) / 2 + 2, shrinkB=math.sqrt(sizes[payee]) / 2 + 2,
-                                connectionstyle="arc3,rad=0.08", zorder=2)
+        arrow = FancyArrowPatch(
+            pos[payer],
+            pos[payee],
+            arrowstyle="-|>",
+            mutation_scale=10 + width * 2,
+            linewidth=width,
+            color=color,
+            alpha=0.75,
+            shrinkA=math.sqrt(sizes[payer]) / 2 + 2,
+            shrinkB=math.sqrt(sizes[payee]) / 2 + 2,
+            connectionstyle="arc3,rad=0.08",
+            zorder=2,
+        )
         ax.add_patch(arrow)
 
 
 def _draw_nodes(ax, pos, labels, totals, subjects: set[str], family: str, sizes) -> None:
     for acc, (x, y) in pos.items():
         is_subject = acc in subjects
-        ax.scatter([x], [y], s=sizes[acc], color=SUBJECT_COLOR if is_subject else OTHER_COLOR, zorder=3,
-                   edgecolors="white", linewidths=1.0)
+        ax.scatter(
+            [x],
+            [y],
+            s=sizes[acc],
+            color=SUBJECT_COLOR if is_subject else OTHER_COLOR,
+            zorder=3,
+            edgecolors="white",
+            linewidths=1.0,
+        )
         text = f"{labels.get(acc, acc)}\n{fmt_yuan(totals.get(acc, 0))} 元"
         radius = math.sqrt(sizes[acc]) / 2 + 4
         norm = math.hypot(x, y)
         ux, uy = (x / norm, y / norm) if norm > 1e-6 else (0.0, -1.0)
-        ax.annotate(text, (x, y), xytext=(ux * radius, uy * radius), textcoords="offset points",
-                    ha="center" if abs(ux) < 0.35 else ("left" if ux > 0 else "right"),
-                    va="center" if abs(uy) < 0.35 else ("bottom" if uy > 0 else "top"),
-                    fontfamily=family, fontsize=9 if is_subject else 8,
-                    fontweight="bold" if is_subject else "normal", zorder=4)
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(ux * radius, uy * radius),
+            textcoords="offset points",
+            ha="center" if abs(ux) < 0.35 else ("left" if ux > 0 else "right"),
+            va="center" if abs(uy) < 0.35 else ("bottom" if uy > 0 else "top"),
+            fontfamily=family,
+            fontsize=9 if is_subject else 8,
+            fontweight="bold" if is_subject else "normal",
+            zorder=4,
+        )

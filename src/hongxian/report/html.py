@@ -62,14 +62,20 @@ def _svg_uri(chart: Chart) -> str:
 
 def _counterparty_rows(view: ReportView) -> list[dict]:
     return [
-        {"label": c.label, "account": "（仅有名称，未识别账户）" if name_only(c.account) else view.mask(c.account),
-         "count": c.count,
-         "in_yuan": fmt_yuan(c.in_fen), "out_yuan": fmt_yuan(c.out_fen)}
+        {
+            "label": c.label,
+            "account": "（仅有名称，未识别账户）" if name_only(c.account) else view.mask(c.account),
+            "count": c.count,
+            "in_yuan": fmt_yuan(c.in_fen),
+            "out_yuan": fmt_yuan(c.out_fen),
+        }
         for c in view.money.counterparties()[:MAX_COUNTERPARTY_ROWS]
     ]
 
 
-def render_view_html(view: ReportView, charts: list[Chart], case_title: str, case_id: str, generated: str) -> str:
+def render_view_html(
+    view: ReportView, charts: list[Chart], case_title: str, case_id: str, generated: str
+) -> str:
     template = jinja_env().get_template("report.html.j2")
     money = view.money
     return template.render(
@@ -78,8 +84,10 @@ def render_view_html(view: ReportView, charts: list[Chart], case_title: str, cas
         case_id=case_id,
         generated=generated,
         charts=[EmbeddedChart(c.title, _svg_uri(c)) for c in charts],
-        subjects="、".join(f"{money.label(a)}（{view.mask(a)}）" if money.label(a) != a else view.mask(a)
-                          for a in money.subjects),
+        subjects="、".join(
+            f"{money.label(a)}（{view.mask(a)}）" if money.label(a) != a else view.mask(a)
+            for a in money.subjects
+        ),
         total_in=fmt_yuan(money.total_in),
         total_out=fmt_yuan(money.total_out),
         counterparties=_counterparty_rows(view),
@@ -90,8 +98,13 @@ def render_view_html(view: ReportView, charts: list[Chart], case_title: str, cas
 def render_html(inp: ReportInput) -> str:
     """The whole report as one self-contained HTML document."""
     view = build_view(inp)
-    return render_view_html(view, make_charts(view), view.mask(inp.case.case.title) or inp.case.case.id,
-                            inp.case.case.id, fmt_ts(inp.generated_at, True))
+    return render_view_html(
+        view,
+        make_charts(view),
+        view.mask(inp.case.case.title) or inp.case.case.id,
+        inp.case.case.id,
+        fmt_ts(inp.generated_at, True),
+    )
 
 
 def write_html(inp: ReportInput, out: Path) -> Path:

@@ -22,9 +22,18 @@ from hongxian.schema import TZ, Finding, Subject
 
 STATUSES: tuple[str, ...] = ("待审", "确认", "排除", "上报")
 _STATUS_ALIASES = {
-    "pending": "待审", "open": "待审", "new": "待审", "reopened": "待审", "unreviewed": "待审",
-    "confirmed": "确认", "confirm": "确认", "dismissed": "排除", "dismiss": "排除",
-    "escalated": "上报", "escalate": "上报", "reported": "上报",
+    "pending": "待审",
+    "open": "待审",
+    "new": "待审",
+    "reopened": "待审",
+    "unreviewed": "待审",
+    "confirmed": "确认",
+    "confirm": "确认",
+    "dismissed": "排除",
+    "dismiss": "排除",
+    "escalated": "上报",
+    "escalate": "上报",
+    "reported": "上报",
 }
 
 

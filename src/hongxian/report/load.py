@@ -49,12 +49,26 @@ def case_sources(case_dir: Path) -> list[dict]:
 
 def _detail_to_report(d) -> ReportFinding:
     """A `FindingDetail` of the review service as a report finding (store excerpts, decisions)."""
-    evidence = [Evidence(table=e.table, id=e.id, ts=e.ts, excerpt=e.excerpt, spans=list(e.spans),
-                         amount_fen=e.amount_fen, note=e.note) for e in d.evidence]
+    evidence = [
+        Evidence(
+            table=e.table,
+            id=e.id,
+            ts=e.ts,
+            excerpt=e.excerpt,
+            spans=list(e.spans),
+            amount_fen=e.amount_fen,
+            note=e.note,
+        )
+        for e in d.evidence
+    ]
     finding = d.finding.model_copy(update={"evidence": evidence}) if evidence else d.finding
     decisions = [
-        DecisionRecord(status=x.status_label, user="系统（重新筛查）" if x.by_system or x.actor in SYSTEM_ACTORS
-                       else x.actor, at=x.created_at, reason=x.reason or "")
+        DecisionRecord(
+            status=x.status_label,
+            user="系统（重新筛查）" if x.by_system or x.actor in SYSTEM_ACTORS else x.actor,
+            at=x.created_at,
+            reason=x.reason or "",
+        )
         for x in d.decisions
     ]
     return ReportFinding(finding, status=d.status_label, decisions=decisions)
@@ -73,29 +87,63 @@ def _no_log(_fmt: str, _path: Path) -> None:
     return None
 
 
-def from_service(service, user, case: CaseConfig, dataset: Dataset, *, person: str | None = None,
-                 sources: list[dict] | None = None, mask: bool = True) -> LoadedReport:
+def from_service(
+    service,
+    user,
+    case: CaseConfig,
+    dataset: Dataset,
+    *,
+    person: str | None = None,
+    sources: list[dict] | None = None,
+    mask: bool = True,
+) -> LoadedReport:
     """Report input from the review service (masked details; the read is audited as a report)."""
     details = service.report_findings(user)
     stats = service.stats(user)
-    inp = ReportInput(case=case, findings=[_detail_to_report(d) for d in details], dataset=dataset,
-                      rulebook_version=stats.last_rulebook_version, person=person, sources=sources or [],
-                      origin="审查库（含审查结论）", mask_personal_data=mask)
+    inp = ReportInput(
+        case=case,
+        findings=[_detail_to_report(d) for d in details],
+        dataset=dataset,
+        rulebook_version=stats.last_rulebook_version,
+        person=person,
+        sources=sources or [],
+        origin="审查库（含审查结论）",
+        mask_personal_data=mask,
+    )
 
     def log_export(fmt: str, path: Path) -> None:
         shown = len(inp.filtered().findings)
-        service.log_export(user, f"report-{fmt}", f"report:{Path(path).name}",
-                           {"path": str(path), "person": person, "findings": shown})
+        service.log_export(
+            user,
+            f"report-{fmt}",
+            f"report:{Path(path).name}",
+            {"path": str(path), "person": person, "findings": shown},
+        )
 
     return LoadedReport(inp, log_export, service.store.dispose)
 
 
-def from_file(case_dir: Path, case: CaseConfig, dataset: Dataset, path: Path, *, person: str | None = None,
-              rulebook_version: str | None = None, mask: bool = True) -> LoadedReport:
+def from_file(
+    case_dir: Path,
+    case: CaseConfig,
+    dataset: Dataset,
+    path: Path,
+    *,
+    person: str | None = None,
+    rulebook_version: str | None = None,
+    mask: bool = True,
+) -> LoadedReport:
     findings = read_findings_file(path)
-    inp = ReportInput(case=case, findings=[ReportFinding(f) for f in findings], dataset=dataset,
-                      rulebook_version=rulebook_version, person=person, sources=case_sources(case_dir),
-                      origin=f"{path.name}（未经审查）", mask_personal_data=mask)
+    inp = ReportInput(
+        case=case,
+        findings=[ReportFinding(f) for f in findings],
+        dataset=dataset,
+        rulebook_version=rulebook_version,
+        person=person,
+        sources=case_sources(case_dir),
+        origin=f"{path.name}（未经审查）",
+        mask_personal_data=mask,
+    )
     return LoadedReport(inp, _no_log)
 
 

@@ -22,8 +22,9 @@ def name_only(account: str) -> str | None:
     """The shown name of an unresolved ``wxname:`` / ``alipayname:`` account, else None."""
     for prefix in NAME_PREFIXES:
         if account.startswith(prefix):
-            return account[len(prefix):]
+            return account[len(prefix) :]
     return None
+
 
 _FLOWS_SQL = """
 WITH subj AS (SELECT unnest($1::VARCHAR[]) AS account_id),
@@ -110,7 +111,11 @@ class MoneyFlows:
         """(payer, payee, sum_fen, count) per ordered account pair."""
         acc: dict[tuple[str, str], list[int]] = {}
         for f in self.flows:
-            pair = (f.counterparty, f.subject_account) if f.direction == "in" else (f.subject_account, f.counterparty)
+            pair = (
+                (f.counterparty, f.subject_account)
+                if f.direction == "in"
+                else (f.subject_account, f.counterparty)
+            )
             slot = acc.setdefault(pair, [0, 0])
             slot[0] += f.amount_fen
             slot[1] += 1
@@ -139,7 +144,9 @@ def subject_accounts(inp: ReportInput) -> list[str]:
     found = accounts_of_people(ds, [s.id for s in subjects if s.kind == "person"])
     found |= {s.id for s in subjects if s.kind == "account"}
     if not found:
-        rows = ds.sql("SELECT DISTINCT owner_account FROM payments WHERE owner_account IS NOT NULL").to_pylist()
+        rows = ds.sql(
+            "SELECT DISTINCT owner_account FROM payments WHERE owner_account IS NOT NULL"
+        ).to_pylist()
         found = {r["owner_account"] for r in rows}
     return sorted(found)
 
@@ -169,10 +176,22 @@ def money_flows(inp: ReportInput) -> MoneyFlows:
     flows = []
     for r in rows:
         out = bool(r["payer_in"])
-        subject, other = (r["payer_account"], r["payee_account"]) if out else (r["payee_account"], r["payer_account"])
+        subject, other = (
+            (r["payer_account"], r["payee_account"]) if out else (r["payee_account"], r["payer_account"])
+        )
         other = other or (NAME_PREFIX + r["counterparty_name"] if r["counterparty_name"] else "（未知对方）")
         if name_only(other) and other not in labels:
             labels[other] = name_only(other)
-        flows.append(Flow(r["payment_id"], r["ts"], r["kind"] or "", subject, other,
-                          "out" if out else "in", int(r["net_fen"]), r["memo"] or ""))
+        flows.append(
+            Flow(
+                r["payment_id"],
+                r["ts"],
+                r["kind"] or "",
+                subject,
+                other,
+                "out" if out else "in",
+                int(r["net_fen"]),
+                r["memo"] or "",
+            )
+        )
     return MoneyFlows(subjects=subjects, labels=labels, flows=flows)

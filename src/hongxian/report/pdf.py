@@ -31,7 +31,9 @@ def render_pdf(inp: ReportInput) -> bytes:
     weasyprint = _weasyprint()
     html = render_html(inp)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"})  # embedded charts only, never the network
+    fetcher = weasyprint.urls.URLFetcher(
+        allowed_protocols={"data"}
+    )  # embedded charts only, never the network
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render()
     return document.write_pdf()
 

@@ -17,8 +17,14 @@ from hongxian.report.masking import make_masker
 from hongxian.report.money import MoneyFlows, money_flows
 from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITIES, SEVERITY_ZH, TZ, Finding, RuleRef, Subject
 
-TABLE_ZH = {"messages": "聊天消息", "payments": "支付记录", "groups": "群", "group_members": "群成员",
-            "people": "人员", "accounts": "账户"}
+TABLE_ZH = {
+    "messages": "聊天消息",
+    "payments": "支付记录",
+    "groups": "群",
+    "group_members": "群成员",
+    "people": "人员",
+    "accounts": "账户",
+}
 KIND_ZH = {"person": "人员", "account": "账户", "group": "群"}
 UNVERIFIED = "（条号待核）"
 _TZ = ZoneInfo(TZ)
@@ -156,20 +162,42 @@ def _rule_row(ref: RuleRef, mask) -> RuleRow:
 def finding_view(rf: ReportFinding, mask: Callable[[str | None], str]) -> FindingView:
     f = rf.finding
     evidence = [
-        EvidenceRow(f.finding_id, TABLE_ZH.get(e.table, e.table), e.id, local_time(e.ts), fmt_ts(e.ts, True),
-                    mask(e.excerpt), e.amount_fen, fmt_yuan(e.amount_fen), mask(e.note))
+        EvidenceRow(
+            f.finding_id,
+            TABLE_ZH.get(e.table, e.table),
+            e.id,
+            local_time(e.ts),
+            fmt_ts(e.ts, True),
+            mask(e.excerpt),
+            e.amount_fen,
+            fmt_yuan(e.amount_fen),
+            mask(e.note),
+        )
         for e in f.evidence
     ]
     decisions = [
-        DecisionRow(f.finding_id, d.status, mask(d.user), local_time(d.at), fmt_ts(d.at, True), mask(d.reason))
+        DecisionRow(
+            f.finding_id, d.status, mask(d.user), local_time(d.at), fmt_ts(d.at, True), mask(d.reason)
+        )
         for d in rf.decisions
     ]
     return FindingView(
-        id=f.finding_id, check_id=f.check_id, category=f.category, category_zh=CATEGORY_ZH[f.category],
-        title=mask(f.title), subject=subject_text(f.subject, mask), severity=f.severity,
-        severity_zh=SEVERITY_ZH[f.severity], score=f"{f.score:.2f}", status=rf.status, window=_window_text(f),
-        explanation=mask(f.explanation), suggestion=mask(f.suggestion), evidence=evidence,
-        rules=[_rule_row(r, mask) for r in f.rule_refs], decisions=decisions,
+        id=f.finding_id,
+        check_id=f.check_id,
+        category=f.category,
+        category_zh=CATEGORY_ZH[f.category],
+        title=mask(f.title),
+        subject=subject_text(f.subject, mask),
+        severity=f.severity,
+        severity_zh=SEVERITY_ZH[f.severity],
+        score=f"{f.score:.2f}",
+        status=rf.status,
+        window=_window_text(f),
+        explanation=mask(f.explanation),
+        suggestion=mask(f.suggestion),
+        evidence=evidence,
+        rules=[_rule_row(r, mask) for r in f.rule_refs],
+        decisions=decisions,
     )
 
 
@@ -208,10 +236,16 @@ def _summary(inp: ReportInput, mask) -> list[tuple[str, str]]:
         name = inp.person_name(inp.person)
         person = f"{mask(name)}（人员编号 {inp.person}）" if name else f"人员编号 {inp.person}"
     rows = [
-        ("案件编号", c.case.id), ("案件名称", mask(c.case.title) or "—"),
-        ("授权依据", a.basis), ("审批单位", mask(a.approved_by)), ("审批日期", a.approved_on.isoformat()),
-        ("立案/审批文号", mask(a.case_number) or "—"), ("筛查范围", scope), ("报告对象", person),
-        ("规则库版本", inp.rulebook_version or "未记录"), ("发现来源", inp.origin),
+        ("案件编号", c.case.id),
+        ("案件名称", mask(c.case.title) or "—"),
+        ("授权依据", a.basis),
+        ("审批单位", mask(a.approved_by)),
+        ("审批日期", a.approved_on.isoformat()),
+        ("立案/审批文号", mask(a.case_number) or "—"),
+        ("筛查范围", scope),
+        ("报告对象", person),
+        ("规则库版本", inp.rulebook_version or "未记录"),
+        ("发现来源", inp.origin),
         ("生成时间", fmt_ts(inp.generated_at, True)),
     ]
     return rows
@@ -230,10 +264,14 @@ def _counts(findings: list[ReportFinding]):
 
 def _source_rows(inp: ReportInput, mask) -> list[dict]:
     return [
-        {"path": mask(s.get("path")), "format": s.get("format") or "", "rows_ok": s.get("rows_ok") or 0,
-         "rows_rejected": s.get("rows_rejected") or 0,
-         "owner": mask(s.get("owner_person") or s.get("owner_account")) or "未知",
-         "ingested_at": fmt_ts(s.get("ingested_at"))}
+        {
+            "path": mask(s.get("path")),
+            "format": s.get("format") or "",
+            "rows_ok": s.get("rows_ok") or 0,
+            "rows_rejected": s.get("rows_rejected") or 0,
+            "owner": mask(s.get("owner_person") or s.get("owner_account")) or "未知",
+            "ingested_at": fmt_ts(s.get("ingested_at")),
+        }
         for s in inp.sources
     ]
 
@@ -250,7 +288,15 @@ def build_view(inp: ReportInput) -> ReportView:
         flow.memo = mask(flow.memo)
     title = f"违规线索筛查报告 · {inp.case.case.id}"
     return ReportView(
-        summary=_summary(inp, mask), sources=_source_rows(inp, mask), total=len(inp.findings),
-        by_category=by_category, by_severity=by_severity, by_status=by_status, sections=sections,
-        rule_index=_rule_index(sections), money=money, title=title, mask=mask,
+        summary=_summary(inp, mask),
+        sources=_source_rows(inp, mask),
+        total=len(inp.findings),
+        by_category=by_category,
+        by_severity=by_severity,
+        by_status=by_status,
+        sections=sections,
+        rule_index=_rule_index(sections),
+        money=money,
+        title=title,
+        mask=mask,
     )

@@ -20,8 +20,16 @@ from hongxian.report.inputs import ReportInput
 from hongxian.report.view import ReportView, build_view, local_time
 
 DIRECTION_ZH = {"in": "收入", "out": "支出"}
-KIND_ZH = {"red_packet": "红包", "transfer": "转账", "group_collection": "群收款", "qr": "扫码付款",
-           "merchant": "商户消费", "refund": "退款", "gift_card": "礼品卡", "other": "其他"}
+KIND_ZH = {
+    "red_packet": "红包",
+    "transfer": "转账",
+    "group_collection": "群收款",
+    "qr": "扫码付款",
+    "merchant": "商户消费",
+    "refund": "退款",
+    "gift_card": "礼品卡",
+    "other": "其他",
+}
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,9 @@ class Col:
 class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook):
         base = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "top"}
-        self.header = wb.add_format(base | {"bold": True, "bg_color": "#F2ECEA", "border": 1, "text_wrap": True})
+        self.header = wb.add_format(
+            base | {"bold": True, "bg_color": "#F2ECEA", "border": 1, "text_wrap": True}
+        )
         self.text = wb.add_format(base)
         self.wrap = wb.add_format(base | {"text_wrap": True})
         self.money = wb.add_format(base | {"num_format": "#,##0.00"})
@@ -90,7 +100,11 @@ def _summary_sheet(wb, view: ReportView, fmt: _Formats) -> None:
         ws.write_string(row, 0, key, fmt.key)
         ws.write_string(row, 1, value, fmt.wrap)
         row += 1
-    for title, pairs in (("按类别", view.by_category), ("按严重程度", view.by_severity), ("按审查状态", view.by_status)):
+    for title, pairs in (
+        ("按类别", view.by_category),
+        ("按严重程度", view.by_severity),
+        ("按审查状态", view.by_status),
+    ):
         row += 1
         ws.write_string(row, 0, title, fmt.header)
         ws.write_string(row, 1, "条数", fmt.header)
@@ -104,42 +118,103 @@ def _summary_sheet(wb, view: ReportView, fmt: _Formats) -> None:
     row += 1
     for s in view.sources:
         ws.write_string(row, 0, s["owner"], fmt.text)
-        ws.write_string(row, 1, f"{s['path']}（{s['format']}，成功 {s['rows_ok']} 行，拒绝 {s['rows_rejected']} 行）",
-                        fmt.wrap)
+        ws.write_string(
+            row,
+            1,
+            f"{s['path']}（{s['format']}，成功 {s['rows_ok']} 行，拒绝 {s['rows_rejected']} 行）",
+            fmt.wrap,
+        )
         row += 1
 
 
 def _findings_sheet(wb, view: ReportView, fmt: _Formats) -> None:
-    cols = [Col("序号", 6, "int"), Col("发现编号", 22), Col("类别", 14), Col("标题", 36, "wrap"), Col("对象", 24, "wrap"),
-            Col("严重程度", 9), Col("评分", 7, "float"), Col("审查状态", 9), Col("时间范围", 34), Col("说明", 60, "wrap"),
-            Col("建议", 36, "wrap"), Col("检查项", 28), Col("证据条数", 9, "int"), Col("证据金额合计（元）", 16, "money")]
+    cols = [
+        Col("序号", 6, "int"),
+        Col("发现编号", 22),
+        Col("类别", 14),
+        Col("标题", 36, "wrap"),
+        Col("对象", 24, "wrap"),
+        Col("严重程度", 9),
+        Col("评分", 7, "float"),
+        Col("审查状态", 9),
+        Col("时间范围", 34),
+        Col("说明", 60, "wrap"),
+        Col("建议", 36, "wrap"),
+        Col("检查项", 28),
+        Col("证据条数", 9, "int"),
+        Col("证据金额合计（元）", 16, "money"),
+    ]
     rows = []
     for i, f in enumerate(view.findings, start=1):
         amount = sum(e.amount_fen or 0 for e in f.evidence)
-        rows.append([i, f.id, f.category_zh, f.title, f.subject, f.severity_zh, float(f.score), f.status, f.window,
-                     f.explanation, f.suggestion, f.check_id, len(f.evidence), amount if amount else None])
+        rows.append(
+            [
+                i,
+                f.id,
+                f.category_zh,
+                f.title,
+                f.subject,
+                f.severity_zh,
+                float(f.score),
+                f.status,
+                f.window,
+                f.explanation,
+                f.suggestion,
+                f.check_id,
+                len(f.evidence),
+                amount if amount else None,
+            ]
+        )
     write_table(wb.add_worksheet("发现"), cols, rows, fmt)
 
 
 def _evidence_sheet(wb, view: ReportView, fmt: _Formats) -> None:
-    cols = [Col("发现编号", 22), Col("发现标题", 30, "wrap"), Col("类型", 10), Col("记录编号", 24),
-            Col("时间", 20, "datetime"), Col("摘录", 60, "wrap"), Col("金额（元）", 14, "money"), Col("备注", 24, "wrap")]
-    rows = [[e.finding_id, f.title, e.table, e.id, e.ts, e.excerpt, e.amount_fen, e.note]
-            for f in view.findings for e in f.evidence]
+    cols = [
+        Col("发现编号", 22),
+        Col("发现标题", 30, "wrap"),
+        Col("类型", 10),
+        Col("记录编号", 24),
+        Col("时间", 20, "datetime"),
+        Col("摘录", 60, "wrap"),
+        Col("金额（元）", 14, "money"),
+        Col("备注", 24, "wrap"),
+    ]
+    rows = [
+        [e.finding_id, f.title, e.table, e.id, e.ts, e.excerpt, e.amount_fen, e.note]
+        for f in view.findings
+        for e in f.evidence
+    ]
     write_table(wb.add_worksheet("证据"), cols, rows, fmt)
 
 
 def _rules_sheet(wb, view: ReportView, fmt: _Formats) -> None:
-    cols = [Col("发现编号", 22), Col("检查项", 28), Col("规范", 36, "wrap"), Col("条款", 18),
-            Col("标题", 24, "wrap"), Col("处分幅度", 60, "wrap"), Col("条号已核对", 10)]
-    rows = [[f.id, f.check_id, r.code, r.article, r.title, r.penalties, "是" if r.verified else "否（条号待核）"]
-            for f in view.findings for r in f.rules]
+    cols = [
+        Col("发现编号", 22),
+        Col("检查项", 28),
+        Col("规范", 36, "wrap"),
+        Col("条款", 18),
+        Col("标题", 24, "wrap"),
+        Col("处分幅度", 60, "wrap"),
+        Col("条号已核对", 10),
+    ]
+    rows = [
+        [f.id, f.check_id, r.code, r.article, r.title, r.penalties, "是" if r.verified else "否（条号待核）"]
+        for f in view.findings
+        for r in f.rules
+    ]
     write_table(wb.add_worksheet("规则引用"), cols, rows, fmt)
 
 
 def _decisions_sheet(wb, view: ReportView, fmt: _Formats) -> None:
-    cols = [Col("发现编号", 22), Col("发现标题", 30, "wrap"), Col("当前状态", 9), Col("结论", 9),
-            Col("审查人", 14), Col("时间", 20, "datetime"), Col("理由", 50, "wrap")]
+    cols = [
+        Col("发现编号", 22),
+        Col("发现标题", 30, "wrap"),
+        Col("当前状态", 9),
+        Col("结论", 9),
+        Col("审查人", 14),
+        Col("时间", 20, "datetime"),
+        Col("理由", 50, "wrap"),
+    ]
     rows = []
     for f in view.findings:
         if not f.decisions:
@@ -151,12 +226,33 @@ def _decisions_sheet(wb, view: ReportView, fmt: _Formats) -> None:
 def _money_sheet(wb, view: ReportView, fmt: _Formats, charts: list[Chart]) -> None:
     ws = wb.add_worksheet("资金往来")
     m = view.money
-    cols = [Col("时间", 20, "datetime"), Col("方向", 7), Col("类型", 10), Col("报告对象", 14), Col("报告对象账户", 20),
-            Col("对方", 16), Col("对方账户", 22), Col("金额（元）", 14, "money"), Col("备注", 30, "wrap"),
-            Col("支付记录编号", 24)]
-    rows = [[f.ts, DIRECTION_ZH[f.direction], KIND_ZH.get(f.kind, f.kind), m.label(f.subject_account),
-             f.subject_account, m.label(f.counterparty), view.mask(f.counterparty), f.amount_fen, f.memo, f.payment_id]
-            for f in m.flows]
+    cols = [
+        Col("时间", 20, "datetime"),
+        Col("方向", 7),
+        Col("类型", 10),
+        Col("报告对象", 14),
+        Col("报告对象账户", 20),
+        Col("对方", 16),
+        Col("对方账户", 22),
+        Col("金额（元）", 14, "money"),
+        Col("备注", 30, "wrap"),
+        Col("支付记录编号", 24),
+    ]
+    rows = [
+        [
+            f.ts,
+            DIRECTION_ZH[f.direction],
+            KIND_ZH.get(f.kind, f.kind),
+            m.label(f.subject_account),
+            f.subject_account,
+            m.label(f.counterparty),
+            view.mask(f.counterparty),
+            f.amount_fen,
+            f.memo,
+            f.payment_id,
+        ]
+        for f in m.flows
+    ]
     end = write_table(ws, cols, rows, fmt)
     for label, fen in (("收入合计", m.total_in), ("支出合计", m.total_out)):
         end += 1
@@ -164,9 +260,17 @@ def _money_sheet(wb, view: ReportView, fmt: _Formats, charts: list[Chart]) -> No
         ws.write_number(end, 7, fen / 100, fmt.total)
     col = len(cols) + 1
     for i, chart in enumerate(charts):
-        ws.insert_image(1 + i * 36, col, f"chart{i + 1}.png",
-                        {"image_data": io.BytesIO(chart.png), "x_scale": 0.55, "y_scale": 0.55,
-                         "description": chart.title})
+        ws.insert_image(
+            1 + i * 36,
+            col,
+            f"chart{i + 1}.png",
+            {
+                "image_data": io.BytesIO(chart.png),
+                "x_scale": 0.55,
+                "y_scale": 0.55,
+                "description": chart.title,
+            },
+        )
 
 
 def render_xlsx(inp: ReportInput) -> bytes:
@@ -174,8 +278,14 @@ def render_xlsx(inp: ReportInput) -> bytes:
     view = build_view(inp)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({"title": view.title, "subject": "微信使用合规筛查报告", "author": "hongxian",
-                       "created": _naive(inp.generated_at)})
+    wb.set_properties(
+        {
+            "title": view.title,
+            "subject": "微信使用合规筛查报告",
+            "author": "hongxian",
+            "created": _naive(inp.generated_at),
+        }
+    )
     fmt = _Formats(wb)
     _summary_sheet(wb, view, fmt)
     _findings_sheet(wb, view, fmt)

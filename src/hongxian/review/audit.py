@@ -29,22 +29,38 @@ def _ts_text(ts: datetime) -> str:
 
 def row_hash(row: AuditRow, prev_hash: str) -> str:
     fields = {
-        "id": row.id, "ts": _ts_text(row.ts), "case_id": row.case_id, "actor": row.actor,
-        "action": row.action, "target": row.target, "detail": row.detail,
+        "id": row.id,
+        "ts": _ts_text(row.ts),
+        "case_id": row.case_id,
+        "actor": row.actor,
+        "action": row.action,
+        "target": row.target,
+        "detail": row.detail,
     }
     return hashlib.sha256((canonical_json(fields) + prev_hash).encode("utf-8")).hexdigest()
 
 
 def append(
-    session: Session, case_id: str | None, actor: str, action: str, target: str = "",
-    detail: dict | None = None, now: datetime | None = None,
+    session: Session,
+    case_id: str | None,
+    actor: str,
+    action: str,
+    target: str = "",
+    detail: dict | None = None,
+    now: datetime | None = None,
 ) -> AuditRow:
     """Add one row at the end of the chain (inside the caller's write transaction)."""
     head = session.get(AuditHeadRow, 1)
     ts = (now or datetime.now(UTC)).astimezone(UTC)
     row = AuditRow(
-        id=head.last_id + 1, ts=ts, case_id=case_id, actor=actor, action=action, target=target,
-        detail=canonical_json(detail or {}), prev_hash=head.last_hash,
+        id=head.last_id + 1,
+        ts=ts,
+        case_id=case_id,
+        actor=actor,
+        action=action,
+        target=target,
+        detail=canonical_json(detail or {}),
+        prev_hash=head.last_hash,
     )
     row.hash = row_hash(row, head.last_hash)
     head.last_id, head.last_hash = row.id, row.hash
@@ -102,10 +118,21 @@ def count_entries(session: Session, case_id: str | None = None) -> int:
 
 
 ACTION_ZH = {
-    "run_import": "导入筛查结果", "view": "查看线索", "reveal": "查看未脱敏信息", "decide": "作出结论",
-    "decide_conflict": "结论冲突（未保存）", "suppress": "设置屏蔽规则", "unsuppress": "撤销屏蔽规则",
-    "report": "生成报告", "export": "导出", "user_add": "新增用户", "user_disable": "停用用户",
-    "user_enable": "启用用户", "login": "登录", "login_failed": "登录失败", "logout": "退出登录",
+    "run_import": "导入筛查结果",
+    "view": "查看线索",
+    "reveal": "查看未脱敏信息",
+    "decide": "作出结论",
+    "decide_conflict": "结论冲突（未保存）",
+    "suppress": "设置屏蔽规则",
+    "unsuppress": "撤销屏蔽规则",
+    "report": "生成报告",
+    "export": "导出",
+    "user_add": "新增用户",
+    "user_disable": "停用用户",
+    "user_enable": "启用用户",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出登录",
     "settings": "修改设置",
 }
 
@@ -127,10 +154,25 @@ def entries(session: Session, case_id: str, page: int, per_page: int) -> tuple[l
     """Newest first: rows of this case plus case-less rows (logins, users)."""
     cond = (AuditRow.case_id == case_id) | AuditRow.case_id.is_(None)
     total = session.scalar(select(func.count()).select_from(AuditRow).where(cond)) or 0
-    stmt = select(AuditRow).where(cond).order_by(AuditRow.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    stmt = (
+        select(AuditRow)
+        .where(cond)
+        .order_by(AuditRow.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     out = [
-        AuditEntry(r.id, r.ts, r.case_id, r.actor, r.action, ACTION_ZH.get(r.action, r.action), r.target,
-                   json.loads(r.detail), r.hash)
+        AuditEntry(
+            r.id,
+            r.ts,
+            r.case_id,
+            r.actor,
+            r.action,
+            ACTION_ZH.get(r.action, r.action),
+            r.target,
+            json.loads(r.detail),
+            r.hash,
+        )
         for r in session.scalars(stmt)
     ]
     return out, total

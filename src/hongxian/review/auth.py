@@ -42,8 +42,9 @@ def check_password_rules(name: str, password: str) -> None:
         raise ReviewInputError(f"密码至少 {MIN_PASSWORD} 位")
 
 
-def create_user(session: Session, hasher: PasswordHasher, name: str, role: str, password: str,
-                now: datetime) -> User:
+def create_user(
+    session: Session, hasher: PasswordHasher, name: str, role: str, password: str, now: datetime
+) -> User:
     check_password_rules(name, password)
     if session.scalar(select(UserRow).where(UserRow.name == name)) is not None:
         raise ReviewInputError(f"用户“{name}”已存在")
@@ -72,8 +73,14 @@ def check_login(session: Session, hasher: PasswordHasher, name: str, password: s
 
 def new_session(session: Session, user: User, now: datetime, minutes: int) -> str:
     token = secrets.token_urlsafe(32)
-    session.add(SessionRow(token_hash=token_hash(token), user_id=user.id, created_at=now,
-                           expires_at=now + timedelta(minutes=minutes)))
+    session.add(
+        SessionRow(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+    )
     return token
 
 

@@ -25,7 +25,9 @@ Key = tuple[str, str, int]
 
 def active_checks(session: Session, case_id: str, now: datetime) -> list[str]:
     r = SuppressionRow
-    stmt = select(r.check_id).distinct().where(r.case_id == case_id, r.revoked_at.is_(None), r.expires_at > now)
+    stmt = (
+        select(r.check_id).distinct().where(r.case_id == case_id, r.revoked_at.is_(None), r.expires_at > now)
+    )
     return list(session.scalars(stmt))
 
 
@@ -53,17 +55,39 @@ def _filters(table, categories: Sequence[str], ranks: Sequence[int], statuses: S
     return cond
 
 
-def total(session: Session, case_id: str, now: datetime, *, categories: Sequence[str] = (),
-          ranks: Sequence[int] = (), statuses: Sequence[str] = (), include_suppressed: bool = False) -> int:
+def total(
+    session: Session,
+    case_id: str,
+    now: datetime,
+    *,
+    categories: Sequence[str] = (),
+    ranks: Sequence[int] = (),
+    statuses: Sequence[str] = (),
+    include_suppressed: bool = False,
+) -> int:
     """How many findings match these column filters (what the queue's ``count(*)`` would say)."""
     c = FindingCountRow
-    n = session.scalar(select(func.coalesce(func.sum(c.n), 0)).where(
-        c.case_id == case_id, *_filters(c, categories, ranks, statuses))) or 0
+    n = (
+        session.scalar(
+            select(func.coalesce(func.sum(c.n), 0)).where(
+                c.case_id == case_id, *_filters(c, categories, ranks, statuses)
+            )
+        )
+        or 0
+    )
     checks = [] if include_suppressed else active_checks(session, case_id, now)
     if checks:
         f = StoredFinding.__table__.c
-        n -= session.connection().execute(select(func.count()).where(
-            *_hidden_where(case_id, checks, now), *_filters(f, categories, ranks, statuses))).scalar() or 0
+        n -= (
+            session.connection()
+            .execute(
+                select(func.count()).where(
+                    *_hidden_where(case_id, checks, now), *_filters(f, categories, ranks, statuses)
+                )
+            )
+            .scalar()
+            or 0
+        )
     return int(n)
 
 
@@ -71,15 +95,19 @@ def overview(session: Session, case_id: str, now: datetime) -> tuple[Counter, Co
     """(all findings, hidden now) per (status, category, severity rank)."""
     c = FindingCountRow
     everything: Counter = Counter()
-    for status, category, rank, n in session.execute(select(c.status, c.category, c.severity_rank, c.n).where(
-            c.case_id == case_id, c.n != 0)):
+    for status, category, rank, n in session.execute(
+        select(c.status, c.category, c.severity_rank, c.n).where(c.case_id == case_id, c.n != 0)
+    ):
         everything[(status, category, rank)] += n
     hidden: Counter = Counter()
     checks = active_checks(session, case_id, now)
     if checks:
         f = StoredFinding.__table__.c
-        stmt = (select(f.status, f.category, f.severity_rank, func.count())
-                .where(*_hidden_where(case_id, checks, now)).group_by(f.status, f.category, f.severity_rank))
+        stmt = (
+            select(f.status, f.category, f.severity_rank, func.count())
+            .where(*_hidden_where(case_id, checks, now))
+            .group_by(f.status, f.category, f.severity_rank)
+        )
         for status, category, rank, n in session.connection().execute(stmt):
             hidden[(status, category, rank)] += n
     return everything, hidden

@@ -27,8 +27,16 @@ def validate(status: str, reason: str | None) -> tuple[str, str]:
     return code, text
 
 
-def record(session: Session, case_id: str, user: User, finding_id: str, status: str, reason: str,
-           expected_version: int, now: datetime) -> Decision | ConflictError:
+def record(
+    session: Session,
+    case_id: str,
+    user: User,
+    finding_id: str,
+    status: str,
+    reason: str,
+    expected_version: int,
+    now: datetime,
+) -> Decision | ConflictError:
     """Inside a write transaction. On a version mismatch the attempt is audited and a ConflictError
     is *returned* (so the caller commits the audit row, then raises it)."""
     row = get_stored(session, case_id, finding_id)
@@ -37,20 +45,50 @@ def record(session: Session, case_id: str, user: User, finding_id: str, status: 
         update(StoredFinding)
         .where(StoredFinding.id == row.id, StoredFinding.version == expected_version)
         .values(status=status, version=new_version, updated_at=now)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         session.refresh(row)
-        audit.append(session, case_id, user.name, "decide_conflict", f"finding:{finding_id}", {
-            "status": status, "reason": reason, "expected_version": expected_version,
-            "current_version": row.version, "current_status": row.status}, now=now)
+        audit.append(
+            session,
+            case_id,
+            user.name,
+            "decide_conflict",
+            f"finding:{finding_id}",
+            {
+                "status": status,
+                "reason": reason,
+                "expected_version": expected_version,
+                "current_version": row.version,
+                "current_status": row.status,
+            },
+            now=now,
+        )
         return ConflictError(
             f"冲突：线索 {finding_id} 已被他人处理（当前状态：{status_label(row.status)}，版本 {row.version}），"
             f"您提交的“{status_label(status)}”未保存，请刷新后重新审查。",
-            current_version=row.version, current_status=row.status)
-    drow = DecisionRow(finding_pk=row.id, actor=user.name, user_id=user.id, from_status=old_status, status=status,
-                       reason=reason, version=new_version, created_at=now)
+            current_version=row.version,
+            current_status=row.status,
+        )
+    drow = DecisionRow(
+        finding_pk=row.id,
+        actor=user.name,
+        user_id=user.id,
+        from_status=old_status,
+        status=status,
+        reason=reason,
+        version=new_version,
+        created_at=now,
+    )
     session.add(drow)
     session.flush()
-    audit.append(session, case_id, user.name, "decide", f"finding:{finding_id}", {
-        "from": old_status, "to": status, "reason": reason, "version": new_version}, now=now)
+    audit.append(
+        session,
+        case_id,
+        user.name,
+        "decide",
+        f"finding:{finding_id}",
+        {"from": old_status, "to": status, "reason": reason, "version": new_version},
+        now=now,
+    )
     return decision_of(drow, finding_id)

@@ -71,28 +71,49 @@ class FindingDetail:
 
 
 def decision_of(row: DecisionRow, finding_id: str) -> Decision:
-    return Decision(id=row.id, finding_id=finding_id, actor=row.actor, from_status=row.from_status,
-                    status=row.status, status_label=status_label(row.status), reason=row.reason,
-                    version=row.version, created_at=row.created_at, run_id=row.run_id)
+    return Decision(
+        id=row.id,
+        finding_id=finding_id,
+        actor=row.actor,
+        from_status=row.from_status,
+        status=row.status,
+        status_label=status_label(row.status),
+        reason=row.reason,
+        version=row.version,
+        created_at=row.created_at,
+        run_id=row.run_id,
+    )
 
 
 def get_stored(session: Session, case_id: str, finding_id: str) -> StoredFinding:
-    row = session.scalar(select(StoredFinding).where(StoredFinding.case_id == case_id,
-                                                     StoredFinding.finding_id == finding_id))
+    row = session.scalar(
+        select(StoredFinding).where(StoredFinding.case_id == case_id, StoredFinding.finding_id == finding_id)
+    )
     if row is None:
         raise NotFound(f"线索 {finding_id} 不存在")
     return row
 
 
 def _evidence(session: Session, pk: int, reveal: bool) -> list[EvidenceView]:
-    rows = session.scalars(select(EvidenceRow).where(EvidenceRow.finding_pk == pk).order_by(EvidenceRow.position))
+    rows = session.scalars(
+        select(EvidenceRow).where(EvidenceRow.finding_pk == pk).order_by(EvidenceRow.position)
+    )
     out = []
     for e in rows:
         show_clear = reveal and e.excerpt_clear is not None
-        out.append(EvidenceView(
-            table=e.table_name, id=e.row_id, ts=e.ts, excerpt=e.excerpt_clear if show_clear else e.excerpt,
-            spans=[tuple(s) for s in (e.spans or [])], amount_fen=e.amount_fen, note=e.note,
-            has_clear=e.excerpt_clear is not None, revealed=show_clear))
+        out.append(
+            EvidenceView(
+                table=e.table_name,
+                id=e.row_id,
+                ts=e.ts,
+                excerpt=e.excerpt_clear if show_clear else e.excerpt,
+                spans=[tuple(s) for s in (e.spans or [])],
+                amount_fen=e.amount_fen,
+                note=e.note,
+                has_clear=e.excerpt_clear is not None,
+                revealed=show_clear,
+            )
+        )
     return out
 
 
@@ -108,8 +129,14 @@ def load_detail(session: Session, case_id: str, finding_id: str, reveal: bool = 
 
 def detail_of(session: Session, row: StoredFinding, reveal: bool = False) -> FindingDetail:
     return FindingDetail(
-        finding=Finding.model_validate_json(session.get(FindingContentRow, row.id).data), status=row.status,
+        finding=Finding.model_validate_json(session.get(FindingContentRow, row.id).data),
+        status=row.status,
         status_label=status_label(row.status),
-        version=row.version, first_seen_run=row.first_seen_run, last_seen_run=row.last_seen_run,
-        suppressed_until=row.suppressed_until, evidence=_evidence(session, row.id, reveal),
-        decisions=decisions_for(session, row.id, row.finding_id), revealed=reveal)
+        version=row.version,
+        first_seen_run=row.first_seen_run,
+        last_seen_run=row.last_seen_run,
+        suppressed_until=row.suppressed_until,
+        evidence=_evidence(session, row.id, reveal),
+        decisions=decisions_for(session, row.id, row.finding_id),
+        revealed=reveal,
+    )

@@ -48,8 +48,14 @@ def _order(columns, sort: str) -> list:
 
 
 SORTS = {name: tuple(_order(F.__table__.c, name)) for name in SORT_KEYS}
-SORT_ZH = {"severity": "按严重程度", "score": "按得分", "newest": "按时间（新→旧）", "oldest": "按时间（旧→新）",
-           "check": "按检查项", "subject": "按对象"}
+SORT_ZH = {
+    "severity": "按严重程度",
+    "score": "按得分",
+    "newest": "按时间（新→旧）",
+    "oldest": "按时间（旧→新）",
+    "check": "按检查项",
+    "subject": "按对象",
+}
 
 
 def _tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -142,7 +148,8 @@ def _conditions(case_id: str, flt: FindingFilter, now: datetime) -> list:
         cond.append(F.check_id == flt.check_id)
     if flt.person:
         parties = select(FindingPartyRow.finding_pk).where(
-            FindingPartyRow.case_id == case_id, FindingPartyRow.party_id == flt.person)
+            FindingPartyRow.case_id == case_id, FindingPartyRow.party_id == flt.person
+        )
         cond.append(F.id.in_(parties))
     if not flt.include_suppressed:
         cond.append(or_(F.suppressed_until.is_(None), F.suppressed_until <= now))
@@ -154,24 +161,63 @@ def _total(session: Session, case_id: str, flt: FindingFilter, cond: list, now: 
     if flt.person or flt.check_id:
         return _count(session, cond)
     cats, ranks, statuses = _columns(flt)
-    return counts.total(session, case_id, now, categories=cats, ranks=ranks, statuses=statuses,
-                        include_suppressed=flt.include_suppressed)
+    return counts.total(
+        session,
+        case_id,
+        now,
+        categories=cats,
+        ranks=ranks,
+        statuses=statuses,
+        include_suppressed=flt.include_suppressed,
+    )
 
 
-_ROW_COLUMNS = (F.finding_id, F.check_id, F.category, F.severity, F.score, F.title, F.subject_kind, F.subject_id,
-                F.subject_name, F.window_start, F.window_end, F.status, F.version, F.evidence_count,
-                F.first_seen_run, F.last_seen_run, F.suppressed_until, F.updated_at)
+_ROW_COLUMNS = (
+    F.finding_id,
+    F.check_id,
+    F.category,
+    F.severity,
+    F.score,
+    F.title,
+    F.subject_kind,
+    F.subject_id,
+    F.subject_name,
+    F.window_start,
+    F.window_end,
+    F.status,
+    F.version,
+    F.evidence_count,
+    F.first_seen_run,
+    F.last_seen_run,
+    F.suppressed_until,
+    F.updated_at,
+)
 
 
 def _row(r) -> FindingRow:
     return FindingRow(
-        finding_id=r.finding_id, check_id=r.check_id, category=r.category,
-        category_label=CATEGORY_ZH.get(r.category, r.category), severity=r.severity,
-        severity_label=SEVERITY_ZH.get(r.severity, r.severity), score=r.score, title=r.title,
-        subject_kind=r.subject_kind, subject_id=r.subject_id, subject_name=r.subject_name,
-        window_start=r.window_start, window_end=r.window_end, status=r.status, status_label=status_label(r.status),
-        version=r.version, evidence_count=r.evidence_count, first_seen_run=r.first_seen_run,
-        last_seen_run=r.last_seen_run, suppressed_until=r.suppressed_until, updated_at=r.updated_at)
+        finding_id=r.finding_id,
+        check_id=r.check_id,
+        category=r.category,
+        category_label=CATEGORY_ZH.get(r.category, r.category),
+        severity=r.severity,
+        severity_label=SEVERITY_ZH.get(r.severity, r.severity),
+        score=r.score,
+        title=r.title,
+        subject_kind=r.subject_kind,
+        subject_id=r.subject_id,
+        subject_name=r.subject_name,
+        window_start=r.window_start,
+        window_end=r.window_end,
+        status=r.status,
+        status_label=status_label(r.status),
+        version=r.version,
+        evidence_count=r.evidence_count,
+        first_seen_run=r.first_seen_run,
+        last_seen_run=r.last_seen_run,
+        suppressed_until=r.suppressed_until,
+        updated_at=r.updated_at,
+    )
 
 
 def _matched_page(session: Session, cond: list, sort: str, offset: int, per_page: int) -> tuple[list, int]:
@@ -183,7 +229,9 @@ def _matched_page(session: Session, cond: list, sort: str, offset: int, per_page
     hits = session.execute(stmt.limit(per_page).offset(offset)).all()
     if not hits:
         return [], session.scalar(select(func.count()).select_from(F).where(*cond)) or 0
-    by_id = {r.id: r for r in session.execute(select(F.id, *_ROW_COLUMNS).where(F.id.in_([h.id for h in hits])))}
+    by_id = {
+        r.id: r for r in session.execute(select(F.id, *_ROW_COLUMNS).where(F.id.in_([h.id for h in hits])))
+    }
     return [by_id[h.id] for h in hits], hits[0].hx_total
 
 
@@ -195,7 +243,9 @@ def _page_rows(session: Session, cond: list, sort: str, offset: int, per_page: i
 
 
 def _has_filters(flt: FindingFilter) -> bool:
-    return bool(_tuple(flt.category) or _tuple(flt.severity) or _tuple(flt.status) or flt.person or flt.check_id)
+    return bool(
+        _tuple(flt.category) or _tuple(flt.severity) or _tuple(flt.status) or flt.person or flt.check_id
+    )
 
 
 def _count(session: Session, cond: list) -> int:
@@ -234,8 +284,17 @@ def _rows_by_id(session: Session, ids: np.ndarray, sort: str) -> list:
     return session.execute(select(*_ROW_COLUMNS).where(F.id.in_(ids.tolist())).order_by(*SORTS[sort])).all()
 
 
-def _text_page(session: Session, case_id: str, flt: FindingFilter, ids: np.ndarray, cond: list, sort: str,
-               offset: int, per_page: int, now: datetime) -> tuple[list, int]:
+def _text_page(
+    session: Session,
+    case_id: str,
+    flt: FindingFilter,
+    ids: np.ndarray,
+    cond: list,
+    sort: str,
+    offset: int,
+    per_page: int,
+    now: datetime,
+) -> tuple[list, int]:
     """A page of the text matches ``ids`` (sorted). Matches sparse among what the other filters
     select: read the matches by primary key and sort them. Otherwise read ids in queue order from
     the order's index and keep the matches (a bitmap): all ids of the filter when there is one (the
@@ -248,7 +307,7 @@ def _text_page(session: Session, case_id: str, flt: FindingFilter, ids: np.ndarr
     bits[ids] = True
     if _has_filters(flt):
         matched = _members(bits, _ordered_ids(session, cond, sort))
-        return _rows_by_id(session, matched[offset:offset + per_page], sort), len(matched)
+        return _rows_by_id(session, matched[offset : offset + per_page], sort), len(matched)
     hidden = () if flt.include_suppressed else _members(bits, counts.hidden_ids(session, case_id, now))
     total = len(ids) - len(hidden)
     if offset >= total:
@@ -257,8 +316,9 @@ def _text_page(session: Session, case_id: str, flt: FindingFilter, ids: np.ndarr
     return _rows_by_id(session, page, sort), total
 
 
-def list_page(session: Session, case_id: str, flt: FindingFilter, sort: str, page: int, per_page: int,
-              now: datetime) -> Page[FindingRow]:
+def list_page(
+    session: Session, case_id: str, flt: FindingFilter, sort: str, page: int, per_page: int, now: datetime
+) -> Page[FindingRow]:
     if sort not in SORTS:
         raise ReviewInputError(f"未知排序“{sort}”，可选：{'、'.join(SORTS)}")
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:

@@ -36,24 +36,39 @@ def queue_table(page: Page[FindingRow]) -> Table:
         t.add_column(col, overflow="fold")
     for r in page.items:
         subject = f"{_SUBJECT_ZH.get(r.subject_kind, r.subject_kind)} {r.subject_name or r.subject_id}"
-        t.add_row(r.finding_id, f"[{_SEV_STYLE.get(r.severity, '')}]{r.severity_label}[/]", f"{r.score:.2f}",
-                  r.category_label, escape(r.title), escape(subject), ts(r.window_start), r.status_label, str(r.version))
+        t.add_row(
+            r.finding_id,
+            f"[{_SEV_STYLE.get(r.severity, '')}]{r.severity_label}[/]",
+            f"{r.score:.2f}",
+            r.category_label,
+            escape(r.title),
+            escape(subject),
+            ts(r.window_start),
+            r.status_label,
+            str(r.version),
+        )
     return t
 
 
 def print_detail(console: Console, d: FindingDetail) -> None:
     f = d.finding
     console.rule(f"[bold]{escape(f.title)}[/]  {f.finding_id}")
-    console.print(f"检查项：{f.check_id}    类别：{CATEGORY_ZH.get(f.category, f.category)}    "
-                  f"严重程度：{SEVERITY_ZH.get(f.severity, f.severity)}    得分：{f.score:.2f}")
-    console.print(f"对象：{_SUBJECT_ZH.get(f.subject.kind, f.subject.kind)} {escape(f.subject.name or '')}"
-                  f"（{escape(f.subject.id)}）    状态：[bold]{d.status_label}[/]    版本：{d.version}")
+    console.print(
+        f"检查项：{f.check_id}    类别：{CATEGORY_ZH.get(f.category, f.category)}    "
+        f"严重程度：{SEVERITY_ZH.get(f.severity, f.severity)}    得分：{f.score:.2f}"
+    )
+    console.print(
+        f"对象：{_SUBJECT_ZH.get(f.subject.kind, f.subject.kind)} {escape(f.subject.name or '')}"
+        f"（{escape(f.subject.id)}）    状态：[bold]{d.status_label}[/]    版本：{d.version}"
+    )
     if f.window:
         console.print(f"时间范围：{ts(f.window.start)} 至 {ts(f.window.end)}")
     console.print(f"说明：{escape(f.explanation)}")
     for ref in f.rule_refs:
-        console.print(f"依据：{escape(ref.code)} {escape(ref.article)} {escape(ref.title or '')}"
-                      + (f"\n  处分幅度：{escape(ref.penalties)}" if ref.penalties else ""))
+        console.print(
+            f"依据：{escape(ref.code)} {escape(ref.article)} {escape(ref.title or '')}"
+            + (f"\n  处分幅度：{escape(ref.penalties)}" if ref.penalties else "")
+        )
     ev = Table(title="证据" + ("（已显示未脱敏内容）" if d.revealed else "（已脱敏）"))
     for col in ("来源", "编号", "时间", "摘录", "金额"):
         ev.add_column(col, overflow="fold")
@@ -65,17 +80,28 @@ def print_detail(console: Console, d: FindingDetail) -> None:
         for col in ("时间", "操作人", "原状态", "新状态", "理由/说明"):
             dt.add_column(col, overflow="fold")
         for x in d.decisions:
-            dt.add_row(ts(x.created_at), "系统" if x.by_system else escape(x.actor), status_label(x.from_status),
-                       x.status_label, escape(x.reason))
+            dt.add_row(
+                ts(x.created_at),
+                "系统" if x.by_system else escape(x.actor),
+                status_label(x.from_status),
+                x.status_label,
+                escape(x.reason),
+            )
         console.print(dt)
 
 
 def detail_json(d: FindingDetail) -> dict:
     return {
-        "finding": d.finding.to_json_dict(), "status": d.status, "status_label": d.status_label,
-        "version": d.version, "first_seen_run": d.first_seen_run, "last_seen_run": d.last_seen_run,
-        "suppressed_until": d.suppressed_until, "revealed": d.revealed,
-        "evidence": [asdict(e) for e in d.evidence], "decisions": [asdict(x) for x in d.decisions],
+        "finding": d.finding.to_json_dict(),
+        "status": d.status,
+        "status_label": d.status_label,
+        "version": d.version,
+        "first_seen_run": d.first_seen_run,
+        "last_seen_run": d.last_seen_run,
+        "suppressed_until": d.suppressed_until,
+        "revealed": d.revealed,
+        "evidence": [asdict(e) for e in d.evidence],
+        "decisions": [asdict(x) for x in d.decisions],
     }
 
 
@@ -86,7 +112,15 @@ def suppressions_table(rules: list[Suppression], now: datetime) -> Table:
     for r in rules:
         state = "已撤销" if r.revoked_at else ("生效中" if r.active(now) else "已到期")
         subject = f"{r.subject_kind or ''}:{r.subject_id}" if r.subject_id else "全部"
-        t.add_row(str(r.id), r.check_id, escape(subject), escape(r.reason), ts(r.expires_at), escape(r.created_by), state)
+        t.add_row(
+            str(r.id),
+            r.check_id,
+            escape(subject),
+            escape(r.reason),
+            ts(r.expires_at),
+            escape(r.created_by),
+            state,
+        )
     return t
 
 

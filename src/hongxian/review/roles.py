@@ -47,9 +47,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 ACTIONS: tuple[str, ...] = tuple(PERMISSIONS)
 ACTION_ZH: dict[str, str] = {
-    MANAGE_USERS: "管理用户", MANAGE_SETTINGS: "修改设置", LIST_FINDINGS: "查看线索列表",
-    VIEW_FINDING: "查看线索详情", DECIDE: "作出审查结论", REVEAL: "查看未脱敏个人信息",
-    SUPPRESS: "设置屏蔽规则", VIEW_AUDIT: "查看审计日志", REPORT: "查看报告", EXPORT: "导出报告",
+    MANAGE_USERS: "管理用户",
+    MANAGE_SETTINGS: "修改设置",
+    LIST_FINDINGS: "查看线索列表",
+    VIEW_FINDING: "查看线索详情",
+    DECIDE: "作出审查结论",
+    REVEAL: "查看未脱敏个人信息",
+    SUPPRESS: "设置屏蔽规则",
+    VIEW_AUDIT: "查看审计日志",
+    REPORT: "查看报告",
+    EXPORT: "导出报告",
     IMPORT_RUN: "导入筛查结果",
 }
 

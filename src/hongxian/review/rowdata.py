@@ -31,7 +31,13 @@ def evidence_hash(finding: Finding) -> str:
 
 def search_text(finding: Finding) -> str:
     """Lower-cased text searched by the queue's ``q`` filter (all of it already masked)."""
-    parts = [finding.title, finding.check_id, finding.subject.id, finding.subject.name or "", finding.explanation]
+    parts = [
+        finding.title,
+        finding.check_id,
+        finding.subject.id,
+        finding.subject.name or "",
+        finding.explanation,
+    ]
     parts += [s.name or s.id for s in finding.related]
     parts += [e.excerpt or "" for e in finding.evidence]
     return "\n".join(p for p in parts if p).lower()
@@ -66,9 +72,16 @@ def finding_values(finding: Finding, now: datetime) -> dict:
 def evidence_rows(finding_pk: int, finding: Finding, clear: Mapping[tuple[str, str, str], str]) -> list[dict]:
     return [
         {
-            "finding_pk": finding_pk, "position": i, "table_name": e.table, "row_id": e.id, "ts": aware(e.ts),
-            "excerpt": e.excerpt, "excerpt_clear": clear.get((finding.finding_id, e.table, e.id)),
-            "spans": [list(s) for s in e.spans], "amount_fen": e.amount_fen, "note": e.note,
+            "finding_pk": finding_pk,
+            "position": i,
+            "table_name": e.table,
+            "row_id": e.id,
+            "ts": aware(e.ts),
+            "excerpt": e.excerpt,
+            "excerpt_clear": clear.get((finding.finding_id, e.table, e.id)),
+            "spans": [list(s) for s in e.spans],
+            "amount_fen": e.amount_fen,
+            "note": e.note,
         }
         for i, e in enumerate(finding.evidence)
     ]
@@ -81,5 +94,13 @@ def party_rows(case_id: str, finding_pk: int, finding: Finding) -> list[dict]:
         if (subj.kind, subj.id) in seen:
             continue
         seen.add((subj.kind, subj.id))
-        rows.append({"case_id": case_id, "finding_pk": finding_pk, "kind": subj.kind, "party_id": subj.id, "role": role})
+        rows.append(
+            {
+                "case_id": case_id,
+                "finding_pk": finding_pk,
+                "kind": subj.kind,
+                "party_id": subj.id,
+                "role": role,
+            }
+        )
     return rows

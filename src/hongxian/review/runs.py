@@ -77,12 +77,14 @@ class _Ctx:
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _load_existing(session: Session, case_id: str) -> dict[str, _Existing]:
     f = StoredFinding
-    stmt = select(f.finding_id, f.id, f.status, f.version, f.evidence_hash, f.data_hash).where(f.case_id == case_id)
+    stmt = select(f.finding_id, f.id, f.status, f.version, f.evidence_hash, f.data_hash).where(
+        f.case_id == case_id
+    )
     return {r[0]: _Existing(*r[1:]) for r in session.execute(stmt)}
 
 
@@ -90,7 +92,8 @@ def _old_evidence_keys(session: Session, pks: list[int]) -> dict[int, set[str]]:
     out: dict[int, set[str]] = {pk: set() for pk in pks}
     for chunk in _chunks(pks):
         stmt = select(EvidenceRow.finding_pk, EvidenceRow.table_name, EvidenceRow.row_id).where(
-            EvidenceRow.finding_pk.in_(chunk))
+            EvidenceRow.finding_pk.in_(chunk)
+        )
         for pk, table, row_id in session.execute(stmt):
             out[pk].add(f"{table}:{row_id}")
     return out
@@ -132,8 +135,14 @@ def _insert_new(ctx: _Ctx, findings: list[Finding]) -> None:
         values = []
         for f in chunk:
             v = _columns(ctx, f)
-            v.update(case_id=ctx.case_id, status=PENDING, version=1, first_seen_run=ctx.run_id,
-                     last_seen_run=ctx.run_id, suppressed_until=ctx.suppressions.until(f))
+            v.update(
+                case_id=ctx.case_id,
+                status=PENDING,
+                version=1,
+                first_seen_run=ctx.run_id,
+                last_seen_run=ctx.run_id,
+                suppressed_until=ctx.suppressions.until(f),
+            )
             values.append(v)
         stmt = insert(table).returning(table.c.id, table.c.finding_id)
         ids = dict((fid, pk) for pk, fid in ctx.session.execute(stmt, values))
@@ -149,8 +158,11 @@ def _reopen_note(added: int, removed: int, old_status: str) -> str:
 
 def _update_changed(ctx: _Ctx, changed: list[tuple[_Existing, Finding]]) -> int:
     """Replace content of changed findings; returns how many were re-opened."""
-    decided = [e.pk for e, f in changed
-               if e.status != PENDING and e.evidence_hash != ctx.values[f.finding_id]["evidence_hash"]]
+    decided = [
+        e.pk
+        for e, f in changed
+        if e.status != PENDING and e.evidence_hash != ctx.values[f.finding_id]["evidence_hash"]
+    ]
     old_keys = _old_evidence_keys(ctx.session, decided)
     reopened = 0
     pks = [e.pk for e, _ in changed]
@@ -160,18 +172,31 @@ def _update_changed(ctx: _Ctx, changed: list[tuple[_Existing, Finding]]) -> int:
     updates, decisions = [], []
     for existing, finding in changed:
         values = _columns(ctx, finding)
-        values.update(id=existing.pk, last_seen_run=ctx.run_id, version=existing.version + 1,
-                      suppressed_until=ctx.suppressions.until(finding))  # the rules matching its new content
+        values.update(
+            id=existing.pk,
+            last_seen_run=ctx.run_id,
+            version=existing.version + 1,
+            suppressed_until=ctx.suppressions.until(finding),
+        )  # the rules matching its new content
         if existing.pk in old_keys:
             new_keys = set(evidence_keys(finding))
             added, removed = len(new_keys - old_keys[existing.pk]), len(old_keys[existing.pk] - new_keys)
             if added:
                 reopened += 1
                 values["status"] = PENDING
-                decisions.append(dict(
-                    finding_pk=existing.pk, actor="system", user_id=None, from_status=existing.status,
-                    status=PENDING, reason=_reopen_note(added, removed, existing.status),
-                    version=existing.version + 1, run_id=ctx.run_id, created_at=ctx.now))
+                decisions.append(
+                    dict(
+                        finding_pk=existing.pk,
+                        actor="system",
+                        user_id=None,
+                        from_status=existing.status,
+                        status=PENDING,
+                        reason=_reopen_note(added, removed, existing.status),
+                        version=existing.version + 1,
+                        run_id=ctx.run_id,
+                        created_at=ctx.now,
+                    )
+                )
         updates.append(values)
     for chunk in _chunks(updates):
         ctx.session.execute(update(StoredFinding), chunk)
@@ -189,7 +214,8 @@ def _update_search(ctx: _Ctx, changed: list[tuple[_Existing, Finding]]) -> None:
     old: dict[int, str] = {}
     for chunk in _chunks([r["finding_pk"] for r in rows]):
         stmt = select(FindingSearchRow.finding_pk, FindingSearchRow.search_text).where(
-            FindingSearchRow.finding_pk.in_(chunk))
+            FindingSearchRow.finding_pk.in_(chunk)
+        )
         old.update((pk, text) for pk, text in ctx.session.execute(stmt))
     ctx.session.execute(update(FindingSearchRow), rows)
     ctx.search.extend((r["finding_pk"], old.get(r["finding_pk"]), r["search_text"]) for r in rows)
@@ -197,16 +223,28 @@ def _update_search(ctx: _Ctx, changed: list[tuple[_Existing, Finding]]) -> None:
 
 def _touch_unchanged(ctx: _Ctx, pks: list[int]) -> None:
     for chunk in _chunks(pks):
-        ctx.session.execute(update(StoredFinding).where(StoredFinding.id.in_(chunk)).values(last_seen_run=ctx.run_id))
+        ctx.session.execute(
+            update(StoredFinding).where(StoredFinding.id.in_(chunk)).values(last_seen_run=ctx.run_id)
+        )
 
 
 def _record_sources(ctx: _Ctx, input_hashes: Mapping[str, str]) -> None:
     for path, sha in sorted(input_hashes.items()):
-        row = ctx.session.scalar(select(SourceRow).where(
-            SourceRow.case_id == ctx.case_id, SourceRow.path == path, SourceRow.sha256 == sha))
+        row = ctx.session.scalar(
+            select(SourceRow).where(
+                SourceRow.case_id == ctx.case_id, SourceRow.path == path, SourceRow.sha256 == sha
+            )
+        )
         if row is None:
-            ctx.session.add(SourceRow(case_id=ctx.case_id, path=path, sha256=sha,
-                                      first_run_id=ctx.run_id, last_run_id=ctx.run_id))
+            ctx.session.add(
+                SourceRow(
+                    case_id=ctx.case_id,
+                    path=path,
+                    sha256=sha,
+                    first_run_id=ctx.run_id,
+                    last_run_id=ctx.run_id,
+                )
+            )
         else:
             row.last_run_id = ctx.run_id
 
@@ -219,19 +257,42 @@ def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def import_run(
-    session: Session, case_id: str, findings: Iterable[Finding], *, rulebook_version: str, params: dict,
-    input_hashes: Mapping[str, str], actor: str, now: datetime, clear_excerpts: ClearExcerpts | None = None,
+    session: Session,
+    case_id: str,
+    findings: Iterable[Finding],
+    *,
+    rulebook_version: str,
+    params: dict,
+    input_hashes: Mapping[str, str],
+    actor: str,
+    now: datetime,
+    clear_excerpts: ClearExcerpts | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RunSummary:
     """Store one run inside the caller's (single) write transaction."""
     items = _dedupe(findings)
-    run = RunRow(case_id=case_id, created_at=now, actor=actor, rulebook_version=rulebook_version,
-                 params=dict(params), input_hashes=dict(input_hashes), n_findings=len(items))
+    run = RunRow(
+        case_id=case_id,
+        created_at=now,
+        actor=actor,
+        rulebook_version=rulebook_version,
+        params=dict(params),
+        input_hashes=dict(input_hashes),
+        n_findings=len(items),
+    )
     session.add(run)
     session.flush()
     values = {f.finding_id: finding_values(f, now) for f in items}
-    ctx = _Ctx(session, case_id, run.id, actor, now, clear_excerpts or {},
-               SuppressionIndex.load(session, case_id, now), values)
+    ctx = _Ctx(
+        session,
+        case_id,
+        run.id,
+        actor,
+        now,
+        clear_excerpts or {},
+        SuppressionIndex.load(session, case_id, now),
+        values,
+    )
     existing = _load_existing(session, case_id)
     new, changed, unchanged = [], [], []
     for f in items:
@@ -254,9 +315,21 @@ def import_run(
     _record_sources(ctx, input_hashes)
     run.n_new, run.n_reopened, run.n_unchanged = len(new), reopened, len(unchanged)
     run.n_updated = len(changed) - reopened
-    audit.append(session, case_id, actor, "run_import", f"run:{run.id}", {
-        "rulebook_version": rulebook_version, "findings": len(items), "new": run.n_new,
-        "updated": run.n_updated, "reopened": reopened, "unchanged": run.n_unchanged,
-        "inputs_sha256": hashlib.sha256(audit.canonical_json(dict(input_hashes)).encode()).hexdigest(),
-    }, now=now)
+    audit.append(
+        session,
+        case_id,
+        actor,
+        "run_import",
+        f"run:{run.id}",
+        {
+            "rulebook_version": rulebook_version,
+            "findings": len(items),
+            "new": run.n_new,
+            "updated": run.n_updated,
+            "reopened": reopened,
+            "unchanged": run.n_unchanged,
+            "inputs_sha256": hashlib.sha256(audit.canonical_json(dict(input_hashes)).encode()).hexdigest(),
+        },
+        now=now,
+    )
     return RunSummary(run.id, run.n_new, run.n_updated, reopened, run.n_unchanged)

@@ -17,5 +17,6 @@ def input_hashes(case_dir: Path) -> dict[str, str]:
 def record_screen(service, case_dir: Path, result, *, actor: str = "system"):
     """Import a `ScreenResult` as one run: findings keep their review status across re-screens."""
     params = {"skipped_checks": [{"check_id": c, "reason": r} for c, r in result.skipped]}
-    return service.record_run(result.findings, result.rulebook_version, params, input_hashes(case_dir),
-                              actor=actor)
+    return service.record_run(
+        result.findings, result.rulebook_version, params, input_hashes(case_dir), actor=actor
+    )

@@ -50,9 +50,27 @@ ANALYZE_AFTER = 5000
 """Refresh planner statistics after an import that changed at least this many findings."""
 
 __all__ = [
-    "ADMIN", "INVESTIGATOR", "READONLY", "REVIEWER", "ROLES", "ROLE_ZH",
-    "AuthError", "CaseStats", "ConflictError", "Decision", "FindingDetail", "FindingFilter", "FindingRow", "Page",
-    "PermissionDenied", "ReviewInputError", "ReviewService", "RunSummary", "Suppression", "User", "can",
+    "ADMIN",
+    "INVESTIGATOR",
+    "READONLY",
+    "REVIEWER",
+    "ROLES",
+    "ROLE_ZH",
+    "AuthError",
+    "CaseStats",
+    "ConflictError",
+    "Decision",
+    "FindingDetail",
+    "FindingFilter",
+    "FindingRow",
+    "Page",
+    "PermissionDenied",
+    "ReviewInputError",
+    "ReviewService",
+    "RunSummary",
+    "Suppression",
+    "User",
+    "can",
     "open_store",
 ]
 
@@ -65,8 +83,14 @@ def open_store(case_dir: Path, settings: Settings) -> CaseStore:
 
 
 class ReviewService:
-    def __init__(self, store: CaseStore, settings: Settings, *, clock: Callable[[], datetime] | None = None,
-                 hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self,
+        store: CaseStore,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        hasher: PasswordHasher | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.case_id = store.case_id
@@ -76,32 +100,63 @@ class ReviewService:
     def now(self) -> datetime:
         return self._clock().astimezone(UTC)
 
-    def _audit(self, session, actor: str, action: str, target: str = "", detail_: dict | None = None,
-               case: bool = True) -> None:
+    def _audit(
+        self,
+        session,
+        actor: str,
+        action: str,
+        target: str = "",
+        detail_: dict | None = None,
+        case: bool = True,
+    ) -> None:
         audit.append(session, self.case_id if case else None, actor, action, target, detail_, now=self.now())
 
     # ------------------------------------------------------------------ runs
 
-    def record_run(self, findings: Iterable[Finding], rulebook_version: str, params: dict,
-                   input_hashes: Mapping[str, str], *, actor: str = "system",
-                   clear_excerpts: ClearExcerpts | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> RunSummary:
+    def record_run(
+        self,
+        findings: Iterable[Finding],
+        rulebook_version: str,
+        params: dict,
+        input_hashes: Mapping[str, str],
+        *,
+        actor: str = "system",
+        clear_excerpts: ClearExcerpts | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> RunSummary:
         """Import one screening run in a single transaction (all or nothing)."""
         with self.store.write() as s:
-            summary = runs.import_run(s, self.case_id, findings, rulebook_version=rulebook_version, params=params,
-                                      input_hashes=input_hashes, actor=actor, now=self.now(),
-                                      clear_excerpts=clear_excerpts, progress=progress)
+            summary = runs.import_run(
+                s,
+                self.case_id,
+                findings,
+                rulebook_version=rulebook_version,
+                params=params,
+                input_hashes=input_hashes,
+                actor=actor,
+                now=self.now(),
+                clear_excerpts=clear_excerpts,
+                progress=progress,
+            )
         if summary.new + summary.updated + summary.reopened >= ANALYZE_AFTER:
             self.store.analyze()
         return summary
 
     # ------------------------------------------------------------------ queue and detail
 
-    def list_findings(self, user: User, filters: FindingFilter | None = None, sort: str = "severity",
-                      page: int = 1, per_page: int = 50) -> Page[FindingRow]:
+    def list_findings(
+        self,
+        user: User,
+        filters: FindingFilter | None = None,
+        sort: str = "severity",
+        page: int = 1,
+        per_page: int = 50,
+    ) -> Page[FindingRow]:
         require(user, LIST_FINDINGS)
         with self.store.read() as s:
-            return queries.list_page(s, self.case_id, filters or FindingFilter(), sort, page, per_page, self.now())
+            return queries.list_page(
+                s, self.case_id, filters or FindingFilter(), sort, page, per_page, self.now()
+            )
 
     def get_finding(self, user: User, finding_id: str) -> FindingDetail:
         """The finding with masked evidence; the view is audited."""
@@ -118,26 +173,42 @@ class ReviewService:
             raise ReviewInputError("查看未脱敏信息必须填写理由")
         with self.store.write() as s:
             d = detail.load_detail(s, self.case_id, finding_id, reveal=True)
-            self._audit(s, user.name, "reveal", f"finding:{finding_id}", {
-                "reason": reason.strip(), "clear_excerpts": sum(e.has_clear for e in d.evidence)})
+            self._audit(
+                s,
+                user.name,
+                "reveal",
+                f"finding:{finding_id}",
+                {"reason": reason.strip(), "clear_excerpts": sum(e.has_clear for e in d.evidence)},
+            )
             return d
 
-    def decide(self, user: User, finding_id: str, status: str, reason: str | None,
-               expected_version: int) -> Decision:
+    def decide(
+        self, user: User, finding_id: str, status: str, reason: str | None, expected_version: int
+    ) -> Decision:
         """Set the status (待审/确认/排除/上报 or their codes); raises ConflictError if the version moved."""
         require(user, DECIDE)
         code, text = decide.validate(status, reason)
         with self.store.write() as s:
-            result = decide.record(s, self.case_id, user, finding_id, code, text, expected_version, self.now())
+            result = decide.record(
+                s, self.case_id, user, finding_id, code, text, expected_version, self.now()
+            )
         if isinstance(result, ConflictError):
             raise result
         return result
 
     # ------------------------------------------------------------------ suppressions
 
-    def suppress(self, user: User, check_id: str, reason: str, *, expires_at: datetime | None = None,
-                 days: int | None = None, subject_kind: str | None = None,
-                 subject_id: str | None = None) -> Suppression:
+    def suppress(
+        self,
+        user: User,
+        check_id: str,
+        reason: str,
+        *,
+        expires_at: datetime | None = None,
+        days: int | None = None,
+        subject_kind: str | None = None,
+        subject_id: str | None = None,
+    ) -> Suppression:
         """Hide findings of a check (optionally one subject) from the queue until the expiry."""
         require(user, SUPPRESS)
         if expires_at is None:
@@ -145,12 +216,30 @@ class ReviewService:
                 raise ReviewInputError("屏蔽规则必须设定有效期（天数 ≥ 1 或到期时间）")
             expires_at = self.now() + timedelta(days=days)
         with self.store.write() as s:
-            rule = suppress.create(s, self.case_id, check_id=check_id, subject_kind=subject_kind,
-                                   subject_id=subject_id, reason=reason, expires_at=expires_at.astimezone(UTC),
-                                   actor=user.name, now=self.now())
-            self._audit(s, user.name, "suppress", f"suppression:{rule.id}", {
-                "check_id": check_id, "subject_kind": subject_kind, "subject_id": subject_id,
-                "reason": rule.reason, "expires_at": rule.expires_at.isoformat()})
+            rule = suppress.create(
+                s,
+                self.case_id,
+                check_id=check_id,
+                subject_kind=subject_kind,
+                subject_id=subject_id,
+                reason=reason,
+                expires_at=expires_at.astimezone(UTC),
+                actor=user.name,
+                now=self.now(),
+            )
+            self._audit(
+                s,
+                user.name,
+                "suppress",
+                f"suppression:{rule.id}",
+                {
+                    "check_id": check_id,
+                    "subject_kind": subject_kind,
+                    "subject_id": subject_id,
+                    "reason": rule.reason,
+                    "expires_at": rule.expires_at.isoformat(),
+                },
+            )
             return rule
 
     def revoke_suppression(self, user: User, suppression_id: int) -> Suppression:
@@ -167,8 +256,13 @@ class ReviewService:
 
     # ------------------------------------------------------------------ reports and audit
 
-    def report_findings(self, user: User, person: str | None = None,
-                        filters: FindingFilter | None = None, sort: str = "severity") -> list[FindingDetail]:
+    def report_findings(
+        self,
+        user: User,
+        person: str | None = None,
+        filters: FindingFilter | None = None,
+        sort: str = "severity",
+    ) -> list[FindingDetail]:
         """Masked findings for a report (suppressed ones left out); audited as a report."""
         require(user, REPORT)
         base = filters or FindingFilter()
@@ -176,7 +270,9 @@ class ReviewService:
         with self.store.write() as s:
             ids = queries.iter_ids(s, self.case_id, flt, sort, self.now())
             out = load_details(s, self.case_id, ids)
-            self._audit(s, user.name, "report", f"person:{person}" if person else "case", {"findings": len(out)})
+            self._audit(
+                s, user.name, "report", f"person:{person}" if person else "case", {"findings": len(out)}
+            )
             return out
 
     def log_export(self, user: User, kind: str, target: str, detail_: dict | None = None) -> None:
@@ -215,8 +311,14 @@ class ReviewService:
         code = parse_role(role)
         with self.store.write() as s:
             user = auth.create_user(s, self._hasher, name.strip(), code, password, self.now())
-            self._audit(s, actor.name if actor else "system", "user_add", f"user:{user.name}",
-                        {"role": code}, case=False)
+            self._audit(
+                s,
+                actor.name if actor else "system",
+                "user_add",
+                f"user:{user.name}",
+                {"role": code},
+                case=False,
+            )
             return user
 
     def list_users(self, actor: User) -> list[tuple[User, bool]]:
@@ -232,7 +334,9 @@ class ReviewService:
             if row is None:
                 raise ReviewInputError(f"用户“{name}”不存在")
             row.disabled = disabled
-            self._audit(s, actor.name, "user_disable" if disabled else "user_enable", f"user:{name}", case=False)
+            self._audit(
+                s, actor.name, "user_disable" if disabled else "user_enable", f"user:{name}", case=False
+            )
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The user, or None for a wrong name/password or a disabled account; both are audited."""

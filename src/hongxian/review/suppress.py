@@ -34,8 +34,17 @@ class Suppression:
 
     @classmethod
     def of(cls, r: SuppressionRow) -> Suppression:
-        return cls(r.id, r.check_id, r.subject_kind, r.subject_id, r.reason, r.expires_at, r.created_by,
-                   r.created_at, r.revoked_at)
+        return cls(
+            r.id,
+            r.check_id,
+            r.subject_kind,
+            r.subject_id,
+            r.reason,
+            r.expires_at,
+            r.created_by,
+            r.created_at,
+            r.revoked_at,
+        )
 
     def active(self, now: datetime) -> bool:
         return self.revoked_at is None and self.expires_at > now
@@ -64,7 +73,9 @@ class SuppressionIndex:
     def until(self, finding: Finding) -> datetime | None:
         best = None
         for r in self._by_check.get(finding.check_id, ()):
-            if r.subject_id is None or (r.subject_kind in (None, finding.subject.kind) and r.subject_id == finding.subject.id):
+            if r.subject_id is None or (
+                r.subject_kind in (None, finding.subject.kind) and r.subject_id == finding.subject.id
+            ):
                 best = r.expires_at if best is None or r.expires_at > best else best
         return best
 
@@ -82,15 +93,29 @@ def _matches(rule: SuppressionRow):
 def restamp(session: Session, case_id: str, check_id: str, now: datetime) -> None:
     """Recompute ``suppressed_until`` for every finding of one check."""
     f = StoredFinding
-    session.execute(update(f).where(f.case_id == case_id, f.check_id == check_id).values(suppressed_until=None))
+    session.execute(
+        update(f).where(f.case_id == case_id, f.check_id == check_id).values(suppressed_until=None)
+    )
     for rule in _active(session, case_id, now, check_id):
         session.execute(
-            update(f).where(_matches(rule), or_(f.suppressed_until.is_(None), f.suppressed_until < rule.expires_at))
-            .values(suppressed_until=rule.expires_at))
+            update(f)
+            .where(_matches(rule), or_(f.suppressed_until.is_(None), f.suppressed_until < rule.expires_at))
+            .values(suppressed_until=rule.expires_at)
+        )
 
 
-def create(session: Session, case_id: str, *, check_id: str, subject_kind: str | None, subject_id: str | None,
-           reason: str, expires_at: datetime, actor: str, now: datetime) -> Suppression:
+def create(
+    session: Session,
+    case_id: str,
+    *,
+    check_id: str,
+    subject_kind: str | None,
+    subject_id: str | None,
+    reason: str,
+    expires_at: datetime,
+    actor: str,
+    now: datetime,
+) -> Suppression:
     if not reason or not reason.strip():
         raise ReviewInputError("设置屏蔽规则必须填写理由")
     if not check_id.strip():
@@ -99,8 +124,16 @@ def create(session: Session, case_id: str, *, check_id: str, subject_kind: str |
         raise ReviewInputError("屏蔽规则的到期时间必须是带时区的将来时间")
     if subject_kind is not None and subject_kind not in ("person", "account", "group"):
         raise ReviewInputError(f"未知对象类型“{subject_kind}”，应为 person、account 或 group")
-    row = SuppressionRow(case_id=case_id, check_id=check_id, subject_kind=subject_kind, subject_id=subject_id,
-                         reason=reason.strip(), expires_at=expires_at, created_by=actor, created_at=now)
+    row = SuppressionRow(
+        case_id=case_id,
+        check_id=check_id,
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        reason=reason.strip(),
+        expires_at=expires_at,
+        created_by=actor,
+        created_at=now,
+    )
     session.add(row)
     session.flush()
     restamp(session, case_id, check_id, now)
@@ -119,5 +152,7 @@ def revoke(session: Session, case_id: str, suppression_id: int, actor: str, now:
 
 
 def listing(session: Session, case_id: str) -> list[Suppression]:
-    rows = session.scalars(select(SuppressionRow).where(SuppressionRow.case_id == case_id).order_by(SuppressionRow.id))
+    rows = session.scalars(
+        select(SuppressionRow).where(SuppressionRow.case_id == case_id).order_by(SuppressionRow.id)
+    )
     return [Suppression.of(r) for r in rows]

@@ -40,7 +40,9 @@ def id_in(column, ids: np.ndarray, dialect: str, *, as_filter: bool = False):
     (a cheap test applied to every row of a scan), a bitmap read with get_bit()."""
     if dialect != "postgresql":
         listed = ",".join(map(str, ids.tolist()))
-        values = select(literal_column("value")).select_from(func.json_each(bindparam(None, f"[{listed}]", Text)))
+        values = select(literal_column("value")).select_from(
+            func.json_each(bindparam(None, f"[{listed}]", Text))
+        )
         return column.in_(values)
     if as_filter:
         bits = np.zeros(int(ids[-1]) + 1, dtype=bool)

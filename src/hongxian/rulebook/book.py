@@ -82,7 +82,9 @@ class Rulebook:
         return [b for b in self.bound.values() if b.check.enabled or not enabled_only]
 
     def checks_citing(self, family: str, provision_id: str) -> list[Check]:
-        return [c for c in self.checks if any(r.code == family and r.provision == provision_id for r in c.refs)]
+        return [
+            c for c in self.checks if any(r.code == family and r.provision == provision_id for r in c.refs)
+        ]
 
     def has_provision(self, family: str, provision_id: str) -> bool:
         return any(_find(code, provision_id) for code in self.families.get(family, ()))

@@ -30,8 +30,14 @@ HEADER = """\
 
 
 def render_markdown(book: Rulebook) -> str:
-    parts = [HEADER, _checks_section(book), _codes_section(book), _unscreened_section(book),
-             _precedents_section(book), _unverified_section(book)]
+    parts = [
+        HEADER,
+        _checks_section(book),
+        _codes_section(book),
+        _unscreened_section(book),
+        _precedents_section(book),
+        _unverified_section(book),
+    ]
     return "\n".join(p.rstrip("\n") + "\n" for p in parts)
 
 
@@ -43,14 +49,21 @@ def _cell(text: str | None) -> str:
 
 
 def _checks_section(book: Rulebook) -> str:
-    lines = ["## 一、检查项一览", "", "依据栏为现行版本的条号；行为发生在更早时，发现中引用当时施行版本的条号。", ""]
+    lines = [
+        "## 一、检查项一览",
+        "",
+        "依据栏为现行版本的条号；行为发生在更早时，发现中引用当时施行版本的条号。",
+        "",
+    ]
     lines += ["| 类别 | 检查项 | 标题 | 严重程度 | 依据 |", "|---|---|---|---|---|"]
     order = {c: i for i, c in enumerate(CATEGORIES)}
     for check in sorted(book.checks, key=lambda c: (order.get(c.category, 99), c.id)):
         refs = "；".join(ref_label(r) for r in book.resolve_refs(check, None))
         state = "" if check.enabled else "（已停用）"
-        lines.append(f"| {CATEGORY_ZH.get(check.category, check.category)} | `{check.id}`{state} | {_cell(check.title)} "
-                     f"| {SEVERITY_ZH.get(check.severity, check.severity)} | {_cell(refs)} |")
+        lines.append(
+            f"| {CATEGORY_ZH.get(check.category, check.category)} | `{check.id}`{state} | {_cell(check.title)} "
+            f"| {SEVERITY_ZH.get(check.severity, check.severity)} | {_cell(refs)} |"
+        )
     covered = {c.category for c in book.checks if c.enabled}
     missing = [CATEGORY_ZH[c] for c in CATEGORIES if c not in covered]
     if not book.checks:
@@ -64,21 +77,34 @@ def _checks_section(book: Rulebook) -> str:
 
 
 def _code_heading(code: Code) -> list[str]:
-    meta = [("发布机关", code.issuer), ("文号", code.document_number), ("地区", code.region),
-            ("施行日期", code.in_force_from.isoformat() if code.in_force_from else None),
-            ("来源", code.source), ("核实说明", code.verified_note)]
+    meta = [
+        ("发布机关", code.issuer),
+        ("文号", code.document_number),
+        ("地区", code.region),
+        ("施行日期", code.in_force_from.isoformat() if code.in_force_from else None),
+        ("来源", code.source),
+        ("核实说明", code.verified_note),
+    ]
     return [f"- {k}：{_cell(v)}" for k, v in meta if v]
 
 
 def _codes_section(book: Rulebook) -> str:
     lines = ["## 二、规范与条款", "", "本规则库收录的规范："]
-    lines += [f"- {v[-1].title}（`{f}`）" + (f"：{'、'.join(c.version or '' for c in v)} 年版" if len(v) > 1 else "")
-              for f, v in book.families.items()]
+    lines += [
+        f"- {v[-1].title}（`{f}`）"
+        + (f"：{'、'.join(c.version or '' for c in v)} 年版" if len(v) > 1 else "")
+        for f, v in book.families.items()
+    ]
     lines.append("")
     for family, versions in book.families.items():
         latest = versions[-1]
-        lines += [f"### {latest.title}", "", f"规范标识：`{family}`" + (
-            f"；版本：{'、'.join(v.version or '' for v in versions)}" if len(versions) > 1 else ""), ""]
+        lines += [
+            f"### {latest.title}",
+            "",
+            f"规范标识：`{family}`"
+            + (f"；版本：{'、'.join(v.version or '' for v in versions)}" if len(versions) > 1 else ""),
+            "",
+        ]
         if len(versions) > 1:
             lines += _version_table(book, family, versions)
         for code in versions:
@@ -101,14 +127,20 @@ def _version_table(book: Rulebook, family: str, versions: list[Code]) -> list[st
         title = next(c.provision.title for c in reversed(book.all_versions(family, pid)))
         cells = [article_display(cited[v.version]) if v.version in cited else "—" for v in versions]
         checks = "、".join(f"`{c.id}`" for c in book.checks_citing(family, pid)) or (
-            "不筛查" if not book.all_versions(family, pid)[-1].provision.screened else "—")
+            "不筛查" if not book.all_versions(family, pid)[-1].provision.screened else "—"
+        )
         lines.append(f"| {_cell(title)}（`{pid}`） | " + " | ".join(cells) + f" | {checks} |")
     return lines + [""]
 
 
 def _provision_block(book: Rulebook, code: Code, p: Provision) -> list[str]:
     status = "已核实" if p.verified else "条号待核"
-    lines = [f"**{article_display(p)} {p.title}**（`{code.family}:{p.id}`，{status}）", "", f"> {_cell(p.text)}", ""]
+    lines = [
+        f"**{article_display(p)} {p.title}**（`{code.family}:{p.id}`，{status}）",
+        "",
+        f"> {_cell(p.text)}",
+        "",
+    ]
     if p.penalties:
         lines.append(f"- 处分幅度：{p.penalties.as_text()}")
     if not p.screened:
@@ -128,13 +160,20 @@ def _provision_block(book: Rulebook, code: Code, p: Provision) -> list[str]:
 
 
 def _unscreened_section(book: Rulebook) -> str:
-    lines = ["## 三、不筛查的条款", "",
-             "以下条款作为规范原文收录，hongxian 不为其设检测器，也不据此生成任何发现。", "",
-             "| 规范 | 条号 | 条款 | 原因 |", "|---|---|---|---|"]
+    lines = [
+        "## 三、不筛查的条款",
+        "",
+        "以下条款作为规范原文收录，hongxian 不为其设检测器，也不据此生成任何发现。",
+        "",
+        "| 规范 | 条号 | 条款 | 原因 |",
+        "|---|---|---|---|",
+    ]
     for code in book.codes:
         for p in code.provisions:
             if not p.screened:
-                lines.append(f"| {code.citation} | {article_display(p)} | {_cell(p.title)} | {_cell(p.not_screened_reason)} |")
+                lines.append(
+                    f"| {code.citation} | {article_display(p)} | {_cell(p.title)} | {_cell(p.not_screened_reason)} |"
+                )
     return "\n".join(lines) + "\n"
 
 
@@ -148,7 +187,11 @@ def _precedent_block(book: Rulebook, prec: Precedent) -> list[str]:
     lines = [f"### {prec.title}", ""]
     if prec.date:
         lines.append(f"- 时间：{prec.date}")
-    lines += [f"- 事实：{_cell(prec.facts)}", f"- 对应条款：{'；'.join(refs)}", f"- 处理结果：{_cell(prec.outcome)}"]
+    lines += [
+        f"- 事实：{_cell(prec.facts)}",
+        f"- 对应条款：{'；'.join(refs)}",
+        f"- 处理结果：{_cell(prec.outcome)}",
+    ]
     if prec.note:
         lines.append(f"- 说明：{_cell(prec.note)}")
     if prec.source:
@@ -164,10 +207,18 @@ def _precedents_section(book: Rulebook) -> str:
 
 
 def _unverified_section(book: Rulebook) -> str:
-    lines = ["## 五、待核实的条号", "", "以下条号未在公开原文中核实，引用时显示“（条号待核）”。", "",
-             "| 规范 | 条款 | 记录的条号 | 说明 |", "|---|---|---|---|"]
+    lines = [
+        "## 五、待核实的条号",
+        "",
+        "以下条号未在公开原文中核实，引用时显示“（条号待核）”。",
+        "",
+        "| 规范 | 条款 | 记录的条号 | 说明 |",
+        "|---|---|---|---|",
+    ]
     for code in book.codes:
         for p in code.provisions:
             if not p.verified:
-                lines.append(f"| {code.citation} | {_cell(p.title)}（`{p.id}`） | {article_display(p)} | {_cell(p.note)} |")
+                lines.append(
+                    f"| {code.citation} | {_cell(p.title)}（`{p.id}`） | {article_display(p)} | {_cell(p.note)} |"
+                )
     return "\n".join(lines) + "\n"

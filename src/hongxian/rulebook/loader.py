@@ -50,8 +50,13 @@ def load_rulebook(registry: DetectorRegistry, root: Path | None = None) -> Ruleb
     if errors:
         raise RulebookError(errors)
     files = [d.rel for d in code_docs + check_docs]
-    return Rulebook(codes=codes, checks=[c for c, _, _ in located], bound=bound,
-                    version=_version(code_docs + check_docs), files=files)
+    return Rulebook(
+        codes=codes,
+        checks=[c for c, _, _ in located],
+        bound=bound,
+        version=_version(code_docs + check_docs),
+        files=files,
+    )
 
 
 def _read_dir(root: Path, sub: str) -> list[YamlDoc]:
@@ -100,7 +105,9 @@ def _check_codes(book: Rulebook, code_pairs: list[tuple[Code, YamlDoc]], errors:
     seen: dict[str, str] = {}
     for code, doc in code_pairs:
         if code.code_id in seen:
-            errors.append(f"{doc.where(('family',))}: 规范版本 {code.code_id} 重复（另见 {seen[code.code_id]}）")
+            errors.append(
+                f"{doc.where(('family',))}: 规范版本 {code.code_id} 重复（另见 {seen[code.code_id]}）"
+            )
         seen.setdefault(code.code_id, doc.rel)
         ids: set[str] = set()
         for i, p in enumerate(code.provisions):
@@ -108,7 +115,9 @@ def _check_codes(book: Rulebook, code_pairs: list[tuple[Code, YamlDoc]], errors:
                 errors.append(f"{doc.where(('provisions', i, 'id'))}: 条款 id 重复：{p.id}")
             ids.add(p.id)
             if not p.screened and not p.not_screened_reason:
-                errors.append(f"{doc.where(('provisions', i))}: 条款 {p.id} 标记 screened: false，但缺少 not_screened_reason")
+                errors.append(
+                    f"{doc.where(('provisions', i))}: 条款 {p.id} 标记 screened: false，但缺少 not_screened_reason"
+                )
             for j, pid in enumerate(p.precedents):
                 if pid not in book.precedents:
                     errors.append(f"{doc.where(('provisions', i, 'precedents', j))}: 未知案例 {pid}")
@@ -119,7 +128,9 @@ def _check_codes(book: Rulebook, code_pairs: list[tuple[Code, YamlDoc]], errors:
                     errors.append(f"{doc.where(('precedents', i, 'provisions', j))}: 未知条款引用 {ref}")
     for code, doc in code_pairs:
         if code.in_force_from is None and len(book.families[code.family]) > 1:
-            errors.append(f"{doc.where(('family',))}: 规范 {code.family} 有多个版本，每个版本都须写明 in_force_from")
+            errors.append(
+                f"{doc.where(('family',))}: 规范 {code.family} 有多个版本，每个版本都须写明 in_force_from"
+            )
 
 
 # ---------------------------------------------------------------------- checks
@@ -154,15 +165,18 @@ def _load_checks(docs: list[YamlDoc], errors: list[str]) -> list[tuple[Check, Ya
                 errors.extend(validation_messages(doc, exc, loc, label))
                 continue
             if check.id in first_seen:
-                errors.append(f"{doc.where((*loc, 'id'))}: 检查项 id 重复：{check.id}（另见 {first_seen[check.id]}）")
+                errors.append(
+                    f"{doc.where((*loc, 'id'))}: 检查项 id 重复：{check.id}（另见 {first_seen[check.id]}）"
+                )
                 continue
             first_seen[check.id] = doc.where((*loc, "id"))
             located.append((check, doc, loc))
     return located
 
 
-def _bind_checks(book: Rulebook, located: list[tuple[Check, YamlDoc, tuple]], registry: DetectorRegistry,
-                 errors: list[str]) -> dict[str, BoundCheck]:
+def _bind_checks(
+    book: Rulebook, located: list[tuple[Check, YamlDoc, tuple]], registry: DetectorRegistry, errors: list[str]
+) -> dict[str, BoundCheck]:
     bound: dict[str, BoundCheck] = {}
     for check, doc, loc in located:
         before = len(errors)
@@ -171,7 +185,9 @@ def _bind_checks(book: Rulebook, located: list[tuple[Check, YamlDoc, tuple]], re
         detector = registry.get(check.detector)
         if detector is None:
             known = "、".join(registry.names()) or "（无）"
-            errors.append(f"{doc.where((*loc, 'detector'))}: 未知检测器 {check.detector}（检查项 {check.id}；已有：{known}）")
+            errors.append(
+                f"{doc.where((*loc, 'detector'))}: 未知检测器 {check.detector}（检查项 {check.id}；已有：{known}）"
+            )
             continue
         try:
             params = detector.params_model.model_validate(check.params)
@@ -188,18 +204,23 @@ def _check_refs(book: Rulebook, check: Check, doc: YamlDoc, loc: tuple, errors: 
         if ref.code not in book.families:
             errors.append(f"{doc.where((*loc, 'refs', j, 'code'))}: 未知规范引用 {ref.code}")
         elif not book.has_provision(ref.code, ref.provision):
-            errors.append(f"{doc.where((*loc, 'refs', j, 'provision'))}: 未知条款引用 {ref.code}:{ref.provision}")
+            errors.append(
+                f"{doc.where((*loc, 'refs', j, 'provision'))}: 未知条款引用 {ref.code}:{ref.provision}"
+            )
         elif not book.provision_screened(ref):
             errors.append(
                 f"{doc.where((*loc, 'refs', j, 'provision'))}: 不得引用不筛查的条款 {ref.code}:{ref.provision}"
-                f"（检查项 {check.id}；该条款 screened: false，hongxian 不判断观点与真伪）")
+                f"（检查项 {check.id}；该条款 screened: false，hongxian 不判断观点与真伪）"
+            )
 
 
 def _check_cases(check: Check, doc: YamlDoc, loc: tuple, errors: list[str]) -> None:
     fire = sum(c.expect == "fire" for c in check.cases)
     if fire < 2 or len(check.cases) - fire < 2:
-        errors.append(f"{doc.where((*loc, 'cases'))}: 至少需要 2 个应触发和 2 个不应触发的样例"
-                      f"（现有 {fire} / {len(check.cases) - fire}；检查项 {check.id}）")
+        errors.append(
+            f"{doc.where((*loc, 'cases'))}: 至少需要 2 个应触发和 2 个不应触发的样例"
+            f"（现有 {fire} / {len(check.cases) - fire}；检查项 {check.id}）"
+        )
     names: set[str] = set()
     for k, case in enumerate(check.cases):
         where = doc.where((*loc, "cases", k))
@@ -210,11 +231,15 @@ def _check_cases(check: Check, doc: YamlDoc, loc: tuple, errors: list[str]) -> N
             errors.append(f"{where}: 样例 {case.name} 需要 text 或 data（检查项 {check.id}）")
         for table, rows in (case.data or {}).items():
             if table not in SCHEMAS:
-                errors.append(f"{doc.where((*loc, 'cases', k, 'data', table))}: 未知数据表 {table}（样例 {case.name}）")
+                errors.append(
+                    f"{doc.where((*loc, 'cases', k, 'data', table))}: 未知数据表 {table}（样例 {case.name}）"
+                )
                 continue
             columns = set(SCHEMAS[table].names)
             for r, row in enumerate(rows):
                 extra = sorted(set(row) - columns)
                 if extra:
-                    errors.append(f"{doc.where((*loc, 'cases', k, 'data', table, r))}: "
-                                  f"表 {table} 没有列 {'、'.join(extra)}（样例 {case.name}）")
+                    errors.append(
+                        f"{doc.where((*loc, 'cases', k, 'data', table, r))}: "
+                        f"表 {table} 没有列 {'、'.join(extra)}（样例 {case.name}）"
+                    )

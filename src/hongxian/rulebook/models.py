@@ -51,7 +51,12 @@ class PenaltyLadder(_Strict):
     def as_text(self) -> str:
         if self.text:
             return self.text
-        steps = [("情节较轻的", self.较轻), ("", self.一般), ("情节较重的", self.较重), ("情节严重的", self.严重)]
+        steps = [
+            ("情节较轻的", self.较轻),
+            ("", self.一般),
+            ("情节较重的", self.较重),
+            ("情节严重的", self.严重),
+        ]
         return "；".join(f"{k}，{v}" if k else v for k, v in steps if v)
 
 
@@ -81,7 +86,9 @@ class Provision(_ZhText):
 
 
 class Code(_ZhText):
-    family: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="stable id of the code across versions")
+    family: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9._-]*$", description="stable id of the code across versions"
+    )
     version: str | None = None
     title: str
     short_title: str | None = None
@@ -118,7 +125,8 @@ class CheckCase(_Strict):
     sender: str | None = None
     ts: str | None = None
     data: dict[str, list[dict[str, Any]]] | None = Field(
-        default=None, description="small canonical tables: {people: [...], payments: [...], ...}")
+        default=None, description="small canonical tables: {people: [...], payments: [...], ...}"
+    )
     expect_severity: Severity | None = None
     note: str | None = None
 

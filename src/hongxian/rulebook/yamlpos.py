@@ -127,8 +127,12 @@ def validation_messages(doc: YamlDoc, exc: ValidationError, prefix: Loc = (), wh
         template = _MESSAGES.get(err["type"])
         ctx = err.get("ctx") or {}
         if template:
-            text = template.format(field=field, input=_short(err.get("input")),
-                                   expected=ctx.get("expected", ""), msg=err.get("msg", ""))
+            text = template.format(
+                field=field,
+                input=_short(err.get("input")),
+                expected=ctx.get("expected", ""),
+                msg=err.get("msg", ""),
+            )
         else:
             text = f"字段 {field}：{err.get('msg', '')}"
         out.append(f"{doc.where(full)}: {text}" + (f"（{what}）" if what else ""))

@@ -72,7 +72,9 @@ def recount(conn: Connection) -> None:
     """Recompute every counter from ``findings`` (installation; repair after a manual change
     made with the triggers disabled)."""
     conn.execute(text("DELETE FROM finding_counts"))
-    conn.execute(text(f"INSERT INTO finding_counts ({KEY}, n) SELECT {KEY}, count(*) FROM findings GROUP BY {KEY}"))
+    conn.execute(
+        text(f"INSERT INTO finding_counts ({KEY}, n) SELECT {KEY}, count(*) FROM findings GROUP BY {KEY}")
+    )
 
 
 def uninstall(conn: Connection) -> None:

@@ -76,7 +76,9 @@ class StoredFinding(Base):
         # of every order), then ``suppressed_until``. Counts and the ids of any page (however deep)
         # are index-only scans; the page's rows are then fetched by primary key.
         Index("ix_findings_queue", "case_id", "severity_rank", "score", "id", "suppressed_until"),
-        Index("ix_findings_category", "case_id", "category", "severity_rank", "score", "id", "suppressed_until"),
+        Index(
+            "ix_findings_category", "case_id", "category", "severity_rank", "score", "id", "suppressed_until"
+        ),
         Index("ix_findings_status", "case_id", "status", "severity_rank", "score", "id", "suppressed_until"),
         Index("ix_findings_score", "case_id", "score", "id", "suppressed_until"),
         Index("ix_findings_check", "case_id", "check_id", "severity_rank", "id", "suppressed_until"),
@@ -113,8 +115,9 @@ class FindingContentRow(Base):
     ``findings`` table so that queue scans and counts stay small."""
 
     __tablename__ = "finding_content"
-    finding_pk: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True,
-                                            autoincrement=False)
+    finding_pk: Mapped[int] = mapped_column(
+        ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     data: Mapped[str] = mapped_column(Text)
 
 
@@ -123,8 +126,9 @@ class FindingSearchRow(Base):
     table: a substring scan reads only this text)."""
 
     __tablename__ = "finding_search"
-    finding_pk: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True,
-                                            autoincrement=False)
+    finding_pk: Mapped[int] = mapped_column(
+        ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     search_text: Mapped[str] = mapped_column(Text)
 
 

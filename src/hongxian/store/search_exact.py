@@ -40,9 +40,13 @@ def _codes(cp: np.ndarray, same: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ok3 = same[:-1] & same[1:] & bmp[:-2] & bmp[1:-1] & bmp[2:] & (cp[2:] != 0)
     ok4 = ok3[:-1] & same[2:] & bmp[3:] & (cp[3:] != 0) & (cp[:-3] >= 2)
     pos3, pos4 = np.flatnonzero(ok3), np.flatnonzero(ok4)
-    tri = (np.uint64(TRI_EXACT) | (cp[pos3] << np.uint64(32)) | (cp[pos3 + 1] << np.uint64(16)) | cp[pos3 + 2])
-    quad = ((cp[pos4] << np.uint64(48)) | (cp[pos4 + 1] << np.uint64(32)) | (cp[pos4 + 2] << np.uint64(16))
-            | cp[pos4 + 3])
+    tri = np.uint64(TRI_EXACT) | (cp[pos3] << np.uint64(32)) | (cp[pos3 + 1] << np.uint64(16)) | cp[pos3 + 2]
+    quad = (
+        (cp[pos4] << np.uint64(48))
+        | (cp[pos4 + 1] << np.uint64(32))
+        | (cp[pos4 + 2] << np.uint64(16))
+        | cp[pos4 + 3]
+    )
     return np.concatenate((tri, quad)).view(np.int64), np.concatenate((pos3, pos4))
 
 
@@ -80,24 +84,33 @@ def frequent(cp: np.ndarray, owner: np.ndarray) -> dict[int, np.ndarray]:
     keys = keys[_firsts(keys)]
     ranks, offsets = keys >> OFFSET_BITS, (keys & ((1 << OFFSET_BITS) - 1)).astype(DTYPE)
     bounds = np.concatenate((np.flatnonzero(_firsts(ranks)), [len(ranks)]))
-    return {int(common[ranks[s]]): offsets[s:e] for s, e in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
-            if e - s >= EXACT_MIN}
+    return {
+        int(common[ranks[s]]): offsets[s:e]
+        for s, e in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+        if e - s >= EXACT_MIN
+    }
 
 
 def block_texts(session: Session, case_id: str, block: int) -> list[tuple[int, str]]:
     """(pk, search text) of the case's findings in one block."""
     f, t = StoredFinding, FindingSearchRow
     lo = block << OFFSET_BITS
-    stmt = (select(t.finding_pk, t.search_text).join(f, f.id == t.finding_pk)
-            .where(f.case_id == case_id, t.finding_pk.between(lo, lo + (1 << OFFSET_BITS) - 1)))
+    stmt = (
+        select(t.finding_pk, t.search_text)
+        .join(f, f.id == t.finding_pk)
+        .where(f.case_id == case_id, t.finding_pk.between(lo, lo + (1 << OFFSET_BITS) - 1))
+    )
     return [(pk, text) for pk, text in session.execute(stmt)]
 
 
 def refresh(session: Session, case_id: str, block: int, lists: dict[int, np.ndarray]) -> None:
     """Replace the exact lists of one block of one case."""
-    session.execute(delete(G).where(G.case_id == case_id, G.block == block,
-                                    or_(G.gram >= TRI_EXACT, G.gram < 0)))
-    rows = [{"case_id": case_id, "gram": code, "block": block, "n": len(offsets), "pks": offsets.tobytes()}
-            for code, offsets in lists.items()]
+    session.execute(
+        delete(G).where(G.case_id == case_id, G.block == block, or_(G.gram >= TRI_EXACT, G.gram < 0))
+    )
+    rows = [
+        {"case_id": case_id, "gram": code, "block": block, "n": len(offsets), "pks": offsets.tobytes()}
+        for code, offsets in lists.items()
+    ]
     for i in range(0, len(rows), 5000):
-        session.execute(insert(G.__table__), rows[i:i + 5000])
+        session.execute(insert(G.__table__), rows[i : i + 5000])

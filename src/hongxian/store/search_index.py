@@ -80,7 +80,11 @@ def _grams(cp: np.ndarray, same: np.ndarray | None = None) -> tuple[np.ndarray, 
     tri = (cp[:-2] << (s + s)) | (cp[1:-1] << s) | cp[2:]  # exact trigram codes, < 2**63
     with np.errstate(over="ignore"):
         quads = tri[pos4] * _K1 + cp[pos4 + 3]
-    codes = (((cp[pos2] << s) | cp[pos2 + 1]).astype(np.int64), _bucket(TRIGRAM, tri[pos3]), _bucket(QUADGRAM, quads))
+    codes = (
+        ((cp[pos2] << s) | cp[pos2 + 1]).astype(np.int64),
+        _bucket(TRIGRAM, tri[pos3]),
+        _bucket(QUADGRAM, quads),
+    )
     return np.concatenate(codes), np.concatenate((pos2, pos3, pos4))
 
 
@@ -140,14 +144,16 @@ def _groups(grams: np.ndarray, offsets: np.ndarray) -> dict[int, np.ndarray]:
 def _existing(session: Session, case_id: str, block: int, grams: list[int]) -> dict[int, np.ndarray]:
     out: dict[int, np.ndarray] = {}
     for i in range(0, len(grams), IN_CHUNK):
-        stmt = select(G.gram, G.pks).where(G.case_id == case_id, G.block == block,
-                                            G.gram.in_(grams[i:i + IN_CHUNK]))
+        stmt = select(G.gram, G.pks).where(
+            G.case_id == case_id, G.block == block, G.gram.in_(grams[i : i + IN_CHUNK])
+        )
         out.update((gram, np.frombuffer(blob, dtype=DTYPE)) for gram, blob in session.execute(stmt))
     return out
 
 
-def _merge(old: dict[int, np.ndarray], adds: dict[int, np.ndarray], removes: dict[int, np.ndarray],
-           grams: list[int]) -> list[tuple[int, np.ndarray]]:
+def _merge(
+    old: dict[int, np.ndarray], adds: dict[int, np.ndarray], removes: dict[int, np.ndarray], grams: list[int]
+) -> list[tuple[int, np.ndarray]]:
     out = []
     for gram in grams:
         cur = old.get(gram, np.empty(0, DTYPE))
@@ -160,30 +166,41 @@ def _merge(old: dict[int, np.ndarray], adds: dict[int, np.ndarray], removes: dic
     return out
 
 
-def _update_block(session: Session, case_id: str, block: int, changes: list[tuple[int, str | None, str]],
-                  fresh: bool) -> None:
+def _update_block(
+    session: Session, case_id: str, block: int, changes: list[tuple[int, str | None, str]], fresh: bool
+) -> None:
     adds = _postings((pk, new) for pk, _old, new in changes)
     removes = _postings((pk, old) for pk, old, _new in changes if old is not None)
     for gram in set(adds) & set(removes):  # a bigram the finding keeps: neither added nor removed
         a, r = adds[gram], removes[gram]
-        adds[gram], removes[gram] = np.setdiff1d(a, r, assume_unique=True), np.setdiff1d(r, a, assume_unique=True)
+        adds[gram], removes[gram] = (
+            np.setdiff1d(a, r, assume_unique=True),
+            np.setdiff1d(r, a, assume_unique=True),
+        )
     grams = sorted(set(adds) | set(removes))
     old = {} if fresh else _existing(session, case_id, block, grams)
     stale = sorted(old)
     for i in range(0, len(stale), IN_CHUNK):
-        session.execute(delete(G).where(G.case_id == case_id, G.block == block,
-                                        G.gram.in_(stale[i:i + IN_CHUNK])))
-    rows = [{"case_id": case_id, "gram": gram, "block": block, "n": len(cur), "pks": encode(cur)}
-            for gram, cur in _merge(old, adds, removes, grams)]
+        session.execute(
+            delete(G).where(G.case_id == case_id, G.block == block, G.gram.in_(stale[i : i + IN_CHUNK]))
+        )
+    rows = [
+        {"case_id": case_id, "gram": gram, "block": block, "n": len(cur), "pks": encode(cur)}
+        for gram, cur in _merge(old, adds, removes, grams)
+    ]
     for i in range(0, len(rows), 5000):
-        session.execute(insert(G.__table__), rows[i:i + 5000])
-    texts = [(pk, new) for pk, _old, new in changes] if fresh else \
-        search_exact.block_texts(session, case_id, block)
+        session.execute(insert(G.__table__), rows[i : i + 5000])
+    texts = (
+        [(pk, new) for pk, _old, new in changes]
+        if fresh
+        else search_exact.block_texts(session, case_id, block)
+    )
     search_exact.refresh(session, case_id, block, search_exact.frequent(*_concat(texts)))
 
 
-def update(session: Session, case_id: str, changes: Iterable[tuple[int, str | None, str]], *,
-           fresh: bool = False) -> None:
+def update(
+    session: Session, case_id: str, changes: Iterable[tuple[int, str | None, str]], *, fresh: bool = False
+) -> None:
     """Apply (pk, old text or None for a new finding, new text) to the index of one case, one
     block at a time (bounded memory). ``fresh``: the blocks have no rows yet (rebuild)."""
     by_block: dict[int, list[tuple[int, str | None, str]]] = defaultdict(list)
@@ -202,8 +219,14 @@ def rebuild(session: Session, case_id: str) -> None:
     if lo is None:
         return
     for block in range(lo >> BLOCK_BITS, (hi >> BLOCK_BITS) + 1):
-        stmt = (select(t.finding_pk, t.search_text).join(f, f.id == t.finding_pk)
-                .where(f.case_id == case_id, t.finding_pk.between(block << BLOCK_BITS, (block << BLOCK_BITS) | BLOCK_MASK)))
+        stmt = (
+            select(t.finding_pk, t.search_text)
+            .join(f, f.id == t.finding_pk)
+            .where(
+                f.case_id == case_id,
+                t.finding_pk.between(block << BLOCK_BITS, (block << BLOCK_BITS) | BLOCK_MASK),
+            )
+        )
         update(session, case_id, [(pk, None, text) for pk, text in session.execute(stmt)], fresh=True)
 
 
@@ -233,7 +256,7 @@ def _bits(rows: list) -> np.ndarray:
     bits = np.zeros((max(block for block, _ in rows) + 1) << BLOCK_BITS, dtype=bool)
     for block, blob in rows:
         base = block << BLOCK_BITS
-        bits[base:base + BLOCK_MASK + 1][np.frombuffer(blob, dtype=DTYPE)] = True
+        bits[base : base + BLOCK_MASK + 1][np.frombuffer(blob, dtype=DTYPE)] = True
     return bits
 
 
@@ -265,14 +288,21 @@ def match(session: Session, case_id: str, q: str) -> Match:
     """Look up a normalised (`normalise`) non-empty query."""
     if len(q) == 1:
         c = ord(q)
-        return Match(np.flatnonzero(_bitmap(session, case_id, G.gram.between(c << SHIFT, ((c + 1) << SHIFT) - 1))),
-                     _NONE)
+        return Match(
+            np.flatnonzero(_bitmap(session, case_id, G.gram.between(c << SHIFT, ((c + 1) << SHIFT) - 1))),
+            _NONE,
+        )
     if len(q) == 2:  # one bigram: its list is the answer
-        return Match(np.flatnonzero(_bitmap(session, case_id, G.gram == (ord(q[0]) << SHIFT) | ord(q[1]))), _NONE)
+        return Match(
+            np.flatnonzero(_bitmap(session, case_id, G.gram == (ord(q[0]) << SHIFT) | ord(q[1]))), _NONE
+        )
     maybe = _candidates(session, case_id, q)
     code = search_exact.exact_code(q)
-    exact = session.execute(select(G.block, G.pks).where(G.case_id == case_id, G.gram == code)).all() \
-        if code is not None and maybe.any() else []
+    exact = (
+        session.execute(select(G.block, G.pks).where(G.case_id == case_id, G.gram == code)).all()
+        if code is not None and maybe.any()
+        else []
+    )
     for block, _ in exact:  # blocks where the gram is common: its exact list replaces the candidates
-        maybe[block << BLOCK_BITS:(block + 1) << BLOCK_BITS] = False
+        maybe[block << BLOCK_BITS : (block + 1) << BLOCK_BITS] = False
     return Match(np.flatnonzero(_bits(exact)), np.flatnonzero(maybe))

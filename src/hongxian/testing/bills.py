@@ -23,13 +23,52 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 BEIJING = timezone(timedelta(hours=8))
-WECHAT_HEADER = ["交易时间", "交易类型", "交易对方", "商品", "收/支", "金额(元)", "支付方式", "当前状态", "交易单号",
-                 "商户单号", "备注"]
+WECHAT_HEADER = [
+    "交易时间",
+    "交易类型",
+    "交易对方",
+    "商品",
+    "收/支",
+    "金额(元)",
+    "支付方式",
+    "当前状态",
+    "交易单号",
+    "商户单号",
+    "备注",
+]
 WECHAT_SEPARATOR = "----------------------微信支付账单明细列表--------------------"
-ALIPAY_HEADER = ["交易时间", "交易分类", "交易对方", "对方账号", "商品说明", "收/支", "金额", "收/付款方式", "交易状态",
-                 "交易订单号", "商家订单号", "备注"]
-ALIPAY_WEB_HEADER = ["交易号", "商家订单号", "交易创建时间", "付款时间", "最近修改时间", "交易来源地", "类型", "交易对方",
-                     "商品名称", "金额（元）", "收/支", "交易状态", "服务费（元）", "成功退款（元）", "备注", "资金状态"]
+ALIPAY_HEADER = [
+    "交易时间",
+    "交易分类",
+    "交易对方",
+    "对方账号",
+    "商品说明",
+    "收/支",
+    "金额",
+    "收/付款方式",
+    "交易状态",
+    "交易订单号",
+    "商家订单号",
+    "备注",
+]
+ALIPAY_WEB_HEADER = [
+    "交易号",
+    "商家订单号",
+    "交易创建时间",
+    "付款时间",
+    "最近修改时间",
+    "交易来源地",
+    "类型",
+    "交易对方",
+    "商品名称",
+    "金额（元）",
+    "收/支",
+    "交易状态",
+    "服务费（元）",
+    "成功退款（元）",
+    "备注",
+    "资金状态",
+]
 ALIPAY_BANNER = "------------------------支付宝（中国）网络技术有限公司  电子客户回单------------------------"
 
 
@@ -101,7 +140,11 @@ def bill_time(ts: datetime | str, excel: bool = False) -> str:
         return ts
     if ts.tzinfo is not None:
         ts = ts.astimezone(BEIJING).replace(tzinfo=None)
-    return f"{ts.year}/{ts.month}/{ts.day} {ts.hour}:{ts.minute:02d}" if excel else ts.strftime("%Y-%m-%d %H:%M:%S")
+    return (
+        f"{ts.year}/{ts.month}/{ts.day} {ts.hour}:{ts.minute:02d}"
+        if excel
+        else ts.strftime("%Y-%m-%d %H:%M:%S")
+    )
 
 
 class BillTotals:
@@ -121,19 +164,37 @@ class BillTotals:
 
     def lines(self, neutral: str = "中性交易") -> list[str]:
         (ni, ai), (no, ao), (nn, an) = self.groups["收入"], self.groups["支出"], self.groups[None]
-        return [f"共{self.n}笔记录", f"收入：{ni}笔 {yuan(ai)}元", f"支出：{no}笔 {yuan(ao)}元",
-                f"{neutral}：{nn}笔 {yuan(an)}元"]
+        return [
+            f"共{self.n}笔记录",
+            f"收入：{ni}笔 {yuan(ai)}元",
+            f"支出：{no}笔 {yuan(ao)}元",
+            f"{neutral}：{nn}笔 {yuan(an)}元",
+        ]
 
 
-def wechat_preamble(rows: list[WeChatBillRow] | BillTotals, nickname: str, period: BillPeriod,
-                    layout: str) -> list[str]:
+def wechat_preamble(
+    rows: list[WeChatBillRow] | BillTotals, nickname: str, period: BillPeriod, layout: str
+) -> list[str]:
     """Lines 1..n before the header: the csv/2025 text or the 2026 one (with note 4)."""
     totals = rows if isinstance(rows, BillTotals) else BillTotals(rows)
-    note2 = ("2. 本明细仅展示当前账单中的交易，不包括已删除的记录" if layout == "csv"
-             else "2. 若交易记录明细无有效内容，则代表该时间段内此微信号无交易。")
-    lines = ["微信支付账单明细", f"微信昵称：[{nickname}]", f"起始时间：[{period.start}] 终止时间：[{period.end}]",
-             "导出类型：[全部]", f"导出时间：[{period.exported}]", "", *totals.lines(), "注：",
-             "1. 充值/提现/理财通购买/零钱通存取/信用卡还款等交易，将计入中性交易", note2, "3. 本明细仅供个人对账使用"]
+    note2 = (
+        "2. 本明细仅展示当前账单中的交易，不包括已删除的记录"
+        if layout == "csv"
+        else "2. 若交易记录明细无有效内容，则代表该时间段内此微信号无交易。"
+    )
+    lines = [
+        "微信支付账单明细",
+        f"微信昵称：[{nickname}]",
+        f"起始时间：[{period.start}] 终止时间：[{period.end}]",
+        "导出类型：[全部]",
+        f"导出时间：[{period.exported}]",
+        "",
+        *totals.lines(),
+        "注：",
+        "1. 充值/提现/理财通购买/零钱通存取/信用卡还款等交易，将计入中性交易",
+        note2,
+        "3. 本明细仅供个人对账使用",
+    ]
     if layout == "2026":
         lines.append("4. 本账单中所有时间均为UTC+08:00时间")
     return [*lines, "", WECHAT_SEPARATOR]
@@ -153,9 +214,22 @@ def _quote(text: str, force: bool, style: WeChatCsvStyle, raw_ok: bool = False) 
 
 def wechat_csv_line(r: WeChatBillRow, style: WeChatCsvStyle, index: int = 0) -> str:
     """One data line (without newline) with the real exporter's quoting and id suffixes."""
-    amount = r.amount_text if r.amount_text is not None else style.yen + yuan(r.amount_fen, style.excel_resaved)
-    cells = [bill_time(r.ts, style.excel_resaved), r.type, r.counterparty, r.goods, r.direction, amount, r.method,
-             r.status, r.txn_id, r.merchant_id, r.remark]
+    amount = (
+        r.amount_text if r.amount_text is not None else style.yen + yuan(r.amount_fen, style.excel_resaved)
+    )
+    cells = [
+        bill_time(r.ts, style.excel_resaved),
+        r.type,
+        r.counterparty,
+        r.goods,
+        r.direction,
+        amount,
+        r.method,
+        r.status,
+        r.txn_id,
+        r.merchant_id,
+        r.remark,
+    ]
     if style.quoting == "all":
         forced = set(range(11))
     elif style.quoting == "minimal":
@@ -168,16 +242,23 @@ def wechat_csv_line(r: WeChatBillRow, style: WeChatCsvStyle, index: int = 0) -> 
     return ",".join(out)
 
 
-def write_wechat_csv(path: Path, rows: Iterable[WeChatBillRow], *, nickname: str = "林小舟",
-                     style: WeChatCsvStyle | None = None, period: BillPeriod | None = None) -> Path:
+def write_wechat_csv(
+    path: Path,
+    rows: Iterable[WeChatBillRow],
+    *,
+    nickname: str = "林小舟",
+    style: WeChatCsvStyle | None = None,
+    period: BillPeriod | None = None,
+) -> Path:
     """A WeChat Pay bill CSV as exported up to mid-2025 (header on line 17).
 
     ``rows`` may be a generator: data lines are spooled (to disk when large) while the preamble
     totals are counted, so a million-row bill needs no million objects in memory."""
     style, period, path = style or WeChatCsvStyle(), period or BillPeriod(), Path(path)
     totals = BillTotals()
-    with tempfile.SpooledTemporaryFile(max_size=32 << 20, mode="w+", encoding=style.encoding,
-                                       newline="") as spool:
+    with tempfile.SpooledTemporaryFile(
+        max_size=32 << 20, mode="w+", encoding=style.encoding, newline=""
+    ) as spool:
         buf: list[str] = []
         for i, r in enumerate(rows):
             totals.add(r)
@@ -200,9 +281,19 @@ def write_wechat_csv(path: Path, rows: Iterable[WeChatBillRow], *, nickname: str
 # ---------------------------------------------------------------- WeChat XLSX
 
 
-def write_wechat_xlsx(path: Path, rows: Iterable[WeChatBillRow], *, nickname: str = "林小舟", layout: str = "2026",
-                      time_cells: str = "text", blank_row_xml: bool = False, drop_blank_row: bool = False,
-                      extra_sheet: bool = False, id_suffix: str = "\t", period: BillPeriod | None = None) -> Path:
+def write_wechat_xlsx(
+    path: Path,
+    rows: Iterable[WeChatBillRow],
+    *,
+    nickname: str = "林小舟",
+    layout: str = "2026",
+    time_cells: str = "text",
+    blank_row_xml: bool = False,
+    drop_blank_row: bool = False,
+    extra_sheet: bool = False,
+    id_suffix: str = "\t",
+    period: BillPeriod | None = None,
+) -> Path:
     """A WeChat Pay bill XLSX. layout "2025": header row 17, ``¥`` text amounts; "2026": header row 18,
     numeric amounts. time_cells: "text" | "datetime" (Excel date with format) | "serial" (bare number)."""
     import xlsxwriter
@@ -228,7 +319,9 @@ def write_wechat_xlsx(path: Path, rows: Iterable[WeChatBillRow], *, nickname: st
     return Path(path)
 
 
-def _xlsx_rows(wb, ws, top: int, rows: list[WeChatBillRow], layout: str, time_cells: str, id_suffix: str) -> None:
+def _xlsx_rows(
+    wb, ws, top: int, rows: list[WeChatBillRow], layout: str, time_cells: str, id_suffix: str
+) -> None:
     money = wb.add_format({"num_format": "\\¥#,##0.00"})
     when = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     for c, name in enumerate(WECHAT_HEADER):
@@ -243,8 +336,17 @@ def _xlsx_rows(wb, ws, top: int, rows: list[WeChatBillRow], layout: str, time_ce
                 ws.write_number(i, 0, serial)
         else:
             ws.write_string(i, 0, bill_time(r.ts))
-        for c, text in ((1, r.type), (2, r.counterparty), (3, r.goods), (4, r.direction), (6, r.method),
-                        (7, r.status), (8, r.txn_id + id_suffix), (9, r.merchant_id + id_suffix), (10, r.remark)):
+        for c, text in (
+            (1, r.type),
+            (2, r.counterparty),
+            (3, r.goods),
+            (4, r.direction),
+            (6, r.method),
+            (7, r.status),
+            (8, r.txn_id + id_suffix),
+            (9, r.merchant_id + id_suffix),
+            (10, r.remark),
+        ):
             ws.write_string(i, c, text)
         if r.amount_text is not None:
             ws.write_string(i, 5, r.amount_text)
@@ -274,22 +376,49 @@ def _power_query_sheet(wb, lines: list[str], rows: list[WeChatBillRow]) -> None:
 
 def alipay_preamble(rows: list[AlipayBillRow], name: str, account: str, period: BillPeriod) -> list[str]:
     summary = BillTotals(rows).lines("不计收支")
-    notes = ["1.本回单内容可表明支付宝受理了相应支付交易申请，因系统原因或通讯故障等偶发因素导致本回单与实际交易结果不符时，以实际交易情况为准；",
-             "2.请勿将本回单作为收款方发货的凭据使用，请查证账户实际到账情况后再进行发货操作；",
-             "3.支付宝快捷支付等非余额支付方式可能既产生支付宝交易也同步产生银行交易，因此请勿使用本回单进行重复记账；",
-             "4.本回单如经任何涂改、编造，均立即失去效力；",
-             "5.部分账单如：充值提现、账户转存或者个人设置收支等不计入为收入或者支出，记为不计收支类；",
-             "6.因统计逻辑不同，明细金额直接累加后，可能会和下方统计金额不一致，请以实际交易金额为准；",
-             "7.禁止将本回单用于非法用途；", "8.本明细仅展示当前账单中的交易，不包括已删除的记录；", "9.本明细仅供个人对账使用。"]
-    return ["-" * 84, "导出信息：", f"姓名：{name}", f"支付宝账户：{account}",
-            f"起始时间：[{period.start}]    终止时间：[{period.end}]", "导出交易类型：[全部]",
-            f"导出时间：[{period.exported}]", *summary, "", "特别提示：", *notes, "", ALIPAY_BANNER]
+    notes = [
+        "1.本回单内容可表明支付宝受理了相应支付交易申请，因系统原因或通讯故障等偶发因素导致本回单与实际交易结果不符时，以实际交易情况为准；",
+        "2.请勿将本回单作为收款方发货的凭据使用，请查证账户实际到账情况后再进行发货操作；",
+        "3.支付宝快捷支付等非余额支付方式可能既产生支付宝交易也同步产生银行交易，因此请勿使用本回单进行重复记账；",
+        "4.本回单如经任何涂改、编造，均立即失去效力；",
+        "5.部分账单如：充值提现、账户转存或者个人设置收支等不计入为收入或者支出，记为不计收支类；",
+        "6.因统计逻辑不同，明细金额直接累加后，可能会和下方统计金额不一致，请以实际交易金额为准；",
+        "7.禁止将本回单用于非法用途；",
+        "8.本明细仅展示当前账单中的交易，不包括已删除的记录；",
+        "9.本明细仅供个人对账使用。",
+    ]
+    return [
+        "-" * 84,
+        "导出信息：",
+        f"姓名：{name}",
+        f"支付宝账户：{account}",
+        f"起始时间：[{period.start}]    终止时间：[{period.end}]",
+        "导出交易类型：[全部]",
+        f"导出时间：[{period.exported}]",
+        *summary,
+        "",
+        "特别提示：",
+        *notes,
+        "",
+        ALIPAY_BANNER,
+    ]
 
 
 def _alipay_cells(r: AlipayBillRow, pad: bool) -> list[str]:
-    cells = [bill_time(r.ts), r.category, r.counterparty, r.counter_account, r.goods, r.direction,
-             r.amount, r.method, r.status,
-             r.txn_id + "\t", r.merchant_id + "\t", r.remark]
+    cells = [
+        bill_time(r.ts),
+        r.category,
+        r.counterparty,
+        r.counter_account,
+        r.goods,
+        r.direction,
+        r.amount,
+        r.method,
+        r.status,
+        r.txn_id + "\t",
+        r.merchant_id + "\t",
+        r.remark,
+    ]
     return [c.ljust(20) if pad and i not in (9, 10) else c for i, c in enumerate(cells)]
 
 
@@ -297,27 +426,61 @@ def _alipay_web_cells(r: AlipayBillRow) -> list[str]:
     t = bill_time(r.ts)
     fund = {"支出": "已支出", "收入": "已收入"}.get(r.direction, "资金转移")
     refunded = r.amount if r.category == "退款" else "0.00"
-    return [r.txn_id + "\t", r.merchant_id + "\t", t, t, t, "支付宝网站", r.category, r.counterparty, r.goods,
-            r.amount, r.direction, r.status, "0.00", refunded, r.remark, fund]
+    return [
+        r.txn_id + "\t",
+        r.merchant_id + "\t",
+        t,
+        t,
+        t,
+        "支付宝网站",
+        r.category,
+        r.counterparty,
+        r.goods,
+        r.amount,
+        r.direction,
+        r.status,
+        "0.00",
+        refunded,
+        r.remark,
+        fund,
+    ]
 
 
-def write_alipay_csv(path: Path, rows: Iterable[AlipayBillRow], *, name: str = "林小舟",
-                     account: str = "linxz@example.com", pad: bool = True, trailing_comma: bool = True,
-                     encoding: str = "gb18030", web: bool = False, period: BillPeriod | None = None) -> Path:
+def write_alipay_csv(
+    path: Path,
+    rows: Iterable[AlipayBillRow],
+    *,
+    name: str = "林小舟",
+    account: str = "linxz@example.com",
+    pad: bool = True,
+    trailing_comma: bool = True,
+    encoding: str = "gb18030",
+    web: bool = False,
+    period: BillPeriod | None = None,
+) -> Path:
     """An Alipay bill CSV: the app e-mail export (default) or the older web export (``web=True``)."""
     rows = rows if isinstance(rows, list) else list(rows)
     period = period or BillPeriod()
     tail = "," if trailing_comma else ""
     if web:
-        lines = ["支付宝交易记录明细查询", f"账号:[{account}]", f"起始日期:[{period.start}]    终止日期:[{period.end}]",
-                 "---------------------------------交易记录明细列表------------------------------------",
-                 ",".join(ALIPAY_WEB_HEADER) + tail, *(",".join(_alipay_web_cells(r)) + tail for r in rows),
-                 "------------------------------------------------------------------------------------",
-                 f"共{len(rows)}笔记录", f"导出时间:[{period.exported}]"]
+        lines = [
+            "支付宝交易记录明细查询",
+            f"账号:[{account}]",
+            f"起始日期:[{period.start}]    终止日期:[{period.end}]",
+            "---------------------------------交易记录明细列表------------------------------------",
+            ",".join(ALIPAY_WEB_HEADER) + tail,
+            *(",".join(_alipay_web_cells(r)) + tail for r in rows),
+            "------------------------------------------------------------------------------------",
+            f"共{len(rows)}笔记录",
+            f"导出时间:[{period.exported}]",
+        ]
     else:
         header = [h.ljust(20) if pad else h for h in ALIPAY_HEADER]
-        lines = [*alipay_preamble(rows, name, account, period), ",".join(header) + tail,
-                 *(",".join(_alipay_cells(r, pad)) + tail for r in rows)]
+        lines = [
+            *alipay_preamble(rows, name, account, period),
+            ",".join(header) + tail,
+            *(",".join(_alipay_cells(r, pad)) + tail for r in rows),
+        ]
     Path(path).write_bytes(("\n".join(lines) + "\n").encode(encoding, errors="replace"))
     return Path(path)
 

@@ -12,16 +12,58 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 BEIJING = timezone(timedelta(hours=8))
-PYWXDUMP_HEADER = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "src", "CreateTime"]
-MEMOTRACE_HEADER = ["localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status", "StrContent",
-                    "StrTime", "Remark", "NickName", "Sender"]
+PYWXDUMP_HEADER = [
+    "id",
+    "MsgSvrID",
+    "type_name",
+    "is_sender",
+    "talker",
+    "room_name",
+    "msg",
+    "src",
+    "CreateTime",
+]
+MEMOTRACE_HEADER = [
+    "localId",
+    "TalkerId",
+    "Type",
+    "SubType",
+    "IsSender",
+    "CreateTime",
+    "Status",
+    "StrContent",
+    "StrTime",
+    "Remark",
+    "NickName",
+    "Sender",
+]
 PYWXDUMP_TYPE_NAMES = {
-    (1, 0): "文本", (3, 0): "图片", (34, 0): "语音", (37, 0): "添加好友", (42, 0): "推荐公众号", (43, 0): "视频",
-    (47, 0): "动画表情", (48, 0): "位置", (49, 0): "文件", (49, 1): "粘贴的文本", (49, 3): "(分享)音乐",
-    (49, 4): "(分享)卡片式链接", (49, 5): "(分享)卡片式链接", (49, 6): "文件", (49, 8): "用户上传的GIF表情",
-    (49, 19): "合并转发的聊天记录", (49, 33): "(分享)小程序", (49, 36): "(分享)小程序", (49, 57): "引用回复",
-    (49, 87): "群公告", (49, 2000): "转账", (49, 2003): "赠送红包封面", (50, 0): "语音通话",
-    (10000, 0): "系统通知", (10000, 4): "拍一拍", (10000, 8000): "邀请加群",
+    (1, 0): "文本",
+    (3, 0): "图片",
+    (34, 0): "语音",
+    (37, 0): "添加好友",
+    (42, 0): "推荐公众号",
+    (43, 0): "视频",
+    (47, 0): "动画表情",
+    (48, 0): "位置",
+    (49, 0): "文件",
+    (49, 1): "粘贴的文本",
+    (49, 3): "(分享)音乐",
+    (49, 4): "(分享)卡片式链接",
+    (49, 5): "(分享)卡片式链接",
+    (49, 6): "文件",
+    (49, 8): "用户上传的GIF表情",
+    (49, 19): "合并转发的聊天记录",
+    (49, 33): "(分享)小程序",
+    (49, 36): "(分享)小程序",
+    (49, 57): "引用回复",
+    (49, 87): "群公告",
+    (49, 2000): "转账",
+    (49, 2003): "赠送红包封面",
+    (50, 0): "语音通话",
+    (10000, 0): "系统通知",
+    (10000, 4): "拍一拍",
+    (10000, 8000): "邀请加群",
 }
 
 
@@ -72,8 +114,22 @@ def memotrace_rows(messages, contacts: dict[str, dict], owner: str, chat: str) -
         author = owner if row[5] else (m.info.get("sender") or chat)
         c = contacts.get(author, {})
         remark = c.get("Remark") or c.get("NickName") or author
-        out.append([row[0], talker_id, row[3], row[4], row[5], row[6], row[10], row[14] or "",
-                    local_time(row[6]), remark, c.get("NickName") or "", author])
+        out.append(
+            [
+                row[0],
+                talker_id,
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                row[10],
+                row[14] or "",
+                local_time(row[6]),
+                remark,
+                c.get("NickName") or "",
+                author,
+            ]
+        )
     return out
 
 

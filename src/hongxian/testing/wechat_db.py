@@ -31,10 +31,34 @@ import lz4.block
 from hongxian.ingest.protobuf import encode
 from hongxian.testing.chat_export import memotrace_rows, pywxdump_rows, write_csv
 
-MSG_COLUMNS = ("localId", "TalkerId", "MsgSvrID", "Type", "SubType", "IsSender", "CreateTime", "Sequence",
-               "StatusEx", "FlagEx", "Status", "MsgServerSeq", "MsgSequence", "StrTalker", "StrContent",
-               "DisplayContent", "Reserved0", "Reserved1", "Reserved2", "Reserved3", "Reserved4", "Reserved5",
-               "Reserved6", "CompressContent", "BytesExtra", "BytesTrans")
+MSG_COLUMNS = (
+    "localId",
+    "TalkerId",
+    "MsgSvrID",
+    "Type",
+    "SubType",
+    "IsSender",
+    "CreateTime",
+    "Sequence",
+    "StatusEx",
+    "FlagEx",
+    "Status",
+    "MsgServerSeq",
+    "MsgSequence",
+    "StrTalker",
+    "StrContent",
+    "DisplayContent",
+    "Reserved0",
+    "Reserved1",
+    "Reserved2",
+    "Reserved3",
+    "Reserved4",
+    "Reserved5",
+    "Reserved6",
+    "CompressContent",
+    "BytesExtra",
+    "BytesTrans",
+)
 MSG_DDL = (
     "CREATE TABLE MSG (localId INTEGER PRIMARY KEY AUTOINCREMENT, TalkerId INT DEFAULT 0, MsgSvrID INT, "
     "Type INT, SubType INT, IsSender INT, CreateTime INT, Sequence INT DEFAULT 0, StatusEx INT DEFAULT 0, "
@@ -72,8 +96,11 @@ def lz4_block(text: str) -> bytes:
     return lz4.block.compress(text.encode("utf-8"), store_size=False)
 
 
-def bytes_extra(sender: str | None = None, msgsource: str = "<msgsource><membercount>3</membercount></msgsource>",
-                sender_suffix: str = "") -> bytes:
+def bytes_extra(
+    sender: str | None = None,
+    msgsource: str = "<msgsource><membercount>3</membercount></msgsource>",
+    sender_suffix: str = "",
+) -> bytes:
     """BytesExtra: field 1 {1,2}, repeated field 3 {1: key, 2: value}; key 1 = sender wxid."""
     fields = [(1, encode((1, 0), (2, 0)))]
     if sender:
@@ -92,64 +119,129 @@ def _cdata(value: str) -> str:
     return f"<![CDATA[{value}]]>"
 
 
-def appmsg_xml(apptype: int, title: str = "", des: str = "", url: str = "", extra: str = "",
-               fromusername: str = "") -> str:
-    return (f'<?xml version="1.0"?>\n<msg><appmsg appid="" sdkver="0"><title>{_cdata(title)}</title>'
-            f"<des>{_cdata(des)}</des><type>{apptype}</type><url>{_cdata(url)}</url>{extra}</appmsg>"
-            f"<fromusername>{_cdata(fromusername)}</fromusername></msg>")
+def appmsg_xml(
+    apptype: int, title: str = "", des: str = "", url: str = "", extra: str = "", fromusername: str = ""
+) -> str:
+    return (
+        f'<?xml version="1.0"?>\n<msg><appmsg appid="" sdkver="0"><title>{_cdata(title)}</title>'
+        f"<des>{_cdata(des)}</des><type>{apptype}</type><url>{_cdata(url)}</url>{extra}</appmsg>"
+        f"<fromusername>{_cdata(fromusername)}</fromusername></msg>"
+    )
 
 
-def transfer_xml(paysubtype: int, amount_fen: int, transferid: str, transcationid: str, memo: str = "",
-                 payer: str = "", receiver: str = "", begin: int = START_TS) -> str:
+def transfer_xml(
+    paysubtype: int,
+    amount_fen: int,
+    transferid: str,
+    transcationid: str,
+    memo: str = "",
+    payer: str = "",
+    receiver: str = "",
+    begin: int = START_TS,
+) -> str:
     fee = f"￥{amount_fen // 100}.{amount_fen % 100:02d}"
-    pay = (f"<wcpayinfo><paysubtype>{paysubtype}</paysubtype><feedesc>{_cdata(fee)}</feedesc>"
-           f"<transcationid>{_cdata(transcationid)}</transcationid><transferid>{_cdata(transferid)}</transferid>"
-           f"<invalidtime>{_cdata(str(begin + 86400))}</invalidtime>"
-           f"<begintransfertime>{_cdata(str(begin))}</begintransfertime><effectivedate>{_cdata('1')}</effectivedate>"
-           f"<pay_memo>{_cdata(memo)}</pay_memo><receiver_username>{_cdata(receiver)}</receiver_username>"
-           f"<payer_username>{_cdata(payer)}</payer_username></wcpayinfo>")
-    return appmsg_xml(2000, "微信转账", f"收到转账{fee[1:]}元。如需收钱，请点此升级至最新版本",
-                      "https://support.weixin.qq.com/cgi-bin/mmsupport-bin/readtemplate?t=page/common_page__upgrade",
-                      pay)
+    pay = (
+        f"<wcpayinfo><paysubtype>{paysubtype}</paysubtype><feedesc>{_cdata(fee)}</feedesc>"
+        f"<transcationid>{_cdata(transcationid)}</transcationid><transferid>{_cdata(transferid)}</transferid>"
+        f"<invalidtime>{_cdata(str(begin + 86400))}</invalidtime>"
+        f"<begintransfertime>{_cdata(str(begin))}</begintransfertime><effectivedate>{_cdata('1')}</effectivedate>"
+        f"<pay_memo>{_cdata(memo)}</pay_memo><receiver_username>{_cdata(receiver)}</receiver_username>"
+        f"<payer_username>{_cdata(payer)}</payer_username></wcpayinfo>"
+    )
+    return appmsg_xml(
+        2000,
+        "微信转账",
+        f"收到转账{fee[1:]}元。如需收钱，请点此升级至最新版本",
+        "https://support.weixin.qq.com/cgi-bin/mmsupport-bin/readtemplate?t=page/common_page__upgrade",
+        pay,
+    )
 
 
 def red_packet_xml(sendid: str, blessing: str, sendusername: str) -> str:
-    url = (f"https://wxapp.tenpay.com/mmpayhb/wxhb_personalreceive?showwxpaytitle=1&amp;msgtype=1&amp;"
-           f"channelid=1&amp;sendid={sendid}&amp;ver=6&amp;sign=abc")
-    native = (f"wxpay://c2cbizmessagehandler/hongbao/receivehongbao?msgtype=1&amp;channelid=1&amp;sendid={sendid}"
-              f"&amp;sendusername={sendusername}&amp;ver=6&amp;sign=abc")
-    pay = (f"<wcpayinfo><templateid>{_cdata('7a2a165d31da7fce6dd77e05c300028a')}</templateid>"
-           f"<receivertitle>{_cdata(blessing)}</receivertitle><sendertitle>{_cdata(blessing)}</sendertitle>"
-           f"<scenetext>{_cdata('微信红包')}</scenetext><senderdes>{_cdata('查看红包')}</senderdes>"
-           f"<receiverdes>{_cdata('领取红包')}</receiverdes><nativeurl>{native}</nativeurl>"
-           f"<sceneid>{_cdata('1002')}</sceneid><innertype>{_cdata('0')}</innertype>"
-           f"<paymsgid>{_cdata(sendid)}</paymsgid><invalidtime>{_cdata(str(START_TS + 86400))}</invalidtime>"
-           "<broaden /></wcpayinfo>")
-    return appmsg_xml(2001, "微信红包", "我给你发了一个红包，赶紧去拆!", url.replace("&amp;", "&"), pay, sendusername)
+    url = (
+        f"https://wxapp.tenpay.com/mmpayhb/wxhb_personalreceive?showwxpaytitle=1&amp;msgtype=1&amp;"
+        f"channelid=1&amp;sendid={sendid}&amp;ver=6&amp;sign=abc"
+    )
+    native = (
+        f"wxpay://c2cbizmessagehandler/hongbao/receivehongbao?msgtype=1&amp;channelid=1&amp;sendid={sendid}"
+        f"&amp;sendusername={sendusername}&amp;ver=6&amp;sign=abc"
+    )
+    pay = (
+        f"<wcpayinfo><templateid>{_cdata('7a2a165d31da7fce6dd77e05c300028a')}</templateid>"
+        f"<receivertitle>{_cdata(blessing)}</receivertitle><sendertitle>{_cdata(blessing)}</sendertitle>"
+        f"<scenetext>{_cdata('微信红包')}</scenetext><senderdes>{_cdata('查看红包')}</senderdes>"
+        f"<receiverdes>{_cdata('领取红包')}</receiverdes><nativeurl>{native}</nativeurl>"
+        f"<sceneid>{_cdata('1002')}</sceneid><innertype>{_cdata('0')}</innertype>"
+        f"<paymsgid>{_cdata(sendid)}</paymsgid><invalidtime>{_cdata(str(START_TS + 86400))}</invalidtime>"
+        "<broaden /></wcpayinfo>"
+    )
+    return appmsg_xml(
+        2001, "微信红包", "我给你发了一个红包，赶紧去拆!", url.replace("&amp;", "&"), pay, sendusername
+    )
 
 
 def quote_xml(reply: str, svrid: int, fromusr: str, displayname: str, quoted: str) -> str:
-    refer = (f"<refermsg><type>1</type><svrid>{svrid}</svrid><fromusr>{escape(fromusr)}</fromusr>"
-             f"<displayname>{escape(displayname)}</displayname><content>{escape(quoted)}</content>"
-             f"<createtime>{START_TS}</createtime></refermsg>")
+    refer = (
+        f"<refermsg><type>1</type><svrid>{svrid}</svrid><fromusr>{escape(fromusr)}</fromusr>"
+        f"<displayname>{escape(displayname)}</displayname><content>{escape(quoted)}</content>"
+        f"<createtime>{START_TS}</createtime></refermsg>"
+    )
     return appmsg_xml(57, reply, extra=refer)
 
 
 def claim_text(claimer: str, packet_sender: str, sendid: str) -> str:
-    return (f'<img src="SystemMessages_HongbaoIcon.png"/>  {claimer}领取了{packet_sender}的<_wc_custom_link_ '
-            f'color="#FD9931" href="weixin://weixinhongbao/opendetail?sendid={sendid}">红包</_wc_custom_link_>')
+    return (
+        f'<img src="SystemMessages_HongbaoIcon.png"/>  {claimer}领取了{packet_sender}的<_wc_custom_link_ '
+        f'color="#FD9931" href="weixin://weixinhongbao/opendetail?sendid={sendid}">红包</_wc_custom_link_>'
+    )
 
 
 # ---------------------------------------------------------------- rows
 
 
-def msg_row(local_id: int, talker: str, type_: int, subtype: int, is_sender: int, create_time: int,
-            content: str | None = "", compress: bytes | None = None, extra: bytes | None = None,
-            svrid: int | None = 0, talker_id: int = 0) -> tuple:
+def msg_row(
+    local_id: int,
+    talker: str,
+    type_: int,
+    subtype: int,
+    is_sender: int,
+    create_time: int,
+    content: str | None = "",
+    compress: bytes | None = None,
+    extra: bytes | None = None,
+    svrid: int | None = 0,
+    talker_id: int = 0,
+) -> tuple:
     """One MSG row in `MSG_COLUMNS` order."""
     seq = create_time * 1000 if isinstance(create_time, int) else 0
-    return (local_id, talker_id, svrid, type_, subtype, is_sender, create_time, seq, 0, 0, 2,
-            0, 0, talker, content, None, 0, 0, 0, 0, None, None, None, compress, extra, None)
+    return (
+        local_id,
+        talker_id,
+        svrid,
+        type_,
+        subtype,
+        is_sender,
+        create_time,
+        seq,
+        0,
+        0,
+        2,
+        0,
+        0,
+        talker,
+        content,
+        None,
+        0,
+        0,
+        0,
+        0,
+        None,
+        None,
+        None,
+        compress,
+        extra,
+        None,
+    )
 
 
 def create_msg_db(path: Path, rows: Iterable[tuple], talkers: Iterable[str] = (), batch: int = 20_000) -> int:
@@ -211,19 +303,43 @@ class WeChatDbBuilder:
         self.add_contact(owner, nickname=owner_nickname)
 
     # -- MicroMsg
-    def add_contact(self, wxid: str, nickname: str | None = None, remark: str | None = None,
-                    alias: str | None = None, description: str | None = None, type_: int = 3) -> None:
-        self.contacts[wxid] = {"UserName": wxid, "Alias": alias, "Remark": remark, "NickName": nickname,
-                               "Reserved6": description, "Type": type_}
+    def add_contact(
+        self,
+        wxid: str,
+        nickname: str | None = None,
+        remark: str | None = None,
+        alias: str | None = None,
+        description: str | None = None,
+        type_: int = 3,
+    ) -> None:
+        self.contacts[wxid] = {
+            "UserName": wxid,
+            "Alias": alias,
+            "Remark": remark,
+            "NickName": nickname,
+            "Reserved6": description,
+            "Type": type_,
+        }
 
-    def add_group(self, room: str, name: str, members: Sequence[str | tuple[str, str | None]],
-                  owner: str | None = None, announcement: str | None = None, separator: str = "^G",
-                  include_owner: bool = True) -> None:
+    def add_group(
+        self,
+        room: str,
+        name: str,
+        members: Sequence[str | tuple[str, str | None]],
+        owner: str | None = None,
+        announcement: str | None = None,
+        separator: str = "^G",
+        include_owner: bool = True,
+    ) -> None:
         pairs = [(m, None) if isinstance(m, str) else (m[0], m[1]) for m in members]
         if include_owner and self.owner not in {w for w, _ in pairs}:
             pairs.insert(0, (self.owner, None))
-        self.groups[room] = {"members": pairs, "owner": owner or self.owner, "announcement": announcement,
-                             "separator": separator}
+        self.groups[room] = {
+            "members": pairs,
+            "owner": owner or self.owner,
+            "announcement": announcement,
+            "separator": separator,
+        }
         self.add_contact(room, nickname=name, type_=2)
 
     # -- MSG
@@ -232,10 +348,21 @@ class WeChatDbBuilder:
         self._next_ts = value + 60
         return value
 
-    def add_message(self, chat: str, type_: int, subtype: int, content: str | None = "", *,
-                    sender: str | None = None, ts: int | datetime | None = None, compress: str | None = None,
-                    svrid: int | None = None, sender_in: str = "bytes_extra", kind: str = "other",
-                    info: dict | None = None) -> Msg:
+    def add_message(
+        self,
+        chat: str,
+        type_: int,
+        subtype: int,
+        content: str | None = "",
+        *,
+        sender: str | None = None,
+        ts: int | datetime | None = None,
+        compress: str | None = None,
+        svrid: int | None = None,
+        sender_in: str = "bytes_extra",
+        kind: str = "other",
+        info: dict | None = None,
+    ) -> Msg:
         """Any message; ``compress`` is XML stored LZ4-compressed in CompressContent."""
         is_group = chat.endswith("@chatroom")
         local_id = len(self.messages) + 1
@@ -243,8 +370,20 @@ class WeChatDbBuilder:
         extra = bytes_extra(sender if is_group and sender and sender_in == "bytes_extra" else None)
         if is_group and sender and sender_in == "prefix" and content is not None:
             content = f"{sender}:\n{content}"
-        row = list(msg_row(local_id, chat, type_, subtype, 0 if sender else 1, self._ts(ts), content,
-                           lz4_block(compress) if compress is not None else None, extra, svrid))
+        row = list(
+            msg_row(
+                local_id,
+                chat,
+                type_,
+                subtype,
+                0 if sender else 1,
+                self._ts(ts),
+                content,
+                lz4_block(compress) if compress is not None else None,
+                extra,
+                svrid,
+            )
+        )
         msg = Msg(row, kind, {"sender": sender, **(info or {})})
         self.messages.append(msg)
         return msg
@@ -257,35 +396,87 @@ class WeChatDbBuilder:
         return self.add_message(chat, 3, 0, xml, kind="image", **kw)
 
     def add_file(self, chat: str, file_name: str, **kw) -> Msg:
-        xml = appmsg_xml(6, file_name, extra="<appattach><totallen>20480</totallen><fileext>docx</fileext></appattach>")
-        return self.add_message(chat, 49, 6, "", compress=xml, kind="file", info={"file_name": file_name}, **kw)
+        xml = appmsg_xml(
+            6, file_name, extra="<appattach><totallen>20480</totallen><fileext>docx</fileext></appattach>"
+        )
+        return self.add_message(
+            chat, 49, 6, "", compress=xml, kind="file", info={"file_name": file_name}, **kw
+        )
 
     def add_link(self, chat: str, title: str, url: str, des: str = "", **kw) -> Msg:
-        return self.add_message(chat, 49, 5, "", compress=appmsg_xml(5, title, des, url), kind="link",
-                                info={"title": title, "url": url, "des": des}, **kw)
+        return self.add_message(
+            chat,
+            49,
+            5,
+            "",
+            compress=appmsg_xml(5, title, des, url),
+            kind="link",
+            info={"title": title, "url": url, "des": des},
+            **kw,
+        )
 
     def add_quote(self, chat: str, reply: str, quoted: Msg, **kw) -> Msg:
-        xml = quote_xml(reply, quoted.row[2], quoted.info.get("sender") or self.owner, "某人",
-                        quoted.info.get("text", ""))
+        xml = quote_xml(
+            reply, quoted.row[2], quoted.info.get("sender") or self.owner, "某人", quoted.info.get("text", "")
+        )
         return self.add_message(chat, 49, 57, "", compress=xml, kind="quote", info={"text": reply}, **kw)
 
-    def add_red_packet(self, chat: str, sendid: str, blessing: str = "恭喜发财，大吉大利", *,
-                       sender: str | None = None, in_compress: bool = False, **kw) -> Msg:
+    def add_red_packet(
+        self,
+        chat: str,
+        sendid: str,
+        blessing: str = "恭喜发财，大吉大利",
+        *,
+        sender: str | None = None,
+        in_compress: bool = False,
+        **kw,
+    ) -> Msg:
         xml = red_packet_xml(sendid, blessing, sender or self.owner)
         content, comp = ("", xml) if in_compress else (xml, None)
-        return self.add_message(chat, 49, 2001, content, compress=comp, sender=sender, kind="red_packet",
-                                info={"sendid": sendid, "blessing": blessing}, **kw)
+        return self.add_message(
+            chat,
+            49,
+            2001,
+            content,
+            compress=comp,
+            sender=sender,
+            kind="red_packet",
+            info={"sendid": sendid, "blessing": blessing},
+            **kw,
+        )
 
-    def add_claim(self, chat: str, sendid: str, claimer: str = "老周", packet_sender: str = "你", **kw) -> Msg:
-        return self.add_message(chat, 10000, 0, claim_text(claimer, packet_sender, sendid), kind="system",
-                                info={"text": claim_text(claimer, packet_sender, sendid)}, **kw)
+    def add_claim(
+        self, chat: str, sendid: str, claimer: str = "老周", packet_sender: str = "你", **kw
+    ) -> Msg:
+        return self.add_message(
+            chat,
+            10000,
+            0,
+            claim_text(claimer, packet_sender, sendid),
+            kind="system",
+            info={"text": claim_text(claimer, packet_sender, sendid)},
+            **kw,
+        )
 
-    def add_transfer(self, chat: str, transferid: str, transcationid: str, amount_fen: int, *,
-                     paysubtype: int = 1, memo: str = "", sender: str | None = None, payer: str = "",
-                     receiver: str = "", **kw) -> Msg:
+    def add_transfer(
+        self,
+        chat: str,
+        transferid: str,
+        transcationid: str,
+        amount_fen: int,
+        *,
+        paysubtype: int = 1,
+        memo: str = "",
+        sender: str | None = None,
+        payer: str = "",
+        receiver: str = "",
+        **kw,
+    ) -> Msg:
         xml = transfer_xml(paysubtype, amount_fen, transferid, transcationid, memo, payer, receiver)
         info = {"paysubtype": paysubtype, "amount_fen": amount_fen, "memo": memo}
-        return self.add_message(chat, 49, 2000, "", compress=xml, sender=sender, kind="transfer", info=info, **kw)
+        return self.add_message(
+            chat, 49, 2000, "", compress=xml, sender=sender, kind="transfer", info=info, **kw
+        )
 
     def add_system(self, chat: str, text: str, **kw) -> Msg:
         return self.add_message(chat, 10000, 0, text, kind="system", info={"text": text}, **kw)
@@ -300,17 +491,28 @@ class WeChatDbBuilder:
             con.execute(ddl)
         for c in self.contacts.values():
             cols = list(c)
-            con.execute(f"INSERT INTO Contact ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                        [c[k] for k in cols])
+            con.execute(
+                f"INSERT INTO Contact ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [c[k] for k in cols],
+            )
         for room, g in self.groups.items():
             sep = g["separator"]
-            con.execute("INSERT INTO ChatRoom (ChatRoomName, UserNameList, DisplayNameList, Reserved2, RoomData) "
-                        "VALUES (?, ?, ?, ?, ?)", (room, sep.join(w for w, _ in g["members"]),
-                                                   sep.join(n or "" for _, n in g["members"]), g["owner"],
-                                                   room_data(g["members"])))
+            con.execute(
+                "INSERT INTO ChatRoom (ChatRoomName, UserNameList, DisplayNameList, Reserved2, RoomData) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    room,
+                    sep.join(w for w, _ in g["members"]),
+                    sep.join(n or "" for _, n in g["members"]),
+                    g["owner"],
+                    room_data(g["members"]),
+                ),
+            )
             if g["announcement"]:
-                con.execute("INSERT INTO ChatRoomInfo (ChatRoomName, Announcement) VALUES (?, ?)",
-                            (room, g["announcement"]))
+                con.execute(
+                    "INSERT INTO ChatRoomInfo (ChatRoomName, Announcement) VALUES (?, ?)",
+                    (room, g["announcement"]),
+                )
 
     def _write(self, path: Path, messages: Iterable[Msg] | None, micro: bool) -> Path:
         path = Path(path)
@@ -335,8 +537,10 @@ class WeChatDbBuilder:
     def write_shards(self, folder: Path, n: int = 2) -> list[Path]:
         """``MSG0.db … MSG<n-1>.db``, messages split in order (as WeChat fills shards)."""
         size = -(-len(self.messages) // n) or 1
-        return [self._write(Path(folder) / f"MSG{i}.db", self.messages[i * size:(i + 1) * size], micro=False)
-                for i in range(n)]
+        return [
+            self._write(Path(folder) / f"MSG{i}.db", self.messages[i * size : (i + 1) * size], micro=False)
+            for i in range(n)
+        ]
 
     def write_micro(self, path: Path) -> Path:
         return self._write(path, None, micro=True)
@@ -356,8 +560,7 @@ class WeChatDbBuilder:
         return write_csv(path, memotrace_rows(msgs, self.contacts, self.owner, chat), "utf-8-sig")
 
 
-def read_source(reader, path: Path, root: Path | None = None, declared_owner: str | None = None,
-                people=None):
+def read_source(reader, path: Path, root: Path | None = None, declared_owner: str | None = None, people=None):
     """Run one reader over one file into an in-memory `Sink` (tests, benchmarks)."""
     from hongxian.ingest.base import PeopleIndex, Sink, SourceContext
 

@@ -22,7 +22,7 @@ STATIC = Path(__file__).parent / "static"
 ROUTE_MODULES = (auth, home, findings, audit, selfcheck, api)
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -56,6 +56,7 @@ def _install_handlers(app: FastAPI) -> None:
         return _error_response(request, 403, "请求被拒绝", str(exc))
 
     for exc_type, status, title in ERROR_STATUS:
+
         def handler(request: Request, exc: Exception, _s: int = status, _t: str = title) -> Response:
             return _error_response(request, _s, _t, str(exc))
 
@@ -73,8 +74,14 @@ def _install_headers(app: FastAPI) -> None:
         return response
 
 
-def create_app(case_dir: Path, settings: Settings | None = None, *, service: ReviewService | None = None,
-               rulebook=None, self_checker=None) -> FastAPI:
+def create_app(
+    case_dir: Path,
+    settings: Settings | None = None,
+    *,
+    service: ReviewService | None = None,
+    rulebook=None,
+    self_checker=None,
+) -> FastAPI:
     """The web application of one case.
 
     ``service`` (tests: a fake clock, a fast password hasher), ``rulebook`` and ``self_checker``
@@ -86,10 +93,21 @@ def create_app(case_dir: Path, settings: Settings | None = None, *, service: Rev
     case = load_case_config(case_dir)
     if service is None:
         service = ReviewService(open_store(case_dir, settings), settings)
-    app = FastAPI(title="红线 审查系统", docs_url=None, redoc_url=None, openapi_url=None,
-                  dependencies=[Depends(auth_gate)])
-    web = WebState(case_dir=case_dir, settings=settings, service=service, case=case, rulebook=rulebook,
-                   self_checker=self_checker)
+    app = FastAPI(
+        title="红线 审查系统",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(auth_gate)],
+    )
+    web = WebState(
+        case_dir=case_dir,
+        settings=settings,
+        service=service,
+        case=case,
+        rulebook=rulebook,
+        self_checker=self_checker,
+    )
     app.state.web = web
     app.state.service = service
     app.state.settings = settings

@@ -55,10 +55,15 @@ def parse_query(query: QueryParams, max_per_page: int = MAX_PER_PAGE) -> TriageQ
     per_page = _int(query.get("per_page"), DEFAULT_PER_PAGE, "每页条数")
     if page < 1 or not 1 <= per_page <= max_per_page:
         raise ReviewInputError(f"页码须 ≥ 1，每页条数须在 1–{max_per_page} 之间")
-    flt = FindingFilter(category=tuple(lists["category"]), severity=tuple(lists["severity"]),
-                        status=tuple(lists["status"]), person=single["person"] or None,
-                        check_id=single["check"] or None, q=single["q"] or None,
-                        include_suppressed=single["suppressed"] == "1")
+    flt = FindingFilter(
+        category=tuple(lists["category"]),
+        severity=tuple(lists["severity"]),
+        status=tuple(lists["status"]),
+        person=single["person"] or None,
+        check_id=single["check"] or None,
+        q=single["q"] or None,
+        include_suppressed=single["suppressed"] == "1",
+    )
     params = {**{k: v for k, v in lists.items() if v}, **{k: [v] for k, v in single.items() if v}}
     if sort != "severity":
         params["sort"] = [sort]

@@ -26,6 +26,13 @@ def build_report(web: WebState, user: User, fmt: str, person: str | None) -> Pat
     if fmt not in FORMATS:
         raise ReportError(f"未知报告格式“{fmt}”")
     case, dataset = open_case(web.case_dir)
-    loaded = from_service(web.service, user, case, dataset, person=person, sources=case_sources(web.case_dir),
-                          mask=web.settings.mask_personal_data)
+    loaded = from_service(
+        web.service,
+        user,
+        case,
+        dataset,
+        person=person,
+        sources=case_sources(web.case_dir),
+        mask=web.settings.mask_personal_data,
+    )
     return write_report(loaded, fmt, default_out(web.case_dir, case.case.id, fmt, person))

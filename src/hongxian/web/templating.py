@@ -26,8 +26,14 @@ from hongxian.web.security import csrf_value
 
 TEMPLATES = Path(__file__).parent / "templates"
 SUBJECT_ZH = {"person": "人员", "account": "账号", "group": "群"}
-TABLE_ZH = {"messages": "聊天消息", "payments": "支付记录", "groups": "群", "group_members": "群成员",
-            "people": "人员", "accounts": "账号"}
+TABLE_ZH = {
+    "messages": "聊天消息",
+    "payments": "支付记录",
+    "groups": "群",
+    "group_members": "群成员",
+    "people": "人员",
+    "accounts": "账号",
+}
 
 
 def merge_spans(spans: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -65,7 +71,9 @@ def penalty_steps(text: str | None) -> list[str]:
 
 
 def detail_text(detail: dict) -> str:
-    return "；".join(f"{k}={v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}" for k, v in detail.items())
+    return "；".join(
+        f"{k}={v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}" for k, v in detail.items()
+    )
 
 
 def _ts(value: datetime | None) -> str:
@@ -73,12 +81,25 @@ def _ts(value: datetime | None) -> str:
 
 
 def make_env() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(ts=_ts, money=money, highlight=highlight, penalty_steps=penalty_steps,
-                       detail_text=detail_text)
-    env.globals.update(CATEGORY_ZH=CATEGORY_ZH, SEVERITY_ZH=SEVERITY_ZH, STATUS_ZH=STATUS_ZH,
-                       SUBJECT_ZH=SUBJECT_ZH, TABLE_ZH=TABLE_ZH, ROLE_ZH=roles.ROLE_ZH, urlencode=urlencode)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        ts=_ts, money=money, highlight=highlight, penalty_steps=penalty_steps, detail_text=detail_text
+    )
+    env.globals.update(
+        CATEGORY_ZH=CATEGORY_ZH,
+        SEVERITY_ZH=SEVERITY_ZH,
+        STATUS_ZH=STATUS_ZH,
+        SUBJECT_ZH=SUBJECT_ZH,
+        TABLE_ZH=TABLE_ZH,
+        ROLE_ZH=roles.ROLE_ZH,
+        urlencode=urlencode,
+    )
     return env
 
 
@@ -96,13 +117,22 @@ def nav_items(user: roles.User | None) -> list[tuple[str, str]]:
     return items
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
     web = request.app.state.web
     user = getattr(request.state, "user", None)
     ctx = {
-        "request": request, "user": user, "case": web.case, "csrf": csrf_value(request), "nav": nav_items(user),
-        "path": request.url.path, "can": lambda action: roles.can(user, action), "A": roles,
-        "message": None, "error": None,
+        "request": request,
+        "user": user,
+        "case": web.case,
+        "csrf": csrf_value(request),
+        "nav": nav_items(user),
+        "path": request.url.path,
+        "can": lambda action: roles.can(user, action),
+        "A": roles,
+        "message": None,
+        "error": None,
     }
     ctx.update(context or {})
     html = request.app.state.jinja.get_template(name).render(ctx)

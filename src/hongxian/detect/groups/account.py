@@ -23,13 +23,73 @@ WEAK_FIELDS = {"remark": "备注名", "display_name": "显示名"}
 
 
 class AccountParams(Params):
-    post_cues: list[str] = ["局长", "处长", "科长", "厅长", "部长", "主任", "书记", "县长", "市长", "区长", "镇长",
-                            "乡长", "所长", "站长", "院长", "庭长", "检察长", "主席", "常委", "秘书长", "调研员",
-                            "民警", "警官", "法官", "检察官"]
-    unit_suffixes: list[str] = ["局", "厅", "委员会", "委", "办公室", "政府", "法院", "检察院", "派出所", "管委会",
-                                "街道办", "纪委", "监委", "党委", "人大", "政协"]
-    not_units: list[str] = ["饭局", "格局", "布局", "结局", "牌局", "赌局", "棋局", "出局", "骗局", "大局", "当局",
-                            "开局", "残局", "僵局", "终局", "邮局", "评委", "编委", "主委", "药局"]
+    post_cues: list[str] = [
+        "局长",
+        "处长",
+        "科长",
+        "厅长",
+        "部长",
+        "主任",
+        "书记",
+        "县长",
+        "市长",
+        "区长",
+        "镇长",
+        "乡长",
+        "所长",
+        "站长",
+        "院长",
+        "庭长",
+        "检察长",
+        "主席",
+        "常委",
+        "秘书长",
+        "调研员",
+        "民警",
+        "警官",
+        "法官",
+        "检察官",
+    ]
+    unit_suffixes: list[str] = [
+        "局",
+        "厅",
+        "委员会",
+        "委",
+        "办公室",
+        "政府",
+        "法院",
+        "检察院",
+        "派出所",
+        "管委会",
+        "街道办",
+        "纪委",
+        "监委",
+        "党委",
+        "人大",
+        "政协",
+    ]
+    not_units: list[str] = [
+        "饭局",
+        "格局",
+        "布局",
+        "结局",
+        "牌局",
+        "赌局",
+        "棋局",
+        "出局",
+        "骗局",
+        "大局",
+        "当局",
+        "开局",
+        "残局",
+        "僵局",
+        "终局",
+        "邮局",
+        "评委",
+        "编委",
+        "主委",
+        "药局",
+    ]
     official_cues: list[str] = ["官方", "政务", "发布"]
     declaration_pattern: str = r"(我是|本人是|本人系|我系|我作为|本人作为|我现任|本人现任|我担任|本人担任)"
     declaration_window: int = Field(14, ge=2, le=40)
@@ -63,14 +123,19 @@ class Signals:
 class CueFinder:
     def __init__(self, p: AccountParams):
         self.posts = re.compile("|".join(map(re.escape, p.post_cues)))
-        self.units = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:" + "|".join(map(re.escape, p.unit_suffixes)) + ")")
+        self.units = re.compile(
+            r"[\u4e00-\u9fff]{1,10}?(?:" + "|".join(map(re.escape, p.unit_suffixes)) + ")"
+        )
         self.not_units = tuple(p.not_units)
         self.official = re.compile("|".join(map(re.escape, p.official_cues)))
 
     def unit_hits(self, text: str, post_spans: list[tuple[int, int]]) -> list[str]:
         """Unit names, except stop words (饭局) and a suffix that belongs to a post (张局长 → not 张局)."""
-        return [m.group(0) for m in self.units.finditer(text) if m.group(0)[-2:] not in self.not_units
-                and not any(s <= m.end() - 1 < e for s, e in post_spans)]
+        return [
+            m.group(0)
+            for m in self.units.finditer(text)
+            if m.group(0)[-2:] not in self.not_units and not any(s <= m.end() - 1 < e for s, e in post_spans)
+        ]
 
     def scan(self, text: str) -> tuple[list[str], list[str], list[str]]:
         posts = list(self.posts.finditer(text))
@@ -99,24 +164,31 @@ def _declarations(ctx: DetectContext, p: AccountParams, cues: CueFinder, norm: N
     table = ctx.dataset.sql(
         "SELECT message_id, chat_id, sender_account, ts, text FROM messages WHERE text IS NOT NULL "
         "AND sender_account IS NOT NULL AND regexp_matches(text, ?) ORDER BY ts, message_id",
-        [p.declaration_pattern.replace("系", "[系係]")])
+        [p.declaration_pattern.replace("系", "[系係]")],
+    )
     decl = re.compile(p.declaration_pattern)
     out: dict[str, list] = {}
     for r in table.to_pylist():
         text = norm(r["text"])
         for m in decl.finditer(text):
-            tail = text[m.end():m.end() + p.declaration_window]
+            tail = text[m.end() : m.end() + p.declaration_window]
             tail = re.split(r"[，。！？,.!?\n；;]", tail)[0]
             units, posts, _ = cues.scan(tail)
             if posts:
-                out.setdefault(r["sender_account"], []).append((r, text[m.start():m.end() + len(tail)], bool(units)))
+                out.setdefault(r["sender_account"], []).append(
+                    (r, text[m.start() : m.end() + len(tail)], bool(units))
+                )
                 break
     return out
 
 
 def _skip(account_id: str) -> bool:
-    return (not account_id or account_id in SYSTEM_ACCOUNTS or account_id.endswith("@chatroom")
-            or account_id.startswith(("gh_", "wxname:")))
+    return (
+        not account_id
+        or account_id in SYSTEM_ACCOUNTS
+        or account_id.endswith("@chatroom")
+        or account_id.startswith(("gh_", "wxname:"))
+    )
 
 
 def _registered(ctx: DetectContext) -> set[str]:
@@ -133,7 +205,9 @@ def collect(ctx: DetectContext, p: AccountParams) -> list[Signals]:
         row = view.accounts.get(acc) or {}
         if _skip(acc) or acc in registered or (row.get("alias") or "") in registered:
             continue
-        sig = Signals(acc, view.person_of(acc) or view.person_of(row.get("alias")), row, declarations=decl.get(acc, []))
+        sig = Signals(
+            acc, view.person_of(acc) or view.person_of(row.get("alias")), row, declarations=decl.get(acc, [])
+        )
         _scan_fields(sig, cues, norm)
         if sig.presents():
             out.append(sig)
@@ -165,13 +239,27 @@ def _evidence(sig: Signals, p: AccountParams) -> list[Evidence]:
     ev = EvidenceList()
     if sig.row:
         cues = "；".join(f"{zh}含{quoted(w)}" for zh, w in {**sig.self_cues, **sig.weak_cues}.items())
-        ev.add(Evidence(table="accounts", id=sig.account_id, excerpt=sig.row.get("nickname") or None,
-                        note=cues or "账号资料"))
-    for row, phrase in sig.claims()[:p.max_messages]:
+        ev.add(
+            Evidence(
+                table="accounts",
+                id=sig.account_id,
+                excerpt=sig.row.get("nickname") or None,
+                note=cues or "账号资料",
+            )
+        )
+    for row, phrase in sig.claims()[: p.max_messages]:
         at = row["text"].find(phrase)
         text, spans = excerpt(row["text"], [(at, at + len(phrase))] if at >= 0 else [])
-        ev.add(Evidence(table="messages", id=row["message_id"], ts=row["ts"], excerpt=text, spans=spans,
-                        note="自称职务身份"))
+        ev.add(
+            Evidence(
+                table="messages",
+                id=row["message_id"],
+                ts=row["ts"],
+                excerpt=text,
+                spans=spans,
+                note="自称职务身份",
+            )
+        )
     if sig.person is not None:
         ev.add(Evidence(table="people", id=sig.person.person_id, note=sig.person.label()))
     return ev.items
@@ -186,11 +274,19 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
             kinds = sum(bool(x) for x in (sig.units, sig.posts, sig.official, sig.claims(), sig.weak_cues))
             claims = sig.claims()
             name = sig.row.get("nickname") or sig.row.get("alias") or None
-            findings.append(ctx.finding(
-                bound, Subject(kind="account", id=sig.account_id, name=name), _evidence(sig, p),
-                explain(sig, has_register), min(1.0, 0.4 + 0.15 * kinds),
-                conduct_date=claims[0][0]["ts"] if claims else None,
-                related=[Subject(kind="person", id=sig.person.person_id, name=sig.person.name)] if sig.person else []))
+            findings.append(
+                ctx.finding(
+                    bound,
+                    Subject(kind="account", id=sig.account_id, name=name),
+                    _evidence(sig, p),
+                    explain(sig, has_register),
+                    min(1.0, 0.4 + 0.15 * kinds),
+                    conduct_date=claims[0][0]["ts"] if claims else None,
+                    related=[Subject(kind="person", id=sig.person.person_id, name=sig.person.name)]
+                    if sig.person
+                    else [],
+                )
+            )
     return findings
 
 

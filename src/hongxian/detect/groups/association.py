@@ -32,29 +32,97 @@ WORK_KINDS = ("工作群", "专项工作群", "临时工作群")
 
 
 class AssociationParams(Params):
-    strong_name_cues: list[str] = ["老乡会", "同乡会", "乡友会", "老乡群", "同乡群", "校友会", "同学会", "战友会",
-                                   "精英会", "联谊会", "商会", "结义", "金兰", "兄弟会"]
-    name_cues: list[str] = ["老乡", "同乡", "乡友", "乡亲", "乡党", "校友", "同学", "战友", "兄弟", "精英", "联谊",
-                            "同门", "发小"]
+    strong_name_cues: list[str] = [
+        "老乡会",
+        "同乡会",
+        "乡友会",
+        "老乡群",
+        "同乡群",
+        "校友会",
+        "同学会",
+        "战友会",
+        "精英会",
+        "联谊会",
+        "商会",
+        "结义",
+        "金兰",
+        "兄弟会",
+    ]
+    name_cues: list[str] = [
+        "老乡",
+        "同乡",
+        "乡友",
+        "乡亲",
+        "乡党",
+        "校友",
+        "同学",
+        "战友",
+        "兄弟",
+        "精英",
+        "联谊",
+        "同门",
+        "发小",
+    ]
     family_cues: list[str] = ["家人", "一家人", "家族", "亲人", "家庭", "亲戚", "相亲相爱"]
     workgroup_cues: list[str] = ["工作群", "专班", "办公室", "工作组", "指挥部", "领导小组"]
     organiser_titles: list[str] = ["秘书长", "会长", "召集人", "理事长"]
     assistant_cues: list[str] = ["助理", "联络员"]
-    offline_cues: list[str] = ["聚餐", "联谊", "做东", "聚会", "活动", "饭局", "年会", "相聚", "小聚", "一聚",
-                               "宴请", "接风", "茶叙", "酒会"]
+    offline_cues: list[str] = [
+        "聚餐",
+        "联谊",
+        "做东",
+        "聚会",
+        "活动",
+        "饭局",
+        "年会",
+        "相聚",
+        "小聚",
+        "一聚",
+        "宴请",
+        "接风",
+        "茶叙",
+        "酒会",
+    ]
     host_cues: list[str] = ["做东", "买单", "埋单", "我请", "我来安排", "我安排"]
-    exchange_cues: list[str] = ["项目", "工程", "手续", "审批", "批文", "招标", "投标", "拿地", "贷款", "指标",
-                                "打招呼", "走关系", "有事找群员", "有事找群友", "有事找老乡"]
+    exchange_cues: list[str] = [
+        "项目",
+        "工程",
+        "手续",
+        "审批",
+        "批文",
+        "招标",
+        "投标",
+        "拿地",
+        "贷款",
+        "指标",
+        "打招呼",
+        "走关系",
+        "有事找群员",
+        "有事找群友",
+        "有事找老乡",
+    ]
     call_cues: list[str] = ["有事找群员", "有事找群友", "有事找老乡", "有事群里说"]
-    thanks_pattern: str = r"(感谢|谢谢|多谢|多亏)[^。！!？?\n]{0,12}(帮忙|关照|支持|引荐|介绍|牵线|办成|办好|搞定|照顾)"
-    thanks_chars: list[str] = Field(["谢", "亏"], description="thanks_pattern runs only on messages containing one")
+    thanks_pattern: str = (
+        r"(感谢|谢谢|多谢|多亏)[^。！!？?\n]{0,12}(帮忙|关照|支持|引荐|介绍|牵线|办成|办好|搞定|照顾)"
+    )
+    thanks_chars: list[str] = Field(
+        ["谢", "亏"], description="thanks_pattern runs only on messages containing one"
+    )
     episode_gap_days: int = Field(14, ge=1)
     min_members: int = Field(6, ge=2)
-    leader_level: int = Field(3, ge=1, le=5, description="职级 at or above which an official counts as 领导干部 (3 = 处级)")
+    leader_level: int = Field(
+        3, ge=1, le=5, description="职级 at or above which an official counts as 领导干部 (3 = 处级)"
+    )
     colleague_unit_share: float = Field(0.8, gt=0, le=1)
     family_share: float = Field(0.5, gt=0, le=1)
-    weights: dict[str, float] = {"name": 0.15, "composition": 0.25, "organisers": 0.2, "offline": 0.15,
-                                 "exchange": 0.15, "size": 0.1}
+    weights: dict[str, float] = {
+        "name": 0.15,
+        "composition": 0.25,
+        "organisers": 0.2,
+        "offline": 0.15,
+        "exchange": 0.15,
+        "size": 0.1,
+    }
     fire_score: float = Field(0.5, ge=0, le=1)
     high_score: float = Field(0.75, ge=0, le=1)
 
@@ -119,7 +187,9 @@ def assess(view: CaseView, group: Group, comp: Composition, p: AssociationParams
 
 def is_network(a: Assessment) -> bool:
     """Association character: a name cue, or offline organising plus exchange or a mixed membership."""
-    return a.band("name") > 0 or (a.band("offline") > 0 and (a.band("exchange") > 0 or a.band("composition") >= 2))
+    return a.band("name") > 0 or (
+        a.band("offline") > 0 and (a.band("exchange") > 0 or a.band("composition") >= 2)
+    )
 
 
 def _finding(ctx: DetectContext, bound: BoundCheck, view: CaseView, a: Assessment) -> Finding:
@@ -133,14 +203,27 @@ def _finding(ctx: DetectContext, bound: BoundCheck, view: CaseView, a: Assessmen
     times += [m.ts for m in view.messages(g.group_id) if m.ts]
     window = Window(start=min(times), end=max(times)) if times else None
     return ctx.finding(
-        bound, Subject(kind="group", id=g.group_id, name=g.name or None), association_evidence(view, a),
-        explanation, score, severity="high" if score >= p.high_score else None, window=window,
-        conduct_date=window.end if window else None, related=related_people(view, a))
+        bound,
+        Subject(kind="group", id=g.group_id, name=g.name or None),
+        association_evidence(view, a),
+        explanation,
+        score,
+        severity="high" if score >= p.high_score else None,
+        window=window,
+        conduct_date=window.end if window else None,
+        related=related_people(view, a),
+    )
 
 
 _ORDER = ("composition", "organisers", "offline", "exchange", "name", "size")
-_ZH = {"name": "名称", "composition": "成员构成", "organisers": "组织者", "offline": "线下活动",
-       "exchange": "资源交换", "size": "规模"}
+_ZH = {
+    "name": "名称",
+    "composition": "成员构成",
+    "organisers": "组织者",
+    "offline": "线下活动",
+    "exchange": "资源交换",
+    "size": "规模",
+}
 
 
 def _order(s: SubScore) -> int:

@@ -19,8 +19,22 @@ from hongxian.dataset.dataset import Dataset
 from hongxian.detect.groups.messages import Message, MessageStore, identity_span
 from hongxian.normalize import normalize, normalize_many
 
-SYSTEM_ACCOUNTS = frozenset({"filehelper", "weixin", "fmessage", "medianote", "floatbottle", "newsapp",
-                             "notifymessage", "qqmail", "tmessage", "qmessage", "qqsync", "@publicUser"})
+SYSTEM_ACCOUNTS = frozenset(
+    {
+        "filehelper",
+        "weixin",
+        "fmessage",
+        "medianote",
+        "floatbottle",
+        "newsapp",
+        "notifymessage",
+        "qqmail",
+        "tmessage",
+        "qmessage",
+        "qqsync",
+        "@publicUser",
+    }
+)
 EXCERPT_CHARS = 80
 
 
@@ -41,7 +55,10 @@ class Normaliser:
         """`mapped` over a batch (one C-level pass finds the few texts that need work)."""
         batch = normalize_many([t or "" for t in texts])
         out, changed = (batch.texts, batch.changed) if hasattr(batch, "changed") else batch
-        return [(changed[i].text, changed[i].span) if i in changed else (t, identity_span) for i, t in enumerate(out)]
+        return [
+            (changed[i].text, changed[i].span) if i in changed else (t, identity_span)
+            for i, t in enumerate(out)
+        ]
 
 
 SpanMap = Callable[[int, int], tuple[int, int]]
@@ -69,8 +86,21 @@ class KeywordSet:
 
 # ----------------------------------------------------------------- people and accounts
 
-_RANK_LEVELS = (("省部", 5), ("部级", 5), ("厅", 4), ("司局", 4), ("局级", 4), ("地厅", 4), ("县处", 3),
-                ("处级", 3), ("处", 3), ("乡科", 2), ("科级", 2), ("科", 2), ("股", 1))
+_RANK_LEVELS = (
+    ("省部", 5),
+    ("部级", 5),
+    ("厅", 4),
+    ("司局", 4),
+    ("局级", 4),
+    ("地厅", 4),
+    ("县处", 3),
+    ("处级", 3),
+    ("处", 3),
+    ("乡科", 2),
+    ("科级", 2),
+    ("科", 2),
+    ("股", 1),
+)
 
 
 def rank_level(rank: str | None) -> int:
@@ -109,9 +139,18 @@ class Person:
 
 
 def _person(row: dict) -> Person:
-    return Person(row["person_id"], row["name"] or row["person_id"], row.get("org_unit"), row.get("position"),
-                  row.get("rank"), row.get("identity_kind"), bool(row.get("is_official")),
-                  row.get("employment_status"), row.get("departed_on"), tuple(row.get("wechat_ids") or ()))
+    return Person(
+        row["person_id"],
+        row["name"] or row["person_id"],
+        row.get("org_unit"),
+        row.get("position"),
+        row.get("rank"),
+        row.get("identity_kind"),
+        bool(row.get("is_official")),
+        row.get("employment_status"),
+        row.get("departed_on"),
+        tuple(row.get("wechat_ids") or ()),
+    )
 
 
 @dataclass
@@ -164,8 +203,16 @@ class CaseView:
         people = {r["person_id"]: _person(r) for r in dataset["people"].to_pylist()}
         accounts = {r["account_id"]: r for r in dataset["accounts"].to_pylist() if r["account_id"]}
         registered = frozenset(dataset["group_register"]["group_id"].to_pylist())
-        return cls(people, _account_map(people, accounts), accounts, _groups(dataset), _kin(dataset), norm,
-                   MessageStore(dataset, norm), registered)
+        return cls(
+            people,
+            _account_map(people, accounts),
+            accounts,
+            _groups(dataset),
+            _kin(dataset),
+            norm,
+            MessageStore(dataset, norm),
+            registered,
+        )
 
     def person_of(self, account_id: str | None) -> Person | None:
         pid = self.account_person.get(account_id or "")
@@ -206,13 +253,22 @@ def _account_map(people: dict[str, Person], accounts: dict[str, dict]) -> dict[s
 def _groups(dataset: Dataset) -> dict[str, Group]:
     groups: dict[str, Group] = {}
     for r in dataset["groups"].to_pylist():
-        groups[r["group_id"]] = Group(r["group_id"], r["name"] or "", r["owner_account"], r["member_count"] or 0,
-                                      bool(r["registered"]), r["declared_kind"], r["announcement"])
+        groups[r["group_id"]] = Group(
+            r["group_id"],
+            r["name"] or "",
+            r["owner_account"],
+            r["member_count"] or 0,
+            bool(r["registered"]),
+            r["declared_kind"],
+            r["announcement"],
+        )
     for r in dataset["group_members"].to_pylist():
         g = groups.get(r["group_id"])
         if g is None:
             g = groups[r["group_id"]] = Group(r["group_id"], "", None, 0, False, None, None)
-        g.members.append(Member(r["group_id"], r["account_id"], r["display_name"], r["joined_at"], r["left_at"]))
+        g.members.append(
+            Member(r["group_id"], r["account_id"], r["display_name"], r["joined_at"], r["left_at"])
+        )
     return groups
 
 
@@ -258,15 +314,20 @@ def composition(view: CaseView, group: Group) -> Composition:
         if p is not None:
             seen.setdefault(p.person_id, p)
     ident = list(seen.values())
-    return Composition(group.size, ident, [p for p in ident if p.is_official], [p for p in ident if p.is_business],
-                       Counter(p.org_unit for p in ident if p.org_unit))
+    return Composition(
+        group.size,
+        ident,
+        [p for p in ident if p.is_official],
+        [p for p in ident if p.is_business],
+        Counter(p.org_unit for p in ident if p.org_unit),
+    )
 
 
 def excerpt(text: str, spans: Iterable[tuple[int, int]] = ()) -> tuple[str, list[tuple[int, int]]]:
     """At most EXCERPT_CHARS characters around the first span; spans shifted into the excerpt."""
     spans = sorted(spans)
     start = max(0, spans[0][0] - 20) if spans and len(text) > EXCERPT_CHARS else 0
-    cut = text[start:start + EXCERPT_CHARS]
+    cut = text[start : start + EXCERPT_CHARS]
     inside = [(s - start, e - start) for s, e in spans if s >= start and e <= start + EXCERPT_CHARS]
     return cut, inside
 

@@ -19,8 +19,7 @@ MAX_RELATED = 30
 def message_evidence(hit: Hit, note: str) -> Evidence:
     msg = hit.message
     text, spans = excerpt(msg.text, [msg.to_original(s, e) for s, e in hit.spans])
-    return Evidence(table="messages", id=msg.message_id, ts=msg.ts, excerpt=text, spans=spans,
-                    note=note)
+    return Evidence(table="messages", id=msg.message_id, ts=msg.ts, excerpt=text, spans=spans, note=note)
 
 
 class EvidenceList:

@@ -55,9 +55,11 @@ class MessageStore:
             return
         self._table = self.dataset.sql(
             f"SELECT message_id, sender_account, epoch_us(ts) AS ts_us, kind, text FROM messages WHERE {_WHERE} "
-            "ORDER BY chat_id, ts, message_id")
-        counts = self.dataset.sql(f"SELECT chat_id, count(*) AS n FROM messages WHERE {_WHERE} "
-                                  "GROUP BY chat_id ORDER BY chat_id")
+            "ORDER BY chat_id, ts, message_id"
+        )
+        counts = self.dataset.sql(
+            f"SELECT chat_id, count(*) AS n FROM messages WHERE {_WHERE} GROUP BY chat_id ORDER BY chat_id"
+        )
         start = 0
         for chat, n in zip(counts["chat_id"].to_pylist(), counts["n"].to_pylist(), strict=True):
             self._spans[chat] = (start, n)
@@ -72,11 +74,14 @@ class MessageStore:
         if span is None:
             return self._cache.setdefault(group_id, [])
         t = self._table.slice(*span)
-        ids, senders, times, kinds, texts = (t[c].to_pylist() for c in ("message_id", "sender_account", "ts_us",
-                                                                        "kind", "text"))
+        ids, senders, times, kinds, texts = (
+            t[c].to_pylist() for c in ("message_id", "sender_account", "ts_us", "kind", "text")
+        )
         mapped = self.normalise.mapped_many(texts)
-        out = [Message(i, group_id, s, us, k, txt, n, m)
-               for i, s, us, k, txt, (n, m) in zip(ids, senders, times, kinds, texts, mapped, strict=True)]
+        out = [
+            Message(i, group_id, s, us, k, txt, n, m)
+            for i, s, us, k, txt, (n, m) in zip(ids, senders, times, kinds, texts, mapped, strict=True)
+        ]
         self._cache[group_id] = out
         return out
 

@@ -49,7 +49,7 @@ def check_display_name(view: CaseView, member: Member, rule: NameRule) -> str | 
     at = shown.find(name)
     if at < 0:
         return f"未包含本人姓名“{person.name}”"
-    head, tail = shown[:at], shown[at + len(name):]
+    head, tail = shown[:at], shown[at + len(name) :]
     position = strip_separators(view.normalise(person.position or ""))
     if tail and tail != position and not (rule.name_last and position and tail in position):
         if rule.name_last:

@@ -27,7 +27,9 @@ def who(view: CaseView, group: Group, account_id: str) -> str:
     p = view.person_of(account_id)
     if p is not None:
         return p.name
-    shown = next((m.display_name for m in group.members if m.account_id == account_id and m.display_name), None)
+    shown = next(
+        (m.display_name for m in group.members if m.account_id == account_id and m.display_name), None
+    )
     acc = view.accounts.get(account_id) or {}
     return shown or acc.get("remark") or acc.get("nickname") or account_id
 
@@ -141,10 +143,20 @@ def exchange_reason(view: CaseView, hits: list[Hit], call_cues: list[str]) -> Su
     thanks = sum(1 for h in hits if "感谢关照" in h.words)
     band = 3 if x >= 5 or (call_words and x >= 2) else 2 if x >= 2 or call_words else 1
     words = Counter(w for h in hits for w in h.words if w != "感谢关照" and w not in call_words)
-    by = Counter("公职人员" if (p := view.person_of(h.message.sender)) and p.is_official
-                 else "企业人员" if p and p.is_business else "其他成员" for h in hits)
+    by = Counter(
+        "公职人员"
+        if (p := view.person_of(h.message.sender)) and p.is_official
+        else "企业人员"
+        if p and p.is_business
+        else "其他成员"
+        for h in hits
+    )
     kinds = "、".join(w for w, _ in words.most_common(3)) or "帮忙"
-    text = f"群内涉及{kinds}等资源交换的消息 {x} 条（" + "、".join(f"{k}发出 {v} 条" for k, v in by.items()) + "）"
+    text = (
+        f"群内涉及{kinds}等资源交换的消息 {x} 条（"
+        + "、".join(f"{k}发出 {v} 条" for k, v in by.items())
+        + "）"
+    )
     if call_words:
         text += f"，含{quoted(call_words)}号召"
     if thanks:
@@ -164,8 +176,10 @@ def size_reason(view: CaseView, group: Group) -> SubScore:
     if len(later) < 0.3 * len(joins):
         return SubScore("size", band, None)
     first, last = joins[0], joins[-1]
-    text = (f"{first.year} 年 {first.month} 月至 {last.year} 年 {last.month} 月间陆续新增成员 {len(later)} 人，"
-            f"规模扩大到 {n} 人")
+    text = (
+        f"{first.year} 年 {first.month} 月至 {last.year} 年 {last.month} 月间陆续新增成员 {len(later)} 人，"
+        f"规模扩大到 {n} 人"
+    )
     return SubScore("size", min(band + 1, 3), text)
 
 

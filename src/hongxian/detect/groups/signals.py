@@ -12,9 +12,13 @@ from datetime import date, timedelta
 
 from hongxian.detect.groups.common import CaseView, Group, KeywordSet, Message
 
-WHEN_RE = re.compile(r"(\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号]|周[一二三四五六日末]|星期[一二三四五六日天]|今晚|明晚|今天|"
-                     r"明天|后天|本周|下周|这周|月底|\d{1,2}[:：]\d{2}|\d{1,2}点|中午|晚上|春节|中秋)")
-PLACE_RE = re.compile(r"(酒店|饭店|酒楼|酒家|会所|餐厅|茶楼|茶馆|宾馆|包间|包厢|农家乐|山庄|俱乐部|会馆|地址|地点|\w{1,6}厅)")
+WHEN_RE = re.compile(
+    r"(\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号]|周[一二三四五六日末]|星期[一二三四五六日天]|今晚|明晚|今天|"
+    r"明天|后天|本周|下周|这周|月底|\d{1,2}[:：]\d{2}|\d{1,2}点|中午|晚上|春节|中秋)"
+)
+PLACE_RE = re.compile(
+    r"(酒店|饭店|酒楼|酒家|会所|餐厅|茶楼|茶馆|宾馆|包间|包厢|农家乐|山庄|俱乐部|会馆|地址|地点|\w{1,6}厅)"
+)
 
 
 @dataclass
@@ -62,7 +66,9 @@ class NameFinder:
         return list(dict.fromkeys(self._names[w] for w in self._kw.hits(text)))
 
 
-def organiser_roles(view: CaseView, group: Group, titles: list[str], assistant_cues: list[str]) -> dict[str, Role]:
+def organiser_roles(
+    view: CaseView, group: Group, titles: list[str], assistant_cues: list[str]
+) -> dict[str, Role]:
     """Owner, self-described 秘书长/会长/召集人 and their assistants (messages and display names)."""
     roles: dict[str, Role] = {}
 
@@ -77,8 +83,11 @@ def organiser_roles(view: CaseView, group: Group, titles: list[str], assistant_c
         for w in assist_kw.hits(shown) or title_kw.hits(shown):
             role(m.account_id).add(f"群名片“{w}”" if w in titles else "助理")
     claim = re.compile(r"(我|本人)[^，。！？,.!?\n]{0,8}(" + "|".join(map(re.escape, titles)) + ")")
-    appoint = re.compile(r"(推举|推选|选举|担任|任命|指定|由)[^。！？!?\n]{0,20}(" +
-                         "|".join(map(re.escape, titles + assistant_cues)) + ")")
+    appoint = re.compile(
+        r"(推举|推选|选举|担任|任命|指定|由)[^。！？!?\n]{0,20}("
+        + "|".join(map(re.escape, titles + assistant_cues))
+        + ")"
+    )
     names: NameFinder | None = None
     for msg in view.messages(group.group_id):
         title_hits, assist_hits = title_kw.find(msg.norm), assist_kw.find(msg.norm)
@@ -95,7 +104,7 @@ def _claims(msg: Message, claim: re.Pattern, role) -> None:
     m = claim.search(msg.norm)
     if m is None or not msg.sender:
         return
-    if msg.norm[m.end():m.end() + 2] == "助理":
+    if msg.norm[m.end() : m.end() + 2] == "助理":
         role(msg.sender).add("助理", Hit(msg, [m.group(2) + "助理"], [(m.start(2), m.end() + 2)]))
     else:
         role(msg.sender).add(f"自称“{m.group(2)}”", Hit(msg, [m.group(2)], [m.span(2)]))
@@ -151,8 +160,13 @@ def hosts(view: CaseView, group: Group, cues: list[str]) -> list[Hit]:
     return out
 
 
-def exchange_hits(view: CaseView, group: Group, cues: list[str], thanks_re: str,
-                  thanks_chars: tuple[str, ...] = ("谢", "亏")) -> list[Hit]:
+def exchange_hits(
+    view: CaseView,
+    group: Group,
+    cues: list[str],
+    thanks_re: str,
+    thanks_chars: tuple[str, ...] = ("谢", "亏"),
+) -> list[Hit]:
     """Messages naming resources (项目, 工程, 手续 …) or thanking for a favour (感谢…帮忙)."""
     kw, thanks = view.kw(cues), re.compile(thanks_re)
     out = []

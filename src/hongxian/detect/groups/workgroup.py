@@ -25,14 +25,48 @@ from hongxian.detect.groups.workgroup_problems import (
 )
 from hongxian.schema import Evidence, Finding, Subject
 
-PROVISIONS = {"owner": ("owner",), "real-name": ("real-name",), "leave": ("leave-on-transfer",),
-              "dissolve": ("dissolve-when-done",), "unregistered": ("point-4", "no-unreported-accounts")}
+PROVISIONS = {
+    "owner": ("owner",),
+    "real-name": ("real-name",),
+    "leave": ("leave-on-transfer",),
+    "dissolve": ("dissolve-when-done",),
+    "unregistered": ("point-4", "no-unreported-accounts"),
+}
 
 
 class WorkgroupParams(Params):
-    workgroup_name_cues: list[str] = ["工作群", "专班", "办公室", "工作组", "指挥部", "领导小组", "工作交流群"]
-    dept_suffixes: list[str] = ["办公室", "科", "股", "室", "处", "部", "办", "局", "队", "所", "中心", "站", "委",
-                                "院", "组", "庭", "厅", "司", "馆", "团", "会"]
+    workgroup_name_cues: list[str] = [
+        "工作群",
+        "专班",
+        "办公室",
+        "工作组",
+        "指挥部",
+        "领导小组",
+        "工作交流群",
+    ]
+    dept_suffixes: list[str] = [
+        "办公室",
+        "科",
+        "股",
+        "室",
+        "处",
+        "部",
+        "办",
+        "局",
+        "队",
+        "所",
+        "中心",
+        "站",
+        "委",
+        "院",
+        "组",
+        "庭",
+        "厅",
+        "司",
+        "馆",
+        "团",
+        "会",
+    ]
     leave_grace_days: int = Field(30, ge=0, description="调离/退休后多少天内退群不算违规")
     unregistered_official_share: float = Field(0.6, gt=0, le=1)
     unregistered_unit_share: float = Field(0.6, gt=0, le=1)
@@ -60,10 +94,19 @@ def name_problems(view: CaseView, group: Group, reg: dict, p: WorkgroupParams) -
             bad.append((m, reason))
     if not bad:
         return []
-    ev = [Evidence(table="group_members", id=m.evidence_id, excerpt=m.display_name or None,
-                   note=f"备注名不符合“{rule.text}”：{reason}") for m, reason in bad[:p.max_evidence_per_problem]]
-    text = (f"{len(bad)} 名成员的群备注名不符合“{rule.text}”规范（共 {len(group.current_members())} 人），如"
-            + "、".join(f"“{m.display_name or '未设置'}”" for m, _ in bad[:3]))
+    ev = [
+        Evidence(
+            table="group_members",
+            id=m.evidence_id,
+            excerpt=m.display_name or None,
+            note=f"备注名不符合“{rule.text}”：{reason}",
+        )
+        for m, reason in bad[: p.max_evidence_per_problem]
+    ]
+    text = (
+        f"{len(bad)} 名成员的群备注名不符合“{rule.text}”规范（共 {len(group.current_members())} 人），如"
+        + "、".join(f"“{m.display_name or '未设置'}”" for m, _ in bad[:3])
+    )
     return [Problem("real-name", text, ev, None)]
 
 
@@ -75,11 +118,15 @@ def unregistered_problem(view: CaseView, group: Group, p: WorkgroupParams) -> Pr
         return None
     share = len(comp.officials) / group.size
     units = [o.org_unit for o in comp.officials if o.org_unit]
-    top_unit, top_n = max(((u, units.count(u)) for u in set(units)), key=lambda x: (x[1], x[0]), default=(None, 0))
+    top_unit, top_n = max(
+        ((u, units.count(u)) for u in set(units)), key=lambda x: (x[1], x[0]), default=(None, 0)
+    )
     if share < p.unregistered_official_share or top_n < p.unregistered_unit_share * len(comp.officials):
         return None
-    text = (f"群名含{''.join(f'“{c}”' for c in cues)}，成员 {group.size} 人中公职人员 {len(comp.officials)} 人，"
-            f"其中 {top_n} 人属“{top_unit}”，具有工作群特征，但未在工作群登记表（groups.csv）中登记")
+    text = (
+        f"群名含{''.join(f'“{c}”' for c in cues)}，成员 {group.size} 人中公职人员 {len(comp.officials)} 人，"
+        f"其中 {top_n} 人属“{top_unit}”，具有工作群特征，但未在工作群登记表（groups.csv）中登记"
+    )
     ev = [Evidence(table="groups", id=group.group_id, note="未登记工作群")]
     owner = view.person_of(group.owner_account)
     if owner is not None:
@@ -87,8 +134,9 @@ def unregistered_problem(view: CaseView, group: Group, p: WorkgroupParams) -> Pr
     return Problem("unregistered", text, ev, None)
 
 
-def check_group(view: CaseView, gid: str, reg: dict | None, has_register: bool, p: WorkgroupParams,
-                as_of: datetime | None) -> GroupReport:
+def check_group(
+    view: CaseView, gid: str, reg: dict | None, has_register: bool, p: WorkgroupParams, as_of: datetime | None
+) -> GroupReport:
     group = view.groups.get(gid) or Group(gid, (reg or {}).get("name") or "", None, 0, False, None, None)
     report = GroupReport(gid, group.name or (reg or {}).get("name") or "")
     if reg is None:
@@ -106,12 +154,21 @@ def check_group(view: CaseView, gid: str, reg: dict | None, has_register: bool, 
 def _finding(ctx: DetectContext, bound: BoundCheck, report: GroupReport) -> Finding:
     probs = report.problems
     label = f"群“{report.name}”" if report.name else f"群 {report.group_id}"
-    explanation = f"{label}存在 {len(probs)} 项工作群管理问题：" + "；".join(
-        f"（{i}）{x.text}" for i, x in enumerate(probs, 1)) + "。"
+    explanation = (
+        f"{label}存在 {len(probs)} 项工作群管理问题："
+        + "；".join(f"（{i}）{x.text}" for i, x in enumerate(probs, 1))
+        + "。"
+    )
     evidence = [e for x in probs for e in x.evidence]
     dates = [x.when for x in probs if x.when]
-    finding = ctx.finding(bound, Subject(kind="group", id=report.group_id, name=report.name or None), evidence,
-                          explanation, min(1.0, 0.4 + 0.15 * len(probs)), conduct_date=min(dates) if dates else None)
+    finding = ctx.finding(
+        bound,
+        Subject(kind="group", id=report.group_id, name=report.name or None),
+        evidence,
+        explanation,
+        min(1.0, 0.4 + 0.15 * len(probs)),
+        conduct_date=min(dates) if dates else None,
+    )
     wanted = {pid for x in probs for pid in PROVISIONS[x.kind]}
     refs = [r for r in finding.rule_refs if r.provision_id in wanted]
     return finding.model_copy(update={"rule_refs": refs}) if refs else finding

@@ -44,8 +44,9 @@ def _still_in(left_at: datetime | None, deadline: date, as_of: datetime | None) 
     return as_of is None or as_of.date() > deadline
 
 
-def departed_problems(view: CaseView, group: Group, grace_days: int, as_of: datetime | None,
-                      max_evidence: int) -> list[Problem]:
+def departed_problems(
+    view: CaseView, group: Group, grace_days: int, as_of: datetime | None, max_evidence: int
+) -> list[Problem]:
     rows = []
     msgs = view.messages(group.group_id)
     for m in group.members:
@@ -60,8 +61,15 @@ def departed_problems(view: CaseView, group: Group, grace_days: int, as_of: date
         rows.append((p, m, f"{p.name}（{p.departed_on:%Y-%m-%d} {p.employment_status}，{state}{said}）"))
     if not rows:
         return []
-    ev = [Evidence(table="group_members", id=m.evidence_id, excerpt=m.display_name or None,
-                   note=f"{p.employment_status}后未及时退群：{text}") for p, m, text in rows[:max_evidence]]
+    ev = [
+        Evidence(
+            table="group_members",
+            id=m.evidence_id,
+            excerpt=m.display_name or None,
+            note=f"{p.employment_status}后未及时退群：{text}",
+        )
+        for p, m, text in rows[:max_evidence]
+    ]
     text = f"{len(rows)} 名已调离或退休人员未按规定及时退群：" + "、".join(t for _, _, t in rows[:5])
     if len(rows) > 5:
         text += " 等"
@@ -79,9 +87,13 @@ def dissolve_problem(view: CaseView, group: Group, reg: dict, max_evidence: int)
     ev = []
     for m in after[:max_evidence]:
         text, _ = excerpt(m.text)
-        ev.append(Evidence(table="messages", id=m.message_id, ts=m.ts, excerpt=text, note="登记解散日期后仍在使用"))
+        ev.append(
+            Evidence(table="messages", id=m.message_id, ts=m.ts, excerpt=text, note="登记解散日期后仍在使用")
+        )
     senders = len({m.sender for m in after if m.sender})
     first, last = f"{after[0].ts:%Y-%m-%d}", f"{after[-1].ts:%Y-%m-%d}"
-    text = (f"{kind}登记的解散日期为 {until:%Y-%m-%d}，此后仍有 {senders} 人发送消息 {len(after)} 条"
-            f"（{first if first == last else f'{first} 至 {last}'}），未按期解散")
+    text = (
+        f"{kind}登记的解散日期为 {until:%Y-%m-%d}，此后仍有 {senders} 人发送消息 {len(after)} 条"
+        f"（{first if first == last else f'{first} 至 {last}'}），未按期解散"
+    )
     return Problem("dissolve", text, ev, until + timedelta(days=1))

@@ -52,8 +52,10 @@ def window_of(rows: list[dict]) -> Window | None:
 def explanation(c: Candidate, params: ScoredParams) -> str:
     level = {"alert": "达到预警阈值", "watch": "达到关注阈值"}[c.card.level]
     threshold = params.alert if c.card.level == "alert" else params.watch
-    return (f"{c.summary}（{availability(c.rows)}）。评分 {c.card.total:g}，{level} {threshold:g}："
-            f"{c.card.reasons()}。")
+    return (
+        f"{c.summary}（{availability(c.rows)}）。评分 {c.card.total:g}，{level} {threshold:g}："
+        f"{c.card.reasons()}。"
+    )
 
 
 def to_finding(ctx: DetectContext, bound: BoundCheck, frame: PaymentFrame, c: Candidate) -> Finding:
@@ -61,14 +63,23 @@ def to_finding(ctx: DetectContext, bound: BoundCheck, frame: PaymentFrame, c: Ca
     rows = c.rows + c.context_rows
     start = min(r["ts"] for r in c.rows)
     return ctx.finding(
-        bound, subject_of(frame, c.subject), evidence_of(rows, c.notes) + c.extra_evidence, explanation(c, params),
-        c.card.score01(params), severity=c.card.severity(bound.check.severity, params),
-        window=window_of(c.rows), conduct_date=start, keys=[c.key], related=related_of(frame, c.related),
-        title=c.title)
+        bound,
+        subject_of(frame, c.subject),
+        evidence_of(rows, c.notes) + c.extra_evidence,
+        explanation(c, params),
+        c.card.score01(params),
+        severity=c.card.severity(bound.check.severity, params),
+        window=window_of(c.rows),
+        conduct_date=start,
+        keys=[c.key],
+        related=related_of(frame, c.related),
+        title=c.title,
+    )
 
 
-def findings_of(ctx: DetectContext, bound: BoundCheck, frame: PaymentFrame,
-                candidates: Iterable[Candidate]) -> list[Finding]:
+def findings_of(
+    ctx: DetectContext, bound: BoundCheck, frame: PaymentFrame, candidates: Iterable[Candidate]
+) -> list[Finding]:
     return [to_finding(ctx, bound, frame, c) for c in candidates if c.card.fired and c.rows]
 
 

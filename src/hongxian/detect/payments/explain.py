@@ -7,8 +7,13 @@ from datetime import datetime
 
 from hongxian.schema import Evidence
 
-KIND_ZH = {"red_packet": "红包", "transfer": "转账", "gift_card": "电子礼品卡", "qr": "扫码付款",
-           "group_collection": "群收款"}
+KIND_ZH = {
+    "red_packet": "红包",
+    "transfer": "转账",
+    "gift_card": "电子礼品卡",
+    "qr": "扫码付款",
+    "group_collection": "群收款",
+}
 UNIT_ZH = {"red_packet": "个", "transfer": "笔", "gift_card": "张", "qr": "笔", "group_collection": "笔"}
 
 
@@ -76,8 +81,16 @@ def evidence_of(rows: Iterable[dict], notes: dict[str, str] | None = None) -> li
         note = notes.get(r["payment_id"])
         if r.get("returned"):
             note = "已退还（减轻情节）" + (f"；{note}" if note else "")
-        out.append(Evidence(table="payments", id=r["payment_id"], ts=r["ts"], amount_fen=r["amount_fen"],
-                            excerpt=f"{label} {amount}" + (f"「{memo[:40]}」" if memo else ""), note=note))
+        out.append(
+            Evidence(
+                table="payments",
+                id=r["payment_id"],
+                ts=r["ts"],
+                amount_fen=r["amount_fen"],
+                excerpt=f"{label} {amount}" + (f"「{memo[:40]}」" if memo else ""),
+                note=note,
+            )
+        )
     return out
 
 

@@ -27,13 +27,21 @@ def reciprocity_sql(rows_table: str, days: int) -> str:
       GROUP BY w.official, w.win_key"""
 
 
-def back_rows(frame: PaymentFrame, rows_table: str, keys: list[tuple[str, str]], days: int) -> dict[tuple, list[dict]]:
+def back_rows(
+    frame: PaymentFrame, rows_table: str, keys: list[tuple[str, str]], days: int
+) -> dict[tuple, list[dict]]:
     """The official's payments back to the counterparties of each fired (official, win_key)."""
     if not keys:
         return {}
-    frame.con.register("hx_fired_keys", pa.table({
-        "official": pa.array([k[0] for k in keys], pa.string()),
-        "win_key": pa.array([k[1] for k in keys], pa.string())}))
+    frame.con.register(
+        "hx_fired_keys",
+        pa.table(
+            {
+                "official": pa.array([k[0] for k in keys], pa.string()),
+                "win_key": pa.array([k[1] for k in keys], pa.string()),
+            }
+        ),
+    )
     d = days * DAY
     rows = frame.rows(f"""
         SELECT DISTINCT w.official, w.win_key, f.payment_id, f.ts, f.kind, f.amount_fen, f.memo, f.origin,

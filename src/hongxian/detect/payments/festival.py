@@ -36,10 +36,22 @@ class FestivalParams(ScoredParams):
     reciprocity_days: int = Field(default=30, ge=0)
     kinds: list[str] = Field(default_factory=lambda: ["red_packet", "transfer", "gift_card", "qr"])
     include_group_shares: bool = False
-    cue_words: list[str] = Field(default_factory=lambda: ["拜年", "节日快乐", "一点心意", "买烟", "喝茶",
-                                                          "过节", "中秋快乐", "端午安康", "新年快乐"])
-    repay_words: list[str] = Field(default_factory=lambda: ["饭钱", "AA", "还你", "还钱", "车费", "垫付", "代付",
-                                                            "油费", "门票"])
+    cue_words: list[str] = Field(
+        default_factory=lambda: [
+            "拜年",
+            "节日快乐",
+            "一点心意",
+            "买烟",
+            "喝茶",
+            "过节",
+            "中秋快乐",
+            "端午安康",
+            "新年快乐",
+        ]
+    )
+    repay_words: list[str] = Field(
+        default_factory=lambda: ["饭钱", "AA", "还你", "还钱", "车费", "垫付", "代付", "油费", "门票"]
+    )
 
 
 def _windows(frame: PaymentFrame, p: FestivalParams) -> pa.Table:
@@ -48,21 +60,33 @@ def _windows(frame: PaymentFrame, p: FestivalParams) -> pa.Table:
     if span_row["lo"] is not None:
         years = range(span_row["lo"].year, span_row["hi"].year + 2)
         fest = festival_windows(years, FestivalSpec(tuple(p.festivals), p.before_days, p.after_days))
-    personal = [w.padded(p.personal_before_days, p.personal_after_days)
-                for w in event_windows(frame.ds["events"], ["个人事项"])]
+    personal = [
+        w.padded(p.personal_before_days, p.personal_after_days)
+        for w in event_windows(frame.ds["events"], ["个人事项"])
+    ]
     base = windows_table(fest + personal).to_pylist()
     owners = [None] * len(fest) + [(w.person_ids or (None,)) for w in personal]
     rows = []
     for w, who in zip(base, owners, strict=True):
         for official in who if who else (None,):
             rows.append({**w, "official": official})
-    types = {"win_key": pa.string(), "win_name": pa.string(), "win_kind": pa.string(),
-             "start_sec": pa.int64(), "end_sec": pa.int64(), "official": pa.string()}
+    types = {
+        "win_key": pa.string(),
+        "win_name": pa.string(),
+        "win_kind": pa.string(),
+        "start_sec": pa.int64(),
+        "end_sec": pa.int64(),
+        "official": pa.string(),
+    }
     return pa.table({k: pa.array([r[k] for r in rows], t) for k, t in types.items()})
 
 
 def _rows_sql(p: FestivalParams) -> str:
-    share = "" if p.include_group_shares else "AND NOT (f.kind = 'red_packet' AND COALESCE(f.chat_id, '') LIKE '%@chatroom')"
+    share = (
+        ""
+        if p.include_group_shares
+        else "AND NOT (f.kind = 'red_packet' AND COALESCE(f.chat_id, '') LIKE '%@chatroom')"
+    )
     cls = f"""
       SELECT f.*, f.src AS cp, f.dst AS official,
              CASE WHEN sub.a IS NOT NULL THEN 'subordinate' WHEN srv.a IS NOT NULL THEN 'served'
@@ -109,8 +133,8 @@ def _features_sql(p: FestivalParams) -> str:
              SUM(CASE WHEN returned THEN 1 ELSE 0 END) AS n_returned,
              SUM(CASE WHEN amount_fen IS NULL AND NOT returned THEN 1 ELSE 0 END) AS n_unknown,
              SUM(CASE WHEN kind = 'gift_card' AND NOT returned THEN 1 ELSE 0 END) AS n_gift_cards,
-             SUM(CASE WHEN {like_any('memo', p.cue_words)} THEN 1 ELSE 0 END) AS n_cues,
-             SUM(CASE WHEN NOT returned AND {like_any('memo', p.repay_words)} THEN 1 ELSE 0 END) AS n_repay
+             SUM(CASE WHEN {like_any("memo", p.cue_words)} THEN 1 ELSE 0 END) AS n_cues,
+             SUM(CASE WHEN NOT returned AND {like_any("memo", p.repay_words)} THEN 1 ELSE 0 END) AS n_repay
       FROM hx_p4_rows GROUP BY official, win_key
     )
     SELECT w.*, m.max_cp_fen, r.n_recurring, back.back_fen, back.back_n FROM w
@@ -119,7 +143,7 @@ def _features_sql(p: FestivalParams) -> str:
     LEFT JOIN (SELECT p.official, p.win_key, COUNT(DISTINCT p.cp) AS n_recurring FROM per_cp p
                JOIN recur ON recur.official = p.official AND recur.cp = p.cp GROUP BY p.official, p.win_key) r
       ON r.official = w.official AND r.win_key = w.win_key
-    LEFT JOIN ({reciprocity_sql('hx_p4_rows', p.reciprocity_days)}) back
+    LEFT JOIN ({reciprocity_sql("hx_p4_rows", p.reciprocity_days)}) back
       ON back.official = w.official AND back.win_key = w.win_key"""
 
 
@@ -127,13 +151,19 @@ def _features(w: dict) -> dict:
     n_acc = w["n_accepted"] or 0
     known = n_acc and w["n_unknown"] < n_acc
     return {
-        "n_sub": w["n_sub"], "n_served": w["n_served"], "n_business": w["n_business"], "n_cp": w["n_cp"],
+        "n_sub": w["n_sub"],
+        "n_served": w["n_served"],
+        "n_business": w["n_business"],
+        "n_cp": w["n_cp"],
         "max_cp_yuan": (w["max_cp_fen"] or 0) / 100 if known else None,
         "sum_yuan": (w["sum_fen"] or 0) / 100 if known else None,
         "n_recurring": w["n_recurring"] or 0,
         "recip": recip_ratio(w["back_fen"], w["back_n"], w["sum_fen"] if known else None, n_acc),
-        "n_gift_cards": w["n_gift_cards"], "n_cues": w["n_cues"], "n_returned": w["n_returned"],
-        "n_unknown": w["n_unknown"], "n_accepted": n_acc,
+        "n_gift_cards": w["n_gift_cards"],
+        "n_cues": w["n_cues"],
+        "n_returned": w["n_returned"],
+        "n_unknown": w["n_unknown"],
+        "n_accepted": n_acc,
         "repay_share": (w["n_repay"] or 0) / n_acc if n_acc else None,
     }
 
@@ -141,12 +171,17 @@ def _features(w: dict) -> dict:
 def _summary(frame: PaymentFrame, w: dict, rows: list[dict]) -> str:
     acc = [r for r in rows if not r["returned"]]
     first, last = min(r["ts"] for r in rows), max(r["ts"] for r in rows)
-    classes = [f"{CLASS_ZH[c]} {w['n_' + k]} 人" for c, k in
-               (("subordinate", "sub"), ("served", "served"), ("business", "business")) if w["n_" + k]]
+    classes = [
+        f"{CLASS_ZH[c]} {w['n_' + k]} 人"
+        for c, k in (("subordinate", "sub"), ("served", "served"), ("business", "business"))
+        if w["n_" + k]
+    ]
     label = f"{w['win_name']}（个人事项）" if w["win_kind"] == "personal" else w["win_name"]
-    text = (f"{label}期间（{span(first, last)}）{frame.name(w['official'])} 收到"
-            f"{'、'.join(classes)}的{kind_counts(acc)}，{total_phrase(acc)}，"
-            f"{reciprocity_phrase(w['back_fen'], w['back_n'] or 0, w['sum_fen'])}")
+    text = (
+        f"{label}期间（{span(first, last)}）{frame.name(w['official'])} 收到"
+        f"{'、'.join(classes)}的{kind_counts(acc)}，{total_phrase(acc)}，"
+        f"{reciprocity_phrase(w['back_fen'], w['back_n'] or 0, w['sum_fen'])}"
+    )
     if w["n_recurring"]:
         text += f"；其中 {w['n_recurring']} 人在多个节日/年份重复送款"
     if w["n_returned"]:
@@ -170,14 +205,34 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
             continue
         rows = group_rows(frame.rows("SELECT * FROM hx_p4_rows"), "official", "win_key")
         back = back_rows(frame, "hx_p4_rows", list(cands), p.reciprocity_days)
-        out += findings_of(ctx, bound, frame, [
-            Candidate(o, k, {}, rows[(o, k)], card, _summary(frame, w, rows[(o, k)]),
-                      related=[r["cp"] for r in rows[(o, k)]], context_rows=back.get((o, k), []),
-                      notes={r["payment_id"]: "回礼（往来款）" for r in back.get((o, k), [])})
-            for (o, k), (w, card) in cands.items()])
+        out += findings_of(
+            ctx,
+            bound,
+            frame,
+            [
+                Candidate(
+                    o,
+                    k,
+                    {},
+                    rows[(o, k)],
+                    card,
+                    _summary(frame, w, rows[(o, k)]),
+                    related=[r["cp"] for r in rows[(o, k)]],
+                    context_rows=back.get((o, k), []),
+                    notes={r["payment_id"]: "回礼（往来款）" for r in back.get((o, k), [])},
+                )
+                for (o, k), (w, card) in cands.items()
+            ],
+        )
     return out
 
 
-DETECTORS = [Detector(
-    name="payments.festival_gifts", params_model=FestivalParams, needs=("payments",), run=run,
-    description="节日、个人事项前后收受下级、管理服务对象或企业主的红包礼金（含电子礼品卡）")]
+DETECTORS = [
+    Detector(
+        name="payments.festival_gifts",
+        params_model=FestivalParams,
+        needs=("payments",),
+        run=run,
+        description="节日、个人事项前后收受下级、管理服务对象或企业主的红包礼金（含电子礼品卡）",
+    )
+]

@@ -36,10 +36,31 @@ FLOW_KINDS = ("red_packet", "transfer", "gift_card", "qr", "group_collection")
 RETURN_LIKE = ("%退还%", "%全额退款%", "%过期%", "%拒收%", "%拒绝%", "%退回%")
 RETURN_CODES = ("returned", "refunded", "expired", "rejected")
 BUSINESS_KINDS = ("企业人员", "个体经营者")
-OPEN_START, OPEN_END = -10**9, 10**9
-RAW_COLS = ", ".join(f"p.{c}" for c in ("payment_id", "ts", "kind", "amount_fen", "payer_account", "payee_account",
-                                        "chat_id", "memo", "origin", "ext_id", "source_id", "status"))
-_REL = {"管理服务对象": "served", "下级": "subordinate", "上级": "superior", "亲属": "kin", "特定关系人": "close"}
+OPEN_START, OPEN_END = -(10**9), 10**9
+RAW_COLS = ", ".join(
+    f"p.{c}"
+    for c in (
+        "payment_id",
+        "ts",
+        "kind",
+        "amount_fen",
+        "payer_account",
+        "payee_account",
+        "chat_id",
+        "memo",
+        "origin",
+        "ext_id",
+        "source_id",
+        "status",
+    )
+)
+_REL = {
+    "管理服务对象": "served",
+    "下级": "subordinate",
+    "上级": "superior",
+    "亲属": "kin",
+    "特定关系人": "close",
+}
 
 
 def _day(d: date | None, default: int) -> int:
@@ -93,18 +114,33 @@ class PaymentFrame:
 
     def _prepare(self) -> None:
         con = self.con
-        con.register("hx_party", pa.table({
-            "account_id": pa.array(list(self.party), pa.string()),
-            "person_id": pa.array(list(self.party.values()), pa.string())}))
+        con.register(
+            "hx_party",
+            pa.table(
+                {
+                    "account_id": pa.array(list(self.party), pa.string()),
+                    "person_id": pa.array(list(self.party.values()), pa.string()),
+                }
+            ),
+        )
         con.register("hx_rel", _relations(self.ds))
-        con.register("hx_person_kind", pa.table({
-            "person_id": pa.array(list(self.people), pa.string()),
-            "identity_kind": pa.array([p["identity_kind"] for p in self.people.values()], pa.string()),
-        }))
+        con.register(
+            "hx_person_kind",
+            pa.table(
+                {
+                    "person_id": pa.array(list(self.people), pa.string()),
+                    "identity_kind": pa.array(
+                        [p["identity_kind"] for p in self.people.values()], pa.string()
+                    ),
+                }
+            ),
+        )
         con.register("hx_official", _officials(self))
         con.execute(f"CREATE OR REPLACE TEMP VIEW hx_all AS {self.flow_select()}")
-        registered = ("(p.payer_account IN (SELECT account_id FROM hx_party) OR p.payee_account IN "
-                      "(SELECT account_id FROM hx_party) OR p.owner_account IS NOT NULL)")
+        registered = (
+            "(p.payer_account IN (SELECT account_id FROM hx_party) OR p.payee_account IN "
+            "(SELECT account_id FROM hx_party) OR p.owner_account IS NOT NULL)"
+        )
         con.execute(f"CREATE OR REPLACE TEMP TABLE hx_flow AS {self.flow_select(where=registered)}")
         con.execute(self._dedupe_sql())
 
@@ -112,12 +148,16 @@ class PaymentFrame:
         """Flow columns over the payments rows that ``source`` (joins on raw columns of ``p``) and
         ``where`` pick; the selective part runs on the raw table before parties are resolved."""
         d = self.dialect
-        returned = " OR ".join([f"p.status LIKE '{p}'" for p in RETURN_LIKE]
-                               + [f"lower(p.status) IN {in_list(RETURN_CODES)}",
-                                  "(rf.refund_fen IS NOT NULL AND rf.refund_fen >= p.amount_fen)"])
+        returned = " OR ".join(
+            [f"p.status LIKE '{p}'" for p in RETURN_LIKE]
+            + [
+                f"lower(p.status) IN {in_list(RETURN_CODES)}",
+                "(rf.refund_fen IS NOT NULL AND rf.refund_fen >= p.amount_fen)",
+            ]
+        )
         return f"""
-            SELECT f.*, {d.day_no('f.tsec')} AS day_no FROM (
-              SELECT p.payment_id, p.ts, {d.epoch_sec('p.ts')} AS tsec, p.kind, p.amount_fen,
+            SELECT f.*, {d.day_no("f.tsec")} AS day_no FROM (
+              SELECT p.payment_id, p.ts, {d.epoch_sec("p.ts")} AS tsec, p.kind, p.amount_fen,
                      p.payer_account, p.payee_account,
                      COALESCE(a.person_id, p.payer_account) AS src, COALESCE(b.person_id, p.payee_account) AS dst,
                      p.chat_id, p.memo, p.origin, p.ext_id, p.source_id,
@@ -181,7 +221,13 @@ def _relations(ds: Dataset) -> pa.Table:
             add(b, a, rel, s, e)
         else:
             add(a, b, rel, s, e)
-    types = {"a": pa.string(), "b": pa.string(), "rel": pa.string(), "start_day": pa.int64(), "end_day": pa.int64()}
+    types = {
+        "a": pa.string(),
+        "b": pa.string(),
+        "rel": pa.string(),
+        "start_day": pa.int64(),
+        "end_day": pa.int64(),
+    }
     return pa.table({k: pa.array(v, types[k]) for k, v in cols.items()})
 
 

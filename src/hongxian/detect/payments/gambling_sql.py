@@ -14,18 +14,29 @@ from hongxian.detect.payments.sql import Dialect
 
 # Face value and mine digits from the blessing text: "10/3", "30雷5", "100/123", "扫雷 20-7".
 # No backslash escapes, so the pattern reads the same in RE2 (DuckDB) and in Spark SQL string literals.
-MINE_RE = r"^[^0-9]{0,6}([0-9]{1,5}(?:[.][0-9]{1,2})?)[ ]*(?:/|-|—|_|,|，|雷|扫雷| )[ ]*([0-9]{1,4})[^0-9]{0,6}$"
+MINE_RE = (
+    r"^[^0-9]{0,6}([0-9]{1,5}(?:[.][0-9]{1,2})?)[ ]*(?:/|-|—|_|,|，|雷|扫雷| )[ ]*([0-9]{1,4})[^0-9]{0,6}$"
+)
 
 
 def rows_sql(frame: PaymentFrame) -> str:
-    official_chats = " UNION ".join([
-        *(f"SELECT f.chat_id FROM hx_flow f JOIN hx_official o ON o.person_id = f.{side} "
-          "WHERE f.kind = 'red_packet' AND f.chat_id LIKE '%@chatroom'" for side in ("src", "dst")),
-        "SELECT m.group_id FROM group_members m JOIN hx_party h ON h.account_id = m.account_id "
-        "JOIN hx_official o ON o.person_id = h.person_id",
-        "SELECT m.group_id FROM group_members m JOIN hx_official o ON o.person_id = m.account_id"])
-    return f"""CREATE OR REPLACE TEMP TABLE hx_p3_rows AS {frame.flow_select(
-        f"payments p JOIN ({official_chats}) c ON c.chat_id = p.chat_id", "p.kind = 'red_packet'")}"""
+    official_chats = " UNION ".join(
+        [
+            *(
+                f"SELECT f.chat_id FROM hx_flow f JOIN hx_official o ON o.person_id = f.{side} "
+                "WHERE f.kind = 'red_packet' AND f.chat_id LIKE '%@chatroom'"
+                for side in ("src", "dst")
+            ),
+            "SELECT m.group_id FROM group_members m JOIN hx_party h ON h.account_id = m.account_id "
+            "JOIN hx_official o ON o.person_id = h.person_id",
+            "SELECT m.group_id FROM group_members m JOIN hx_official o ON o.person_id = m.account_id",
+        ]
+    )
+    return f"""CREATE OR REPLACE TEMP TABLE hx_p3_rows AS {
+        frame.flow_select(
+            f"payments p JOIN ({official_chats}) c ON c.chat_id = p.chat_id", "p.kind = 'red_packet'"
+        )
+    }"""
 
 
 def xfer_sql(frame: PaymentFrame) -> str:
@@ -34,8 +45,10 @@ def xfer_sql(frame: PaymentFrame) -> str:
                   WHERE k IS NOT NULL
                   UNION SELECT h.account_id FROM hx_party h JOIN hx_p3_rows r ON r.src = h.person_id
                   UNION SELECT h.account_id FROM hx_party h JOIN hx_p3_rows r ON r.dst = h.person_id)"""
-    where = (f"(p.payee_account IN {parties} OR p.payer_account IN {parties}) "
-             "AND p.kind IN ('transfer', 'red_packet', 'qr') AND COALESCE(p.chat_id, '') NOT LIKE '%@chatroom'")
+    where = (
+        f"(p.payee_account IN {parties} OR p.payer_account IN {parties}) "
+        "AND p.kind IN ('transfer', 'red_packet', 'qr') AND COALESCE(p.chat_id, '') NOT LIKE '%@chatroom'"
+    )
     return f"CREATE OR REPLACE TEMP TABLE hx_p3_xfer AS {frame.flow_select(where=where)}"
 
 
@@ -66,7 +79,7 @@ def shares_sql(d: Dialect) -> str:
     SELECT f.payment_id, f.ts, f.tsec, f.amount_fen, f.memo, f.origin, f.returned, f.kind, f.chat_id,
            f.dst AS grabber, pk.pk, pk.sender, pk.face_fen, pk.mines,
            CASE WHEN pk.mines IS NOT NULL AND f.amount_fen IS NOT NULL
-                 AND position({d.last_digit('f.amount_fen')} IN pk.mines) > 0 THEN 1 ELSE 0 END AS hit
+                 AND position({d.last_digit("f.amount_fen")} IN pk.mines) > 0 THEN 1 ELSE 0 END AS hit
     FROM hx_p3_rows f JOIN hx_p3_pk pk ON pk.pk = COALESCE(f.ext_id, f.payment_id)
     WHERE f.dst IS NOT NULL"""
 

@@ -39,8 +39,9 @@ class ScoredParams(Params):
     watch: float = Field(gt=0)
     alert: float = Field(gt=0)
     bands: list[Band] = Field(min_length=1)
-    gate: list[str] = Field(default_factory=list,
-                            description="如非空：其中至少一个特征大于 0 才可能产生线索（如必须有结算证据）")
+    gate: list[str] = Field(
+        default_factory=list, description="如非空：其中至少一个特征大于 0 才可能产生线索（如必须有结算证据）"
+    )
     watch_severity: str = "low"
 
     @model_validator(mode="after")
@@ -90,8 +91,10 @@ def _fmt(value: float) -> str:
 
 
 def _reason(template: str, value: float, features: dict) -> str:
-    values = {k: _fmt(v) if isinstance(v, int | float) else (v if v is not None else "未知")
-              for k, v in features.items()}
+    values = {
+        k: _fmt(v) if isinstance(v, int | float) else (v if v is not None else "未知")
+        for k, v in features.items()
+    }
     try:
         return template.format(value=_fmt(value), **values)
     except (KeyError, IndexError, ValueError):

@@ -37,12 +37,15 @@ def _season_table(frame: PaymentFrame, pad: int) -> pa.Table:
     rows = []
     for w in event_windows(frame.ds["events"], ["业务办理期"]):
         p = w.padded(pad, pad)
-        officials = set(w.person_ids) | {o for o in holders if w.org_unit and
-                                         (frame.people.get(o) or {}).get("org_unit") == w.org_unit}
+        officials = set(w.person_ids) | {
+            o for o in holders if w.org_unit and (frame.people.get(o) or {}).get("org_unit") == w.org_unit
+        }
         rows += [(o, w.key, w.name, p.start_sec, p.end_sec, (w.end - w.start).days + 1) for o in officials]
     names = ["official", "win_key", "win_name", "start_sec", "end_sec", "season_days"]
     types = [pa.string(), pa.string(), pa.string(), pa.int64(), pa.int64(), pa.int64()]
-    return pa.table({n: pa.array([r[i] for r in rows], t) for i, (n, t) in enumerate(zip(names, types, strict=True))})
+    return pa.table(
+        {n: pa.array([r[i] for r in rows], t) for i, (n, t) in enumerate(zip(names, types, strict=True))}
+    )
 
 
 def _rows_sql(params: ServedParams) -> str:
@@ -81,7 +84,7 @@ def _features_sql(params: ServedParams) -> str:
         SELECT official, win_key, amount_fen, COUNT(*) AS n FROM hx_p1_rows
         WHERE NOT returned AND amount_fen IS NOT NULL GROUP BY official, win_key, amount_fen) e
       GROUP BY official, win_key
-    ), back AS ({reciprocity_sql('hx_p1_rows', params.reciprocity_days)}
+    ), back AS ({reciprocity_sql("hx_p1_rows", params.reciprocity_days)}
     )
     SELECT w.*, eq.n_equal, back.back_fen, back.back_n FROM w
     LEFT JOIN eq ON eq.official = w.official AND eq.win_key = w.win_key
@@ -100,8 +103,10 @@ def _baselines(wins: list[dict]) -> dict[str, float]:
             years.setdefault(o, set()).add(w["win_key"])
         else:
             season_days[o] = season_days.get(o, 0) + (w["season_days"] or 0)
-    return {o: off_sum.get(o, 0) / max(30, 365 * max(1, len(years.get(o, ()))) - season_days.get(o, 0))
-            for o in {w["official"] for w in wins}}
+    return {
+        o: off_sum.get(o, 0) / max(30, 365 * max(1, len(years.get(o, ()))) - season_days.get(o, 0))
+        for o in {w["official"] for w in wins}
+    }
 
 
 def _features(w: dict, rate: float) -> dict:
@@ -113,10 +118,16 @@ def _features(w: dict, rate: float) -> dict:
     if in_season and sum_fen is not None:
         ratio = min(100.0, sum_fen / (rate * (w["season_days"] or 1) + 100))
     return {
-        "n_cp": w["n_cp"], "sum_yuan": None if sum_fen is None else sum_fen / 100, "recip": recip,
-        "in_season": 1 if in_season else 0, "season_ratio": ratio, "n_unknown": w["n_unknown"],
-        "shape_share": (w["n_shaped"] or 0) / n_acc if n_acc else None, "n_equal": w["n_equal"],
-        "n_returned": w["n_returned"], "n_accepted": n_acc,
+        "n_cp": w["n_cp"],
+        "sum_yuan": None if sum_fen is None else sum_fen / 100,
+        "recip": recip,
+        "in_season": 1 if in_season else 0,
+        "season_ratio": ratio,
+        "n_unknown": w["n_unknown"],
+        "shape_share": (w["n_shaped"] or 0) / n_acc if n_acc else None,
+        "n_equal": w["n_equal"],
+        "n_returned": w["n_returned"],
+        "n_accepted": n_acc,
     }
 
 
@@ -124,9 +135,11 @@ def _summary(frame: PaymentFrame, w: dict, rows: list[dict], label: str) -> str:
     acc = [r for r in rows if not r["returned"]]
     first, last = min(r["ts"] for r in rows), max(r["ts"] for r in rows)
     season = f"（{w['win_name']}期间）" if w["win_name"] else ""
-    text = (f"{span(first, last)}{season} {frame.name(w['official'])} 收到 {w['n_cp']} 名{label}"
-            f"{kind_counts(acc)}，{total_phrase(acc)}，"
-            f"{reciprocity_phrase(w['back_fen'], w['back_n'] or 0, w['sum_fen'])}")
+    text = (
+        f"{span(first, last)}{season} {frame.name(w['official'])} 收到 {w['n_cp']} 名{label}"
+        f"{kind_counts(acc)}，{total_phrase(acc)}，"
+        f"{reciprocity_phrase(w['back_fen'], w['back_n'] or 0, w['sum_fen'])}"
+    )
     if w["n_returned"]:
         text += f"；另有 {w['n_returned']} 笔已退还（减轻情节）"
     return text
@@ -148,15 +161,34 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
                 cands[(w["official"], w["win_key"])] = (w, card)
         rows = group_rows(frame.rows("SELECT * FROM hx_p1_rows"), "official", "win_key") if cands else {}
         back = back_rows(frame, "hx_p1_rows", list(cands), p.reciprocity_days)
-        out += findings_of(ctx, bound, frame, [
-            Candidate(o, k, {}, rows[(o, k)], card, _summary(frame, w, rows[(o, k)], p.relation_label),
-                      related=[r["cp"] for r in rows[(o, k)]], context_rows=back.get((o, k), []),
-                      notes={r["payment_id"]: "回礼（往来款）" for r in back.get((o, k), [])})
-            for (o, k), (w, card) in cands.items()])
+        out += findings_of(
+            ctx,
+            bound,
+            frame,
+            [
+                Candidate(
+                    o,
+                    k,
+                    {},
+                    rows[(o, k)],
+                    card,
+                    _summary(frame, w, rows[(o, k)], p.relation_label),
+                    related=[r["cp"] for r in rows[(o, k)]],
+                    context_rows=back.get((o, k), []),
+                    notes={r["payment_id"]: "回礼（往来款）" for r in back.get((o, k), [])},
+                )
+                for (o, k), (w, card) in cands.items()
+            ],
+        )
     return out
 
 
-DETECTORS = [Detector(
-    name="payments.served_party", params_model=ServedParams, needs=("payments",), run=run,
-    description="管理服务对象向公职人员集中送红包/转账（业务办理期、回礼、金额形态）")]
-
+DETECTORS = [
+    Detector(
+        name="payments.served_party",
+        params_model=ServedParams,
+        needs=("payments",),
+        run=run,
+        description="管理服务对象向公职人员集中送红包/转账（业务办理期、回礼、金额形态）",
+    )
+]

@@ -33,8 +33,11 @@ class SplittingParams(ScoredParams):
 
 def _structured(d: dict, p: SplittingParams) -> dict:
     """The day's features plus ``structured`` (1 when any structuring threshold is met)."""
-    hit = (d["same_sender_day"] >= p.min_same_day or d["senders_day"] >= p.min_senders_day
-           or d["same_sender_series"] >= p.min_series)
+    hit = (
+        d["same_sender_day"] >= p.min_same_day
+        or d["senders_day"] >= p.min_senders_day
+        or d["same_sender_series"] >= p.min_series
+    )
     return {**d, "structured": 1 if hit else 0}
 
 
@@ -92,15 +95,22 @@ def _candidate(frame: PaymentFrame, p: SplittingParams, days: list[dict], rows: 
     official = days[0]["official"]
     lo, hi = days[0]["day_no"] - p.series_days + 1, days[-1]["day_no"]
     rs = [r for r in rows if lo <= r["day_no"] <= hi]
-    feats = _structured({k: max(d[k] for d in days) for k in
-                         ("same_sender_day", "same_sender_series", "senders_day", "served_senders")}, p)
+    feats = _structured(
+        {
+            k: max(d[k] for d in days)
+            for k in ("same_sender_day", "same_sender_series", "senders_day", "served_senders")
+        },
+        p,
+    )
     feats["regular"] = _regular(rs)
     card = score(feats, p)
     senders = sorted({r["sender"] for r in rs})
     first, last = min(r["ts"] for r in rs), max(r["ts"] for r in rs)
-    summary = (f"{span(first, last)} {frame.name(official)} 收到 {len(senders)} 人发来的 "
-               f"{yuan(p.max_fen)} 元封顶红包 {len(rs)} 个，合计 {yuan(sum(r['amount_fen'] for r in rs))} 元；"
-               f"单日同一人最多 {feats['same_sender_day']} 个，单日最多 {feats['senders_day']} 人")
+    summary = (
+        f"{span(first, last)} {frame.name(official)} 收到 {len(senders)} 人发来的 "
+        f"{yuan(p.max_fen)} 元封顶红包 {len(rs)} 个，合计 {yuan(sum(r['amount_fen'] for r in rs))} 元；"
+        f"单日同一人最多 {feats['same_sender_day']} 个，单日最多 {feats['senders_day']} 人"
+    )
     return Candidate(official, f"d{days[0]['day_no']}", feats, rs, card, summary, related=senders)
 
 
@@ -119,6 +129,12 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
     return out
 
 
-DETECTORS = [Detector(
-    name="payments.splitting", params_model=SplittingParams, needs=("payments",), run=run,
-    description="同一人多次发封顶（200 元）红包或多人同日发封顶红包，化整为零")]
+DETECTORS = [
+    Detector(
+        name="payments.splitting",
+        params_model=SplittingParams,
+        needs=("payments",),
+        run=run,
+        description="同一人多次发封顶（200 元）红包或多人同日发封顶红包，化整为零",
+    )
+]

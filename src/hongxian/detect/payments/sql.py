@@ -28,7 +28,11 @@ class Dialect:
         return f"CAST(floor(({sec_expr} + {LOCAL_OFFSET}) / {DAY}) AS BIGINT)"
 
     def last_digit(self, fen_expr: str) -> str:
-        return f"CAST(({fen_expr}) % 10 AS VARCHAR(1))" if self.name != "spark" else f"CAST(({fen_expr}) % 10 AS STRING)"
+        return (
+            f"CAST(({fen_expr}) % 10 AS VARCHAR(1))"
+            if self.name != "spark"
+            else f"CAST(({fen_expr}) % 10 AS STRING)"
+        )
 
 
 DUCKDB = Dialect("duckdb")
@@ -41,5 +45,6 @@ def in_list(values: list[str] | tuple[str, ...]) -> str:
 
 def table_exists(con, name: str) -> bool:
     row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[0]
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchall()[0]
     return bool(row and row[0])

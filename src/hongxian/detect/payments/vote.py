@@ -29,8 +29,9 @@ class VoteParams(ScoredParams):
     tail_days: int = Field(default=3, ge=0)
     min_voters: int = Field(default=3, ge=1)
     kinds: list[str] = Field(default_factory=lambda: ["red_packet", "transfer", "gift_card", "qr"])
-    canvass_words: list[str] = Field(default_factory=lambda: ["投我一票", "投我", "拉票", "支持我", "选我",
-                                                              "投给我", "请支持"])
+    canvass_words: list[str] = Field(
+        default_factory=lambda: ["投我一票", "投我", "拉票", "支持我", "选我", "投给我", "请支持"]
+    )
 
 
 def _tables(frame: PaymentFrame, p: VoteParams) -> dict[str, pa.Table]:
@@ -63,8 +64,12 @@ def _tables(frame: PaymentFrame, p: VoteParams) -> dict[str, pa.Table]:
 
 
 def _tab(names: list[str], rows: list[tuple], ints: set[str] = frozenset()) -> pa.Table:
-    return pa.table({n: pa.array([r[i] for r in rows], pa.int64() if n in ints else pa.string())
-                     for i, n in enumerate(names)})
+    return pa.table(
+        {
+            n: pa.array([r[i] for r in rows], pa.int64() if n in ints else pa.string())
+            for i, n in enumerate(names)
+        }
+    )
 
 
 def _rows_sql(p: VoteParams, shift: int = 0) -> str:
@@ -78,9 +83,14 @@ def _rows_sql(p: VoteParams, shift: int = 0) -> str:
        AND f.tsec >= w.start_sec - {shift} AND f.tsec < w.end_sec - {shift}
       {{join}}
       WHERE f.kind IN {in_list(p.kinds)} AND f.src <> COALESCE(f.dst, '')"""
-    voter = base.format(target="'voter'", join="""JOIN hx_p2_voter v ON v.election = s.election AND v.voter = f.dst
-      LEFT JOIN hx_p2_sender c ON c.election = s.election AND c.candidate = s.candidate AND c.sender = f.dst""")
-    group = base.format(target="'group'", join="JOIN hx_p2_group g ON g.election = s.election AND g.group_id = f.chat_id")
+    voter = base.format(
+        target="'voter'",
+        join="""JOIN hx_p2_voter v ON v.election = s.election AND v.voter = f.dst
+      LEFT JOIN hx_p2_sender c ON c.election = s.election AND c.candidate = s.candidate AND c.sender = f.dst""",
+    )
+    group = base.format(
+        target="'group'", join="JOIN hx_p2_group g ON g.election = s.election AND g.group_id = f.chat_id"
+    )
     return f"{voter} AND c.sender IS NULL UNION ALL {group} AND f.dst IS NULL"
 
 
@@ -93,8 +103,8 @@ def _canvass(frame: PaymentFrame, p: VoteParams) -> list[dict]:
         LEFT JOIN hx_party a ON a.account_id = m.sender_account
         JOIN hx_p2_sender s ON s.sender = COALESCE(a.person_id, m.sender_account)
         JOIN hx_p2_win w ON w.election = s.election
-         AND {frame.dialect.epoch_sec('m.ts')} >= w.start_sec AND {frame.dialect.epoch_sec('m.ts')} < w.end_sec
-        WHERE {like_any('m.text', p.canvass_words)}""")
+         AND {frame.dialect.epoch_sec("m.ts")} >= w.start_sec AND {frame.dialect.epoch_sec("m.ts")} < w.end_sec
+        WHERE {like_any("m.text", p.canvass_words)}""")
 
 
 def _features(rows: list[dict], electorate: int, baseline: int, canvass: int, min_voters: int) -> dict:
@@ -102,15 +112,21 @@ def _features(rows: list[dict], electorate: int, baseline: int, canvass: int, mi
     voters = {r["dst"] for r in acc if r["via"] == "voter"}
     shares = {r["ext_id"] for r in acc if r["via"] == "voter" and r["ext_id"]}
     posts = [r for r in acc if r["via"] == "group"]
-    known = [r for r in acc if r["amount_fen"] is not None and not (r["via"] == "group" and r["ext_id"] in shares)]
+    known = [
+        r for r in acc if r["amount_fen"] is not None and not (r["via"] == "group" and r["ext_id"] in shares)
+    ]
     reach = len(voters) or (electorate if posts else 0)
     amount = sum(r["amount_fen"] for r in known) if known else None
     return {
-        "n_voters": len(voters), "coverage": len(voters) / electorate if electorate else None,
-        "n_group_packets": len(posts), "per_voter_yuan": amount / reach / 100 if amount and reach else None,
-        "no_baseline": 1 if baseline == 0 else 0, "canvass": canvass,
+        "n_voters": len(voters),
+        "coverage": len(voters) / electorate if electorate else None,
+        "n_group_packets": len(posts),
+        "per_voter_yuan": amount / reach / 100 if amount and reach else None,
+        "no_baseline": 1 if baseline == 0 else 0,
+        "canvass": canvass,
         "fanout": 1 if len(voters) >= min_voters or posts or (canvass and voters) else 0,
-        "electorate": electorate, "amount_fen": amount,
+        "electorate": electorate,
+        "amount_fen": amount,
     }
 
 
@@ -125,8 +141,10 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
         base = group_rows(frame.rows(_rows_sql(p, 365 * DAY)), "election", "candidate")
         talk = group_rows(_canvass(frame, p), "election", "candidate")
         names = {w.key: w.name for w in event_windows(frame.ds["events"], ["换届选举", "民主推荐"])}
-        sizes = {r["election"]: r["n"] for r in
-                 frame.rows("SELECT election, COUNT(*) AS n FROM hx_p2_voter GROUP BY election")}
+        sizes = {
+            r["election"]: r["n"]
+            for r in frame.rows("SELECT election, COUNT(*) AS n FROM hx_p2_voter GROUP BY election")
+        }
         cands = []
         for key in sorted(set(rows) | set(talk)):
             rs, msgs = rows.get(key, []), talk.get(key, [])
@@ -143,22 +161,46 @@ def _finding(ctx, bound, frame: PaymentFrame, key, rows, msgs, feats, card) -> F
     election, candidate = key
     acc = [r for r in rows if not r["returned"] and r["via"] == "voter"]
     first, last = min(r["ts"] for r in rows), max(r["ts"] for r in rows)
-    voters = f"{feats['n_voters']} 名选民" + (f"（选民共 {feats['electorate']} 人，覆盖 {feats['coverage']:.0%}）"
-                                             if feats["coverage"] is not None else "")
+    voters = f"{feats['n_voters']} 名选民" + (
+        f"（选民共 {feats['electorate']} 人，覆盖 {feats['coverage']:.0%}）"
+        if feats["coverage"] is not None
+        else ""
+    )
     to_voters = f"向 {voters}发出{kind_counts(acc)}" if acc else "未见直接发给选民的款项"
     posts = f"，在选举群发红包 {feats['n_group_packets']} 个" if feats["n_group_packets"] else ""
     total = f"合计 {yuan(feats['amount_fen'])} 元" if feats["amount_fen"] is not None else "金额未知"
     per = f"，人均 {feats['per_voter_yuan']:.2f} 元" if feats["per_voter_yuan"] else ""
-    summary = (f"{feats['election_name']}期间（{span(first, last)}）候选人 {frame.name(candidate)} 方面{to_voters}"
-               f"{posts}，{total}{per}" + (f"；同期发送拉票言论 {len(msgs)} 条" if msgs else "")
-               + "。节日不构成免责理由")
-    talk = [Evidence(table="messages", id=m["message_id"], ts=m["ts"], excerpt=(m["text"] or "")[:80],
-                     note="拉票言论") for m in msgs]
-    c = Candidate(candidate, election, feats, rows, card, summary,
-                  related=[r["dst"] for r in rows if r["dst"]], extra_evidence=talk)
+    summary = (
+        f"{feats['election_name']}期间（{span(first, last)}）候选人 {frame.name(candidate)} 方面{to_voters}"
+        f"{posts}，{total}{per}"
+        + (f"；同期发送拉票言论 {len(msgs)} 条" if msgs else "")
+        + "。节日不构成免责理由"
+    )
+    talk = [
+        Evidence(
+            table="messages", id=m["message_id"], ts=m["ts"], excerpt=(m["text"] or "")[:80], note="拉票言论"
+        )
+        for m in msgs
+    ]
+    c = Candidate(
+        candidate,
+        election,
+        feats,
+        rows,
+        card,
+        summary,
+        related=[r["dst"] for r in rows if r["dst"]],
+        extra_evidence=talk,
+    )
     return to_finding(ctx, bound, frame, c)
 
 
-DETECTORS = [Detector(
-    name="payments.vote_buying", params_model=VoteParams, needs=("payments",), run=run,
-    description="选举、民主推荐期间候选人及其亲属向选民（选举群成员）发红包/转账，节日不免责")]
+DETECTORS = [
+    Detector(
+        name="payments.vote_buying",
+        params_model=VoteParams,
+        needs=("payments",),
+        run=run,
+        description="选举、民主推荐期间候选人及其亲属向选民（选举群成员）发红包/转账，节日不免责",
+    )
+]

@@ -45,7 +45,9 @@ def masked_evidence(hit, table: str = "messages") -> Evidence:
     note = f"{FIELD_ZH.get(hit.field, hit.field)}；命中：{'、'.join(verdict.labels)}"
     if verdict.note:
         note += f"；{verdict.note}"
-    return Evidence(table=table, id=hit.meta.message_id, ts=hit.meta.ts, excerpt=text, spans=ex_spans, note=note)
+    return Evidence(
+        table=table, id=hit.meta.message_id, ts=hit.meta.ts, excerpt=text, spans=ex_spans, note=note
+    )
 
 
 def _ts_key(hit) -> tuple:
@@ -62,8 +64,15 @@ def _finding(ctx: DetectContext, suite, ri: int, subject: Subject, hits: list, e
     best = max(h.verdict.score for h in hits)
     score = min(1.0, best + 0.05 * (len({h.meta.message_id for h in hits}) - 1))
     severity = max_severity(*(h.verdict.severity for h in hits)) or bound.check.severity
-    items = [Item(h.meta.ts.date().isoformat() if h.meta.ts else "日期不详", env.chat_label(h.meta), h.field,
-                  tuple(h.verdict.labels)) for h in hits]
+    items = [
+        Item(
+            h.meta.ts.date().isoformat() if h.meta.ts else "日期不详",
+            env.chat_label(h.meta),
+            h.field,
+            tuple(h.verdict.labels),
+        )
+        for h in hits
+    ]
     notes = list(dict.fromkeys(h.verdict.note for h in hits if h.verdict.note))
     text = explain(subject.name or subject.id, items, spec.phrase, notes, shown=len(evidence))
     return ctx.finding(bound, subject, evidence, text, score, severity=severity, window=window)
@@ -96,6 +105,8 @@ def build_findings(ctx: DetectContext, suite, hits: list, env: TextEnv) -> list[
         subject = env.subject(h.meta.sender)
         subjects[(subject.kind, subject.id)] = subject
         groups[(h.rule, subject.kind, subject.id)].append(h)
-    findings = [_finding(ctx, suite, ri, subjects[(kind, sid)], hs, env)
-                for (ri, kind, sid), hs in sorted(groups.items(), key=lambda kv: kv[0])]
+    findings = [
+        _finding(ctx, suite, ri, subjects[(kind, sid)], hs, env)
+        for (ri, kind, sid), hs in sorted(groups.items(), key=lambda kv: kv[0])
+    ]
     return findings

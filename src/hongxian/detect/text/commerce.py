@@ -56,7 +56,9 @@ def evaluate(inp: EvalInput) -> Verdict | None:
         verdict.severity = raise_severity(verdict.severity, p.official_raise)
         person = inp.env.person_of(inp.meta.sender)
         if person is not None:
-            verdict.note = f"发送人为公职人员（{person.org_unit or ''}{person.position or ''}）".replace("（）", "")
+            verdict.note = f"发送人为公职人员（{person.org_unit or ''}{person.position or ''}）".replace(
+                "（）", ""
+            )
     elif official is None and not inp.env.assume_official:
         verdict.note = "发送人身份未在人员名单中登记，需核实是否为公职人员"
     return verdict

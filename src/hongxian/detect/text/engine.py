@@ -104,8 +104,13 @@ class HyperscanMatcher:
         self._bytes = [p.encode("utf-8") for p in patterns]
         self._lens = np.array([len(b) for b in self._bytes], dtype=np.int64)
         self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self._db.compile(expressions=self._bytes, ids=list(range(len(patterns))),
-                         elements=len(patterns), flags=0, literal=True)
+        self._db.compile(
+            expressions=self._bytes,
+            ids=list(range(len(patterns))),
+            elements=len(patterns),
+            flags=0,
+            literal=True,
+        )
         self._local = threading.local()  # a scratch space per thread (scratch is not shareable)
         self._hs = hyperscan
 
@@ -146,8 +151,13 @@ class TextScan:
 
     __slots__ = ("index", "norm", "hits", "candidates")
 
-    def __init__(self, index: int, norm: Normalized, hits: list[tuple[Hashable, int, int]] | None = None,
-                 candidates: list[tuple[int, int]] | None = None):
+    def __init__(
+        self,
+        index: int,
+        norm: Normalized,
+        hits: list[tuple[Hashable, int, int]] | None = None,
+        candidates: list[tuple[int, int]] | None = None,
+    ):
         self.index, self.norm = index, norm
         self.hits = [] if hits is None else hits
         self.candidates = [] if candidates is None else candidates
@@ -191,7 +201,9 @@ class _Located:
 class TextEngine:
     """One automaton over all keywords; `keys[pattern]` says which rules/groups each keyword feeds."""
 
-    def __init__(self, keywords: dict[str, list[Hashable]], *, digits: bool = True, backend: str = DEFAULT_BACKEND):
+    def __init__(
+        self, keywords: dict[str, list[Hashable]], *, digits: bool = True, backend: str = DEFAULT_BACKEND
+    ):
         self.tables = tables()
         merged: dict[str, list[Hashable]] = {}
         for word, keys in keywords.items():
@@ -202,8 +214,9 @@ class TextEngine:
         self.patterns = list(merged)
         self.keys = [merged[p] for p in self.patterns]
         self.char_lens = [len(p) for p in self.patterns]
-        self.triggers = np.array([any(k[0] == "g" for k in ks if isinstance(k, tuple)) for ks in self.keys],
-                                 dtype=bool)
+        self.triggers = np.array(
+            [any(k[0] == "g" for k in ks if isinstance(k, tuple)) for ks in self.keys], dtype=bool
+        )
         """Patterns that can start an evaluation; context-only words are looked at only in texts that
         also have a trigger or a digit candidate."""
         self.digits = digits

@@ -46,8 +46,15 @@ class MsgMeta:
 
     __slots__ = ("message_id", "sender", "chat_id", "is_group", "_ts", "_us")
 
-    def __init__(self, message_id: str, sender: str | None, chat_id: str | None, ts: datetime | None,
-                 is_group: bool | None, us: int | None = None):
+    def __init__(
+        self,
+        message_id: str,
+        sender: str | None,
+        chat_id: str | None,
+        ts: datetime | None,
+        is_group: bool | None,
+        us: int | None = None,
+    ):
         self.message_id, self.sender, self.chat_id, self.is_group = message_id, sender, chat_id, is_group
         self._ts, self._us = ts, us
 
@@ -73,8 +80,9 @@ class TextEnv:
     def from_dataset(cls, ds: Dataset) -> TextEnv:
         env = cls()
         for p in ds["people"].to_pylist():
-            env.people[p["person_id"]] = Person(p["person_id"], p["name"], p["is_official"], p["org_unit"],
-                                                p["position"], p["phone"])
+            env.people[p["person_id"]] = Person(
+                p["person_id"], p["name"], p["is_official"], p["org_unit"], p["position"], p["phone"]
+            )
             for wx in p["wechat_ids"] or ():
                 env.account_person.setdefault(wx, p["person_id"])
         for a in ds["accounts"].to_pylist():
@@ -134,13 +142,24 @@ class TextEnv:
         for e in self.elections:
             if e.start and (day - e.start).days < -lead_days or e.end and day > e.end:
                 continue
-            if (meta.chat_id in e.group_ids or (person and person.person_id in e.person_ids)
-                    or (person and e.org_unit and person.org_unit == e.org_unit)
-                    or not (e.group_ids or e.person_ids or e.org_unit)):
+            if (
+                meta.chat_id in e.group_ids
+                or (person and person.person_id in e.person_ids)
+                or (person and e.org_unit and person.org_unit == e.org_unit)
+                or not (e.group_ids or e.person_ids or e.org_unit)
+            ):
                 out.append(e)
         return out
 
 
 def _election(e: dict) -> Election:
-    return Election(e["event_id"], e["name"] or e["event_id"], e["event_type"], e["start_date"], e["end_date"],
-                    e["org_unit"], frozenset(e["person_ids"] or ()), frozenset(e["group_ids"] or ()))
+    return Election(
+        e["event_id"],
+        e["name"] or e["event_id"],
+        e["event_type"],
+        e["start_date"],
+        e["end_date"],
+        e["org_unit"],
+        frozenset(e["person_ids"] or ()),
+        frozenset(e["group_ids"] or ()),
+    )

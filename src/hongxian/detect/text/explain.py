@@ -21,16 +21,25 @@ class Item:
     labels: tuple[str, ...]
 
 
-def explain(subject: str, items: list[Item], phrase: Callable[[str, list[str]], str],
-            notes: list[str] | None = None, shown: int | None = None) -> str:
+def explain(
+    subject: str,
+    items: list[Item],
+    phrase: Callable[[str, list[str]], str],
+    notes: list[str] | None = None,
+    shown: int | None = None,
+) -> str:
     """One paragraph: subject, total, then per (day, chat, field, labels) counts, then notes."""
     counts = Counter(items)
     order = sorted(counts, key=lambda it: (it.day, it.where, it.field, it.labels))
-    parts = [f"{it.day} {it.where}{phrase(it.field, list(it.labels))} {counts[it]} 次" for it in order[:MAX_ITEMS]]
+    parts = [
+        f"{it.day} {it.where}{phrase(it.field, list(it.labels))} {counts[it]} 次" for it in order[:MAX_ITEMS]
+    ]
     more = len(order) - MAX_ITEMS
     body = "；".join(parts) + (f"；另有 {more} 组类似记录" if more > 0 else "")
     days = len({it.day for it in items})
-    head = f"「{subject}」共 {len(items)} 条消息命中（涉及 {days} 天）：" if len(items) > 1 else f"「{subject}」"
+    head = (
+        f"「{subject}」共 {len(items)} 条消息命中（涉及 {days} 天）：" if len(items) > 1 else f"「{subject}」"
+    )
     text = head + body + "。"
     for note in notes or ():
         text += note.rstrip("。") + "。"

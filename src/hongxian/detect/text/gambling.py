@@ -21,7 +21,9 @@ class GamblingParams(KeywordParams):
     """Keyword rule for gambling checks."""
 
     stake_pattern: str | None = Field(
-        default=None, description="regex for a stake amount next to a betting word (上分1000); adds stake_weight")
+        default=None,
+        description="regex for a stake amount next to a betting word (上分1000); adds stake_weight",
+    )
     stake_weight: float = 0.5
 
 

@@ -17,7 +17,7 @@ def mask_value(value: str, kind: str) -> str:
     head, tail = KEEP.get(kind, (0, 0))
     if len(value) <= head + tail:
         return "*" * len(value)
-    return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail:]
+    return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail :]
 
 
 def _mask_number(chars: list[str], start: int, end: int, kind: str) -> None:

@@ -61,7 +61,7 @@ class NameFinder:
         m = _MENTION.search(text, lo, hi)
         if m:
             return m.group(0)
-        m = _BEFORE_HIT.search(text[max(0, start - 8):start])
+        m = _BEFORE_HIT.search(text[max(0, start - 8) : start])
         if m:
             return m.group(1)
         m = _AFTER_HIT.match(text, end, min(len(text), end + 6))

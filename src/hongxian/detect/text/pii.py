@@ -22,10 +22,45 @@ from datetime import date
 
 import numpy as np
 
-PROVINCES = frozenset({
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-    50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
-})
+PROVINCES = frozenset(
+    {
+        11,
+        12,
+        13,
+        14,
+        15,
+        21,
+        22,
+        23,
+        31,
+        32,
+        33,
+        34,
+        35,
+        36,
+        37,
+        41,
+        42,
+        43,
+        44,
+        45,
+        46,
+        50,
+        51,
+        52,
+        53,
+        54,
+        61,
+        62,
+        63,
+        64,
+        65,
+        71,
+        81,
+        82,
+        83,
+    }
+)
 _W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _MOBILE = re.compile(r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}")
@@ -215,10 +250,15 @@ _UNIT = r"(?:号楼|号院|栋|幢|座|单元|室|户|号|楼|层)"
 _DETAIL = re.compile(
     r"[\u4e00-\u9fa5A-Za-z0-9]{1,12}?(?:路|街|大街|大道|巷|弄|胡同|村|小区|花园|公寓|家园|苑|里)"
     r"[\u4e00-\u9fa5A-Za-z0-9\-]{0,16}?"
-    r"(?:\d+|[一二三四五六七八九十]+)\s*" + _UNIT +
-    r"(?:[\u4e00-\u9fa5A-Za-z\-]{0,8}?(?:\d+|[一二三四五六七八九十]+)\s*" + _UNIT + r")*(?:\d{2,4}(?![0-9]))?"
+    r"(?:\d+|[一二三四五六七八九十]+)\s*"
+    + _UNIT
+    + r"(?:[\u4e00-\u9fa5A-Za-z\-]{0,8}?(?:\d+|[一二三四五六七八九十]+)\s*"
+    + _UNIT
+    + r")*(?:\d{2,4}(?![0-9]))?"
 )
-_GATE = re.compile(r"(?:路|街|大道|巷|弄|胡同|村|小区|花园|公寓|家园|苑|里)[^\n]{0,40}?(?:\d|[一二三四五六七八九十])")
+_GATE = re.compile(
+    r"(?:路|街|大道|巷|弄|胡同|村|小区|花园|公寓|家园|苑|里)[^\n]{0,40}?(?:\d|[一二三四五六七八九十])"
+)
 _RESIDENTIAL = re.compile(r"小区|花园|公寓|家园|苑|号楼|栋|幢|单元|\d+室|户")
 
 
@@ -252,8 +292,15 @@ def find_addresses(text: str, locate=None) -> list[Address]:
         else:
             a_start, a_end, adcode = admin
             start, admin_end = head_from + a_start, head_from + a_end
-        out.append(Address(start, end, max(admin_end, start), adcode,
-                           _RESIDENTIAL.search(text, m.start(), end) is not None))
+        out.append(
+            Address(
+                start,
+                end,
+                max(admin_end, start),
+                adcode,
+                _RESIDENTIAL.search(text, m.start(), end) is not None,
+            )
+        )
     return out
 
 
@@ -306,4 +353,4 @@ class AddressLocator:
 
 def _admin_word(s: str, pos: int) -> str:
     m = re.match(r"[\u4e00-\u9fa5]{1,8}?(?:自治区|自治州|自治县|省|市|区|县|旗|盟|州)", s[pos:])
-    return m.group(0) if m else s[pos:pos + 2]
+    return m.group(0) if m else s[pos : pos + 2]

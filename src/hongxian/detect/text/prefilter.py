@@ -69,10 +69,14 @@ def _data_and_offsets(arr: pa.Array) -> tuple[bytes, np.ndarray]:
     """The UTF-8 bytes of all values of a (large_)string array and the value offsets into them."""
     width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
     bufs = arr.buffers()
-    offs = np.frombuffer(bufs[1], dtype=width, count=len(arr) + 1, offset=arr.offset * np.dtype(width).itemsize)
+    offs = np.frombuffer(
+        bufs[1], dtype=width, count=len(arr) + 1, offset=arr.offset * np.dtype(width).itemsize
+    )
     offs = offs.astype(np.int64)
     base = int(offs[0])
-    data = bufs[2].slice(base, int(offs[-1]) - base).to_pybytes() if bufs[2] is not None else b""  # one copy, only the values
+    data = (
+        bufs[2].slice(base, int(offs[-1]) - base).to_pybytes() if bufs[2] is not None else b""
+    )  # one copy, only the values
     return data, offs - base
 
 

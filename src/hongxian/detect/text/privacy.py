@@ -28,23 +28,35 @@ from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
 from hongxian.schema import Severity
 
 Kind = Literal["id18", "id15", "mobile", "card", "address"]
-KIND_ZH = {"id18": "身份证号", "id15": "身份证号（15位）", "mobile": "手机号", "card": "银行卡号", "address": "详细住址"}
+KIND_ZH = {
+    "id18": "身份证号",
+    "id15": "身份证号（15位）",
+    "mobile": "手机号",
+    "card": "银行卡号",
+    "address": "详细住址",
+}
 
 
 _VILLAGE = re.compile(
     r"(?:[\u4e00-\u9fa5]{1,4}(?:镇|乡|街道))[\u4e00-\u9fa5]{1,4}(?:村|社区|屯)"
-    r"(?:[一二三四五六七八九十\d]{1,3}(?:组|队|社))?\s*\d{1,4}\s*号")
+    r"(?:[一二三四五六七八九十\d]{1,3}(?:组|队|社))?\s*\d{1,4}\s*号"
+)
 """A village address without a province/city (城南镇柳树村三组47号): cpca cannot anchor it, but a
 town + village + house number is as identifying as a street address."""
 
 _RESIDENCE = re.compile(
     r"(?:家就?住在?|住址[是为:：]?)[\u4e00-\u9fa5]{1,10}(?:路|街|巷|大道|小区|花园|家园|公寓|苑)"
-    r"\s*(?:\d{1,5}\s*号\s*)?(?:院\s*)?\d{1,4}\s*(?:号楼|栋|幢|号院)\s*(?:\d{1,2}\s*(?:单元|门)\s*)?\d{2,4}")
+    r"\s*(?:\d{1,5}\s*号\s*)?(?:院\s*)?\d{1,4}\s*(?:号楼|栋|幢|号院)\s*(?:\d{1,2}\s*(?:单元|门)\s*)?\d{2,4}"
+)
 """A home address after a residence word without a province/city (家住在东湖路17号院2号楼1门401):
 a street + building + flat number names one household even when cpca cannot anchor the district."""
 
-_ABBREV_TITLE = re.compile(rf"(?<![这那一上下本每半当该前后某])[{SURNAMES}](?:局|总|处|科|所|站|队|院)(?![长里内外的])")
-_AFTER_UNIT = re.compile(rf"(?:局|委|办|所|站|科|院|厅|队|室|镇|乡|村|的)([{SURNAMES}][\u4e00-\u9fa5]{{1,2}})$")
+_ABBREV_TITLE = re.compile(
+    rf"(?<![这那一上下本每半当该前后某])[{SURNAMES}](?:局|总|处|科|所|站|队|院)(?![长里内外的])"
+)
+_AFTER_UNIT = re.compile(
+    rf"(?:局|委|办|所|站|科|院|厅|队|室|镇|乡|村|的)([{SURNAMES}][\u4e00-\u9fa5]{{1,2}})$"
+)
 
 
 class LooseNames:
@@ -61,7 +73,7 @@ class LooseNames:
         m = _ABBREV_TITLE.search(text, max(0, start - window), min(len(text), end + window))
         if m:
             return m.group(0)
-        m = _AFTER_UNIT.search(text[max(0, start - 8):start])
+        m = _AFTER_UNIT.search(text[max(0, start - 8) : start])
         return m.group(1) if m else None
 
 
@@ -70,7 +82,9 @@ class PiiKind(Params):
     severity: Severity
     needs_context: bool = Field(default=False, description="fires only with a raising context word nearby")
     bare_prefixes: list[str] | None = Field(
-        default=None, description="values with these prefixes fire without context; others need a raising word")
+        default=None,
+        description="values with these prefixes fire without context; others need a raising word",
+    )
 
 
 class PiiContext(Params):
@@ -130,10 +144,13 @@ def _items(inp: EvalInput) -> list[tuple[float, str, str, int, int]]:
     if any(k == "g" and i == -1 for k, i, _, _ in inp.hits):
         for a in find_addresses(inp.text, inp.locator):
             if a.residential or _context(p, inp.hits, "address", a.start, a.end)[2]:
-                found.append(("address", a.admin_end, a.end, inp.text[a.start:a.end]))
+                found.append(("address", a.admin_end, a.end, inp.text[a.start : a.end]))
         for rx in (_VILLAGE, _RESIDENCE):
-            found.extend(("address", m.start(), m.end(), m.group(0)) for m in rx.finditer(inp.text)
-                         if not any(f[0] == "address" and f[1] <= m.start() < f[2] for f in found))
+            found.extend(
+                ("address", m.start(), m.end(), m.group(0))
+                for m in rx.finditer(inp.text)
+                if not any(f[0] == "address" and f[1] <= m.start() < f[2] for f in found)
+            )
     if not found:
         return []
     own = _own_phone(inp) if any(f[0] == "mobile" for f in found) else None
@@ -143,7 +160,9 @@ def _items(inp: EvalInput) -> list[tuple[float, str, str, int, int]]:
         if rule is None or (kind == "mobile" and value == own):
             continue
         effect, vetoed, raised = _context(p, inp.hits, kind, s, e)
-        needs = rule.needs_context or (rule.bare_prefixes is not None and not value.startswith(tuple(rule.bare_prefixes)))
+        needs = rule.needs_context or (
+            rule.bare_prefixes is not None and not value.startswith(tuple(rule.bare_prefixes))
+        )
         if vetoed or (needs and not raised):
             continue
         out.append((rule.weight + effect, kind, rule.severity, s, e))

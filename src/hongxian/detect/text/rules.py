@@ -30,17 +30,27 @@ class TermGroup(Params):
     needs_person: bool = Field(default=False, description="counts only with a named person nearby")
     person_window: int = 16
     work_group_weight: float | None = Field(
-        default=None, description="weight when posted in a registered work group (e.g. drafts circulated internally)")
-    max_count: int = Field(default=1, ge=1, description="distinct words of this group that add up (weak signals)")
+        default=None,
+        description="weight when posted in a registered work group (e.g. drafts circulated internally)",
+    )
+    max_count: int = Field(
+        default=1, ge=1, description="distinct words of this group that add up (weak signals)"
+    )
 
 
 class ContextRule(Params):
     name: str
     words: list[str] = Field(min_length=1)
-    effect: float = Field(description="added to the score once when any word is in the window (negative lowers)")
-    before: int | None = Field(default=24, description="chars before a trigger; None with after=None: anywhere")
+    effect: float = Field(
+        description="added to the score once when any word is in the window (negative lowers)"
+    )
+    before: int | None = Field(
+        default=24, description="chars before a trigger; None with after=None: anywhere"
+    )
     after: int | None = 24
-    head: int | None = Field(default=None, description="instead of a window: within the first N chars of the text")
+    head: int | None = Field(
+        default=None, description="instead of a window: within the first N chars of the text"
+    )
 
 
 class KeywordParams(Params):
@@ -100,13 +110,17 @@ def _outermost(hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Drop hits inside a longer hit (公示 inside 还没公示)."""
     if len(hits) < 2:
         return hits
-    return [h for h in hits if not any(o[1] <= h[1] and h[2] <= o[2] and (o[2] - o[1]) > (h[2] - h[1])
-                                       for o in hits)]
+    return [
+        h
+        for h in hits
+        if not any(o[1] <= h[1] and h[2] <= o[2] and (o[2] - o[1]) > (h[2] - h[1]) for o in hits)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """The groups of a `KeywordParams` as flat tuples (read on every scored message)."""
+
     trigger: tuple[bool, ...]
     fields: tuple[frozenset[str], ...]
     person_window: tuple[int | None, ...]
@@ -119,8 +133,11 @@ class _Plan:
         cached = private["_plan"]
         if cached is not None and cached[0] is gs:  # a model_copy(update=groups) gets a new plan
             return cached[1]
-        plan = cls(tuple(g.role == "trigger" for g in gs), tuple(frozenset(g.fields) for g in gs),
-                   tuple(g.person_window if g.needs_person else None for g in gs))
+        plan = cls(
+            tuple(g.role == "trigger" for g in gs),
+            tuple(frozenset(g.fields) for g in gs),
+            tuple(g.person_window if g.needs_person else None for g in gs),
+        )
         private["_plan"] = (gs, plan)
         return plan
 
@@ -142,8 +159,14 @@ def _usable(plan: _Plan, text: str, field_name: str, hits, names) -> list[tuple[
     return out
 
 
-def score_keywords(params: KeywordParams, text: str, field_name: str, hits: list[tuple[str, int, int, int]],
-                   names=None, in_work_group: bool = False) -> Scored | None:
+def score_keywords(
+    params: KeywordParams,
+    text: str,
+    field_name: str,
+    hits: list[tuple[str, int, int, int]],
+    names=None,
+    in_work_group: bool = False,
+) -> Scored | None:
     """Score one text against one rule. `hits` are (kind, index, start, end) in normalised offsets."""
     plan = _Plan.of(params)
     trig = _usable(plan, text, field_name, hits, names)
@@ -151,9 +174,14 @@ def score_keywords(params: KeywordParams, text: str, field_name: str, hits: list
     spans = [(s, e) for gi, s, e in trig if is_trigger[gi]]
     if not spans:
         return None
-    if len(spans) < len(trig):  # a support word inside a trigger word (投票 in 投票给我) is not a second signal
-        trig = [(gi, s, e) for gi, s, e in trig if is_trigger[gi]
-                or not any(ts <= s and e <= te and (ts, te) != (s, e) for ts, te in spans)]
+    if len(spans) < len(
+        trig
+    ):  # a support word inside a trigger word (投票 in 投票给我) is not a second signal
+        trig = [
+            (gi, s, e)
+            for gi, s, e in trig
+            if is_trigger[gi] or not any(ts <= s and e <= te and (ts, te) != (s, e) for ts, te in spans)
+        ]
     words: dict[int, set[str]] = {}
     for gi, s, e in trig:
         words.setdefault(gi, set()).add(text[s:e])
@@ -172,7 +200,9 @@ def score_keywords(params: KeywordParams, text: str, field_name: str, hits: list
                 applied.append(ctx.name)
     labels = list(dict.fromkeys(text[s:e] for _, s, e in _outermost(sorted(trig, key=lambda t: t[1]))))
     severity = max_severity(*(params.groups[gi].severity for gi in words))
-    return Scored(score, severity, labels, sorted(set(spans)), {params.groups[gi].name for gi in words}, applied)
+    return Scored(
+        score, severity, labels, sorted(set(spans)), {params.groups[gi].name for gi in words}, applied
+    )
 
 
 def memo_score(inp, params: KeywordParams, hits, in_work_group: bool = False) -> Scored | None:
@@ -201,5 +231,10 @@ def keyword_verdict(inp, *, extra: float = 0.0, note: str | None = None):
     sc = memo_score(inp, params, inp.hits, in_work_group)
     if sc is None or sc.score + extra < params.threshold - 1e-9:
         return None
-    return Verdict(confidence(sc.score + extra, params.threshold), sc.severity or inp.bound.check.severity, sc.labels, sc.spans,
-                   note=note)
+    return Verdict(
+        confidence(sc.score + extra, params.threshold),
+        sc.severity or inp.bound.check.severity,
+        sc.labels,
+        sc.spans,
+        note=note,
+    )

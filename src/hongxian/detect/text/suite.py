@@ -94,23 +94,37 @@ class CompiledSuite:
     """Row selection on the Arrow buffers before the exact path (None: every text is scanned)."""
 
     @classmethod
-    def build(cls, bound: Iterable[BoundCheck], specs: dict[str, TextSpec], *, known_names: Iterable[str] = (),
-              backend: str = DEFAULT_BACKEND, locator: Callable | None = None,
-              prefilter_backend: str | None = PREFILTER_BACKEND) -> CompiledSuite:
+    def build(
+        cls,
+        bound: Iterable[BoundCheck],
+        specs: dict[str, TextSpec],
+        *,
+        known_names: Iterable[str] = (),
+        backend: str = DEFAULT_BACKEND,
+        locator: Callable | None = None,
+        prefilter_backend: str | None = PREFILTER_BACKEND,
+    ) -> CompiledSuite:
         rules = [(b, specs[b.check.detector]) for b in bound if b.check.detector in specs]
         keywords: dict[str, list[tuple]] = {}
         for ri, (b, spec) in enumerate(rules):
             for word, keys in spec.keywords(b.params, ri).items():
                 keywords.setdefault(word, []).extend(keys)
-        engine = TextEngine(keywords, digits=any(_wants_digits(spec, b) for b, spec in rules), backend=backend)
+        engine = TextEngine(
+            keywords, digits=any(_wants_digits(spec, b) for b, spec in rules), backend=backend
+        )
         pre = None
         if prefilter_backend is not None:
             triggers = [p for p, trig in zip(engine.patterns, engine.triggers.tolist(), strict=True) if trig]
             pre = Prefilter(triggers, engine.tables, digits=engine.digits, backend=prefilter_backend)
         return cls(rules, engine, NameFinder(known_names), locator, pre)
 
-    def evaluate(self, texts: list[str], fields: list[str], metas: Callable[[list[int]], dict[int, MsgMeta]],
-                 env: TextEnv) -> list[Hit]:
+    def evaluate(
+        self,
+        texts: list[str],
+        fields: list[str],
+        metas: Callable[[list[int]], dict[int, MsgMeta]],
+        env: TextEnv,
+    ) -> list[Hit]:
         """Evaluate a batch of texts; `metas(indices)` gives the messages of the texts that hit (in bulk).
 
         Equal texts are normalised and scanned once (chats repeat themselves: forwarded notices, spam,
@@ -130,14 +144,29 @@ class CompiledSuite:
         memo: dict = {}
         for scan, rows in zip(scans, rows_of, strict=True):
             per_rule = _split(scan)
-            todo = sorted({ri for ri, hs in per_rule.items() if _live_trigger(hs)}
-                          | (set(digit_rules) if scan.candidates else set()))
+            todo = sorted(
+                {ri for ri, hs in per_rule.items() if _live_trigger(hs)}
+                | (set(digit_rules) if scan.candidates else set())
+            )
             for i in rows:
                 meta, field_name = meta_of[i], fields[i]
                 for ri in todo:
                     bound, spec = self.rules[ri]
-                    verdict = spec.evaluate(EvalInput(bound.params, bound, scan.norm, field_name, per_rule.get(ri, []),
-                                                      scan.candidates, meta, env, self.names, self.locator, memo))
+                    verdict = spec.evaluate(
+                        EvalInput(
+                            bound.params,
+                            bound,
+                            scan.norm,
+                            field_name,
+                            per_rule.get(ri, []),
+                            scan.candidates,
+                            meta,
+                            env,
+                            self.names,
+                            self.locator,
+                            memo,
+                        )
+                    )
                     if verdict is not None:
                         out.append(Hit(ri, i, field_name, scan.norm, verdict, meta))
         out.sort(key=lambda h: (h.row, h.rule))  # message order, as without de-duplication
@@ -174,21 +203,29 @@ def _batch_metas(batch: pa.RecordBatch, rows: list[int]) -> Callable[[list[int]]
 
     def metas(indices: list[int]) -> dict[int, MsgMeta]:
         picked = batch.select(list(META_COLUMNS)).take(pa.array([rows[i] for i in indices], type=pa.int64()))
-        ids, senders, chats, groups = (picked.column(n).to_pylist()
-                                       for n in ("message_id", "sender_account", "chat_id", "is_group"))
+        ids, senders, chats, groups = (
+            picked.column(n).to_pylist() for n in ("message_id", "sender_account", "chat_id", "is_group")
+        )
         micros = picked.column("ts").cast(pa.int64()).to_pylist()  # datetimes are built lazily
-        return {i: MsgMeta(ids[k], senders[k], chats[k], None, groups[k], micros[k]) for k, i in enumerate(indices)}
+        return {
+            i: MsgMeta(ids[k], senders[k], chats[k], None, groups[k], micros[k])
+            for k, i in enumerate(indices)
+        }
 
     return metas
 
 
-def batch_texts(batch: pa.RecordBatch, prefilter: Prefilter | None = None) -> tuple[list[str], list[str], list[int]]:
+def batch_texts(
+    batch: pa.RecordBatch, prefilter: Prefilter | None = None
+) -> tuple[list[str], list[str], list[int]]:
     """(texts, fields, rows): message text and file names of a batch, skipping system messages; with a
     `prefilter`, only the texts that can produce a scan (all others would come back empty)."""
     texts: list[str] = []
     fields: list[str] = []
     rows: list[int] = []
-    keep = pc.invert(pc.fill_null(pc.is_in(batch.column("kind"), value_set=pa.array(sorted(SKIP_KINDS))), False))
+    keep = pc.invert(
+        pc.fill_null(pc.is_in(batch.column("kind"), value_set=pa.array(sorted(SKIP_KINDS))), False)
+    )
     same = pc.fill_null(pc.equal(batch.column("text"), batch.column("file_name")), False)
     for name in ("text", "file_name"):
         col = batch.column(name)
@@ -222,7 +259,9 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def scan_messages(suite: CompiledSuite, messages: pa.Table, env: TextEnv, batch_size: int = BATCH) -> list[Hit]:
+def scan_messages(
+    suite: CompiledSuite, messages: pa.Table, env: TextEnv, batch_size: int = BATCH
+) -> list[Hit]:
     hits: list[Hit] = []
     for batch in messages.to_batches(max_chunksize=batch_size):
         with gc_paused():
@@ -232,15 +271,17 @@ def scan_messages(suite: CompiledSuite, messages: pa.Table, env: TextEnv, batch_
     return hits
 
 
-def run_text_checks(ctx: DetectContext, bound: list[BoundCheck], specs: dict[str, TextSpec],
-                    backend: str = DEFAULT_BACKEND) -> list[Finding]:
+def run_text_checks(
+    ctx: DetectContext, bound: list[BoundCheck], specs: dict[str, TextSpec], backend: str = DEFAULT_BACKEND
+) -> list[Finding]:
     """Every text check in `bound` over the dataset's messages → findings per (check, subject)."""
     from hongxian.detect.text.aggregate import build_findings
     from hongxian.detect.text.pii import AddressLocator
 
     env = TextEnv.from_dataset(ctx.dataset)
-    suite = CompiledSuite.build(bound, specs, known_names=env.known_names(), backend=backend,
-                                locator=AddressLocator())
+    suite = CompiledSuite.build(
+        bound, specs, known_names=env.known_names(), backend=backend, locator=AddressLocator()
+    )
     hits = scan_messages(suite, ctx.dataset["messages"], env)
     return build_findings(ctx, suite, hits, env)
 
@@ -249,5 +290,10 @@ def make_detector(spec: TextSpec, specs: dict[str, TextSpec]) -> Detector:
     def run(ctx: DetectContext, bound: list[BoundCheck]) -> list[Finding]:
         return run_text_checks(ctx, bound, specs)
 
-    return Detector(name=spec.name, params_model=spec.params_model, needs=("messages",), run=run,
-                    description=spec.description)
+    return Detector(
+        name=spec.name,
+        params_model=spec.params_model,
+        needs=("messages",),
+        run=run,
+        description=spec.description,
+    )

@@ -33,9 +33,13 @@ class CanvassPattern(Params):
 class VoteParams(KeywordParams):
     window_weight: float = Field(default=0.5, description="added inside an election window")
     lead_days: int = Field(default=30, description="days before the event's start that count as its window")
-    patterns: list[CanvassPattern] = Field(default_factory=list, description="canvassing regexes; the best adds")
+    patterns: list[CanvassPattern] = Field(
+        default_factory=list, description="canvassing regexes; the best adds"
+    )
     spaced_weight: float = Field(
-        default=0.0, description="added when a trigger word of 3+ characters is written spaced out (投 我 一 票)")
+        default=0.0,
+        description="added when a trigger word of 3+ characters is written spaced out (投 我 一 票)",
+    )
 
 
 @lru_cache(maxsize=64)

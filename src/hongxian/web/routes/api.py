@@ -23,10 +23,18 @@ def api_findings(request: Request, user: CurrentUser) -> JSONResponse:
     require(user, LIST_FINDINGS)
     tq = parse_query(request.query_params)
     page = service_of(request).list_findings(user, tq.filters, tq.sort, tq.page, tq.per_page)
-    return JSONResponse(jsonable_encoder({
-        "total": page.total, "page": page.page, "per_page": page.per_page, "pages": page.pages,
-        "sort": tq.sort, "items": [asdict(r) for r in page.items],
-    }))
+    return JSONResponse(
+        jsonable_encoder(
+            {
+                "total": page.total,
+                "page": page.page,
+                "per_page": page.per_page,
+                "pages": page.pages,
+                "sort": tq.sort,
+                "items": [asdict(r) for r in page.items],
+            }
+        )
+    )
 
 
 @router.get("/findings/{finding_id}")
@@ -49,8 +57,14 @@ def api_decide(request: Request, user: CurrentUser, finding_id: str, body: Decis
     try:
         decision = service_of(request).decide(user, finding_id, body.status, body.reason, body.version)
     except ConflictError as exc:
-        return JSONResponse({"detail": str(exc), "current_version": exc.current_version,
-                             "current_status": exc.current_status}, status_code=409)
+        return JSONResponse(
+            {
+                "detail": str(exc),
+                "current_version": exc.current_version,
+                "current_status": exc.current_status,
+            },
+            status_code=409,
+        )
     return JSONResponse(jsonable_encoder(asdict(decision)))
 
 

@@ -21,20 +21,32 @@ def login_page(request: Request, next: str = "/", bye: str = "") -> Response:  #
 
 
 @router.post("/login")
-def login_submit(request: Request, username: str = Form(""), password: str = Form(""),
-                 next: str = Form("/")) -> Response:  # noqa: A002
+def login_submit(
+    request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/")
+) -> Response:  # noqa: A002
     service = service_of(request)
     user = service.authenticate(username.strip(), password) if username.strip() and password else None
     if user is None:
-        return render(request, "login.html", {"next_url": safe_next(next), "username": username,
-                                              "error": "用户名或密码错误，或账号已停用"}, status=401)
+        return render(
+            request,
+            "login.html",
+            {"next_url": safe_next(next), "username": username, "error": "用户名或密码错误，或账号已停用"},
+            status=401,
+        )
     previous = session_token(request)
     if previous:
         service.end_session(previous)
     token = service.create_session(user)
     response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(COOKIE, token, max_age=service.settings.session_minutes * 60, httponly=True,
-                        samesite="lax", path="/", secure=request.url.scheme == "https")
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=service.settings.session_minutes * 60,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=request.url.scheme == "https",
+    )
     return response
 
 
@@ -48,11 +60,16 @@ def logout(request: Request, user: CurrentUser) -> Response:
     return response
 
 
-def _users_page(request: Request, user: User, message: str | None = None, error: str | None = None,
-                status: int = 200) -> Response:
+def _users_page(
+    request: Request, user: User, message: str | None = None, error: str | None = None, status: int = 200
+) -> Response:
     users = service_of(request).list_users(user)
-    return render(request, "users.html", {"users": users, "roles": ROLE_ZH, "message": message, "error": error},
-                  status=status)
+    return render(
+        request,
+        "users.html",
+        {"users": users, "roles": ROLE_ZH, "message": message, "error": error},
+        status=status,
+    )
 
 
 @router.get("/users")
@@ -62,8 +79,9 @@ def users_page(request: Request, user: CurrentUser) -> Response:
 
 
 @router.post("/users")
-def users_add(request: Request, user: CurrentUser, name: str = Form(""), role: str = Form(""),
-              password: str = Form("")) -> Response:
+def users_add(
+    request: Request, user: CurrentUser, name: str = Form(""), role: str = Form(""), password: str = Form("")
+) -> Response:
     require(user, MANAGE_USERS)
     try:
         added = service_of(request).add_user(name, role, password, actor=user)
@@ -73,8 +91,9 @@ def users_add(request: Request, user: CurrentUser, name: str = Form(""), role: s
 
 
 @router.post("/users/status")
-def users_status(request: Request, user: CurrentUser, name: str = Form(""),
-                 disabled: str = Form("1")) -> Response:
+def users_status(
+    request: Request, user: CurrentUser, name: str = Form(""), disabled: str = Form("1")
+) -> Response:
     require(user, MANAGE_USERS)
     off = disabled == "1"
     if off and name == user.name:

@@ -26,18 +26,42 @@ def triage(request: Request, user: CurrentUser) -> Response:
     require(user, LIST_FINDINGS)
     tq = parse_query(request.query_params, max_per_page=200)
     page = service_of(request).list_findings(user, tq.filters, tq.sort, tq.page, tq.per_page)
-    return render(request, "findings.html", {
-        "page": page, "tq": tq, "categories": CATEGORIES, "severities": tuple(reversed(SEVERITIES)),
-        "statuses": tuple(STATUS_ZH), "sorts": SORT_ZH,
-    })
+    return render(
+        request,
+        "findings.html",
+        {
+            "page": page,
+            "tq": tq,
+            "categories": CATEGORIES,
+            "severities": tuple(reversed(SEVERITIES)),
+            "statuses": tuple(STATUS_ZH),
+            "sorts": SORT_ZH,
+        },
+    )
 
 
-def _detail_page(request: Request, detail: FindingDetail, *, message: str | None = None,
-                 error: str | None = None, status: int = 200, form: dict | None = None) -> Response:
-    return render(request, "finding.html", {
-        "d": detail, "f": detail.finding, "message": message, "error": error, "statuses": STATUS_ZH,
-        "form": form or {"status": detail.status, "reason": ""},
-    }, status=status)
+def _detail_page(
+    request: Request,
+    detail: FindingDetail,
+    *,
+    message: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+    form: dict | None = None,
+) -> Response:
+    return render(
+        request,
+        "finding.html",
+        {
+            "d": detail,
+            "f": detail.finding,
+            "message": message,
+            "error": error,
+            "statuses": STATUS_ZH,
+            "form": form or {"status": detail.status, "reason": ""},
+        },
+        status=status,
+    )
 
 
 @router.get("/findings/{finding_id}")
@@ -48,8 +72,14 @@ def finding_page(request: Request, user: CurrentUser, finding_id: str, saved: st
 
 
 @router.post("/findings/{finding_id}/decide")
-def decide(request: Request, user: CurrentUser, finding_id: str, status: str = Form(""),
-           reason: str = Form(""), version: str = Form("")) -> Response:
+def decide(
+    request: Request,
+    user: CurrentUser,
+    finding_id: str,
+    status: str = Form(""),
+    reason: str = Form(""),
+    version: str = Form(""),
+) -> Response:
     require(user, DECIDE)
     service = service_of(request)
     form = {"status": status, "reason": reason}
@@ -60,9 +90,13 @@ def decide(request: Request, user: CurrentUser, finding_id: str, status: str = F
     try:
         service.decide(user, finding_id, status, reason, expected)
     except ConflictError as exc:
-        return _detail_page(request, service.get_finding(user, finding_id), error=str(exc), status=409, form=form)
+        return _detail_page(
+            request, service.get_finding(user, finding_id), error=str(exc), status=409, form=form
+        )
     except ReviewInputError as exc:
-        return _detail_page(request, service.get_finding(user, finding_id), error=str(exc), status=400, form=form)
+        return _detail_page(
+            request, service.get_finding(user, finding_id), error=str(exc), status=400, form=form
+        )
     return RedirectResponse(f"/findings/{quote(finding_id, safe='')}?saved=1", status_code=303)
 
 
