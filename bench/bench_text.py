@@ -27,12 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate  # noqa: E402
 
 from hongxian.detect import default_registry  # noqa: E402
-from hongxian.detect.text import SPECS  # noqa: E402
+from hongxian.detect.text.detectors import SPECS  # noqa: E402
 from hongxian.detect.text.engine import DEFAULT_BACKEND, HyperscanMatcher  # noqa: E402
 from hongxian.detect.text.env import TextEnv  # noqa: E402
-from hongxian.detect.text.pii import AddressLocator  # noqa: E402
 from hongxian.detect.text.prefilter import PREFILTER_BACKEND  # noqa: E402
 from hongxian.detect.text.suite import CompiledSuite, batch_texts, scan_messages  # noqa: E402
+from hongxian.pii import AddressLocator  # noqa: E402
 from hongxian.rulebook.loader import load_rulebook  # noqa: E402
 from hongxian.schema import table_from_rows  # noqa: E402
 
@@ -93,7 +93,7 @@ def make_presidio(keywords: list[str]):
         from presidio_analyzer.nlp_engine import SpacyNlpEngine
     except ImportError:
         return None
-    from hongxian.detect.text.pii import luhn_ok, valid_id18
+    from hongxian.pii import luhn_ok, valid_id18
 
     class BlankZh(SpacyNlpEngine):
         def load(self) -> None:
@@ -232,7 +232,7 @@ def main() -> int:
         )
     print(f"生成语料 {time.perf_counter() - t0:.1f} s")
     registry = default_registry()
-    book = load_rulebook(registry)
+    book = load_rulebook(registry.params_models())
     bound = [b for b in book.bound_checks() if b.check.detector in SPECS]
     res: dict = {"messages": args.n, "distinct_messages": args.distinct_n, "checks": len(bound)}
     suites = build_suites(bound, res)

@@ -52,7 +52,7 @@ def rulebook(registry):
     for name in CHECK_FILES:
         shutil.copy(default_root() / "checks" / name, root / "checks" / name)
     try:
-        return load_rulebook(registry, root)
+        return load_rulebook(registry.params_models(), root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -1,9 +1,8 @@
 """Screen a dataset: run every enabled check whose detector has the data it needs.
 
 `screen_dataset` groups the rulebook's bound checks by detector, skips (with a Chinese reason) the
-checks whose detector lacks data, runs the text detectors together (one automaton for all text
-checks, `hongxian.detect.text.suite.run_text_checks`) and every other detector with its checks,
-and merges findings that share a finding_id. `screen_case` ingests the case folder first when it
+checks whose detector lacks data, runs each detector with its checks (detectors that declare a
+`batch`, the text detectors, run once together) and merges findings that share a finding_id. `screen_case` ingests the case folder first when it
 has no dataset yet.
 """
 
@@ -11,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,7 +22,7 @@ import pyarrow.compute as pc
 from hongxian.case import CasePaths, load_case_config
 from hongxian.dataset.dataset import Dataset
 from hongxian.dataset.store import TableStore
-from hongxian.detect.base import BoundCheck, DetectContext, DetectorRegistry
+from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
 from hongxian.schema import CATEGORIES, SEVERITIES, TS, Finding
 
 log = logging.getLogger(__name__)
@@ -106,7 +104,9 @@ def _sort_key(f: Finding) -> tuple:
     return (-SEVERITIES.index(f.severity), CATEGORIES.index(f.category), f.check_id, -f.score, f.subject.id)
 
 
-def _run_detector(ctx: DetectContext, detector, bounds: list[BoundCheck], skipped: list) -> list[Finding]:
+def _run_detector(
+    ctx: DetectContext, detector: Detector, bounds: list[BoundCheck], skipped: list
+) -> list[Finding]:
     try:
         return detector.run(ctx, bounds)
     except Exception as exc:  # one broken detector must not stop the screen
@@ -115,35 +115,34 @@ def _run_detector(ctx: DetectContext, detector, bounds: list[BoundCheck], skippe
         return []
 
 
-def screen_dataset(dataset: Dataset, rulebook, registry: DetectorRegistry, settings=None) -> ScreenResult:
-    from hongxian.detect.text import SPECS, TEXT_DETECTOR_NAMES
-    from hongxian.detect.text.suite import run_text_checks
-
-    ctx = DetectContext(dataset=dataset, rulebook=rulebook, settings=settings)
-    by_detector: dict[str, list[BoundCheck]] = defaultdict(list)
+def runnable_batches(
+    dataset: Dataset, rulebook, registry: DetectorRegistry, skipped: list[tuple[str, str]]
+) -> list[tuple[Detector, list[BoundCheck]]]:
+    """(detector, checks) to run: one entry per detector, or per batch for detectors that declare one
+    (`Detector.batch`: the text detectors share one automaton). Checks whose detector is missing or
+    lacks data are added to `skipped` with a Chinese reason."""
+    batches: dict[str, tuple[Detector, list[BoundCheck]]] = {}
     for bound in rulebook.bound_checks():
-        by_detector[bound.check.detector].append(bound)
-    findings: list[Finding] = []
-    skipped: list[tuple[str, str]] = []
-    text_bound: list[BoundCheck] = []
-    for name, bounds in by_detector.items():
+        name = bound.check.detector
         detector = registry.get(name)
         if detector is None:
-            skipped.extend((b.check.id, f"检测器 {name} 未安装") for b in bounds)
+            skipped.append((bound.check.id, f"检测器 {name} 未安装"))
             continue
         missing = detector.missing_data(dataset)
         if missing:
-            skipped.extend((b.check.id, missing_reason(missing)) for b in bounds)
-        elif name in TEXT_DETECTOR_NAMES:
-            text_bound.extend(bounds)
-        else:
-            findings.extend(_run_detector(ctx, detector, bounds, skipped))
-    if text_bound:
-        try:
-            findings.extend(run_text_checks(ctx, text_bound, SPECS))
-        except Exception as exc:
-            log.exception("text checks failed")
-            skipped.extend((b.check.id, f"文本检测运行出错：{exc}") for b in text_bound)
+            skipped.append((bound.check.id, missing_reason(missing)))
+            continue
+        key = f"batch:{detector.batch}" if detector.batch else name
+        batches.setdefault(key, (detector, []))[1].append(bound)
+    return list(batches.values())
+
+
+def screen_dataset(dataset: Dataset, rulebook, registry: DetectorRegistry, settings=None) -> ScreenResult:
+    ctx = DetectContext(dataset=dataset, rulebook=rulebook, settings=settings)
+    findings: list[Finding] = []
+    skipped: list[tuple[str, str]] = []
+    for detector, bounds in runnable_batches(dataset, rulebook, registry, skipped):
+        findings.extend(_run_detector(ctx, detector, bounds, skipped))
     merged = sorted(merge_findings(findings), key=_sort_key)
     return ScreenResult(merged, sorted(skipped), rulebook.version)
 
@@ -190,7 +189,7 @@ def screen_case(
     if rulebook is None:
         from hongxian.rulebook.loader import load_rulebook
 
-        rulebook = load_rulebook(registry)
+        rulebook = load_rulebook(registry.params_models())
     if reingest or not TableStore(paths.state).has_dataset():
         ingest_case(paths.root, progress=progress)
     dataset = apply_scope(Dataset.open(paths.state), config.scope.start, config.scope.end)

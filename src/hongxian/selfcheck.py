@@ -1,11 +1,8 @@
 """发前自检: check a draft message against every text check before sending it.
 
-`SelfChecker` compiles the text checks once (one automaton; ≈0.1–0.3 s) and then answers a normal
-message in well under a millisecond of matching (plus ≈2 ms when an address must be confirmed by
-cpca); the web UI keeps one per rulebook. `self_check` is the one-call convenience.
-
-The author is taken to be an official posting to a group (the strictest reading): commerce checks
-apply, and nothing is known about registered work groups or election windows.
+`SelfChecker` wraps `hongxian.detect.text.TextChecker` (the text checks compiled once) and adds what a
+user reads: rule references in force on the day, Chinese labels and the suggestion. The web UI keeps
+one per rulebook. `self_check` is the one-call convenience.
 """
 
 from __future__ import annotations
@@ -15,13 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from hongxian.detect.base import DetectorRegistry
-from hongxian.detect.text import SPECS
-from hongxian.detect.text.aggregate import pii_mask
-from hongxian.detect.text.engine import DEFAULT_BACKEND
-from hongxian.detect.text.env import MsgMeta, TextEnv
-from hongxian.detect.text.masking import mask_spans
-from hongxian.detect.text.pii import AddressLocator
-from hongxian.detect.text.suite import CompiledSuite
+from hongxian.detect.text import TextChecker
 from hongxian.schema import CATEGORY_ZH, SEVERITY_ZH, RuleRef
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -73,21 +64,16 @@ def rule_line(ref: RuleRef) -> str:
 class SelfChecker:
     """All text checks of a rulebook, compiled once."""
 
-    def __init__(self, rulebook, registry: DetectorRegistry | None = None, backend: str = DEFAULT_BACKEND):
-        names = set(SPECS) if registry is None else {n for n in SPECS if registry.get(n) is not None}
-        bound = [b for b in rulebook.bound_checks() if b.check.detector in names]
+    def __init__(self, rulebook, registry: DetectorRegistry | None = None):
+        bound = [b for b in rulebook.bound_checks() if registry is None or registry.get(b.check.detector)]
         self.rulebook = rulebook
-        self.suite = CompiledSuite.build(bound, SPECS, backend=backend, locator=AddressLocator())
-        self.env = TextEnv(assume_official=True)
+        self.checker = TextChecker(bound)
 
     def check(self, text: str, on: date | None = None) -> list[SelfCheckHit]:
         when = datetime.now(SHANGHAI) if on is None else datetime(on.year, on.month, on.day, tzinfo=SHANGHAI)
-        meta = MsgMeta("selfcheck", "selfcheck-author", "selfcheck@chatroom", when, True)
-        hits = self.suite.evaluate([text], ["text"], lambda idx: dict.fromkeys(idx, meta), self.env)
         out = []
-        for h in sorted(hits, key=lambda h: (-h.verdict.score, h.rule)):
-            bound, _spec = self.suite.rules[h.rule]
-            check = bound.check
+        for hit in self.checker.check(text, when):
+            check, verdict = hit.bound.check, hit.verdict
             refs = self.rulebook.resolve_refs(check, when.date())
             out.append(
                 SelfCheckHit(
@@ -95,15 +81,15 @@ class SelfChecker:
                     title=check.title,
                     category=check.category,
                     category_zh=CATEGORY_ZH[check.category],
-                    severity=h.verdict.severity,
-                    severity_zh=SEVERITY_ZH[h.verdict.severity],
-                    score=h.verdict.score,
-                    labels=h.verdict.labels,
-                    spans=[h.norm.span(s, e) for s, e in h.verdict.spans],
-                    excerpt=mask_spans(text, pii_mask(h.norm, h.verdict.mask)),
+                    severity=verdict.severity,
+                    severity_zh=SEVERITY_ZH[verdict.severity],
+                    score=verdict.score,
+                    labels=verdict.labels,
+                    spans=hit.spans,
+                    excerpt=hit.excerpt,
                     rules=refs,
                     suggestion=check.suggestion,
-                    note=h.verdict.note,
+                    note=verdict.note,
                     rule_text=[rule_line(r) for r in refs],
                 )
             )

@@ -7,7 +7,7 @@ import jsonschema
 from typer.testing import CliRunner
 
 from hongxian.cli import app
-from hongxian.ingest.pipeline import read_table
+from hongxian.dataset.store import read_table
 from hongxian.schema import CATEGORIES
 
 

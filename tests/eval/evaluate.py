@@ -99,7 +99,7 @@ def build_checker():
     from hongxian.selfcheck import SelfChecker
 
     registry = default_registry()
-    return SelfChecker(load_rulebook(registry), registry)
+    return SelfChecker(load_rulebook(registry.params_models()), registry)
 
 
 def select_files(argv: list[str]) -> set[str]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from hongxian.ingest.pipeline import ingest_case, read_table
+from hongxian.dataset.store import read_table
+from hongxian.ingest.pipeline import ingest_case
 from hongxian.testing.bills import AlipayBillRow, write_alipay_csv
 from tests.conftest import PEOPLE_HEADER
 

@@ -5,7 +5,8 @@ from typer.testing import CliRunner
 
 from hongxian.case import CaseError, load_case_config
 from hongxian.cli import app
-from hongxian.ingest.pipeline import ingest_case, read_table
+from hongxian.dataset.store import read_table
+from hongxian.ingest.pipeline import ingest_case
 from hongxian.ingest.registry import ReaderRegistry
 from tests.conftest import PEOPLE_HEADER
 

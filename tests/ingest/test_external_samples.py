@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from hongxian.dataset.store import read_table
 from hongxian.ingest.alipay_bill import AlipayBillReader
-from hongxian.ingest.pipeline import ingest_case, read_table
+from hongxian.ingest.pipeline import ingest_case
 from hongxian.ingest.registry import ReaderRegistry
 from hongxian.ingest.wechat_bill import WeChatBillReader
 from hongxian.testing.bills import WeChatBillRow, WeChatCsvStyle, wechat_csv_line

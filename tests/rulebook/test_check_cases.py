@@ -13,7 +13,7 @@ from hongxian.schema import CATEGORIES, SEVERITIES
 def _load():
     registry = default_registry()
     try:
-        return registry, load_rulebook(registry), None
+        return registry, load_rulebook(registry.params_models()), None
     except RulebookError as exc:
         return registry, None, exc
 

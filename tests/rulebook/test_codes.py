@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 
-from hongxian.detect.base import DetectorRegistry
 from hongxian.rulebook.loader import default_root, load_rulebook
 from hongxian.rulebook.models import Check, Ref
 
@@ -60,7 +59,7 @@ def book(tmp_path_factory):
     """The real codes without checks, so these tests do not depend on other developers' checks."""
     root = tmp_path_factory.mktemp("codes-only")
     shutil.copytree(default_root() / "codes", root / "codes")
-    return load_rulebook(DetectorRegistry(), root)
+    return load_rulebook({}, root)
 
 
 def _check(*refs: tuple[str, str]) -> Check:

@@ -20,7 +20,7 @@ BROKEN = sorted((DATA / "broken").glob("*.yaml"))
 
 @pytest.fixture(scope="module")
 def book():
-    return load_rulebook(make_registry(), GOOD)
+    return load_rulebook(make_registry().params_models(), GOOD)
 
 
 def _expected(path: Path) -> str:
@@ -36,7 +36,7 @@ def test_broken_rulebook_names_file_and_line(broken: Path, tmp_path: Path):
     sub = "codes" if broken.name.startswith("code_") else "checks"
     shutil.copy(broken, root / sub / broken.name)
     with pytest.raises(RulebookError) as err:
-        load_rulebook(make_registry(), root)
+        load_rulebook(make_registry().params_models(), root)
     expected = _expected(broken)
     assert any(expected in line for line in err.value.errors), "\n".join(err.value.errors)
 
@@ -47,7 +47,7 @@ def test_all_errors_reported_at_once(tmp_path: Path):
     for name in ("check_unknown_ref.yaml", "check_unknown_detector.yaml"):
         shutil.copy(DATA / "broken" / name, root / "checks" / name)
     with pytest.raises(RulebookError) as err:
-        load_rulebook(make_registry(), root)
+        load_rulebook(make_registry().params_models(), root)
     assert len(err.value.errors) == 2
     assert str(err.value).startswith("规则库加载失败（2 处错误）")
 
@@ -66,12 +66,12 @@ def test_good_rulebook_loads(book):
 def test_version_changes_with_content(tmp_path: Path, book):
     root = tmp_path / "rb"
     shutil.copytree(GOOD, root)
-    assert load_rulebook(make_registry(), root).version == book.version
+    assert load_rulebook(make_registry().params_models(), root).version == book.version
     path = root / "checks" / "demo.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("severity: high", "severity: critical"), encoding="utf-8"
     )
-    assert load_rulebook(make_registry(), root).version != book.version
+    assert load_rulebook(make_registry().params_models(), root).version != book.version
 
 
 def test_disabled_check_not_bound_by_default(tmp_path: Path):
@@ -84,7 +84,7 @@ def test_disabled_check_not_bound_by_default(tmp_path: Path):
         ),
         encoding="utf-8",
     )
-    rb = load_rulebook(make_registry(), root)
+    rb = load_rulebook(make_registry().params_models(), root)
     assert [b.check.id for b in rb.bound_checks()] == ["demo.red-packets"]
     assert len(rb.bound_checks(enabled_only=False)) == 2
 

@@ -82,7 +82,7 @@ def test_validate_reports_file_and_line(tmp_path: Path):
 
 def test_case_runner_reports_failures(tmp_path: Path):
     registry = make_registry()
-    results = run_all_cases(load_rulebook(registry, DATA / "good"), registry)
+    results = run_all_cases(load_rulebook(registry.params_models(), DATA / "good"), registry)
     assert len(results) == 8 and all(r["ok"] for r in results)
     root = tmp_path / "rb"
     shutil.copytree(DATA / "good", root)
@@ -94,14 +94,14 @@ def test_case_runner_reports_failures(tmp_path: Path):
         ),
         encoding="utf-8",
     )
-    results = run_all_cases(load_rulebook(registry, root), registry)
+    results = run_all_cases(load_rulebook(registry.params_models(), root), registry)
     failed = [(r["check"], r["case"]) for r in results if not r["ok"]]
     assert failed == [("demo.secret-word", "quiet-on-normal")]
 
 
 def test_docs_are_current():
     """docs/rules.md must match the rulebook: regenerate with `hongxian rules docs --out docs/rules.md`."""
-    expected = render_markdown(load_rulebook(default_registry()))
+    expected = render_markdown(load_rulebook(default_registry().params_models()))
     current = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert current == expected, "docs/rules.md 已过期：请运行 hongxian rules docs --out docs/rules.md"
 
@@ -109,9 +109,8 @@ def test_docs_are_current():
 def test_docs_content(tmp_path: Path):
     root = tmp_path / "rb"
     shutil.copytree(default_root() / "codes", root / "codes")
-    from hongxian.detect.base import DetectorRegistry
 
-    text = render_markdown(load_rulebook(DetectorRegistry(), root))
+    text = render_markdown(load_rulebook({}, root))
     assert (
         "| 组织、参加自发成立的老乡会、校友会、战友会（`association`） | 第六十八条 | 第七十四条 | 第八十二条 |"
         in text

@@ -17,7 +17,7 @@ def registry():
 
 @pytest.fixture(scope="session")
 def rulebook(registry):
-    return load_rulebook(registry)
+    return load_rulebook(registry.params_models())
 
 
 @pytest.fixture(scope="session")

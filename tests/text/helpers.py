@@ -44,8 +44,8 @@ def dataset(messages: list[dict], **tables) -> Dataset:
 
 def run(rulebook, registry, ds: Dataset, detector: str | None = None):
     """Run every text check (or those of one detector) through the suite, as `screen` does."""
-    from hongxian.detect.text import SPECS
-    from hongxian.detect.text.suite import run_text_checks
+    from hongxian.detect.text import run_text_checks
+    from hongxian.detect.text.detectors import SPECS
 
     bound = [
         b

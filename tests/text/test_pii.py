@@ -6,12 +6,14 @@ from datetime import date
 
 import pytest
 
-from hongxian.detect.text.masking import excerpt, mask_spans, mask_value
-from hongxian.detect.text.pii import (
+from hongxian.pii import (
     AddressLocator,
+    excerpt,
     find_addresses,
     id18_check_digit,
     luhn_ok,
+    mask_spans,
+    mask_value,
     numbers_in,
     valid_card,
     valid_id15,
@@ -117,7 +119,7 @@ def test_plain_pii_many_equals_one_by_one():
     (with a share of valid IDs, cards and mobiles planted) give the same result as plain_pii."""
     import random
 
-    from hongxian.detect.text.pii import id18_check_digit, plain_pii, plain_pii_many
+    from hongxian.pii import id18_check_digit, plain_pii, plain_pii_many
 
     rng = random.Random(5)
     runs = []

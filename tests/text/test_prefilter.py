@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from hongxian.detect.text import SPECS
+from hongxian.detect.text.detectors import SPECS
 from hongxian.detect.text.engine import TextEngine
 from hongxian.detect.text.env import TextEnv
 from hongxian.detect.text.prefilter import Prefilter

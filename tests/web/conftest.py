@@ -14,7 +14,7 @@ def self_checker():
     from hongxian.selfcheck import SelfChecker
 
     registry = default_registry()
-    return SelfChecker(load_rulebook(registry), registry)
+    return SelfChecker(load_rulebook(registry.params_models()), registry)
 
 
 @pytest.fixture

@@ -1,11 +1,15 @@
 """`hongxian` command line: a thin skin over the stage packages.
 
-Each command group lives in its own module and registers itself on `app` in `_register`.
+Each command group lives in its own module with ``register(app)`` (`hongxian.plugins`); the modules are
+listed below in help order.
 """
 
 from __future__ import annotations
 
 import typer
+
+from hongxian.cli import demo_cmd, ingest_cmd, report_cmd, review_cmd, rules_cmd, screen_cmd, web_cmd
+from hongxian.plugins import register_all
 
 app = typer.Typer(
     name="hongxian",
@@ -16,21 +20,7 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    from hongxian.cli import ingest_cmd
-
-    ingest_cmd.register(app)
-    for name in ("rules_cmd", "screen_cmd", "review_cmd", "report_cmd", "web_cmd", "demo_cmd"):
-        try:
-            module = __import__(f"hongxian.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"hongxian.cli.{name}":
-                raise
-            continue
-        module.register(app)
-
-
-_register()
+register_all(app, (ingest_cmd, rules_cmd, screen_cmd, review_cmd, report_cmd, web_cmd, demo_cmd))
 
 
 def main() -> None:

@@ -17,7 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from hongxian.cli.common import case_errors, console, err_console
-from hongxian.ingest.pipeline import IngestReport, ingest_case, read_table
+from hongxian.dataset.store import read_table
+from hongxian.ingest.pipeline import IngestReport, ingest_case
 from hongxian.schema import SCHEMAS
 
 STATUS_ZH = {

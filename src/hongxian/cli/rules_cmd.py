@@ -34,7 +34,7 @@ class ListFormat(StrEnum):
 
 def _load(registry: DetectorRegistry, root: Path | None = None) -> Rulebook:
     try:
-        return load_rulebook(registry, root)
+        return load_rulebook(registry.params_models(), root)
     except RulebookError as exc:
         err_console.print("[bold red]规则库有错误：[/]")
         for line in exc.errors:

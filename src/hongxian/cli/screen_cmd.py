@@ -29,7 +29,7 @@ def _load_rules():
 
     registry = default_registry()
     try:
-        return registry, load_rulebook(registry)
+        return registry, load_rulebook(registry.params_models())
     except RulebookError as exc:
         err_console.print(f"[bold red]规则库加载失败：[/]\n{exc}")
         raise typer.Exit(2) from None

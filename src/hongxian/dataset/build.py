@@ -72,17 +72,6 @@ def _dedupe(con: duckdb.DuckDBPyConnection, table: str) -> None:
     con.execute(f"DROP VIEW raw_{table}")
 
 
-def materialize(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Make ``table`` a real table (it may still be a view over the parts) before updating it."""
-    kind = con.execute(
-        "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [table]
-    ).fetchone()
-    if kind and kind[0] == "VIEW":
-        con.execute(f"CREATE TABLE _materialized AS SELECT * FROM {table}")
-        con.execute(f"DROP VIEW {table}")
-        con.execute(f"ALTER TABLE _materialized RENAME TO {table}")
-
-
 def _load_case(con: duckdb.DuckDBPyConnection, store: TableStore) -> None:
     for table in CASE_TABLES:
         con.register(f"_case_{table}", store.read(store.case_path(table), table))

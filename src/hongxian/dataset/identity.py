@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import duckdb
 
+from hongxian.dataset.duck import materialize
+
 NAME_PREFIX = "wxname:"
 CHAT_NAME_PREFIX = "chatname:"
 
@@ -56,7 +58,6 @@ LEFT JOIN by_person p USING (name) LEFT JOIN by_contact c USING (name)
 
 def resolve_accounts(con: duckdb.DuckDBPyConnection) -> None:
     """Rewrite ``wxname:`` payer/payee/sender ids to real accounts and fill accounts.person_id."""
-    from hongxian.dataset.build import materialize  # not at import time: readers import this module
 
     con.execute(_RESOLVE_SQL)
     renamed = con.execute("SELECT count(*) FROM _name_map WHERE to_account <> from_account").fetchone()[0]
@@ -136,7 +137,6 @@ def resolve_chat_names(con: duckdb.DuckDBPyConnection) -> None:
         SELECT 'chatname:' || name AS from_chat, any_value(group_id) AS to_chat
         FROM groups WHERE name IS NOT NULL AND name <> '' GROUP BY name HAVING count(DISTINCT group_id) = 1
     """)
-    from hongxian.dataset.build import materialize
 
     if con.execute("SELECT count(*) FROM _chat_map").fetchone()[0] == 0:
         return

@@ -22,6 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from hongxian.case import CasePaths
 from hongxian.schema import SCHEMAS, SOURCE_TABLES
 
 
@@ -119,3 +120,15 @@ class TableStore:
 
     def reset(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def read_table(case_dir: Path, table: str) -> pa.Table:
+    """A persisted table of a case folder by canonical name (case tables, dataset tables, sources, rejects)."""
+    store = TableStore(CasePaths(case_dir).state)
+    if table == "sources":
+        return store.sources()
+    if table == "rejects":
+        return store.rejects()
+    if store.case_path(table).is_file():
+        return store.read(store.case_path(table), table)
+    return store.read(store.dataset_path(table), table)

@@ -1,25 +1,18 @@
 """Detect stage: detectors that the rulebook's checks configure.
 
-Each detector module exposes ``DETECTORS: list[Detector]``; `default_registry` collects them.
+Every detector module has ``register(registry)`` (`hongxian.plugins`); each detector family lists its
+modules in ``PLUGINS`` and `default_registry` registers them all.
 """
 
 from __future__ import annotations
 
-import importlib
-
+from hongxian.detect import groups, payments, text
 from hongxian.detect.base import DetectorRegistry
-
-DETECTOR_MODULES: tuple[str, ...] = (
-    "hongxian.detect.groups",
-    "hongxian.detect.payments",
-    "hongxian.detect.text",
-)
+from hongxian.plugins import register_all
 
 
 def default_registry() -> DetectorRegistry:
     registry = DetectorRegistry()
-    for module_name in DETECTOR_MODULES:
-        module = importlib.import_module(module_name)
-        for detector in module.DETECTORS:
-            registry.register(detector)
+    for family in (groups, payments, text):
+        register_all(registry, family.PLUGINS)
     return registry

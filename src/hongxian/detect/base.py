@@ -10,17 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from hongxian.dataset.dataset import Dataset
 from hongxian.ids import finding_fingerprint
+from hongxian.plugins import Registry
+from hongxian.rulebook.book import BoundCheck
 from hongxian.schema import Evidence, Finding, Subject, Window
 
 if TYPE_CHECKING:
-    from hongxian.rulebook.loader import Rulebook
-    from hongxian.rulebook.models import Check
+    from hongxian.rulebook.book import Rulebook
+
+T = TypeVar("T")
+
+__all__ = ["BoundCheck", "DetectContext", "Detector", "DetectorRegistry", "Params"]
 
 
 class Params(BaseModel):
@@ -29,19 +34,22 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@dataclass(frozen=True)
-class BoundCheck:
-    """A check with its params already validated into the detector's model."""
-
-    check: Check
-    params: Any
-
-
 @dataclass
 class DetectContext:
+    """What every detector gets: the dataset, the rulebook, settings and the per-screen derived data."""
+
     dataset: Dataset
     rulebook: Rulebook
     settings: Any = None
+    derived: dict[Callable[[Dataset], Any], Any] = field(default_factory=dict)
+    """Objects derived from the dataset once per screen and shared by detectors (see `derive`)."""
+
+    def derive(self, build: Callable[[Dataset], T]) -> T:
+        """The object `build(dataset)` returns, built once per screen: detectors that need the same
+        derived data (e.g. the payment frame) pass the same builder and share one instance."""
+        if build not in self.derived:
+            self.derived[build] = build(self.dataset)
+        return self.derived[build]
 
     def finding(
         self,
@@ -96,6 +104,9 @@ class Detector:
     run: RunFn
     description: str = ""
     any_of: tuple[str, ...] = field(default=())
+    batch: str | None = None
+    """Detectors that name the same batch share one `run`: screen calls it once with all their checks
+    (the text detectors: every keyword of every text check goes into one automaton)."""
 
     def missing_data(self, dataset: Dataset) -> list[str]:
         """Tables this detector needs that the dataset lacks (empty list → can run)."""
@@ -105,24 +116,11 @@ class Detector:
         return missing
 
 
-class DetectorRegistry:
-    """Detectors by name. Built by `default_registry()`; passed around, never global."""
+class DetectorRegistry(Registry[Detector]):
+    """Detectors by name. Built by `hongxian.detect.default_registry()`; passed around, never global."""
 
-    def __init__(self, detectors: Iterable[Detector] = ()):
-        self._by_name: dict[str, Detector] = {}
-        for d in detectors:
-            self.register(d)
+    kind = "detector"
 
-    def register(self, detector: Detector) -> None:
-        if detector.name in self._by_name:
-            raise ValueError(f"duplicate detector {detector.name}")
-        self._by_name[detector.name] = detector
-
-    def get(self, name: str) -> Detector | None:
-        return self._by_name.get(name)
-
-    def names(self) -> list[str]:
-        return sorted(self._by_name)
-
-    def __iter__(self):
-        return iter(self._by_name.values())
+    def params_models(self) -> dict[str, type[BaseModel]]:
+        """Detector name → params model: what `load_rulebook` validates checks against."""
+        return {d.name: d.params_model for d in self}

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hongxian.ingest.base import Sink, SourceContext, UnreadableSource, few_collections
 from hongxian.ingest.bill_common import (
@@ -324,3 +325,11 @@ class AlipayRows:
 
 def _missing(column: str):
     raise BadValue(column, f"{column}为空")
+
+
+if TYPE_CHECKING:
+    from hongxian.ingest.registry import ReaderRegistry
+
+
+def register(registry: ReaderRegistry) -> None:
+    registry.register(AlipayBillReader())

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hongxian.dataset.identity import chat_name_id
 from hongxian.ingest.appmsg import AppMsg
@@ -312,3 +313,12 @@ def conversation_name(path: Path) -> str:
         if stem.lower().endswith(suffix):
             return stem[: -len(suffix)] or Path(path).parent.name
     return stem or Path(path).parent.name
+
+
+if TYPE_CHECKING:
+    from hongxian.ingest.registry import ReaderRegistry
+
+
+def register(registry: ReaderRegistry) -> None:
+    registry.register(PyWxDumpCsvReader())
+    registry.register(MemoTraceCsvReader())

@@ -8,8 +8,6 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pyarrow as pa
-
 from hongxian.case import CaseConfig, CasePaths, load_case_config
 from hongxian.dataset.build import build_dataset
 from hongxian.dataset.store import PartWriter, TableStore
@@ -246,15 +244,3 @@ def ingest_case(
     case_dir: Path, registry: ReaderRegistry | None = None, progress: Progress | None = None
 ) -> IngestReport:
     return CaseIngester(case_dir, registry, progress).run()
-
-
-def read_table(case_dir: Path, table: str) -> pa.Table:
-    """A persisted table by canonical name (case tables, dataset tables, sources, rejects)."""
-    store = TableStore(CasePaths(case_dir).state)
-    if table == "sources":
-        return store.sources()
-    if table == "rejects":
-        return store.rejects()
-    if store.case_path(table).is_file():
-        return store.read(store.case_path(table), table)
-    return store.read(store.dataset_path(table), table)

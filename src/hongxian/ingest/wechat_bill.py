@@ -15,6 +15,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hongxian.dataset.identity import name_account
 from hongxian.ingest.base import Sink, SourceContext, UnreadableSource, few_collections
@@ -203,3 +204,11 @@ def _pick_sheet(path: Path) -> tuple[str, list[list]] | None:
     except Exception:  # calamine raises its own error types for broken workbooks
         return None
     return None
+
+
+if TYPE_CHECKING:
+    from hongxian.ingest.registry import ReaderRegistry
+
+
+def register(registry: ReaderRegistry) -> None:
+    registry.register(WeChatBillReader())

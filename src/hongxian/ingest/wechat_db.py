@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hongxian.ingest.appmsg import decompress, parse_appmsg
 from hongxian.ingest.base import Sink, SourceContext, UnreadableSource, few_collections
@@ -300,3 +301,11 @@ class ContactTables:
                     "display_name": names.get(wxid) or remark or nick,
                 },
             )
+
+
+if TYPE_CHECKING:
+    from hongxian.ingest.registry import ReaderRegistry
+
+
+def register(registry: ReaderRegistry) -> None:
+    registry.register(WeChatDbReader())

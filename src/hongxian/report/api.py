@@ -76,7 +76,7 @@ def current_rulebook_version() -> str | None:
         from hongxian.detect import default_registry
         from hongxian.rulebook.loader import load_rulebook
 
-        return load_rulebook(default_registry()).version
+        return load_rulebook(default_registry().params_models()).version
     except Exception:  # noqa: BLE001 - a report must not fail because the rulebook does not load
         return None
 

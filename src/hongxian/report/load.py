@@ -42,7 +42,7 @@ def findings_file(case_dir: Path, explicit: Path | None) -> Path:
 
 
 def case_sources(case_dir: Path) -> list[dict]:
-    from hongxian.ingest.pipeline import read_table
+    from hongxian.dataset.store import read_table
 
     return read_table(case_dir, "sources").to_pylist()
 

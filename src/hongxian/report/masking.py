@@ -4,10 +4,9 @@ Phone numbers, resident ID numbers and bank-card numbers are masked wherever the
 (explanations, excerpts, memos, notes, decision reasons, chart labels). Masking is idempotent:
 masked text passes through unchanged, so excerpts already masked by a detector are safe.
 
-When the text-screening package is present, its validated masking
-(``hongxian.detect.text.pii.numbers_in`` + ``hongxian.detect.text.masking.mask_spans``) runs first, so
-reports mask valid numbers exactly as finding excerpts do; the broad patterns here then catch
-anything left that merely looks like a phone, ID or card number (over-masking is the safe side).
+The validated masking of `hongxian.pii` (`mask_text`) runs first, so reports mask valid numbers
+exactly as finding excerpts do; the broad patterns here then catch anything left that merely looks
+like a phone, ID or card number (over-masking is the safe side).
 """
 
 from __future__ import annotations
@@ -15,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+
+from hongxian.pii import mask_text
 
 # 18-digit resident ID (last char may be X) and the old 15-digit form.
 _ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
@@ -48,40 +49,17 @@ def builtin_mask_text(text: str) -> str:
     return text
 
 
-def _external_masker() -> Callable[[str], str] | None:
-    """The text-screening package's validated masking (same format as finding excerpts), if present."""
-    try:
-        from hongxian.detect.text import masking, pii
-    except ImportError:
-        return None
-    direct = getattr(masking, "mask_text", None)
-    if callable(direct):
-        return direct
-    numbers_in, mask_spans = getattr(pii, "numbers_in", None), getattr(masking, "mask_spans", None)
-    if not (callable(numbers_in) and callable(mask_spans)):
-        return None
-
-    def mask(text: str) -> str:
-        hits = numbers_in(text, 0, len(text))
-        return mask_spans(text, [(h.start, h.end, h.kind) for h in hits]) if hits else text
-
-    return mask
-
-
 _DIGIT = re.compile(r"\d")
 
 
 def make_masker(enabled: bool = True) -> Callable[[str | None], str]:
     """A masking function for report text; ``enabled=False`` only turns ``None`` into ``""``."""
-    external = _external_masker() if enabled else None
 
     @lru_cache(maxsize=65536)
     def _mask(text: str) -> str:
         if not _DIGIT.search(text):  # every pattern needs digits
             return text
-        if external is not None:
-            text = external(text)
-        return builtin_mask_text(text)
+        return builtin_mask_text(mask_text(text))
 
     def mask(text: str | None) -> str:
         if text is None:

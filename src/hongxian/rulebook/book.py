@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from hongxian.detect.base import BoundCheck
 from hongxian.rulebook.models import Check, Code, Precedent, Provision, Ref
 from hongxian.schema import TZ, RuleRef
 
@@ -37,6 +37,14 @@ def ref_label(ref: RuleRef) -> str:
 
 def _in_force_key(code: Code) -> date:
     return code.in_force_from or date.min
+
+
+@dataclass(frozen=True)
+class BoundCheck:
+    """A check with its params already validated into its detector's params model."""
+
+    check: Check
+    params: Any
 
 
 @dataclass(frozen=True)

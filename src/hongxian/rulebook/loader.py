@@ -16,18 +16,27 @@ The rulebook ``version`` is a short sha256 over the sorted YAML files; it is rec
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from hongxian.detect.base import BoundCheck, DetectorRegistry
-from hongxian.rulebook.book import Cited, Rulebook, article_display
+from hongxian.rulebook.book import BoundCheck, Cited, Rulebook, article_display
 from hongxian.rulebook.models import Check, Code
 from hongxian.rulebook.yamlpos import RulebookError, YamlDoc, validation_messages
 from hongxian.schema import SCHEMAS
 
-__all__ = ["Cited", "Rulebook", "RulebookError", "article_display", "default_root", "load_rulebook"]
+__all__ = [
+    "BoundCheck",
+    "Cited",
+    "ParamsModels",
+    "Rulebook",
+    "RulebookError",
+    "article_display",
+    "default_root",
+    "load_rulebook",
+]
 
 
 def default_root() -> Path:
@@ -35,8 +44,15 @@ def default_root() -> Path:
     return Path(__file__).resolve().parent
 
 
-def load_rulebook(registry: DetectorRegistry, root: Path | None = None) -> Rulebook:
-    """Read ``root/codes/*.yaml`` and ``root/checks/*.yaml``; raise `RulebookError` listing every problem."""
+ParamsModels = Mapping[str, type[BaseModel]]
+"""Detector name → the pydantic model its checks' ``params`` are validated into."""
+
+
+def load_rulebook(params_models: ParamsModels, root: Path | None = None) -> Rulebook:
+    """Read ``root/codes/*.yaml`` and ``root/checks/*.yaml``; raise `RulebookError` listing every problem.
+
+    `params_models` names the detectors that exist (usually ``DetectorRegistry.params_models()``); a check
+    naming another detector, or params its model rejects, is an error."""
     root = Path(root) if root is not None else default_root()
     code_docs = _read_dir(root, "codes")
     check_docs = _read_dir(root, "checks")
@@ -46,7 +62,7 @@ def load_rulebook(registry: DetectorRegistry, root: Path | None = None) -> Ruleb
     located = _load_checks(check_docs, errors)
     probe = Rulebook(codes=codes, checks=[c for c, _, _ in located], bound={}, version="")
     _check_codes(probe, code_pairs, errors)
-    bound = _bind_checks(probe, located, registry, errors)
+    bound = _bind_checks(probe, located, params_models, errors)
     if errors:
         raise RulebookError(errors)
     files = [d.rel for d in code_docs + check_docs]
@@ -175,22 +191,25 @@ def _load_checks(docs: list[YamlDoc], errors: list[str]) -> list[tuple[Check, Ya
 
 
 def _bind_checks(
-    book: Rulebook, located: list[tuple[Check, YamlDoc, tuple]], registry: DetectorRegistry, errors: list[str]
+    book: Rulebook,
+    located: list[tuple[Check, YamlDoc, tuple]],
+    params_models: ParamsModels,
+    errors: list[str],
 ) -> dict[str, BoundCheck]:
     bound: dict[str, BoundCheck] = {}
     for check, doc, loc in located:
         before = len(errors)
         _check_refs(book, check, doc, loc, errors)
         _check_cases(check, doc, loc, errors)
-        detector = registry.get(check.detector)
-        if detector is None:
-            known = "、".join(registry.names()) or "（无）"
+        model = params_models.get(check.detector)
+        if model is None:
+            known = "、".join(sorted(params_models)) or "（无）"
             errors.append(
                 f"{doc.where((*loc, 'detector'))}: 未知检测器 {check.detector}（检查项 {check.id}；已有：{known}）"
             )
             continue
         try:
-            params = detector.params_model.model_validate(check.params)
+            params = model.model_validate(check.params)
         except ValidationError as exc:
             errors.extend(validation_messages(doc, exc, (*loc, "params"), f"检查项 {check.id} 的 params"))
             continue

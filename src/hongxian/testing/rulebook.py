@@ -16,4 +16,4 @@ def subset_rulebook(registry: DetectorRegistry, check_files: tuple[str, ...], fo
     (root / "checks").mkdir()
     for name in check_files:
         shutil.copy(default_root() / "checks" / name, root / "checks" / name)
-    return load_rulebook(registry, root)
+    return load_rulebook(registry.params_models(), root)

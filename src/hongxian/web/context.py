@@ -31,7 +31,7 @@ class WebState:
                 from hongxian.detect import default_registry
                 from hongxian.rulebook.loader import load_rulebook
 
-                self.rulebook = load_rulebook(default_registry())
+                self.rulebook = load_rulebook(default_registry().params_models())
             return self.rulebook
 
     def get_self_checker(self):

@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from hongxian.detect.groups import account, association, workgroup
 
-DETECTORS = [association.DETECTOR, workgroup.DETECTOR, account.DETECTOR]
+PLUGINS = (association, workgroup, account)

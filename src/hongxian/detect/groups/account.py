@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pydantic import Field
 
-from hongxian.detect.base import BoundCheck, DetectContext, Detector, Params
+from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry, Params
 from hongxian.detect.groups.common import SYSTEM_ACCOUNTS, CaseView, Normaliser, Person, excerpt, quoted
 from hongxian.detect.groups.evidence import EvidenceList
 from hongxian.schema import Evidence, Finding, Subject
@@ -298,3 +298,7 @@ DETECTOR = Detector(
     run=run,
     description="以职务身份示人（昵称、微信号、简介含单位或职务，或在聊天中自称职务）但未登记报告的账号",
 )
+
+
+def register(registry: DetectorRegistry) -> None:
+    registry.register(DETECTOR)

@@ -8,14 +8,13 @@ colleagues are excluded before scoring. Subject: the group; related: the people 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from pydantic import Field
 
-from hongxian.detect.base import BoundCheck, DetectContext, Detector, Params
+from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry, Params
 from hongxian.detect.groups.common import CaseView, Composition, Group, composition
 from hongxian.detect.groups.evidence import association_evidence, related_people
 from hongxian.detect.groups.reasons import (
+    Assessment,
     SubScore,
     composition_reason,
     exchange_reason,
@@ -27,7 +26,6 @@ from hongxian.detect.groups.reasons import (
 from hongxian.detect.groups.signals import exchange_hits, hosts, offline_episodes, organiser_roles
 from hongxian.schema import Finding, Subject, Window
 
-BAND_VALUE = (0.0, 0.34, 0.67, 1.0)
 WORK_KINDS = ("工作群", "专项工作群", "临时工作群")
 
 
@@ -125,24 +123,6 @@ class AssociationParams(Params):
     }
     fire_score: float = Field(0.5, ge=0, le=1)
     high_score: float = Field(0.75, ge=0, le=1)
-
-
-@dataclass
-class Assessment:
-    group: Group
-    comp: Composition
-    subs: list[SubScore] = field(default_factory=list)
-    roles: dict = field(default_factory=dict)
-    episodes: list = field(default_factory=list)
-    hosts: list = field(default_factory=list)
-    exchange: list = field(default_factory=list)
-
-    def score(self, weights: dict[str, float]) -> float:
-        total = sum(weights.get(s.key, 0.0) for s in self.subs) or 1.0
-        return sum(weights.get(s.key, 0.0) * BAND_VALUE[s.band] for s in self.subs) / total
-
-    def band(self, key: str) -> int:
-        return next((s.band for s in self.subs if s.key == key), 0)
 
 
 def excluded(view: CaseView, group: Group, comp: Composition, p: AssociationParams) -> str | None:
@@ -256,3 +236,7 @@ DETECTOR = Detector(
     run=run,
     description="老乡会、校友会、战友会等自发联谊群：名称、成员构成、组织者、线下活动、资源交换、规模的分级评分",
 )
+
+
+def register(registry: DetectorRegistry) -> None:
+    registry.register(DETECTOR)

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from hongxian.detect.groups.common import CaseView, excerpt
-from hongxian.detect.groups.reasons import who
+from hongxian.detect.groups.reasons import Assessment, who
 from hongxian.detect.groups.signals import Hit
 from hongxian.schema import Evidence, Subject
-
-if TYPE_CHECKING:
-    from hongxian.detect.groups.association import Assessment
 
 MAX_PER_KIND = 6
 MAX_RELATED = 30

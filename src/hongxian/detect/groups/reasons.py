@@ -6,7 +6,7 @@ Band 0 = no signal … 3 = strong signal. Every reason carries the numbers behin
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from hongxian.detect.groups.common import CaseView, Composition, Group, quoted, year_range
@@ -193,3 +193,24 @@ def _system_joins(view: CaseView, group: Group) -> list:
         invited = head.split("邀请", 1)[1] if "邀请" in head else head
         out += [m.ts] * max(1, len([x for x in invited.split("、") if x.strip()]))
     return out
+
+
+BAND_VALUE = (0.0, 0.34, 0.67, 1.0)
+
+
+@dataclass
+class Assessment:
+    group: Group
+    comp: Composition
+    subs: list[SubScore] = field(default_factory=list)
+    roles: dict = field(default_factory=dict)
+    episodes: list = field(default_factory=list)
+    hosts: list = field(default_factory=list)
+    exchange: list = field(default_factory=list)
+
+    def score(self, weights: dict[str, float]) -> float:
+        total = sum(weights.get(s.key, 0.0) for s in self.subs) or 1.0
+        return sum(weights.get(s.key, 0.0) * BAND_VALUE[s.band] for s in self.subs) / total
+
+    def band(self, key: str) -> int:
+        return next((s.band for s in self.subs if s.key == key), 0)

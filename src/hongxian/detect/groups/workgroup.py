@@ -14,7 +14,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from hongxian.detect.base import BoundCheck, DetectContext, Detector, Params
+from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry, Params
 from hongxian.detect.groups.common import CaseView, Group, Member, composition
 from hongxian.detect.groups.names import NameRule, check_display_name
 from hongxian.detect.groups.workgroup_problems import (
@@ -195,3 +195,7 @@ DETECTOR = Detector(
     run=run,
     description="工作群管理：群主与登记一致、实名备注（单位+姓名）、调离退休人员退群、专项/临时群按期解散、未登记工作群",
 )
+
+
+def register(registry: DetectorRegistry) -> None:
+    registry.register(DETECTOR)

@@ -15,7 +15,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from hongxian.calendar import CalendarWindow, FestivalSpec, event_windows, festival_windows, windows_table
-from hongxian.detect.base import BoundCheck, DetectContext, Detector
+from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
 from hongxian.detect.payments.common import Candidate, findings_of, group_rows
 from hongxian.detect.payments.explain import kind_counts, reciprocity_phrase, span, total_phrase
 from hongxian.detect.payments.features import back_rows, like_any, recip_ratio, reciprocity_sql
@@ -236,3 +236,8 @@ DETECTORS = [
         description="节日、个人事项前后收受下级、管理服务对象或企业主的红包礼金（含电子礼品卡）",
     )
 ]
+
+
+def register(registry: DetectorRegistry) -> None:
+    for detector in DETECTORS:
+        registry.register(detector)

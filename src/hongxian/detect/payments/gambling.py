@@ -14,7 +14,7 @@ from __future__ import annotations
 import pyarrow as pa
 from pydantic import Field
 
-from hongxian.detect.base import BoundCheck, DetectContext, Detector
+from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
 from hongxian.detect.payments import gambling_sql as q
 from hongxian.detect.payments.common import Candidate, findings_of, group_rows
 from hongxian.detect.payments.explain import span, total_phrase
@@ -240,3 +240,8 @@ DETECTORS = [
         description="红包扫雷、接龙、坐庄等红包赌博及公职人员参与情况（须有结算类资金往来）",
     )
 ]
+
+
+def register(registry: DetectorRegistry) -> None:
+    for detector in DETECTORS:
+        registry.register(detector)

@@ -14,7 +14,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from hongxian.calendar import event_windows
-from hongxian.detect.base import BoundCheck, DetectContext, Detector
+from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
 from hongxian.detect.payments.common import Candidate, findings_of, group_rows
 from hongxian.detect.payments.explain import kind_counts, reciprocity_phrase, span, total_phrase
 from hongxian.detect.payments.features import back_rows, recip_ratio, reciprocity_sql
@@ -192,3 +192,8 @@ DETECTORS = [
         description="管理服务对象向公职人员集中送红包/转账（业务办理期、回礼、金额形态）",
     )
 ]
+
+
+def register(registry: DetectorRegistry) -> None:
+    for detector in DETECTORS:
+        registry.register(detector)

@@ -14,7 +14,7 @@ from statistics import mean, pstdev
 
 from pydantic import Field
 
-from hongxian.detect.base import BoundCheck, DetectContext, Detector
+from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
 from hongxian.detect.payments.common import Candidate, findings_of, group_rows
 from hongxian.detect.payments.explain import span, yuan
 from hongxian.detect.payments.frame import PaymentFrame
@@ -138,3 +138,8 @@ DETECTORS = [
         description="同一人多次发封顶（200 元）红包或多人同日发封顶红包，化整为零",
     )
 ]
+
+
+def register(registry: DetectorRegistry) -> None:
+    for detector in DETECTORS:
+        registry.register(detector)

@@ -14,7 +14,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from hongxian.calendar import event_windows
-from hongxian.detect.base import BoundCheck, DetectContext, Detector
+from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
 from hongxian.detect.payments.common import Candidate, group_rows, to_finding
 from hongxian.detect.payments.explain import kind_counts, span, yuan
 from hongxian.detect.payments.features import like_any
@@ -204,3 +204,8 @@ DETECTORS = [
         description="选举、民主推荐期间候选人及其亲属向选民（选举群成员）发红包/转账，节日不免责",
     )
 ]
+
+
+def register(registry: DetectorRegistry) -> None:
+    for detector in DETECTORS:
+        registry.register(detector)

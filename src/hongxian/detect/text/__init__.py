@@ -1,14 +1,16 @@
 """Text detectors (secrecy, privacy, commerce, gambling, canvassing) sharing one keyword engine.
 
-`SPECS` maps detector name → `TextSpec`; `DETECTORS` are the registered `Detector`s. `screen` runs
-all text checks together through `run_text_checks` so every keyword is in one automaton.
+The package's door: `PLUGINS` (the detectors, registered through `hongxian.plugins`), `TextChecker`
+(one draft against every text check, for the self-check) and `run_text_checks` (a dataset's messages
+against a set of text checks). Everything else in the package is internal.
 """
 
 from __future__ import annotations
 
-from hongxian.detect.text import commerce, gambling, privacy, secrecy, vote
-from hongxian.detect.text.suite import TextSpec, make_detector
+from hongxian.detect.text import detectors
+from hongxian.detect.text.checker import CheckedHit, TextChecker, is_text_check
+from hongxian.detect.text.detectors import run_text_checks
 
-SPECS: dict[str, TextSpec] = {m.SPEC.name: m.SPEC for m in (secrecy, privacy, commerce, gambling, vote)}
-DETECTORS = [make_detector(spec, SPECS) for spec in SPECS.values()]
-TEXT_DETECTOR_NAMES = frozenset(SPECS)
+PLUGINS = (detectors,)
+
+__all__ = ["PLUGINS", "CheckedHit", "TextChecker", "is_text_check", "run_text_checks"]

@@ -8,31 +8,12 @@ from datetime import datetime
 from hongxian.detect.base import DetectContext
 from hongxian.detect.text.env import TextEnv
 from hongxian.detect.text.explain import Item, explain
-from hongxian.detect.text.masking import excerpt, mask_spans
-from hongxian.detect.text.pii import CANDIDATE, find_addresses, numbers_in
 from hongxian.detect.text.rules import max_severity
-from hongxian.normalize import Normalized
+from hongxian.pii import excerpt, mask_spans, pii_mask
 from hongxian.schema import Evidence, Finding, Subject, Window
 
 MAX_EVIDENCE = 200
 FIELD_ZH = {"text": "消息", "file_name": "文件名"}
-
-
-def pii_mask(norm: Normalized, extra: list[tuple[int, int, str]] = ()) -> list[tuple[int, int, str]]:
-    """Spans (original offsets) to mask: every validated number and address detail in the text."""
-    spans = list(extra)
-    text = norm.text
-    for m in CANDIDATE.finditer(text):
-        spans.extend((h.start, h.end, h.kind) for h in numbers_in(text, m.start(), m.end()))
-    known = [(s, e) for s, e, kind in extra if kind == "address"]
-    for a in find_addresses(text):
-        if not any(s < a.end and a.start < e for s, e in known):  # cpca-confirmed spans keep the district
-            spans.append((a.admin_end, a.end, "address"))
-    out = []
-    for s, e, kind in spans:
-        os_, oe = norm.span(s, e)
-        out.append((os_, oe, kind))
-    return out
 
 
 def masked_evidence(hit, table: str = "messages") -> Evidence:
@@ -98,7 +79,7 @@ class _RefCache:
 
 
 def build_findings(ctx: DetectContext, suite, hits: list, env: TextEnv) -> list[Finding]:
-    ctx = DetectContext(ctx.dataset, _RefCache(ctx.rulebook), ctx.settings)
+    ctx = DetectContext(ctx.dataset, _RefCache(ctx.rulebook), ctx.settings, ctx.derived)
     groups: dict[tuple[int, str, str], list] = defaultdict(list)
     subjects: dict[tuple[str, str], Subject] = {}
     for h in hits:

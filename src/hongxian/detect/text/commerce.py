@@ -14,7 +14,7 @@ from pydantic import Field
 
 from hongxian.detect.text.explain import quoted
 from hongxian.detect.text.rules import KeywordParams, keyword_verdict, raise_severity, rule_keywords
-from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
+from hongxian.detect.text.spec import EvalInput, TextSpec, Verdict
 
 _UNIT = "斤|盒|箱|瓶|件|套|个|袋|份|只|支|罐|提|条|桶"
 _CN = "[一二两三四五六七八九]?[十百千][一二两三四五六七八九十]?"

@@ -22,8 +22,8 @@ from itertools import product
 
 import numpy as np
 
-from hongxian.detect.text.pii import CANDIDATE, numbers_in, plain_pii_many
 from hongxian.normalize import Normalized, NormBatch, normalize, normalize_many, tables
+from hongxian.pii import CANDIDATE, numbers_in, plain_pii_many
 
 CANDIDATE_BYTES = re.compile(CANDIDATE.pattern.encode("ascii"))
 DEFAULT_BACKEND = "ahocorasick"

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from hongxian.detect.text.explain import quoted
 from hongxian.detect.text.rules import KeywordParams, keyword_verdict, rule_keywords
-from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
+from hongxian.detect.text.spec import EvalInput, TextSpec, Verdict
 
 
 class GamblingParams(KeywordParams):

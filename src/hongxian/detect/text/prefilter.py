@@ -26,8 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hongxian.detect.text.pii import CANDIDATE
 from hongxian.normalize import Tables, re2_flag_pattern
+from hongxian.pii import CANDIDATE
 
 PREFILTER_BACKEND = "hyperscan"
 """The literal pass over raw bytes is matching-bound: hyperscan's bare pass is 2–3× ahocorasick-rs's

@@ -22,9 +22,9 @@ from pydantic import Field
 from hongxian.detect.base import Params
 from hongxian.detect.text.explain import quoted
 from hongxian.detect.text.names import SURNAMES
-from hongxian.detect.text.pii import find_addresses, numbers_in
 from hongxian.detect.text.rules import KeywordParams, confidence, max_severity, memo_score, rule_keywords
-from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
+from hongxian.detect.text.spec import EvalInput, TextSpec, Verdict
+from hongxian.pii import find_addresses, numbers_in
 from hongxian.schema import Severity
 
 Kind = Literal["id18", "id15", "mobile", "card", "address"]

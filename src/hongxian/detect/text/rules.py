@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr
 
 from hongxian.detect.base import Params
+from hongxian.detect.text.spec import Verdict
 from hongxian.schema import SEVERITIES, Severity
 
 TextField = Literal["text", "file_name"]
@@ -224,8 +225,6 @@ def confidence(raw: float, threshold: float) -> float:
 
 def keyword_verdict(inp, *, extra: float = 0.0, note: str | None = None):
     """The common evaluation of a `KeywordParams` rule for one text (None when below threshold)."""
-    from hongxian.detect.text.suite import Verdict
-
     params: KeywordParams = inp.params
     in_work_group = bool(inp.meta.chat_id) and inp.meta.chat_id in inp.env.work_groups
     sc = memo_score(inp, params, inp.hits, in_work_group)

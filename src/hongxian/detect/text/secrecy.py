@@ -13,7 +13,7 @@ import re
 
 from hongxian.detect.text.explain import quoted
 from hongxian.detect.text.rules import KeywordParams, keyword_verdict, rule_keywords
-from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
+from hongxian.detect.text.spec import EvalInput, TextSpec, Verdict
 
 _TERM = re.compile(r"\s*(\d+\s*(?:年|个月|月|天)|长期)")
 _MARK = re.compile(r"(?:绝密|机密|秘密)\s*[★☆*]$")

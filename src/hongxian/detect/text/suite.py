@@ -12,65 +12,21 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hongxian.detect.base import BoundCheck, DetectContext, Detector, Params
+from hongxian.detect.base import BoundCheck
 from hongxian.detect.text.engine import DEFAULT_BACKEND, TextEngine, TextScan
 from hongxian.detect.text.env import MsgMeta, TextEnv
 from hongxian.detect.text.names import NameFinder
 from hongxian.detect.text.prefilter import PREFILTER_BACKEND, Prefilter
+from hongxian.detect.text.spec import EvalInput, TextSpec, Verdict
 from hongxian.normalize import Normalized
-from hongxian.schema import Finding
 
 SKIP_KINDS = frozenset({"system", "call", "voice", "sticker"})
 BATCH = 65536
-
-
-@dataclass(slots=True)
-class Verdict:
-    score: float
-    severity: str
-    labels: list[str]
-    spans: list[tuple[int, int]]
-    """Normalised-text offsets of what triggered."""
-    mask: list[tuple[int, int, str]] = field(default_factory=list)
-    note: str | None = None
-
-
-@dataclass(slots=True)
-class EvalInput:
-    params: Params
-    bound: BoundCheck
-    norm: Normalized
-    field: str
-    hits: list[tuple[str, int, int, int]]
-    candidates: list[tuple[int, int]]
-    meta: MsgMeta
-    env: TextEnv
-    names: NameFinder
-    locator: Callable | None = None
-    memo: dict | None = None
-    """Per-batch cache of pure functions of (rule, normalised text, field, …), e.g. keyword scores."""
-
-    @property
-    def text(self) -> str:
-        return self.norm.text
-
-
-@dataclass(frozen=True)
-class TextSpec:
-    name: str
-    params_model: type[Params]
-    keywords: Callable[[Params, int], dict[str, list[tuple]]]
-    evaluate: Callable[[EvalInput], Verdict | None]
-    phrase: Callable[[str, list[str]], str]
-    """(field, labels) → what the subject did, e.g. 发布标有「讨论稿」的文件."""
-    digits: Callable[[Params], bool] | None = None
-    """Whether a rule with these params needs digit-run candidates (privacy: when it has number kinds)."""
-    description: str = ""
 
 
 @dataclass(slots=True)
@@ -269,31 +225,3 @@ def scan_messages(
             if texts:
                 hits.extend(suite.evaluate(texts, fields, _batch_metas(batch, rows), env))
     return hits
-
-
-def run_text_checks(
-    ctx: DetectContext, bound: list[BoundCheck], specs: dict[str, TextSpec], backend: str = DEFAULT_BACKEND
-) -> list[Finding]:
-    """Every text check in `bound` over the dataset's messages → findings per (check, subject)."""
-    from hongxian.detect.text.aggregate import build_findings
-    from hongxian.detect.text.pii import AddressLocator
-
-    env = TextEnv.from_dataset(ctx.dataset)
-    suite = CompiledSuite.build(
-        bound, specs, known_names=env.known_names(), backend=backend, locator=AddressLocator()
-    )
-    hits = scan_messages(suite, ctx.dataset["messages"], env)
-    return build_findings(ctx, suite, hits, env)
-
-
-def make_detector(spec: TextSpec, specs: dict[str, TextSpec]) -> Detector:
-    def run(ctx: DetectContext, bound: list[BoundCheck]) -> list[Finding]:
-        return run_text_checks(ctx, bound, specs)
-
-    return Detector(
-        name=spec.name,
-        params_model=spec.params_model,
-        needs=("messages",),
-        run=run,
-        description=spec.description,
-    )

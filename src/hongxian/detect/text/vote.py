@@ -21,7 +21,7 @@ from pydantic import Field
 from hongxian.detect.base import Params
 from hongxian.detect.text.explain import quoted
 from hongxian.detect.text.rules import KeywordParams, keyword_verdict, raise_severity, rule_keywords
-from hongxian.detect.text.suite import EvalInput, TextSpec, Verdict
+from hongxian.detect.text.spec import EvalInput, TextSpec, Verdict
 
 
 class CanvassPattern(Params):

@@ -16,7 +16,7 @@ router = APIRouter()
 
 
 def _sources(request: Request) -> list[dict]:
-    from hongxian.ingest.pipeline import read_table
+    from hongxian.dataset.store import read_table
 
     try:
         rows = read_table(request.app.state.web.case_dir, "sources").to_pylist()

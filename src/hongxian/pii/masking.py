@@ -6,7 +6,10 @@ evidence spans stay valid on it. Separators inside a number (spaces, dashes) are
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from hongxian.normalize import Normalized
+from hongxian.pii.recognize import CANDIDATE, find_addresses, numbers_in
 
 KEEP = {"id18": (6, 2), "id15": (6, 2), "mobile": (3, 4), "card": (6, 4)}
 """Digits kept in clear at the start and at the end, per kind."""
@@ -57,3 +60,26 @@ def excerpt(text: str, spans: list[tuple[int, int]], limit: int = 240) -> tuple[
     start = max(0, min(first - limit // 4, len(text) - limit))
     end = start + limit
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else ""), start
+
+
+def pii_mask(norm: Normalized, extra: Sequence[tuple[int, int, str]] = ()) -> list[tuple[int, int, str]]:
+    """Spans (original offsets) to mask: every validated number and address detail in the text."""
+    spans = list(extra)
+    text = norm.text
+    for m in CANDIDATE.finditer(text):
+        spans.extend((h.start, h.end, h.kind) for h in numbers_in(text, m.start(), m.end()))
+    known = [(s, e) for s, e, kind in extra if kind == "address"]
+    for a in find_addresses(text):
+        if not any(s < a.end and a.start < e for s, e in known):  # cpca-confirmed spans keep the district
+            spans.append((a.admin_end, a.end, "address"))
+    out = []
+    for s, e, kind in spans:
+        os_, oe = norm.span(s, e)
+        out.append((os_, oe, kind))
+    return out
+
+
+def mask_text(text: str) -> str:
+    """`text` with every validated ID, mobile and bank-card number masked (addresses are left alone)."""
+    hits = numbers_in(text, 0, len(text))
+    return mask_spans(text, [(h.start, h.end, h.kind) for h in hits]) if hits else text

@@ -1,0 +1,55 @@
+"""The text detectors as plug-ins: secrecy, privacy, commerce, gambling and canvassing.
+
+All five share one batch (``Detector.batch = "text"``): screen calls `run_text_checks` once with every
+text check, so every keyword of every check is in one automaton and each message is scanned once.
+"""
+
+from __future__ import annotations
+
+from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
+from hongxian.detect.text import commerce, gambling, privacy, secrecy, vote
+from hongxian.detect.text.aggregate import build_findings
+from hongxian.detect.text.engine import DEFAULT_BACKEND
+from hongxian.detect.text.env import TextEnv
+from hongxian.detect.text.spec import TextSpec
+from hongxian.detect.text.suite import CompiledSuite, scan_messages
+from hongxian.pii import AddressLocator
+from hongxian.schema import Finding
+
+SPECS: dict[str, TextSpec] = {m.SPEC.name: m.SPEC for m in (secrecy, privacy, commerce, gambling, vote)}
+"""Detector name → its text spec."""
+
+
+def run_text_checks(
+    ctx: DetectContext,
+    bound: list[BoundCheck],
+    specs: dict[str, TextSpec] = SPECS,
+    backend: str = DEFAULT_BACKEND,
+) -> list[Finding]:
+    """Every text check in `bound` over the dataset's messages → findings per (check, subject)."""
+    env = TextEnv.from_dataset(ctx.dataset)
+    suite = CompiledSuite.build(
+        bound, specs, known_names=env.known_names(), backend=backend, locator=AddressLocator()
+    )
+    hits = scan_messages(suite, ctx.dataset["messages"], env)
+    return build_findings(ctx, suite, hits, env)
+
+
+def _run(ctx: DetectContext, bound: list[BoundCheck]) -> list[Finding]:
+    return run_text_checks(ctx, bound)
+
+
+def make_detector(spec: TextSpec) -> Detector:
+    return Detector(
+        name=spec.name,
+        params_model=spec.params_model,
+        needs=("messages",),
+        run=_run,
+        description=spec.description,
+        batch="text",
+    )
+
+
+def register(registry: DetectorRegistry) -> None:
+    for spec in SPECS.values():
+        registry.register(make_detector(spec))
