@@ -6,8 +6,8 @@ from typer.testing import CliRunner
 from hongxian.case import CaseError, load_case_config
 from hongxian.cli import app
 from hongxian.dataset.store import read_table
+from hongxian.ingest.base import ReaderRegistry
 from hongxian.ingest.pipeline import ingest_case
-from hongxian.ingest.registry import ReaderRegistry
 from tests.conftest import PEOPLE_HEADER
 
 NO_READERS = ReaderRegistry([])

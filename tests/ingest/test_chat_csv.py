@@ -7,10 +7,10 @@ import csv
 import pytest
 
 from hongxian.dataset.store import read_table
+from hongxian.ingest.base import ReaderRegistry
 from hongxian.ingest.chat_csv import MemoTraceCsvReader, PyWxDumpCsvReader, conversation_name
 from hongxian.ingest.export_owner import OWNER_UNKNOWN
 from hongxian.ingest.pipeline import ingest_case
-from hongxian.ingest.registry import ReaderRegistry
 from hongxian.ingest.wechat_db import WeChatDbReader
 from hongxian.testing.wechat_db import WeChatDbBuilder, read_source
 

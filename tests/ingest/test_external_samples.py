@@ -16,8 +16,8 @@ import pytest
 
 from hongxian.dataset.store import read_table
 from hongxian.ingest.alipay_bill import AlipayBillReader
+from hongxian.ingest.base import ReaderRegistry
 from hongxian.ingest.pipeline import ingest_case
-from hongxian.ingest.registry import ReaderRegistry
 from hongxian.ingest.wechat_bill import WeChatBillReader
 from hongxian.testing.bills import WeChatBillRow, WeChatCsvStyle, wechat_csv_line
 from tests.conftest import PEOPLE_HEADER

@@ -10,10 +10,9 @@ import pytest
 
 from hongxian.dataset.store import read_table
 from hongxian.ids import fingerprint
-from hongxian.ingest.base import PeopleIndex, PersonRef
+from hongxian.ingest.base import PeopleIndex, PersonRef, ReaderRegistry
 from hongxian.ingest.export_owner import OWNER_UNKNOWN
 from hongxian.ingest.pipeline import ingest_case
-from hongxian.ingest.registry import ReaderRegistry
 from hongxian.ingest.wechat_db import WeChatDbReader, split_members
 from hongxian.ingest.wechat_msg import message_id_for_svrid
 from hongxian.schema import MESSAGE_KINDS

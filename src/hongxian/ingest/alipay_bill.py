@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from hongxian.ingest.base import Sink, SourceContext, UnreadableSource, few_collections
+from hongxian.ingest.base import ReaderRegistry, Sink, SourceContext, UnreadableSource, few_collections
 from hongxian.ingest.bill_common import (
     STRIP,
     BadValue,
@@ -325,10 +324,6 @@ class AlipayRows:
 
 def _missing(column: str):
     raise BadValue(column, f"{column}为空")
-
-
-if TYPE_CHECKING:
-    from hongxian.ingest.registry import ReaderRegistry
 
 
 def register(registry: ReaderRegistry) -> None:

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import pyarrow as pa
 
+from hongxian.plugins import Registry
 from hongxian.schema import SCHEMAS, SOURCE_TABLES
 
 BATCH_ROWS = 65_536
@@ -215,3 +216,26 @@ class Reader(Protocol):
     def sniff(self, path: Path, head: bytes) -> bool: ...
 
     def read(self, ctx: SourceContext, sink: Sink) -> None: ...
+
+
+HEAD_BYTES = 64 * 1024
+
+
+class ReaderRegistry(Registry[Reader]):
+    """Readers in sniffing order."""
+
+    kind = "reader"
+
+    def pick(self, path: Path) -> Reader | None:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+        if not head:
+            return None
+        for reader in self:
+            if reader.sniff(path, head):
+                return reader
+        return None
+
+    def order(self) -> list[str]:
+        """Reader names in sniffing order."""
+        return [r.name for r in self]

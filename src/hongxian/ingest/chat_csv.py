@@ -21,11 +21,10 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hongxian.dataset.identity import chat_name_id
 from hongxian.ingest.appmsg import AppMsg
-from hongxian.ingest.base import Sink, SourceContext, few_collections
+from hongxian.ingest.base import ReaderRegistry, Sink, SourceContext, few_collections
 from hongxian.ingest.export_owner import resolve_owner
 from hongxian.ingest.wechat_msg import BEIJING, ChatRowBuilder, RawMessage, as_int, message_kind
 
@@ -313,10 +312,6 @@ def conversation_name(path: Path) -> str:
         if stem.lower().endswith(suffix):
             return stem[: -len(suffix)] or Path(path).parent.name
     return stem or Path(path).parent.name
-
-
-if TYPE_CHECKING:
-    from hongxian.ingest.registry import ReaderRegistry
 
 
 def register(registry: ReaderRegistry) -> None:

@@ -12,9 +12,16 @@ from hongxian.case import CaseConfig, CasePaths, load_case_config
 from hongxian.dataset.build import build_dataset
 from hongxian.dataset.store import PartWriter, TableStore
 from hongxian.ids import fingerprint, sha256_file
-from hongxian.ingest.base import PeopleIndex, Reject, Sink, SourceContext, UnreadableSource
+from hongxian.ingest.base import (
+    PeopleIndex,
+    ReaderRegistry,
+    Reject,
+    Sink,
+    SourceContext,
+    UnreadableSource,
+)
 from hongxian.ingest.registers import REGISTERS, people_index, read_register
-from hongxian.ingest.registry import ReaderRegistry, default_registry
+from hongxian.ingest.registry import default_registry
 from hongxian.schema import SCHEMAS, table_from_rows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -15,10 +15,9 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hongxian.dataset.identity import name_account
-from hongxian.ingest.base import Sink, SourceContext, UnreadableSource, few_collections
+from hongxian.ingest.base import ReaderRegistry, Sink, SourceContext, UnreadableSource, few_collections
 from hongxian.ingest.bill_common import STRIP, cell_str, first_lines, text_encoding
 from hongxian.ingest.bill_csv import CsvRecords
 from hongxian.ingest.wechat_blocks import data_offset, read_blocks
@@ -204,10 +203,6 @@ def _pick_sheet(path: Path) -> tuple[str, list[list]] | None:
     except Exception:  # calamine raises its own error types for broken workbooks
         return None
     return None
-
-
-if TYPE_CHECKING:
-    from hongxian.ingest.registry import ReaderRegistry
 
 
 def register(registry: ReaderRegistry) -> None:

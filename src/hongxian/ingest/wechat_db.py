@@ -14,10 +14,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hongxian.ingest.appmsg import decompress, parse_appmsg
-from hongxian.ingest.base import Sink, SourceContext, UnreadableSource, few_collections
+from hongxian.ingest.base import ReaderRegistry, Sink, SourceContext, UnreadableSource, few_collections
 from hongxian.ingest.export_owner import resolve_owner
 from hongxian.ingest.msg_columns import add_msg_chunk
 from hongxian.ingest.protobuf import room_members
@@ -301,10 +300,6 @@ class ContactTables:
                     "display_name": names.get(wxid) or remark or nick,
                 },
             )
-
-
-if TYPE_CHECKING:
-    from hongxian.ingest.registry import ReaderRegistry
 
 
 def register(registry: ReaderRegistry) -> None:
