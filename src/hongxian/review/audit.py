@@ -50,7 +50,7 @@ def append(
     now: datetime | None = None,
 ) -> AuditRow:
     """Add one row at the end of the chain (inside the caller's write transaction)."""
-    head = session.get(AuditHeadRow, 1)
+    head = session.get_one(AuditHeadRow, 1)  # created by migration 0001
     ts = (now or datetime.now(UTC)).astimezone(UTC)
     row = AuditRow(
         id=head.last_id + 1,

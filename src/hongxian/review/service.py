@@ -374,4 +374,6 @@ class ReviewService:
     def check_csrf(session_token: str | None, value: str | None) -> bool:
         import hmac
 
-        return bool(session_token and value) and hmac.compare_digest(auth.csrf_for(session_token), value)
+        if not session_token or not value:
+            return False
+        return hmac.compare_digest(auth.csrf_for(session_token), value)
