@@ -7,7 +7,7 @@ Times are ``timestamp[us, tz=Asia/Shanghai]``; money is integer fen (``amount_fe
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
@@ -260,7 +260,7 @@ def empty_table(name: str) -> pa.Table:
 def table_from_rows(name: str, rows: list[dict]) -> pa.Table:
     """Build a canonical table from row dicts; missing keys become null, unknown keys are an error."""
     schema = SCHEMAS[name]
-    cols = {f.name: [] for f in schema}
+    cols: dict[str, list[Any]] = {f.name: [] for f in schema}
     for row in rows:
         extra = set(row) - cols.keys()
         if extra:

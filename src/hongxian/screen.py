@@ -2,8 +2,8 @@
 
 `screen_dataset` groups the rulebook's bound checks by detector, skips (with a Chinese reason) the
 checks whose detector lacks data, runs each detector with its checks (detectors that declare a
-`batch`, the text detectors, run once together) and merges findings that share a finding_id. `screen_case` ingests the case folder first when it
-has no dataset yet.
+`batch`, the text detectors, run once together) and merges findings that share a finding_id.
+`screen_case` ingests the case folder first when it has no dataset yet.
 """
 
 from __future__ import annotations

@@ -129,7 +129,11 @@ def register(app: typer.Typer) -> None:
             f"重新打开 {summary.reopened} 项，未变 {summary.unchanged} 项"
         )
 
-    @app.command("check")
+    @app.command(
+        "check",
+        help="发前自检：检查一段拟发送的文字是否涉及泄密、泄露他人隐私、推销、赌博、拉票。"
+        "发现问题时退出码为 1。",
+    )
     def check(
         text: Annotated[str | None, typer.Argument(help="待发送的文本；省略或为 - 时从标准输入读取")] = None,
         file: Annotated[Path | None, typer.Option("--file", help="从文件读取待检查文本")] = None,
@@ -137,7 +141,6 @@ def register(app: typer.Typer) -> None:
             CheckFormat, typer.Option("--format", help="输出格式：text 或 json")
         ] = CheckFormat.text,
     ) -> None:
-        """发前自检：检查一段拟发送的文字是否涉及泄密、泄露他人隐私、推销、赌博、拉票。发现问题时退出码为 1。"""
         from hongxian.selfcheck import SelfChecker
 
         body = _read_text(text, file)
