@@ -125,28 +125,37 @@ def _check_codes(book: Rulebook, code_pairs: list[tuple[Code, YamlDoc]], errors:
                 f"{doc.where(('family',))}: 规范版本 {code.code_id} 重复（另见 {seen[code.code_id]}）"
             )
         seen.setdefault(code.code_id, doc.rel)
-        ids: set[str] = set()
-        for i, p in enumerate(code.provisions):
-            if p.id in ids:
-                errors.append(f"{doc.where(('provisions', i, 'id'))}: 条款 id 重复：{p.id}")
-            ids.add(p.id)
-            if not p.screened and not p.not_screened_reason:
-                errors.append(
-                    f"{doc.where(('provisions', i))}: 条款 {p.id} 标记 screened: false，但缺少 not_screened_reason"
-                )
-            for j, pid in enumerate(p.precedents):
-                if pid not in book.precedents:
-                    errors.append(f"{doc.where(('provisions', i, 'precedents', j))}: 未知案例 {pid}")
-        for i, prec in enumerate(code.precedents):
-            for j, ref in enumerate(prec.provisions):
-                family, _, pid = ref.partition(":")
-                if not book.has_provision(family, pid):
-                    errors.append(f"{doc.where(('precedents', i, 'provisions', j))}: 未知条款引用 {ref}")
+        _check_provisions(book, code, doc, errors)
+        _check_precedent_refs(book, code, doc, errors)
     for code, doc in code_pairs:
         if code.in_force_from is None and len(book.families[code.family]) > 1:
             errors.append(
                 f"{doc.where(('family',))}: 规范 {code.family} 有多个版本，每个版本都须写明 in_force_from"
             )
+
+
+def _check_provisions(book: Rulebook, code: Code, doc: YamlDoc, errors: list[str]) -> None:
+    ids: set[str] = set()
+    for i, p in enumerate(code.provisions):
+        if p.id in ids:
+            errors.append(f"{doc.where(('provisions', i, 'id'))}: 条款 id 重复：{p.id}")
+        ids.add(p.id)
+        if not p.screened and not p.not_screened_reason:
+            errors.append(
+                f"{doc.where(('provisions', i))}: 条款 {p.id} 标记 screened: false，"
+                "但缺少 not_screened_reason"
+            )
+        for j, pid in enumerate(p.precedents):
+            if pid not in book.precedents:
+                errors.append(f"{doc.where(('provisions', i, 'precedents', j))}: 未知案例 {pid}")
+
+
+def _check_precedent_refs(book: Rulebook, code: Code, doc: YamlDoc, errors: list[str]) -> None:
+    for i, prec in enumerate(code.precedents):
+        for j, ref in enumerate(prec.provisions):
+            family, _, pid = ref.partition(":")
+            if not book.has_provision(family, pid):
+                errors.append(f"{doc.where(('precedents', i, 'provisions', j))}: 未知条款引用 {ref}")
 
 
 # ---------------------------------------------------------------------- checks
@@ -205,7 +214,8 @@ def _bind_checks(
         if model is None:
             known = "、".join(sorted(params_models)) or "（无）"
             errors.append(
-                f"{doc.where((*loc, 'detector'))}: 未知检测器 {check.detector}（检查项 {check.id}；已有：{known}）"
+                f"{doc.where((*loc, 'detector'))}: 未知检测器 {check.detector}"
+                f"（检查项 {check.id}；已有：{known}）"
             )
             continue
         try:
@@ -228,7 +238,8 @@ def _check_refs(book: Rulebook, check: Check, doc: YamlDoc, loc: tuple, errors: 
             )
         elif not book.provision_screened(ref):
             errors.append(
-                f"{doc.where((*loc, 'refs', j, 'provision'))}: 不得引用不筛查的条款 {ref.code}:{ref.provision}"
+                f"{doc.where((*loc, 'refs', j, 'provision'))}: "
+                f"不得引用不筛查的条款 {ref.code}:{ref.provision}"
                 f"（检查项 {check.id}；该条款 screened: false，hongxian 不判断观点与真伪）"
             )
 

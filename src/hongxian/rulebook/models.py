@@ -29,7 +29,8 @@ _FOLD_SPACE = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
 
 
 class _ZhText(_Strict):
-    """Published text: YAML folding (``>-``) puts a space at each line break; between Chinese characters drop it."""
+    """Published text: YAML folding (``>-``) puts a space at each line break; between Chinese characters
+    drop it."""
 
     @model_validator(mode="before")
     @classmethod
