@@ -23,23 +23,11 @@ from hongxian.case import CasePaths, load_case_config
 from hongxian.dataset.dataset import Dataset
 from hongxian.dataset.store import TableStore
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
+from hongxian.labels import REGISTER_FILE, TABLE_ZH
 from hongxian.schema import CATEGORIES, SEVERITIES, TS, Finding
 
 log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-TABLE_ZH = {
-    "messages": "聊天记录",
-    "payments": "支付记录",
-    "people": "人员名单（people.csv）",
-    "relations": "关系登记（relations.csv）",
-    "events": "事件登记（events.csv）",
-    "group_register": "工作群登记（groups.csv）",
-    "account_register": "账号登记（accounts.csv）",
-    "groups": "群信息",
-    "group_members": "群成员",
-    "accounts": "账号信息",
-}
 
 
 @dataclass
@@ -60,10 +48,16 @@ class ScreenResult:
         return out
 
 
+def _table_label(table: str) -> str:
+    """聊天消息, or 人员（people.csv） for a register read from the case folder."""
+    label = TABLE_ZH.get(table, table)
+    return f"{label}（{REGISTER_FILE[table]}）" if table in REGISTER_FILE else label
+
+
 def missing_reason(missing: list[str]) -> str:
     parts = []
     for m in missing:
-        names = [f"{TABLE_ZH.get(t, t)}" for t in m.split("/")]
+        names = [_table_label(t) for t in m.split("/")]
         parts.append("或".join(names))
     return "缺少数据：" + "、".join(parts)
 

@@ -15,10 +15,11 @@ from hongxian.cli.common import console, err_console
 from hongxian.detect import default_registry
 from hongxian.detect.base import DetectorRegistry
 from hongxian.detect.cases import run_case
+from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH
 from hongxian.rulebook.book import Rulebook, article_display, ref_label
 from hongxian.rulebook.loader import RulebookError, load_rulebook
 from hongxian.rulebook.models import Check, Code
-from hongxian.schema import CATEGORY_ZH, SEVERITIES, SEVERITY_ZH, RuleRef
+from hongxian.schema import SEVERITIES, RuleRef
 
 rules_app = typer.Typer(
     name="rules",

@@ -13,9 +13,8 @@ import typer
 from rich.table import Table
 
 from hongxian.cli.common import case_errors, console, err_console
-from hongxian.schema import CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
-
-SEV_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+from hongxian.labels import CATEGORY_ZH, SEVERITY_STYLE, SEVERITY_ZH
+from hongxian.schema import SEVERITIES
 
 
 class CheckFormat(StrEnum):
@@ -39,7 +38,7 @@ def print_summary(result, out: Path) -> None:
     t = Table(title=f"筛查结果（规则库版本 {result.rulebook_version}）")
     t.add_column("类别")
     for sev in reversed(SEVERITIES):
-        t.add_column(SEVERITY_ZH[sev], justify="right", style=SEV_STYLE[sev])
+        t.add_column(SEVERITY_ZH[sev], justify="right", style=SEVERITY_STYLE[sev])
     t.add_column("合计", justify="right", style="bold")
     for cat, counts in result.by_category().items():
         t.add_row(
@@ -63,7 +62,7 @@ def print_hits(hits) -> None:
         return
     console.print(f"[bold]发现 {len(hits)} 处可能违反规定的内容：[/]")
     for i, h in enumerate(hits, 1):
-        style = SEV_STYLE[h.severity]
+        style = SEVERITY_STYLE[h.severity]
         console.print(
             f"\n{i}. [{style}]【{h.severity_zh}】{h.title}[/]（{h.category_zh}，检查项 {h.check_id}）"
         )

@@ -14,22 +14,11 @@ from pathlib import Path
 
 import xlsxwriter
 
+from hongxian.labels import DIRECTION_ZH, PAYMENT_KIND_ZH
 from hongxian.report.charts import Chart
 from hongxian.report.html import make_charts
 from hongxian.report.inputs import ReportInput
 from hongxian.report.view import ReportView, build_view, local_time
-
-DIRECTION_ZH = {"in": "收入", "out": "支出"}
-KIND_ZH = {
-    "red_packet": "红包",
-    "transfer": "转账",
-    "group_collection": "群收款",
-    "qr": "扫码付款",
-    "merchant": "商户消费",
-    "refund": "退款",
-    "gift_card": "礼品卡",
-    "other": "其他",
-}
 
 
 @dataclass(frozen=True)
@@ -242,7 +231,7 @@ def _money_sheet(wb, view: ReportView, fmt: _Formats, charts: list[Chart]) -> No
         [
             f.ts,
             DIRECTION_ZH[f.direction],
-            KIND_ZH.get(f.kind, f.kind),
+            PAYMENT_KIND_ZH.get(f.kind, f.kind),
             m.label(f.subject_account),
             f.subject_account,
             m.label(f.counterparty),

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hongxian.labels import AUDIT_ACTION_ZH
 from hongxian.store.engine import GENESIS_HASH
 from hongxian.store.models import AuditHeadRow, AuditRow
 
@@ -117,26 +118,6 @@ def count_entries(session: Session, case_id: str | None = None) -> int:
     return session.scalar(stmt) or 0
 
 
-ACTION_ZH = {
-    "run_import": "导入筛查结果",
-    "view": "查看线索",
-    "reveal": "查看未脱敏信息",
-    "decide": "作出结论",
-    "decide_conflict": "结论冲突（未保存）",
-    "suppress": "设置屏蔽规则",
-    "unsuppress": "撤销屏蔽规则",
-    "report": "生成报告",
-    "export": "导出",
-    "user_add": "新增用户",
-    "user_disable": "停用用户",
-    "user_enable": "启用用户",
-    "login": "登录",
-    "login_failed": "登录失败",
-    "logout": "退出登录",
-    "settings": "修改设置",
-}
-
-
 @dataclass(frozen=True)
 class AuditEntry:
     id: int
@@ -168,7 +149,7 @@ def entries(session: Session, case_id: str, page: int, per_page: int) -> tuple[l
             r.case_id,
             r.actor,
             r.action,
-            ACTION_ZH.get(r.action, r.action),
+            AUDIT_ACTION_ZH.get(r.action, r.action),
             r.target,
             json.loads(r.detail),
             r.hash,

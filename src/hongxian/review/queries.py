@@ -20,10 +20,11 @@ import numpy as np
 from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
+from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH
 from hongxian.review import counts, textsearch
 from hongxian.review.errors import ReviewInputError
 from hongxian.review.status import SEVERITY_RANK, parse_status, status_label
-from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
+from hongxian.schema import CATEGORIES, SEVERITIES
 from hongxian.store.models import FindingPartyRow, StoredFinding
 
 T = TypeVar("T")

@@ -7,9 +7,10 @@ and never with a check: hongxian leaves those judgements to people.
 
 from __future__ import annotations
 
+from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH
 from hongxian.rulebook.book import Rulebook, article_display, ref_label
 from hongxian.rulebook.models import Code, Precedent, Provision
-from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITY_ZH
+from hongxian.schema import CATEGORIES
 
 HEADER = """\
 # hongxian 规则库说明

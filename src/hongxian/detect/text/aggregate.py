@@ -9,11 +9,11 @@ from hongxian.detect.base import DetectContext
 from hongxian.detect.text.env import TextEnv
 from hongxian.detect.text.explain import Item, explain
 from hongxian.detect.text.rules import max_severity
+from hongxian.labels import TEXT_FIELD_ZH
 from hongxian.pii import excerpt, mask_spans, pii_mask
 from hongxian.schema import Evidence, Finding, Subject, Window
 
 MAX_EVIDENCE = 200
-FIELD_ZH = {"text": "消息", "file_name": "文件名"}
 
 
 def masked_evidence(hit, table: str = "messages") -> Evidence:
@@ -23,7 +23,7 @@ def masked_evidence(hit, table: str = "messages") -> Evidence:
     text, offset = excerpt(masked, spans)
     shift = (1 if offset else 0) - offset
     ex_spans = [(max(0, s + shift), min(len(text), e + shift)) for s, e in spans if e + shift > 0]
-    note = f"{FIELD_ZH.get(hit.field, hit.field)}；命中：{'、'.join(verdict.labels)}"
+    note = f"{TEXT_FIELD_ZH.get(hit.field, hit.field)}；命中：{'、'.join(verdict.labels)}"
     if verdict.note:
         note += f"；{verdict.note}"
     return Evidence(

@@ -24,17 +24,11 @@ from hongxian.detect.text.explain import quoted
 from hongxian.detect.text.names import SURNAMES
 from hongxian.detect.text.rules import KeywordParams, confidence, max_severity, memo_score, rule_keywords
 from hongxian.detect.text.spec import EvalInput, TextSpec, Verdict
+from hongxian.labels import PII_KIND_ZH
 from hongxian.pii import find_addresses, numbers_in
 from hongxian.schema import Severity
 
 Kind = Literal["id18", "id15", "mobile", "card", "address"]
-KIND_ZH = {
-    "id18": "身份证号",
-    "id15": "身份证号（15位）",
-    "mobile": "手机号",
-    "card": "银行卡号",
-    "address": "详细住址",
-}
 
 
 _VILLAGE = re.compile(
@@ -184,7 +178,7 @@ def evaluate(inp: EvalInput) -> Verdict | None:
             sens = None
     if not items and sens is None:
         return None
-    labels = list(dict.fromkeys(KIND_ZH[k] for _, k, _, _, _ in items))
+    labels = list(dict.fromkeys(PII_KIND_ZH[k] for _, k, _, _, _ in items))
     spans = [(s, e) for _, _, _, s, e in items]
     mask = [(s, e, k) for _, k, _, s, e in items]
     scores = [confidence(sc, p.threshold) for sc, *_ in items]
