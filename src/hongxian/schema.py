@@ -26,9 +26,9 @@ Category = Literal[
     "governance.workgroup",
     "governance.account",
 ]
-CATEGORIES: tuple[str, ...] = get_args(Category)
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 Severity = Literal["low", "medium", "high", "critical"]
-SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
+SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
 
 PAYMENT_KINDS = (
     "red_packet",

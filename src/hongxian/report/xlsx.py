@@ -204,7 +204,7 @@ def _decisions_sheet(wb, view: ReportView, fmt: _Formats) -> None:
         Col("时间", 20, "datetime"),
         Col("理由", 50, "wrap"),
     ]
-    rows = []
+    rows: list[list] = []
     for f in view.findings:
         if not f.decisions:
             rows.append([f.id, f.title, f.status, None, None, None, "尚未审查"])
