@@ -43,7 +43,7 @@ class ScreenResult:
         for cat in CATEGORIES:
             fs = [f for f in self.findings if f.category == cat]
             if fs:
-                counts = {s: sum(f.severity == s for f in fs) for s in SEVERITIES}
+                counts: dict[str, int] = {s: sum(f.severity == s for f in fs) for s in SEVERITIES}
                 out[cat] = {**counts, "total": len(fs)}
         return out
 
