@@ -112,7 +112,8 @@ def test_version_in_force(book, on, article, version):
 
 
 def test_missing_provision_falls_to_nearest_version(book):
-    # leak-unpublished does not exist in the 2015 demo version: the nearest version that has it (2018) is cited.
+    # leak-unpublished does not exist in the 2015 demo version: the nearest version that has it (2018) is
+    # cited.
     ref = book.resolve_refs(book.check("demo.secret-word"), date(2016, 6, 1))[0]
     assert (ref.code, ref.article) == ("示例纪律条例(2018)", "第一百二十八条")
     assert ref.other_versions == ["示例纪律条例(2023) 第一百四十四条"]
