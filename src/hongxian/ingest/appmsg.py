@@ -192,10 +192,11 @@ def _red_packet(f: dict[str, str | None], msg: AppMsg) -> None:
         if m:
             msg.sendid = m.group(1)
             break
-    if msg.sendid is None and f.get("paymsgid") and f["paymsgid"].isdigit():
-        msg.sendid = f["paymsgid"]
-    if f.get("nativeurl"):
-        m = _SENDUSER.search(f["nativeurl"])
+    paymsgid, nativeurl = f.get("paymsgid"), f.get("nativeurl")
+    if msg.sendid is None and paymsgid and paymsgid.isdigit():
+        msg.sendid = paymsgid
+    if nativeurl:
+        m = _SENDUSER.search(nativeurl)
         msg.sendusername = unquote(m.group(1)) if m else None
     sender_title = f.get("sendertitle")
     if sender_title == _EMPTY_SENDERTITLE:
@@ -229,9 +230,11 @@ def parse_appmsg(xml: str | None, light: bool = False) -> AppMsg | None:
             url=fields["url"],
             refer_svrid=fields["svrid"],
         )
-    fields = _fields_from_tree(xml)
-    well_formed = fields is not None
-    if fields is None or not fields:
+    tree_fields = _fields_from_tree(xml)
+    well_formed = tree_fields is not None
+    if tree_fields:
+        fields = tree_fields
+    else:
         fields = _fields_from_regex(xml)
         if not any(fields.values()):
             return AppMsg(well_formed=False)

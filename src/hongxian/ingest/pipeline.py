@@ -100,7 +100,9 @@ class CaseIngester:
     def run(self) -> IngestReport:
         old = {r["path"]: r for r in self.store.sources().to_pylist()}
         old_rejects = self.store.rejects().to_pylist()
-        manifest, rejects, reports = [], [], []
+        manifest: list[dict] = []
+        rejects: list[dict] = []
+        reports: list[SourceReport] = []
         people = self._ingest_registers(old, manifest, rejects, reports, old_rejects)
         files = self._export_files()
         for i, path in enumerate(files):

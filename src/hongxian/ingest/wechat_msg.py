@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 from hashlib import blake2b
+from typing import overload
 
 from hongxian.dataset.identity import name_account
 from hongxian.ids import OccurrenceCounter, fingerprint
@@ -132,6 +133,12 @@ def as_int(value: object) -> int | None:
     return None
 
 
+@overload
+def as_text(value: None) -> None: ...
+@overload
+def as_text(value: str | bytes) -> str: ...
+@overload
+def as_text(value: object) -> str | None: ...
 def as_text(value: object) -> str | None:
     if value is None or isinstance(value, str):
         return value
@@ -360,7 +367,8 @@ class ChatRowBuilder:
                 raw.row_number, _raw_repr(raw), f"内部错误，消息未能读取：{type(exc).__name__}: {exc}"
             )
 
-    def _appmsg(self, raw: RawMessage, row: dict, content: str | None, subtype: int) -> AppMsg | None:
+    def _appmsg_xml(self, raw: RawMessage, content: str | None) -> str | None:
+        """The appmsg XML: the decompressed CompressContent when it holds XML, else the content."""
         xml = None
         if raw.compress is not None:
             xml, ok = decompress(raw.compress if isinstance(raw.compress, bytes) else None)
@@ -368,6 +376,10 @@ class ChatRowBuilder:
                 self.issue("compress", raw.row_number)
         if not xml or "<" not in xml:
             xml = content
+        return xml
+
+    def _appmsg(self, raw: RawMessage, row: dict, content: str | None, subtype: int) -> AppMsg | None:
+        xml = self._appmsg_xml(raw, content)
         app = parse_appmsg(xml, light=subtype not in (0, 2000, 2001))
         if app is None:
             if subtype in (2000, 2001):
@@ -414,8 +426,10 @@ class ChatRowBuilder:
         if transfer:
             payer, payee = (other, author) if app.paysubtype in RECEIVER_SIDE else (author, other)
             payer, payee = app.payer or payer, app.receiver or payee
-            status = PAYSUBTYPE_STATUS.get(app.paysubtype) or (
-                f"paysubtype={app.paysubtype}" if app.paysubtype is not None else None
+            status = (
+                PAYSUBTYPE_STATUS.get(app.paysubtype) or f"paysubtype={app.paysubtype}"
+                if app.paysubtype is not None
+                else None
             )
         else:
             payer = author if is_sender else (app.sendusername or author)
