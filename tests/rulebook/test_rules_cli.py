@@ -96,7 +96,7 @@ def test_case_runner_reports_failures(tmp_path: Path):
     )
     results = run_all_cases(load_rulebook(registry.params_models(), root), registry)
     failed = [(r["check"], r["case"]) for r in results if not r["ok"]]
-    assert failed == [("demo.secret-word", "quiet-on-normal")]
+    assert failed == [("secrecy.secret-word", "quiet-on-normal")]
 
 
 def test_docs_are_current():

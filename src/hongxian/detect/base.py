@@ -72,7 +72,7 @@ class DetectContext:
         if isinstance(when, datetime):
             when = when.date()
         return Finding(
-            finding_id=finding_fingerprint(check.id, subject.kind, subject.id, keys),
+            finding_id=finding_fingerprint(check.fingerprint_id, subject.kind, subject.id, keys),
             check_id=check.id,
             category=check.category,
             severity=severity or check.severity,

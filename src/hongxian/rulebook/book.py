@@ -76,6 +76,7 @@ class Rulebook:
             self.families.setdefault(code.family, []).append(code)
         self.precedents = {p.id: (c, p) for c in self.codes for p in c.precedents}
         self._checks = {c.id: c for c in self.checks}
+        self._checks.update({a: c for c in self.checks for a in c.aliases})  # former ids still resolve
         self._ref_cache: dict[tuple[str, str, date | None], RuleRef] = {}
 
     # ------------------------------------------------------------------ lookup

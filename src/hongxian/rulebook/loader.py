@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from hongxian.rulebook.book import BoundCheck, Cited, Rulebook, article_display
-from hongxian.rulebook.models import Check, Code
+from hongxian.rulebook.models import CHECK_FAMILY, Check, Code
 from hongxian.rulebook.yamlpos import RulebookError, YamlDoc, validation_messages
 from hongxian.schema import SCHEMAS
 
@@ -189,14 +189,30 @@ def _load_checks(docs: list[YamlDoc], errors: list[str]) -> list[tuple[Check, Ya
                 label = f"检查项 {item.get('id')}" if isinstance(item.get("id"), str) else ""
                 errors.extend(validation_messages(doc, exc, loc, label))
                 continue
-            if check.id in first_seen:
-                errors.append(
-                    f"{doc.where((*loc, 'id'))}: 检查项 id 重复：{check.id}（另见 {first_seen[check.id]}）"
-                )
+            if not _check_ids_ok(check, doc, loc, first_seen, errors):
                 continue
-            first_seen[check.id] = doc.where((*loc, "id"))
             located.append((check, doc, loc))
     return located
+
+
+def _check_ids_ok(
+    check: Check, doc: YamlDoc, loc: tuple, first_seen: dict[str, str], errors: list[str]
+) -> bool:
+    """The id follows the scheme ``<family>.<name>`` and neither it nor a former id (alias) is taken."""
+    family = CHECK_FAMILY[check.category]
+    if not check.id.startswith(family + "."):
+        errors.append(
+            f"{doc.where((*loc, 'id'))}: 检查项 id 应以「{family}.」开头（类别 {check.category}）：{check.id}"
+        )
+    ok = True
+    for key, value in [("id", check.id), *((("aliases", i), a) for i, a in enumerate(check.aliases))]:
+        where = doc.where((*loc, *key)) if isinstance(key, tuple) else doc.where((*loc, key))
+        if value in first_seen:
+            errors.append(f"{where}: 检查项 id 重复：{value}（另见 {first_seen[value]}）")
+            ok = False
+        else:
+            first_seen[value] = where
+    return ok
 
 
 def _bind_checks(
