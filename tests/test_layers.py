@@ -61,7 +61,8 @@ def test_imports_point_down(path: Path) -> None:
             continue
         if LAYER_OF[parts[1]] >= LAYER_OF[here]:
             bad.append(
-                f"{path.relative_to(SRC)}:{line} imports {module} (layer {LAYER_OF[parts[1]]} ≥ {LAYER_OF[here]})"
+                f"{path.relative_to(SRC)}:{line} imports {module} "
+                f"(layer {LAYER_OF[parts[1]]} ≥ {LAYER_OF[here]})"
             )
     assert not bad, "\n".join(bad)
 

@@ -205,8 +205,10 @@ def _check_ids_ok(
             f"{doc.where((*loc, 'id'))}: 检查项 id 应以「{family}.」开头（类别 {check.category}）：{check.id}"
         )
     ok = True
-    for key, value in [("id", check.id), *((("aliases", i), a) for i, a in enumerate(check.aliases))]:
-        where = doc.where((*loc, *key)) if isinstance(key, tuple) else doc.where((*loc, key))
+    keys: list[tuple[tuple[str | int, ...], str]] = [(("id",), check.id)]
+    keys += ((("aliases", i), a) for i, a in enumerate(check.aliases))
+    for key, value in keys:
+        where = doc.where((*loc, *key))
         if value in first_seen:
             errors.append(f"{where}: 检查项 id 重复：{value}（另见 {first_seen[value]}）")
             ok = False

@@ -143,7 +143,8 @@ CHECK_FAMILY: dict[str, str] = {
     "governance.workgroup": "workgroup",
     "governance.account": "account",
 }
-"""The id scheme of checks: ``<family>.<name>``, the family fixed by the category (``gambling.lottery-promo``)."""
+"""The id scheme of checks: ``<family>.<name>``, the family fixed by the category
+(``gambling.lottery-promo``)."""
 
 _CHECK_ID = r"^[a-z0-9][a-z0-9._-]*$"
 
