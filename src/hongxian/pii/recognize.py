@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from types import ModuleType
+from typing import Literal
 
 import numpy as np
 
@@ -76,9 +77,12 @@ _MOB = re.compile(r"(?<![0-9])(?:(?:\+|00)?86[ -]?)?(1\d{2})[ -]?(\d{4})[ -]?(\d
 _CARD = re.compile(r"(?<![0-9])(?:\d{4}[ -]){3,4}\d{1,4}(?![0-9])|(?<![0-9])\d{16,19}(?![0-9])")
 
 
+PiiKindName = Literal["id18", "id15", "mobile", "card", "address"]
+
+
 @dataclass(frozen=True, slots=True)
 class PiiHit:
-    kind: str  # id18 | id15 | mobile | card | address
+    kind: PiiKindName
     start: int
     end: int
     value: str  # digits only (or the address text)
@@ -144,7 +148,7 @@ def _boundary_ok(text: str, start: int, end: int) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
-def plain_pii(chunk: str, today: date | None = None) -> str | None:
+def plain_pii(chunk: str, today: date | None = None) -> PiiKindName | None:
     """The kind of a bare digit run (id18 / mobile / id15 / card) if it validates, else None."""
     n = len(chunk)
     if n == 18 and valid_id18(chunk.upper(), today):
@@ -214,7 +218,7 @@ def _plain(text: str, start: int, end: int, today: date | None) -> list[PiiHit] 
     return [PiiHit(kind, start, end, value)]
 
 
-def _valid_numbers(chunk: str, today: date | None) -> Iterator[tuple[str, int, int, str]]:
+def _valid_numbers(chunk: str, today: date | None) -> Iterator[tuple[PiiKindName, int, int, str]]:
     """(kind, start, end, value) of the valid identifiers in ``chunk``, kinds in priority order:
     18-digit id, mobile, card, 15-digit id."""
     for m in _ID18.finditer(chunk):

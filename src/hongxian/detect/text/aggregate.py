@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
-from hongxian.detect.base import DetectContext
+from hongxian.detect.base import DetectContext, RefResolver
 from hongxian.detect.text.env import TextEnv
 from hongxian.detect.text.explain import Item, explain
 from hongxian.detect.text.rules import max_severity
 from hongxian.labels import TEXT_FIELD_ZH
 from hongxian.pii import excerpt, mask_spans, pii_mask
-from hongxian.schema import Evidence, Finding, Subject, Window
+from hongxian.rulebook.models import Check
+from hongxian.schema import Evidence, Finding, RuleRef, Subject, Window
 
 MAX_EVIDENCE = 200
 
@@ -63,11 +64,11 @@ class _RefCache:
     """The rulebook with `resolve_refs` memoised per (check, conduct day): thousands of findings share
     a handful of (check, day) pairs, and each resolution deep-copies the rule references."""
 
-    def __init__(self, rulebook):
+    def __init__(self, rulebook: RefResolver):
         self._book = rulebook
-        self._memo: dict[tuple, list] = {}
+        self._memo: dict[tuple[str, date | datetime | None], list[RuleRef]] = {}
 
-    def resolve_refs(self, check, on=None):
+    def resolve_refs(self, check: Check, on: date | datetime | None = None) -> list[RuleRef]:
         key = (check.id, on)
         refs = self._memo.get(key)
         if refs is None:
