@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"schema", "labels", "ids", "settings", "case", "plugins", "normalize", "calendar", "__init__"},
     {"pii", "rulebook", "dataset", "store"},
     {"ingest", "detect"},
-    {"screen", "selfcheck", "review", "testing"},
+    {"screen", "selfcheck", "training", "review", "testing"},
     {"report"},
     {"web", "demo"},
     {"cli"},
