@@ -18,7 +18,7 @@ from inject import Book, p1, p1_negative, p2, p2_negative
 from inject_games import p3_memo, p3_minesweeper, p3_negative, p4, p4_negative, p4_personal, p5, p5_negative
 from org import build_org
 
-from hongxian.schema import SCHEMAS, table_from_rows
+from hongxian.canonical import SCHEMAS, table_from_rows
 
 
 def _scale(rows: int) -> dict[str, int]:

@@ -15,11 +15,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from hongxian.canonical import SCHEMAS
 from hongxian.dataset.dataset import Dataset
 from hongxian.detect import default_registry
 from hongxian.detect.base import DetectContext
 from hongxian.rulebook.loader import default_root, load_rulebook
-from hongxian.schema import SCHEMAS
 
 CHECK_FILES = ("gift_money.yaml", "vote_buying_payments.yaml", "gambling_payments.yaml")
 

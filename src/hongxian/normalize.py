@@ -218,6 +218,42 @@ def re2_flag_pattern(tab: Tables) -> str:
     return "|".join(parts)
 
 
+@dataclass(frozen=True)
+class Re2Cleaning:
+    """RE2 patterns (for `pyarrow.compute`) that do, on a whole Arrow column at once, the part of
+    `normalize` that ordinary typography triggers: removing zero-width and variation characters, and
+    joining two ideographs across separators ("红 包", "红…包", "★ 1年"). What they leave undone (a
+    character the tables map to another one) is flagged by `changes` — only for characters whose
+    mapping could produce a character of some keyword."""
+
+    removable: str
+    """Characters normalisation deletes (zero-width, U+FE0F, controls): replace with ""."""
+    gap: str
+    """An ideograph, a run of separators (or characters that map to separators only, such as …),
+    an ideograph: replace with ``\\1\\2`` (twice: each pass joins every other gap)."""
+    changes: str | None
+    """Characters whose mapping shares a character with `alphabet`; None when there are none."""
+
+
+def re2_cleaning(tab: Tables, alphabet: set[str]) -> Re2Cleaning:
+    removable = sorted(cp for cp, rep in tab.other.items() if rep == "")
+    seps = set(SEPARATORS)
+    sep_like = {ord(c) for c in SEPARATORS}
+    sep_like |= {cp for cp, rep in tab.other.items() if rep and set(rep) <= seps}
+    sep_like |= {cp for cp, m in tab.one_to_one.items() if chr(m) in seps}
+    changes = {cp for cp, m in tab.one_to_one.items() if chr(m) in alphabet and cp not in sep_like}
+    changes |= {cp for cp, rep in tab.other.items() if rep and set(rep) & alphabet and cp not in sep_like}
+    cjk = _re2_class(_cjk_points())
+    gap = f"({cjk}){_re2_class(sorted(sep_like))}+({cjk})"
+    return Re2Cleaning(_re2_class(removable), gap, _re2_class(sorted(changes)) if changes else None)
+
+
+def _cjk_points() -> list[int]:
+    """Every ideograph code point (all CJK ranges) and ★/☆, for a character class."""
+    out = [cp for lo, hi in CJK_RANGES for cp in range(lo, hi + 1)]
+    return out + [cp for lo, hi in JOINABLE for cp in range(lo, hi + 1)]
+
+
 class Normalized:
     """A text as matched (`text`) and as written (`original`); `src[j]` is the index in `original` of
     the character that produced text[j] (None: identity). A plain slots class: one is built per text

@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hongxian.canonical import TS
 from hongxian.case import CasePaths, load_case_config
 from hongxian.dataset.dataset import Dataset
 from hongxian.dataset.store import TableStore
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
 from hongxian.labels import REGISTER_FILE, TABLE_ZH
-from hongxian.schema import CATEGORIES, SEVERITIES, TS, Finding
+from hongxian.schema import CATEGORIES, SEVERITIES, Finding
 
 log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")

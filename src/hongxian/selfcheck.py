@@ -1,18 +1,27 @@
 """发前自检: check a draft message against every text check before sending it.
 
 `SelfChecker` wraps `hongxian.detect.text.TextChecker` (the text checks compiled once) and adds what a
-user reads: rule references in force on the day, Chinese labels and the suggestion. The web UI keeps
-one per rulebook. `self_check` is the one-call convenience.
+user reads: rule references in force on the day, Chinese labels and the suggestion. The CLI, the web
+page and ``POST /api/check`` all use one checker. `load_self_checker` returns it compiled from a cache
+keyed by the rulebook, the model and the program version (building takes about a second; loading the
+cache a small fraction of that), so `hongxian check` answers at once. `self_check` is the one-call
+convenience.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hongxian.detect.base import DetectorRegistry
-from hongxian.detect.text import TextChecker
+from hongxian.detect.text import MODEL_FILE, TextChecker
 from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH
 from hongxian.schema import RuleRef
 
@@ -67,8 +76,10 @@ class SelfChecker:
 
     def __init__(self, rulebook, registry: DetectorRegistry | None = None):
         bound = [b for b in rulebook.bound_checks() if registry is None or registry.get(b.check.detector)]
-        self.rulebook = rulebook
         self.checker = TextChecker(bound)
+        text_ids = {b.check.id for b, _ in self.checker.suite.rules}
+        self.rulebook = rulebook.restricted_to(text_ids)
+        """Only what the text checks cite (a small object to cache and load)."""
 
     def check(self, text: str, on: date | None = None) -> list[SelfCheckHit]:
         when = datetime.now(SHANGHAI) if on is None else datetime(on.year, on.month, on.day, tzinfo=SHANGHAI)
@@ -100,3 +111,70 @@ class SelfChecker:
 def self_check(text: str, rulebook, registry: DetectorRegistry | None = None) -> list[SelfCheckHit]:
     """Check one draft message; builds a `SelfChecker` (keep one instead when checking many)."""
     return SelfChecker(rulebook, registry).check(text)
+
+
+CACHE_ENV = "HONGXIAN_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where compiled self-checkers are kept: $HONGXIAN_CACHE_DIR, else $XDG_CACHE_HOME/hongxian, else
+    ~/.cache/hongxian."""
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hongxian"
+
+
+def _cache_key(rulebook_root: Path, model_file: Path) -> str:
+    from hongxian import __version__
+
+    h = hashlib.sha256(f"{__version__}|{sys.version}|".encode())
+    for path in sorted(rulebook_root.glob("*/*.yaml")) + [model_file]:
+        h.update(path.relative_to(path.parent.parent).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() if path.is_file() else b"")
+    return h.hexdigest()[:24]
+
+
+def load_self_checker(cache: Path | None = None, use_cache: bool = True) -> SelfChecker:
+    """The self-checker of the shipped rulebook and model, from the cache when it is current.
+
+    A cache that cannot be read or written is ignored (the checker is then built each time)."""
+    from hongxian.rulebook.loader import default_root
+
+    folder = cache or cache_dir()
+    path = folder / f"selfcheck-{_cache_key(default_root(), MODEL_FILE)}.pickle"
+    if use_cache and path.is_file():
+        try:
+            with open(path, "rb") as fh:
+                checker = pickle.load(fh)
+            if isinstance(checker, SelfChecker):
+                return checker
+        except Exception:  # a stale or damaged cache is rebuilt
+            pass
+    checker = _build_self_checker()
+    if use_cache:
+        _write_cache(folder, path, checker)
+    return checker
+
+
+def _build_self_checker() -> SelfChecker:
+    from hongxian.detect import default_registry
+    from hongxian.rulebook.loader import load_rulebook
+
+    registry = default_registry()
+    return SelfChecker(load_rulebook(registry.params_models()), registry)
+
+
+def _write_cache(folder: Path, path: Path, checker: SelfChecker) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".selfcheck-")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(checker, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in folder.glob("selfcheck-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -15,10 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from hongxian.detect import default_registry
-from hongxian.detect.text import TextChecker
-from hongxian.detect.text.learned.model import CATEGORIES, MODEL_FILE
-from hongxian.detect.text.learned.train import TrainReport, train_model
-from hongxian.detect.text.learned_check import LEARNED
+from hongxian.detect.text import LEARNED, MODEL_CATEGORIES, MODEL_FILE, TextChecker, TrainReport, train_model
 from hongxian.rulebook.loader import load_rulebook
 
 RULES_DAY = datetime(2025, 6, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -30,10 +27,10 @@ def keyword_rule_hits(texts: list[str]) -> np.ndarray:
     registry = default_registry()
     book = load_rulebook(registry.params_models())
     checker = TextChecker([b for b in book.bound_checks() if b.check.detector != LEARNED])
-    out = np.zeros((len(texts), len(CATEGORIES)), dtype=bool)
+    out = np.zeros((len(texts), len(MODEL_CATEGORIES)), dtype=bool)
     for i, text in enumerate(texts):
         for hit in checker.check(text, RULES_DAY):
-            out[i, CATEGORIES.index(hit.bound.check.category)] = True
+            out[i, MODEL_CATEGORIES.index(hit.bound.check.category)] = True
     return out
 
 

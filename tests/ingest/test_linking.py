@@ -7,10 +7,10 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pytest
 
+from hongxian.canonical import table_from_rows
 from hongxian.dataset.linking import dedupe_chat_payments, link_payments
 from hongxian.dataset.store import read_table
 from hongxian.ingest.pipeline import ingest_case
-from hongxian.schema import table_from_rows
 from hongxian.testing.wechat_db import WeChatDbBuilder
 from tests.conftest import CASE_TOML
 

@@ -66,7 +66,9 @@ def test_veto_can_be_switched_off_per_check(book) -> None:
     text = _fire_case(book, "gambling.red-packet-text")
     bound = _bound(book, "gambling.red-packet-text", "gambling.learned")
     bound = [
-        b if b.check.id != "gambling.learned" else type(b)(b.check, b.params.model_copy(update={"veto": False}))
+        b
+        if b.check.id != "gambling.learned"
+        else type(b)(b.check, b.params.model_copy(update={"veto": False}))
         for b in bound
     ]
     checker = TextChecker(bound, model=tiny_model())

@@ -15,7 +15,7 @@ from hongxian.calendar import (
     official_holidays,
     windows_table,
 )
-from hongxian.schema import table_from_rows
+from hongxian.canonical import table_from_rows
 
 
 def test_spring_festival_runs_from_laba_23_to_lantern():

@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from hongxian.canonical import table_from_rows
 from hongxian.case import CasePaths
 from hongxian.cli import app
 from hongxian.dataset.store import TableStore
-from hongxian.schema import table_from_rows
 from hongxian.settings import Settings
 
 from .conftest import HOSTILE, PHONE, make_dataset, make_findings

@@ -1,36 +1,30 @@
 """`hongxian` command line: a thin skin over the stage packages.
 
-Each command group lives in its own module with ``register(app)`` (`hongxian.plugins`); the modules are
-listed below in help order.
+`main` is the console script. ``hongxian check …`` runs `hongxian.cli.check_cmd` straight away (the
+self-check must answer at once, before Typer, Rich and the other commands are imported); everything
+else goes to the Typer application in `hongxian.cli.app`.
 """
 
 from __future__ import annotations
 
-import typer
-
-from hongxian.cli import (
-    demo_cmd,
-    ingest_cmd,
-    report_cmd,
-    review_cmd,
-    rules_cmd,
-    screen_cmd,
-    train_cmd,
-    web_cmd,
-)
-from hongxian.plugins import register_all
-
-app = typer.Typer(
-    name="hongxian",
-    help="红线（hongxian）：依据公开发布的党员干部微信使用规定，对授权案件的微信聊天与支付导出数据进行合规筛查。",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
-)
-
-
-register_all(app, (ingest_cmd, rules_cmd, screen_cmd, review_cmd, report_cmd, web_cmd, demo_cmd, train_cmd))
+import sys
+from typing import Any
 
 
 def main() -> None:
+    argv = sys.argv[1:]
+    if argv[:1] == ["check"] and not {"--help", "-h"} & set(argv[1:]):
+        from hongxian.cli.check_cmd import run
+
+        sys.exit(run(argv[1:]))
+    from hongxian.cli.app import app
+
     app()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # ``from hongxian.cli import app`` (tests, embedding)
+        from hongxian.cli.app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

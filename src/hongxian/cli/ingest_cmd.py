@@ -16,11 +16,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from hongxian.canonical import SCHEMAS
 from hongxian.cli.common import case_errors, console, err_console
 from hongxian.dataset.store import read_table
 from hongxian.ingest.pipeline import IngestReport, ingest_case
 from hongxian.labels import SOURCE_STATUS_ZH
-from hongxian.schema import SCHEMAS
 
 TABLE_NAMES = ("sources", "rejects", *SCHEMAS.keys())
 

@@ -1,11 +1,8 @@
-"""`hongxian screen` (screen a case folder) and `hongxian check` (发前自检 of a draft message)."""
+"""`hongxian screen`: screen a case folder (the self-check `hongxian check` is in check_cmd.py)."""
 
 from __future__ import annotations
 
-import json
-import sys
 from collections import Counter
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,11 +12,6 @@ from rich.table import Table
 from hongxian.cli.common import case_errors, console, err_console
 from hongxian.labels import CATEGORY_ZH, SEVERITY_STYLE, SEVERITY_ZH
 from hongxian.schema import SEVERITIES
-
-
-class CheckFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def _load_rules():
@@ -54,39 +46,6 @@ def print_summary(result, out: Path) -> None:
             ids = [c for c, r in result.skipped if r == reason]
             shown = "、".join(ids[:6]) + ("等" if len(ids) > 6 else "")
             console.print(f"  · {reason}（{n} 项：{shown}）")
-
-
-def print_hits(hits) -> None:
-    if not hits:
-        console.print("[green]未发现问题。[/]")
-        return
-    console.print(f"[bold]发现 {len(hits)} 处可能违反规定的内容：[/]")
-    for i, h in enumerate(hits, 1):
-        style = SEVERITY_STYLE[h.severity]
-        console.print(
-            f"\n{i}. [{style}]【{h.severity_zh}】{h.title}[/]（{h.category_zh}，检查项 {h.check_id}）"
-        )
-        console.print(f"   命中：{'、'.join(h.labels)}")
-        if h.note:
-            console.print(f"   说明：{h.note}")
-        for line in h.rule_text:
-            console.print(f"   依据：{line}", markup=False)
-        if h.suggestion:
-            console.print(f"   建议：{h.suggestion}", markup=False)
-
-
-def _read_text(text: str | None, file: Path | None) -> str:
-    if text is not None and file is not None:
-        raise typer.BadParameter("文本和 --file 只能二选一")
-    if file is not None:
-        try:
-            return file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            err_console.print(f"[bold red]错误：[/]无法读取 {file}：{exc}")
-            raise typer.Exit(2) from None
-    if text is not None and text != "-":
-        return text
-    return sys.stdin.read()
 
 
 def store_screen(case_dir: Path, result):
@@ -127,30 +86,3 @@ def register(app: typer.Typer) -> None:
             f"已入审查库：新增 {summary.new} 项，更新 {summary.updated} 项，"
             f"重新打开 {summary.reopened} 项，未变 {summary.unchanged} 项"
         )
-
-    @app.command(
-        "check",
-        help="发前自检：检查一段拟发送的文字是否涉及泄密、泄露他人隐私、推销、赌博、拉票。"
-        "发现问题时退出码为 1。",
-    )
-    def check(
-        text: Annotated[str | None, typer.Argument(help="待发送的文本；省略或为 - 时从标准输入读取")] = None,
-        file: Annotated[Path | None, typer.Option("--file", help="从文件读取待检查文本")] = None,
-        fmt: Annotated[
-            CheckFormat, typer.Option("--format", help="输出格式：text 或 json")
-        ] = CheckFormat.text,
-    ) -> None:
-        from hongxian.selfcheck import SelfChecker
-
-        body = _read_text(text, file)
-        registry, book = _load_rules()
-        hits = SelfChecker(book, registry).check(body)
-        if fmt is CheckFormat.json:
-            sys.stdout.write(
-                json.dumps({"hits": [h.to_json_dict() for h in hits]}, ensure_ascii=False, indent=2)
-            )
-            sys.stdout.write("\n")
-        else:
-            print_hits(hits)
-        if hits:
-            raise typer.Exit(1)

@@ -17,9 +17,10 @@ from collections.abc import Callable
 
 import duckdb
 
+from hongxian.canonical import SCHEMAS
 from hongxian.dataset.duck import count_rows
 from hongxian.dataset.store import TableStore
-from hongxian.schema import CASE_TABLES, PRIMARY_KEYS, SCHEMAS, SOURCE_TABLES
+from hongxian.schema import CASE_TABLES, PRIMARY_KEYS, SOURCE_TABLES
 
 Step = Callable[[duckdb.DuckDBPyConnection], None]
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from hongxian.canonical import SCHEMAS, table_from_rows
 from hongxian.dataset.store import TableStore
-from hongxian.schema import CASE_TABLES, SCHEMAS, SOURCE_TABLES, table_from_rows
+from hongxian.schema import CASE_TABLES, SOURCE_TABLES
 
 ALL_TABLES = CASE_TABLES + SOURCE_TABLES
 

@@ -22,8 +22,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from hongxian.canonical import SCHEMAS
 from hongxian.case import CasePaths
-from hongxian.schema import SCHEMAS, SOURCE_TABLES
+from hongxian.schema import SOURCE_TABLES
 
 
 def _atomic_write(table: pa.Table, path: Path) -> None:

@@ -2,7 +2,7 @@
 
 A text case becomes a one-message ``messages`` table; a data case gives small canonical tables as
 row dicts, whose ISO strings are parsed into timestamps (naive → Asia/Shanghai) and dates following
-`hongxian.schema.SCHEMAS`. Only the one check runs, through its detector, exactly as in a screen.
+`hongxian.canonical.SCHEMAS`. Only the one check runs, through its detector, exactly as in a screen.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
+from hongxian.canonical import SCHEMAS, table_from_rows
 from hongxian.dataset.dataset import Dataset
 from hongxian.detect.base import BoundCheck, DetectContext, DetectorRegistry
-from hongxian.schema import SCHEMAS, TZ, Finding, table_from_rows
+from hongxian.schema import TZ, Finding
 
 if TYPE_CHECKING:
     from hongxian.rulebook.loader import Rulebook

@@ -16,8 +16,9 @@ from typing import Protocol
 
 import pyarrow as pa
 
+from hongxian.canonical import SCHEMAS
 from hongxian.plugins import Registry
-from hongxian.schema import SCHEMAS, SOURCE_TABLES
+from hongxian.schema import SOURCE_TABLES
 
 BATCH_ROWS = 65_536
 

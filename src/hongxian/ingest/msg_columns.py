@@ -19,10 +19,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hongxian.canonical import SCHEMAS, TS
 from hongxian.ingest.bill_common import digest_ids
 from hongxian.ingest.protobuf import canonical_sender
 from hongxian.ingest.wechat_msg import KIND_BY_TYPE, MAX_TS, MIN_TS, ChatRowBuilder, RawMessage, message_kind
-from hongxian.schema import SCHEMAS, TS
 
 FAST_TYPES = (1, 3, 34, 43, 47, 50)  # no payload to parse beyond the text itself
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())  # what str.strip() removes

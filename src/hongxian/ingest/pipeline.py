@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from hongxian.canonical import SCHEMAS, table_from_rows
 from hongxian.case import CaseConfig, CasePaths, load_case_config
 from hongxian.dataset.build import build_dataset
 from hongxian.dataset.store import PartWriter, TableStore
@@ -22,7 +23,6 @@ from hongxian.ingest.base import (
 )
 from hongxian.ingest.registers import REGISTERS, people_index, read_register
 from hongxian.ingest.registry import default_registry
-from hongxian.schema import SCHEMAS, table_from_rows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

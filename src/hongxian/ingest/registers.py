@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from hongxian.canonical import table_from_rows
 from hongxian.ingest.base import PeopleIndex, PersonRef, Reject, UnreadableSource
 from hongxian.ingest.tabular import read_rows
-from hongxian.schema import table_from_rows
 
 
 class BadValue(ValueError):

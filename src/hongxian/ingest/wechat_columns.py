@@ -26,11 +26,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hongxian.canonical import TS
 from hongxian.dataset.identity import NAME_PREFIX
 from hongxian.ingest.base import Sink
 from hongxian.ingest.bill_common import ID_SEP, STRIP, BlockIds, status_refund_fen
 from hongxian.ingest.bill_refunds import Original, RefundPairer
-from hongxian.schema import TS
 
 PARSED = (
     "ts",

@@ -155,6 +155,12 @@ class Rulebook:
             other_versions=others,
         )
 
+    def restricted_to(self, check_ids: set[str]) -> Rulebook:
+        """The same codes with only the given checks (e.g. the text checks, for the self-check)."""
+        checks = [c for c in self.checks if c.id in check_ids]
+        bound = {k: b for k, b in self.bound.items() if k in check_ids}
+        return Rulebook(codes=self.codes, checks=checks, bound=bound, version=self.version, files=self.files)
+
     def resolve_refs(self, check: Check, on: date | datetime | None = None) -> list[RuleRef]:
         return [self.resolve_ref(ref, on) for ref in check.refs]
 

@@ -22,10 +22,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from hongxian.canonical import SCHEMAS
 from hongxian.rulebook.book import BoundCheck, Cited, Rulebook, article_display
 from hongxian.rulebook.models import CHECK_FAMILY, Check, Code
 from hongxian.rulebook.yamlpos import RulebookError, YamlDoc, validation_messages
-from hongxian.schema import SCHEMAS
 
 __all__ = [
     "BoundCheck",

@@ -35,12 +35,13 @@ class WebState:
             return self.rulebook
 
     def get_self_checker(self):
-        """One compiled `SelfChecker` per app (built on the first self-check, ≈1 s)."""
+        """One compiled `SelfChecker` per app: for the rulebook passed in, else the shipped one from the
+        compiled cache (`hongxian.selfcheck.load_self_checker`, shared with ``hongxian check``)."""
         if self.self_checker is None:
-            rulebook = self.get_rulebook()
             with self._lock:
                 if self.self_checker is None:
-                    from hongxian.selfcheck import SelfChecker
+                    from hongxian.selfcheck import SelfChecker, load_self_checker
 
-                    self.self_checker = SelfChecker(rulebook)
+                    book = self.rulebook
+                    self.self_checker = SelfChecker(book) if book is not None else load_self_checker()
         return self.self_checker

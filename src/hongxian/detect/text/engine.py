@@ -86,7 +86,14 @@ class AhoCorasickMatcher:
     def __init__(self, patterns: list[str]):
         import ahocorasick_rs
 
+        self._patterns = patterns
         self._ac = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
+
+    def __getstate__(self) -> dict:  # the automaton itself cannot be pickled: rebuilt from the patterns
+        return {"patterns": self._patterns}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["patterns"])  # type: ignore[misc]
 
     def raw(self, blob: str) -> list[tuple[int, int, int]]:
         """(pattern id, start, end) in characters of the blob."""

@@ -5,19 +5,22 @@ string, normalising it and scanning it costs more than everything else together 
 ``bench/bench_text.py``). The pre-filter decides in C, on the UTF-8 data buffer of the Arrow column,
 which rows go on to the exact path (`TextEngine.scan`):
 
-* a row that contains a trigger keyword as written (one literal scan of the whole buffer: hyperscan,
-  or ahocorasick-rs on bytes where hyperscan is unavailable);
-* a row that normalisation would change (a character of the NFKC / t2s / removal tables, or a
-  separator after an ideograph: the same classes as `normalize.tables().dirty` / `.spaced`), since
-  its keywords may only appear once normalised ("紅 包");
+* a row that contains a trigger keyword once ordinary typography is undone: zero-width and variation
+  characters removed (U+FE0F after an emoji) and ideographs joined across separators ("红 包",
+  "红…包") by RE2 passes over the column (`normalize.re2_cleaning`), then one literal scan of the
+  cleaned buffer (hyperscan, or ahocorasick-rs on bytes where hyperscan is unavailable);
+* a row with a character that normalisation maps to a character of some trigger keyword (traditional
+  紅, full-width Ｐ), since its keywords may only appear once normalised;
 * a row with a digit run that could be a number (the `pii.CANDIDATE` shape), when digits matter.
 
 The last two are one RE2 regex over the column (`pyarrow.compute.match_substring_regex`).
 
-Exactness: a row that is not selected is unchanged by normalisation, so its normalised text is the
-text itself; it has no trigger keyword and no digit run, so `TextEngine.scan` would return nothing
-for it (context-only words never start an evaluation). The pre-filter therefore only removes work,
-never a hit; ``tests/text/test_prefilter.py`` checks this against the unfiltered path.
+Exactness: in a row that is not selected, every character normalisation changes is turned into
+characters of no keyword, removed, or a separator; so a keyword in its normalised text is made of
+unchanged characters, joined only across what the cleaning passes remove — and the cleaned buffer
+had no keyword. `TextEngine.scan` would therefore return nothing for it (context-only words never
+start an evaluation): the pre-filter only removes work, never a hit. ``tests/text/test_prefilter.py``
+checks this against the unfiltered path, typography included.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hongxian.normalize import Tables, re2_flag_pattern
+from hongxian.normalize import Tables, re2_cleaning
 from hongxian.pii import CANDIDATE
 
 PREFILTER_BACKEND = "hyperscan"
@@ -84,20 +87,32 @@ class Prefilter:
     """Selects the rows of a string array that `TextEngine.scan` could return anything for."""
 
     def __init__(self, trigger_patterns: list[str], tab: Tables, *, digits: bool, backend: str):
-        self.matcher = _BytesMatcher(sorted(set(trigger_patterns)), backend)
-        flags = [re2_flag_pattern(tab)]
+        triggers = sorted(set(trigger_patterns))
+        self.matcher = _BytesMatcher(triggers, backend)
+        self.cleaning = re2_cleaning(tab, set("".join(triggers)))
+        flags = [self.cleaning.changes] if self.cleaning.changes else []
         if digits:
             flags.append(CANDIDATE.pattern)
-        self.flag_regex = "|".join(f"(?:{p})" for p in flags)
+        self.flag_regex = "|".join(f"(?:{p})" for p in flags) if flags else None
+
+    def cleaned(self, strings: pa.Array) -> pa.Array:
+        """The column with removable characters dropped and ideographs joined across separators."""
+        out = pc.replace_substring_regex(strings, self.cleaning.removable, "")
+        for _ in range(2):  # each pass joins every other gap of a run (红 包 群 → 红包 群 → 红包群)
+            out = pc.replace_substring_regex(out, self.cleaning.gap, r"\1\2")
+        return out
 
     def rows(self, arr: pa.Array) -> np.ndarray:
         """Sorted indices of the rows that need the exact path (nulls never do)."""
         if len(arr) == 0:
             return np.zeros(0, dtype=np.int64)
         strings = arr if arr.type in (pa.string(), pa.large_string()) else arr.cast(pa.string())
-        flagged = pc.fill_null(pc.match_substring_regex(strings, self.flag_regex), False)
-        mask = np.asarray(flagged.to_numpy(zero_copy_only=False), dtype=bool)
-        data, offs = _data_and_offsets(strings)
+        if self.flag_regex is not None:
+            flagged = pc.fill_null(pc.match_substring_regex(strings, self.flag_regex), False)
+            mask = np.asarray(flagged.to_numpy(zero_copy_only=False), dtype=bool)
+        else:
+            mask = np.zeros(len(strings), dtype=bool)
+        data, offs = _data_and_offsets(self.cleaned(strings))
         spans = self.matcher.spans(data)
         if len(spans):
             row = np.searchsorted(offs, spans[:, 1], side="left") - 1

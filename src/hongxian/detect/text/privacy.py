@@ -197,12 +197,17 @@ def phrase(field: str, labels: list[str]) -> str:
     return f"{where}他人{quoted(labels)}的信息"
 
 
+def wants_digits(params: PrivacyParams) -> bool:
+    """A privacy rule that validates numbers needs the digit-run candidates."""
+    return bool(params.kinds)
+
+
 SPEC = TextSpec(
     name="text.privacy",
     params_model=PrivacyParams,
     keywords=keywords,
     evaluate=evaluate,
     phrase=phrase,
-    digits=lambda params: bool(params.kinds),
+    digits=wants_digits,
     description="他人身份证号、手机号、银行卡号、详细住址及健康、宗教、行踪等敏感个人信息",
 )

@@ -30,7 +30,7 @@ class Corpus:
     labels: np.ndarray
     """(n, 5) booleans in the order of `model.CATEGORIES`."""
     groups: list[str]
-    """Who wrote an item, for out-of-fold splits: its persona tag, else its file."""
+    """Who wrote an item, for out-of-fold splits: its file and persona tag (a writer's voice)."""
     sources: list[str]
     background: np.ndarray
     """Ordinary chatter (a file of only ``labels: []`` items with ``context`` tags)."""
@@ -69,7 +69,7 @@ def read_file(path: Path, categories: tuple[str, ...], name: str | None = None) 
             raise ValueError(f"{path}: 未知标签 {sorted(unknown)}（文本：{str(it['text'])[:30]}）")
         texts.append(str(it["text"]))
         labels.append([c in cats for c in categories])
-        groups.append(str(it.get("persona") or name))
+        groups.append(f"{name}|{it.get('persona') or ''}")
         background.append(not cats and "context" in it)
     return Corpus(
         texts,

@@ -124,6 +124,9 @@ class Featurizer:
         for j, (a, b) in enumerate(self.lexicon.frames):
             self._frame_col[a * k + b] = k + j
 
+    def __getstate__(self) -> dict:  # the lexicon automaton is rebuilt on first use after unpickling
+        return {k: v for k, v in self.__dict__.items() if k != "_automaton"}
+
     @property
     def n_buckets(self) -> int:
         return 1 << self.bits

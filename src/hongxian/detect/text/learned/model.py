@@ -195,7 +195,8 @@ class TextModel:
         with np.load(path) as z:
             header = json.loads(bytes(z["header"]).decode("utf-8"))
             lexicon = load_lexicon()
-            if lexicon.names != header["lexicon"] or [list(f) for f in lexicon.frames] != header["frames"]:
+            frames = [list(f) for f in lexicon.frames]
+            if lexicon.names != header["lexicon"] or frames != header.get("frames"):
                 raise ValueError(f"{path}: 模型与词类表 lexicon.yaml 不一致，请重新训练（hongxian train）")
             fz = Featurizer(header["bits"], tuple(header["orders"]), lexicon)
             weights = np.zeros((fz.n_buckets, len(CATEGORIES)), dtype=np.float32)
