@@ -16,6 +16,7 @@ from typing import Protocol
 
 import pyarrow as pa
 
+from hongxian.ingest.containers import is_zip, zip_problem
 from hongxian.plugins import Registry
 from hongxian.schema import SCHEMAS, SOURCE_TABLES
 
@@ -227,14 +228,29 @@ class ReaderRegistry(Registry[Reader]):
     kind = "reader"
 
     def pick(self, path: Path) -> Reader | None:
+        """The first reader whose ``sniff`` accepts the file (see `identify` for the reasons)."""
+        return self.identify(path)[0]
+
+    def identify(self, path: Path) -> tuple[Reader | None, str | None]:
+        """(reader, None), or (None, why the file cannot be read) — or (None, None): not recognised.
+
+        An archive is checked for zip bombs before any reader opens it. A ``sniff`` that raises
+        counts as "not this format" (a broken file must not stop the others); when no reader
+        accepts the file, the first such error is the reason."""
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
         if not head:
-            return None
+            return None, None
+        if is_zip(head) and (problem := zip_problem(path)) is not None:
+            return None, problem
+        error = None
         for reader in self:
-            if reader.sniff(path, head):
-                return reader
-        return None
+            try:
+                if reader.sniff(path, head):
+                    return reader, None
+            except Exception as exc:  # noqa: BLE001 - any error in a sniff is a property of the file
+                error = error or f"识别格式时出错（{reader.label}）：{type(exc).__name__}: {exc}"
+        return None, error
 
     def order(self) -> list[str]:
         """Reader names in sniffing order."""

@@ -53,6 +53,10 @@ class IngestReport:
 Progress = Callable[[str, int, int], None]
 
 
+def _error_text(exc: BaseException) -> str:
+    return f"读取出错：{type(exc).__name__}: {exc}"
+
+
 def _reject_rows(source_id: str, path: str, rejects: list[Reject]) -> list[dict]:
     return [
         {
@@ -158,8 +162,9 @@ class CaseIngester:
             source_id = fingerprint("s", sha)
             try:
                 result = read_register(spec, path)
-            except UnreadableSource as exc:
-                reports.append(SourceReport(rel, "failed", f"register:{spec.stem}", error=str(exc)))
+            except Exception as exc:  # noqa: BLE001 - one bad register must not stop the case
+                reason = str(exc) if isinstance(exc, UnreadableSource) else _error_text(exc)
+                reports.append(SourceReport(rel, "failed", f"register:{spec.stem}", error=reason))
                 self.store.write_case_table(spec.table, SCHEMAS[spec.table].empty_table())
                 continue
             self.store.write_case_table(spec.table, result.table)
@@ -185,14 +190,22 @@ class CaseIngester:
         return people_index(people_table)
 
     def _ingest_file(self, path, people, old, manifest, rejects, reports, old_rejects) -> None:
-        rel, sha = self.paths.relative(path), sha256_file(path)
+        """One export file; whatever goes wrong is reported for this file only (never raised)."""
+        rel = self.paths.relative(path)
+        try:
+            self._read_file(rel, path, people, old, manifest, rejects, reports, old_rejects)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the case
+            reports.append(SourceReport(rel, "failed", error=_error_text(exc)))
+
+    def _read_file(self, rel, path, people, old, manifest, rejects, reports, old_rejects) -> None:
+        sha = sha256_file(path)
         if self._unchanged(rel, sha, old, manifest, rejects, reports, old_rejects):
             return
         if rel in old:
             self.store.drop_source(old[rel]["source_id"])
-        reader = self.registry.pick(path)
+        reader, problem = self.registry.identify(path)
         if reader is None:
-            reports.append(SourceReport(rel, "unrecognised"))
+            reports.append(SourceReport(rel, "failed", error=problem) if problem else SourceReport(rel, "unrecognised"))
             return
         source_id = fingerprint("s", sha)
         if any(m["source_id"] == source_id for m in manifest):
@@ -212,9 +225,7 @@ class CaseIngester:
             return
         except Exception as exc:  # a reader bug must not lose the other files
             writer.abort()
-            reports.append(
-                SourceReport(rel, "failed", reader.name, error=f"读取出错：{type(exc).__name__}: {exc}")
-            )
+            reports.append(SourceReport(rel, "failed", reader.name, error=_error_text(exc)))
             return
         writer.commit()
         fmt = sink.format_label or reader.name

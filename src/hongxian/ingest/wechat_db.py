@@ -50,14 +50,35 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True)
 
 
-def table_columns(con: sqlite3.Connection) -> dict[str, set[str]]:
-    """Lower-cased table name → its column names (as declared)."""
-    names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    out = {}
-    for name in names:
-        cols = {r[1] for r in con.execute(f'PRAGMA table_info("{name}")')}
-        out[name.lower()] = cols
-    return out
+def quote_ident(name: str) -> str:
+    """An SQL identifier in double quotes (a ``"`` inside is doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_columns(con: sqlite3.Connection, problems: list[str] | None = None) -> dict[str, set[str]]:
+    """Lower-cased table name → its column names (as declared).
+
+    Names are read as bytes: a table whose name is not UTF-8, or whose columns cannot be listed,
+    is left out and described in ``problems`` instead of making the whole file unreadable."""
+    con.text_factory = bytes
+    try:
+        raw_names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        out = {}
+        for raw in raw_names:
+            if not isinstance(raw, bytes):
+                continue
+            try:
+                name = raw.decode("utf-8")
+                rows = con.execute(f"PRAGMA table_info({quote_ident(name)})").fetchall()
+            except (UnicodeDecodeError, sqlite3.Error) as exc:
+                if problems is not None:
+                    shown = raw.decode("utf-8", errors="replace")
+                    problems.append(f"表“{shown}”无法读取（{type(exc).__name__}），已跳过")
+                continue
+            out[name.lower()] = {_decode_text(r[1]) if isinstance(r[1], bytes) else str(r[1]) for r in rows}
+        return out
+    finally:
+        con.text_factory = str
 
 
 def _pick(cols: set[str], wanted: tuple[str, ...]) -> str:
@@ -79,17 +100,20 @@ class WeChatDbReader:
                 tables = table_columns(con)
             finally:
                 con.close()
-        except sqlite3.Error:
+        except (sqlite3.Error, UnicodeDecodeError):
             return False
         return bool({"msg", "contact", "chatroom"} & tables.keys())
 
     def read(self, ctx: SourceContext, sink: Sink) -> None:
         with few_collections():
+            problems: list[str] = []
             try:
                 con = open_readonly(ctx.path)
-                tables = table_columns(con)
+                tables = table_columns(con, problems)
             except sqlite3.Error as exc:
                 raise UnreadableSource(f"无法打开 SQLite 数据库：{exc}") from exc
+            for problem in problems:
+                sink.warn(problem)
             try:
                 self._read(con, tables, ctx, sink)
             finally:
