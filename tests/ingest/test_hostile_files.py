@@ -142,7 +142,11 @@ def test_claim_notice_on_a_huge_message_is_linear():
 def test_claim_notice_still_parsed():
     text = '<img src="x"/>老周领取了你的<_wc_custom_link_ color="#FD9931" href="weixin://weixinhongbao/opendetail?sendid=1000039801">红包</_wc_custom_link_>'
     claim = parse_claim(text)
-    assert claim is not None and (claim.claimer, claim.packet_sender, claim.sendid) == ("老周", "你", "1000039801")
+    assert claim is not None and (claim.claimer, claim.packet_sender, claim.sendid) == (
+        "老周",
+        "你",
+        "1000039801",
+    )
 
 
 def test_pywxdump_transfer_text_is_linear(tmp_path: Path):
@@ -160,7 +164,7 @@ def test_oversized_message_is_kept_and_reported(tmp_path: Path):
     from hongxian.testing.wechat_db import WeChatDbBuilder
 
     b = WeChatDbBuilder(owner="wxid_owner001")
-    b.add_link("wxid_peer0001", "标题" + "长" * 3_000_000, "http://x")
+    b.add_link("wxid_peer0001", "标题" + "长" * 1_500_000, "http://x")
     b.add_text("wxid_peer0001", "正常")
     path = b.write_msg(tmp_path / "MSG0.db")
     with stall_guard("oversized message"):

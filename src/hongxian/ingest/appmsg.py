@@ -13,8 +13,13 @@ appmsg fields read (``<msg><appmsg>…``):
 * red packet (2001): ``sendid`` from ``url`` / ``wcpayinfo/nativeurl`` / ``wcpayinfo/paymsgid``,
   blessing from ``receivertitle`` / ``sendertitle``, ``sendusername`` from ``nativeurl``.
 
-When the XML does not parse (unescaped ``&``, truncation …) the same tags are looked up with
-a tolerant regular expression, and the result is flagged ``well_formed=False``.
+The XML is parsed with ``defusedxml`` (no DTD entity expansion, no external entities). When it
+does not parse (unescaped ``&``, truncation, a refused entity …) the same tags are looked up by a
+tolerant linear scanner (`_tag`), and the result is flagged ``well_formed=False``.
+
+Message content is hostile input: every scan here is linear in its length (issue 13 item 2; the
+former regular expressions backtracked cubically on an unclosed ``<title>``). The few patterns
+that stay patterns run on RE2 (``google-re2``), which guarantees linear time.
 """
 
 from __future__ import annotations
@@ -27,8 +32,13 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote
 
 import lz4.block
+import re2
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
 
 MAX_XML_BYTES = 8 << 20
+MAX_PARSE_CHARS = 1 << 20
+"""Payload characters parsed per message; the rest is reported, never parsed (the text is kept)."""
 _EMPTY_SENDERTITLE = "红包已被领完"
 
 
@@ -121,19 +131,60 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-_TAG_CACHE: dict[str, re.Pattern[str]] = {}
+_CDATA = "<![CDATA["
 
 
 def _tag(xml: str, name: str) -> str | None:
-    """First ``<name>`` value in possibly broken XML (CDATA or plain text)."""
-    pat = _TAG_CACHE.get(name)
-    if pat is None:
-        pat = re.compile(rf"<{name}(?:\s[^>]*)?>\s*(?:<!\[CDATA\[(.*?)\]\]>|([^<]*))\s*</{name}>", re.S)
-        _TAG_CACHE[name] = pat
-    m = pat.search(xml)
-    if not m:
-        return None
-    return _clean(m.group(1) if m.group(1) is not None else html.unescape(m.group(2)))
+    """First ``<name>`` value in possibly broken XML, in linear time: after an opening tag (with or
+    without attributes) and blanks, either a CDATA section (ending at its first ``]]>``, as XML
+    says) followed by blanks and ``</name>``, or text without ``<`` up to ``</name>``.
+
+    Every position searched for (next ``>``, ``</name>``, ``<``, ``]]>``) is remembered while it lies
+    ahead, so no part of the text is scanned more than a few times, whatever it holds."""
+    opener, closer = "<" + name, "</" + name + ">"
+    size, pos, last_body, tried = len(xml), 0, -1, -1
+    gt = close = lt = cdata_end = -1
+    while (i := xml.find(opener, pos)) >= 0:
+        j = pos = i + len(opener)
+        if j >= size:
+            return None
+        if xml[j] == ">":
+            body = j + 1
+        elif xml[j].isspace():
+            if gt < j:
+                gt = xml.find(">", j)
+                if gt < 0:
+                    return None
+            body = gt + 1
+        else:
+            continue
+        if body == last_body:  # the same body as a tag already tried: the same (failed) outcome
+            continue
+        k = last_body = body
+        while k < size and xml[k].isspace():
+            k += 1
+        if xml.startswith(_CDATA, k):
+            start = k + len(_CDATA)
+            if cdata_end < start:
+                cdata_end = xml.find("]]>", start)
+                cdata_end = size if cdata_end < 0 else cdata_end
+            if cdata_end < size and cdata_end != tried:
+                tried = m = cdata_end
+                m += 3
+                while m < size and xml[m].isspace():
+                    m += 1
+                if xml.startswith(closer, m):
+                    return _clean(xml[start:cdata_end])
+            continue
+        if close < k:
+            close = xml.find(closer, k)
+            if close < 0:
+                return None
+        if lt < k:
+            lt = xml.find("<", k)
+        if lt >= close:
+            return _clean(html.unescape(xml[k:close]))
+    return None
 
 
 _APP_TAGS = frozenset(("type", "title", "des", "url"))
@@ -156,8 +207,8 @@ _PAY_TAGS = frozenset(
 
 def _fields_from_tree(xml: str) -> dict[str, str | None] | None:
     try:
-        root = ET.fromstring(xml)
-    except ET.ParseError:
+        root = safe_fromstring(xml)
+    except (ET.ParseError, DefusedXmlException, ValueError):
         return None
     app = root if root.tag == "appmsg" else root.find("appmsg")
     if app is None:
@@ -257,8 +308,7 @@ def parse_appmsg(xml: str | None, light: bool = False) -> AppMsg | None:
 
 # ---------------------------------------------------------------- claim notices (10000)
 
-_CLAIM = re.compile(r"^\s*(?:<img[^>]*>\s*)?(.+?)领取了(你|.+?)的<_wc_custom_link_[^>]*?sendid=(\d+)", re.S)
-_TAGS = re.compile(r"<[^>]+>")
+_CLAIM = re2.compile(r"(?s)^\s*(?:<img[^>]*>\s*)?(.+?)领取了(你|.+?)的<_wc_custom_link_[^>]*?sendid=(\d+)")
 
 
 @dataclass(frozen=True)
@@ -277,7 +327,24 @@ def plain_text(text: str | None) -> str | None:
     """System-notice text without tags and entities."""
     if not text:
         return text
-    return _clean(html.unescape(_TAGS.sub("", text)))
+    return _clean(html.unescape(strip_tags(text)))
+
+
+def strip_tags(text: str) -> str:
+    """``text`` without ``<…>`` markup (what ``re.sub("<[^>]+>", "", text)`` gives), in linear time."""
+    out, pos = [], 0
+    while (i := text.find("<", pos)) >= 0:
+        j = text.find(">", i + 1)
+        if j < 0:
+            break
+        if j == i + 1:  # "<>" is not a tag
+            out.append(text[pos : i + 1])
+            pos = i + 1
+            continue
+        out.append(text[pos:i])
+        pos = j + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def parse_claim(text: str | None) -> Claim | None:

@@ -205,7 +205,9 @@ class CaseIngester:
             self.store.drop_source(old[rel]["source_id"])
         reader, problem = self.registry.identify(path)
         if reader is None:
-            reports.append(SourceReport(rel, "failed", error=problem) if problem else SourceReport(rel, "unrecognised"))
+            reports.append(
+                SourceReport(rel, "failed", error=problem) if problem else SourceReport(rel, "unrecognised")
+            )
             return
         source_id = fingerprint("s", sha)
         if any(m["source_id"] == source_id for m in manifest):

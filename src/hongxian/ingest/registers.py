@@ -170,7 +170,9 @@ class RegisterResult:
 def read_register(spec: RegisterSpec, path: Path) -> RegisterResult:
     rows, unreadable = read_rows(path)
     if not rows:
-        raise UnreadableSource("文件为空" if not unreadable else f"第 {unreadable[0].row_number} 行：{unreadable[0].error}")
+        raise UnreadableSource(
+            "文件为空" if not unreadable else f"第 {unreadable[0].row_number} 行：{unreadable[0].error}"
+        )
     header_no, header = rows[0]
     header = [h.strip().lstrip("\ufeff") for h in header]
     missing = [h for h in spec.required_headers if h not in header]

@@ -20,6 +20,7 @@ from hongxian.ingest.base import ReaderRegistry, Sink, SourceContext, Unreadable
 from hongxian.ingest.export_owner import resolve_owner
 from hongxian.ingest.msg_columns import add_msg_chunk
 from hongxian.ingest.protobuf import room_members
+from hongxian.ingest.sqlite_scan import RowidScan, decode_text, open_readonly, table_columns
 from hongxian.ingest.wechat_msg import ChatRowBuilder, as_text
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -39,46 +40,6 @@ _MSG_COLUMNS = (
     "MsgSvrID",
 )
 _MSG_REQUIRED = ("StrTalker", "Type", "CreateTime")
-
-
-def _decode_text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
-
-
-def open_readonly(path: Path) -> sqlite3.Connection:
-    uri = Path(path).resolve().as_uri() + "?mode=ro&immutable=1"
-    return sqlite3.connect(uri, uri=True)
-
-
-def quote_ident(name: str) -> str:
-    """An SQL identifier in double quotes (a ``"`` inside is doubled)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def table_columns(con: sqlite3.Connection, problems: list[str] | None = None) -> dict[str, set[str]]:
-    """Lower-cased table name → its column names (as declared).
-
-    Names are read as bytes: a table whose name is not UTF-8, or whose columns cannot be listed,
-    is left out and described in ``problems`` instead of making the whole file unreadable."""
-    con.text_factory = bytes
-    try:
-        raw_names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        out = {}
-        for raw in raw_names:
-            if not isinstance(raw, bytes):
-                continue
-            try:
-                name = raw.decode("utf-8")
-                rows = con.execute(f"PRAGMA table_info({quote_ident(name)})").fetchall()
-            except (UnicodeDecodeError, sqlite3.Error) as exc:
-                if problems is not None:
-                    shown = raw.decode("utf-8", errors="replace")
-                    problems.append(f"表“{shown}”无法读取（{type(exc).__name__}），已跳过")
-                continue
-            out[name.lower()] = {_decode_text(r[1]) if isinstance(r[1], bytes) else str(r[1]) for r in rows}
-        return out
-    finally:
-        con.text_factory = str
 
 
 def _pick(cols: set[str], wanted: tuple[str, ...]) -> str:
@@ -161,34 +122,9 @@ class WeChatDbReader:
 def _chunks(
     con: sqlite3.Connection, table: str, columns: str, sink: Sink, size: int = FETCH_ROWS
 ) -> Iterator[list[tuple]]:
-    """``SELECT rowid, <columns> FROM <table>`` in rowid order, in chunks (rowid first in each row).
-
-    Text is decoded strictly (sqlite3's own, fast) until a cell with invalid UTF-8 appears; the
-    scan then resumes after the last delivered row with a tolerant decoder (U+FFFD), so no row is
-    lost or repeated. A corrupt page ends the scan with a warning instead of losing the file.
-    """
-    last, done = None, 0
-    for factory in (str, _decode_text):
-        con.text_factory = factory
-        where = "" if last is None else f" WHERE rowid > {int(last)}"
-        try:
-            cur = con.execute(f"SELECT rowid, {columns} FROM {table}{where} ORDER BY rowid")
-        except sqlite3.OperationalError:  # a WITHOUT ROWID table: no resuming, tolerant from the start
-            con.text_factory = _decode_text
-            cur = con.execute(f"SELECT NULL, {columns} FROM {table}")
-        try:
-            while chunk := cur.fetchmany(size):
-                last, done = chunk[-1][0], done + len(chunk)
-                yield chunk
-            return
-        except sqlite3.OperationalError as exc:
-            if factory is str and "decode" in str(exc):
-                continue
-            sink.warn(f"{table} 表在读取约 {done} 行后出错（{exc}），其后的行未能读取")
-            return
-        except sqlite3.DatabaseError as exc:
-            sink.warn(f"{table} 表在读取约 {done} 行后出错（{exc}），其后的行未能读取")
-            return
+    """``SELECT rowid, <columns> FROM <table>`` in rowid order, in chunks (rowid first in each row),
+    reading around damaged pages and saying which rowids were lost (`sqlite_scan.RowidScan`)."""
+    yield from RowidScan(con, table, columns, sink.warn, size)
 
 
 def _rows(con: sqlite3.Connection, table: str, columns: str, sink: Sink) -> Iterator[tuple]:
@@ -206,7 +142,7 @@ def owner_from_messages(con: sqlite3.Connection, cols: set[str], limit: int = 50
         f"SELECT {_pick(cols, ('StrContent', 'CompressContent', 'SubType'))} FROM MSG "
         "WHERE IsSender = 1 AND Type = 49 AND SubType IN (2000, 2001) LIMIT ?"
     )
-    con.text_factory = _decode_text
+    con.text_factory = decode_text
     try:
         rows = con.execute(sql, (limit,)).fetchall()
     except sqlite3.DatabaseError:

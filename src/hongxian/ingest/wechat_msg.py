@@ -23,15 +23,17 @@ Column decisions:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 from hashlib import blake2b
 
+import re2
+
 from hongxian.dataset.identity import name_account
 from hongxian.ids import OccurrenceCounter, fingerprint
 from hongxian.ingest.appmsg import (
+    MAX_PARSE_CHARS,
     AppMsg,
     decompress,
     parse_appmsg,
@@ -168,6 +170,7 @@ _ISSUES = {
     "compress": "条消息的 CompressContent 无法按 LZ4 解压，已按 StrContent 保留",
     "xml": "条消息的 XML 格式有误，已尽量读取其中字段",
     "no_sender": "条群消息无法确定发送人（既无 BytesExtra 也无 wxid 前缀），发送人留空",
+    "oversize": f"条消息的内容超过 {MAX_PARSE_CHARS:,} 个字符，只解析了前 {MAX_PARSE_CHARS:,} 个字符（消息已保留）",
 }
 
 
@@ -336,9 +339,11 @@ class ChatRowBuilder:
         elif type_ == 49:
             app = self._appmsg(raw, row, content, row["raw_subtype"])
         elif type_ in (10000, 10002):
-            self._system(row, content)
+            self._system(row, content, raw.row_number)
         elif type_ in (42, 48):
-            row["text"] = _attr_text(content, ("poiname", "label") if type_ == 48 else ("nickname",))
+            row["text"] = _attr_text(
+                self._capped(content, raw.row_number), ("poiname", "label") if type_ == 48 else ("nickname",)
+            )
         self._emit(raw, row, app, is_sender)
 
     def add_rendered(self, raw: RawMessage, kind: str | None, fill: dict, app: AppMsg | None = None) -> None:
@@ -350,7 +355,7 @@ class ChatRowBuilder:
                 return
             row, content, is_sender = prepared
             if kind == "system":
-                self._system(row, content)
+                self._system(row, content, raw.row_number)
             elif kind:
                 row["kind"] = kind
             row.update(fill)
@@ -368,6 +373,7 @@ class ChatRowBuilder:
                 self.issue("compress", raw.row_number)
         if not xml or "<" not in xml:
             xml = content
+        xml = self._capped(xml, raw.row_number)
         app = parse_appmsg(xml, light=subtype not in (0, 2000, 2001))
         if app is None:
             if subtype in (2000, 2001):
@@ -391,7 +397,15 @@ class ChatRowBuilder:
             row["text"], row["ext_id"] = app.blessing, app.sendid
         return app
 
-    def _system(self, row: dict, content: str | None) -> None:
+    def _capped(self, text: str | None, row_number: int) -> str | None:
+        """At most `MAX_PARSE_CHARS` of a payload are parsed (linear anyway: this bounds memory)."""
+        if text is not None and len(text) > MAX_PARSE_CHARS:
+            self.issue("oversize", row_number)
+            return text[:MAX_PARSE_CHARS]
+        return text
+
+    def _system(self, row: dict, content: str | None, row_number: int = 0) -> None:
+        content = self._capped(content, row_number)
         claim = parse_claim(content)
         if claim is None:
             row["text"] = plain_text(content)
@@ -444,12 +458,16 @@ class ChatRowBuilder:
         )
 
 
+_ATTR_PATTERNS = {name: re2.compile(rf'\s{name}="([^"]*)"') for name in ("poiname", "label", "nickname")}
+
+
 def _attr_text(xml: str | None, names: tuple[str, ...]) -> str | None:
+    """Attribute values of a card / location message (RE2: linear on hostile content)."""
     if not xml:
         return None
     parts = []
     for name in names:
-        m = re.search(rf'\s{name}="([^"]*)"', xml)
+        m = _ATTR_PATTERNS[name].search(xml)
         if m and m.group(1).strip():
             parts.append(plain_text(m.group(1)) or "")
     return " ".join(p for p in parts if p) or None
