@@ -100,6 +100,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("sha256", STR),
         ("format", STR),
         ("ingested_at", TS),
+        ("rows_in", I64),
         ("rows_ok", I64),
         ("rows_rejected", I64),
         ("authorisation", STR),

@@ -98,3 +98,18 @@ def quoted_table_db(path: Path) -> Path:
     con.commit()
     con.close()
     return path
+
+
+def rewrite_xlsx_column(path: Path, header: str, values: dict[int, object]) -> Path:
+    """Set data cells of one column of a bill's ``Sheet1`` (``values``: data row index → value),
+    as a spreadsheet user editing the file would (numbers stay numbers)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Sheet1"]
+    top = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "交易时间")
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(top, c).value == header)
+    for i, value in values.items():
+        ws.cell(top + 1 + i, col).value = value
+    wb.save(path)
+    return path

@@ -38,7 +38,7 @@ class TableFormat(StrEnum):
 
 def print_ingest_report(report: IngestReport) -> None:
     t = Table(title=f"导入结果 · 案件 {report.case.case.id}", show_lines=False)
-    for col in ("文件", "格式", "状态", "成功行", "拒绝行", "所有者"):
+    for col in ("文件", "格式", "状态", "读入行", "成功行", "拒绝行", "所有者"):
         t.add_column(col, overflow="fold")
     for s in report.sources:
         style = {"failed": "red", "unrecognised": "yellow"}.get(s.status)
@@ -46,6 +46,7 @@ def print_ingest_report(report: IngestReport) -> None:
             s.path,
             s.format or "-",
             STATUS_ZH[s.status],
+            str(s.rows_in),
             str(s.rows_ok),
             str(s.rows_rejected),
             s.owner or "未知",

@@ -206,6 +206,7 @@ class AlipayRows:
             names.pop()
         self.width = len(names)
         self.sink = sink
+        sink.row_tables = ("payments",)
         self.owner, person = alipay_owner(ctx, pre, sink)
         sink.set_owner(self.owner, person)
         if self.owner:
@@ -224,6 +225,7 @@ class AlipayRows:
         self.names: set[str] = set()
 
     def feed(self, number: int, cells: list[str]) -> None:
+        self.sink.count_in()
         if len(cells) > self.width and not any(c.strip(STRIP) for c in cells[self.width :]):
             cells = cells[: self.width]
         if len(cells) != self.width:

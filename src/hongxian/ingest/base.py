@@ -85,6 +85,7 @@ class Reject:
     raw: str
     error: str
     column: str | None = None
+    row_lost: bool = True  # False: the source row was kept; only something derived from it was not
 
 
 class Sink:
@@ -102,6 +103,9 @@ class Sink:
         self.owner_account: str | None = None
         self.owner_person: str | None = None
         self.format_label: str | None = None
+        self.rows_in = 0  # source rows the reader met (`count_in`)
+        self.row_tables: tuple[str, ...] = ("messages",)  # tables with one row per accepted source row
+        self.ok_without_row = 0  # accepted source rows that add no row to `row_tables` (`accept`)
 
     def add(self, table: str, row: dict) -> None:
         row.setdefault("source_id", self.source_id)
@@ -126,8 +130,18 @@ class Sink:
         self.counts[table] += n
         self._emit(table, batch)
 
-    def reject(self, row_number: int, raw: str, error: str, column: str | None = None) -> None:
-        self.rejects.append(Reject(row_number, raw[:2000], error, column))
+    def count_in(self, n: int = 1) -> None:
+        """``n`` more source rows were met (each ends up accepted or rejected)."""
+        self.rows_in += n
+
+    def accept(self, n: int = 1) -> None:
+        """``n`` source rows were accepted without a row in `row_tables` (a chat room's Contact row)."""
+        self.ok_without_row += n
+
+    def reject(
+        self, row_number: int, raw: str, error: str, column: str | None = None, row_lost: bool = True
+    ) -> None:
+        self.rejects.append(Reject(row_number, raw[:2000], error, column, row_lost))
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -175,10 +189,15 @@ class Sink:
 
     @property
     def rows_ok(self) -> int:
-        """Source rows read: messages (a MSG row or chat line), else payments (a bill row), else
-        contacts and groups (a MicroMsg.db). Payments derived from messages are not counted twice."""
-        c = self.counts
-        return c["messages"] or c["payments"] or (c["accounts"] + c["groups"])
+        """Source rows accepted: the rows written to the reader's `row_tables` (bill rows → payments;
+        MSG rows and chat lines → messages; Contact → accounts, ChatRoom → groups) plus `accept`ed
+        ones. Rows derived from others (chat payments, members, counterparties) are not counted."""
+        return sum(self.counts[t] for t in self.row_tables) + self.ok_without_row
+
+    @property
+    def rows_rejected(self) -> int:
+        """Source rows rejected (a kept row whose derived payment failed is not one)."""
+        return sum(1 for r in self.rejects if r.row_lost)
 
 
 @contextmanager

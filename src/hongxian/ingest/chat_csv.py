@@ -142,6 +142,7 @@ def csv_records(path: Path, sink: Sink) -> Iterator[tuple[int, list[str]]]:
             except StopIteration:
                 return
             except csv.Error as exc:
+                sink.count_in()
                 sink.reject(start, "", f"CSV 格式错误：{exc}")
                 start = reader.line_num + 1
                 continue

@@ -37,6 +37,7 @@ class SourceReport:
     owner: str | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    rows_in: int = 0  # source rows met; = rows_ok + rows_rejected (checked, see `_row_check`)
 
 
 @dataclass
@@ -71,8 +72,26 @@ def _reject_rows(source_id: str, path: str, rejects: list[Reject]) -> list[dict]
     ]
 
 
+def _row_check(rows_in: int, ok: int, bad: int) -> str | None:
+    """A Chinese warning when the reader's row accounting does not add up (a reader bug)."""
+    if rows_in == ok + bad:
+        return None
+    return f"行数核对不符：读入 {rows_in} 行，成功 {ok} 行，拒绝 {bad} 行（差 {rows_in - ok - bad} 行），请报告此问题"
+
+
 def _source_row(
-    source_id, rel, sha, fmt, ok, bad, auth, owner_acc=None, owner_person=None, warnings=(), declared=None
+    source_id,
+    rel,
+    sha,
+    fmt,
+    ok,
+    bad,
+    auth,
+    owner_acc=None,
+    owner_person=None,
+    warnings=(),
+    declared=None,
+    rows_in=None,
 ):
     return {
         "source_id": source_id,
@@ -80,6 +99,7 @@ def _source_row(
         "sha256": sha,
         "format": fmt,
         "ingested_at": datetime.now(SHANGHAI),
+        "rows_in": ok + bad if rows_in is None else rows_in,
         "rows_ok": ok,
         "rows_rejected": bad,
         "authorisation": auth,
@@ -147,6 +167,9 @@ class CaseIngester:
                 prev["rows_ok"],
                 prev["rows_rejected"],
                 prev["owner_person"] or prev["owner_account"],
+                rows_in=prev["rows_in"]
+                if prev["rows_in"] is not None
+                else prev["rows_ok"] + prev["rows_rejected"],
             )
         )
         return True
@@ -184,7 +207,12 @@ class CaseIngester:
             rejects.extend(_reject_rows(source_id, rel, result.rejects))
             reports.append(
                 SourceReport(
-                    rel, "ingested", f"register:{spec.stem}", result.table.num_rows, len(result.rejects)
+                    rel,
+                    "ingested",
+                    f"register:{spec.stem}",
+                    result.table.num_rows,
+                    len(result.rejects),
+                    rows_in=result.table.num_rows + len(result.rejects),
                 )
             )
         return people_index(people_table)
@@ -231,19 +259,23 @@ class CaseIngester:
             return
         writer.commit()
         fmt = sink.format_label or reader.name
+        ok, bad = sink.rows_ok, sink.rows_rejected
+        if (mismatch := _row_check(sink.rows_in, ok, bad)) is not None:
+            sink.warn(mismatch)
         manifest.append(
             _source_row(
                 source_id,
                 rel,
                 sha,
                 fmt,
-                sink.rows_ok,
-                len(sink.rejects),
+                ok,
+                bad,
                 self.auth,
                 sink.owner_account,
                 sink.owner_person,
                 sink.warnings,
                 ctx.declared_owner,
+                sink.rows_in,
             )
         )
         rejects.extend(_reject_rows(source_id, rel, sink.rejects))
@@ -252,10 +284,11 @@ class CaseIngester:
                 rel,
                 "ingested",
                 fmt,
-                sink.rows_ok,
-                len(sink.rejects),
+                ok,
+                bad,
                 sink.owner_person or sink.owner_account,
                 list(sink.warnings),
+                rows_in=sink.rows_in,
             )
         )
 

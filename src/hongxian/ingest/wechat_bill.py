@@ -83,6 +83,7 @@ class _Bill:
         it = iter(records)
         header = self._preamble(it)
         owner = self._owner()
+        self.sink.row_tables = ("payments",)
         try:
             rows = self.rows = WeChatRows(header, self.sink, owner, text_cells=self.width_hook is not None)
         except KeyError as exc:

@@ -85,6 +85,7 @@ class WeChatDbReader:
     ) -> None:
         has_msg = "msg" in tables
         has_micro = "contact" in tables or "chatroom" in tables
+        sink.row_tables = ("messages", "accounts", "groups")  # MSG, Contact and ChatRoom rows
         sink.format_label = (
             "微信数据库（合并：消息+联系人）"
             if has_msg and has_micro
@@ -109,7 +110,7 @@ class WeChatDbReader:
         lower = {c.lower() for c in cols}
         missing = [c for c in _MSG_REQUIRED if c.lower() not in lower]
         if missing:
-            sink.warn(f"MSG 表缺少必要列 {', '.join(missing)}，消息未读取")
+            self._reject_messages(con, cols, sink, missing)
             return
         builder = ChatRowBuilder(sink, owner)
         first = _pick(cols, _MSG_COLUMNS[:1]) if "localid" in lower else "rowid"
@@ -117,6 +118,18 @@ class WeChatDbReader:
         for chunk in _chunks(con, "MSG", select, sink, MSG_FETCH_ROWS):
             add_msg_chunk(builder, chunk)
         builder.finish()
+
+    @staticmethod
+    def _reject_messages(con: sqlite3.Connection, cols: set[str], sink: Sink, missing: list[str]) -> None:
+        """A MSG table without the columns a message needs: every row is rejected, its values kept."""
+        names = sorted(cols)
+        reason = f"MSG 表缺少必要列 {', '.join(missing)}，该行无法作为消息读取"
+        sink.warn(f"MSG 表缺少必要列 {', '.join(missing)}，其中的行均被拒绝（原始内容见拒绝记录）")
+        for chunk in _chunks(con, "MSG", _pick(cols, tuple(names)) or "NULL", sink):
+            sink.count_in(len(chunk))
+            for row in chunk:
+                raw = ", ".join(f"{n}={v!r}" for n, v in zip(names, row[1:], strict=False))
+                sink.reject(row[0], raw, reason, missing[0])
 
 
 def _chunks(
@@ -184,6 +197,7 @@ class ContactTables:
         cols = self.tables["contact"]
         select = _pick(cols, ("UserName", "Alias", "Remark", "NickName", "Reserved6"))
         for row in _rows(self.con, "Contact", select, self.sink):
+            self.sink.count_in()
             rowid, user, alias, remark, nick, desc = (
                 as_text(v).strip() if isinstance(v, str | bytes) else v for v in row
             )
@@ -192,6 +206,7 @@ class ContactTables:
                 continue
             self.contacts[user] = (remark or None, nick or None)
             if user.endswith("@chatroom"):
+                self.sink.accept()  # a group's own contact row: its name goes to `groups`
                 continue
             people = self.ctx.people
             person = people.by_wechat_id.get(user) or (people.by_wechat_id.get(alias) if alias else None)
@@ -222,6 +237,7 @@ class ContactTables:
         select = _pick(cols, ("ChatRoomName", "UserNameList", "Reserved2", "RoomData"))
         bad_roomdata = []
         for row in _rows(self.con, "ChatRoom", select, self.sink):
+            self.sink.count_in()
             rowid, room, names, owner, data = row
             room = as_text(room).strip() if room else None
             if not room:

@@ -189,6 +189,7 @@ class ChatRowBuilder:
 
     # -- public
     def add(self, raw: RawMessage) -> None:
+        self.sink.count_in()
         try:
             self._add(raw)
         except Exception as exc:  # a reader bug must cost one row, reported, not the file
@@ -209,8 +210,8 @@ class ChatRowBuilder:
         if len(ex) < 5:
             ex.append(row_number)
 
-    def _reject(self, raw: RawMessage, reason: str, column: str | None = None) -> None:
-        self.sink.reject(raw.row_number, _raw_repr(raw), reason, column)
+    def _reject(self, raw: RawMessage, reason: str, column: str | None = None, row_lost: bool = True) -> None:
+        self.sink.reject(raw.row_number, _raw_repr(raw), reason, column, row_lost)
 
     def _basics(self, raw: RawMessage, need_type: bool = True) -> tuple[str, int, int | None, int] | None:
         talker = raw.talker
@@ -325,6 +326,7 @@ class ChatRowBuilder:
 
     def add_prepared(self, raw: RawMessage, row: dict, content: str | None, is_sender: bool) -> None:
         """A well-typed row whose common columns (`_prepare`'s) the caller already computed."""
+        self.sink.count_in()
         try:
             self._complete(raw, row, content, is_sender)
         except Exception as exc:  # see add()
@@ -349,6 +351,7 @@ class ChatRowBuilder:
     def add_rendered(self, raw: RawMessage, kind: str | None, fill: dict, app: AppMsg | None = None) -> None:
         """A message an export tool already rendered (PyWxDump): common columns computed as for
         raw rows, ``kind`` (when known) and the ``fill`` columns given; ``app`` → a payment row."""
+        self.sink.count_in()
         try:
             prepared = self._prepare(raw, need_type=False)
             if prepared is None:
@@ -378,7 +381,10 @@ class ChatRowBuilder:
         if app is None:
             if subtype in (2000, 2001):
                 self._reject(
-                    raw, "转账/红包消息没有可读的 XML，未生成支付记录（消息已保留）", self.columns["payload"]
+                    raw,
+                    "转账/红包消息没有可读的 XML，未生成支付记录（消息已保留）",
+                    self.columns["payload"],
+                    row_lost=False,
                 )
             return None
         if not app.well_formed:
@@ -421,6 +427,7 @@ class ChatRowBuilder:
                 raw,
                 "转账/红包消息中没有 transferid/sendid 或金额，未生成支付记录（消息已保留）",
                 self.columns["payload"],
+                row_lost=False,
             )
             return
         author = msg["sender_account"]

@@ -129,6 +129,7 @@ class WeChatRows:
             clean = self._texts(cells)
             if all(c == "" for c in clean):
                 return None
+        self.sink.count_in()
         if len(clean) != self.width:
             fitted = self._fit(row_number, cells)
             if fitted is None:
