@@ -25,10 +25,12 @@ from pathlib import Path
 
 from hongxian.ingest.base import ReaderRegistry, Sink, SourceContext, UnreadableSource, few_collections
 from hongxian.ingest.bill_common import (
+    MANGLED_ID_WARNING,
     STRIP,
     BadValue,
     PaymentIds,
     first_lines,
+    looks_float_mangled,
     parse_time,
     text_encoding,
     yuan_to_fen,
@@ -248,18 +250,12 @@ class AlipayRows:
             raise BadValue("收/支", f"收/支“{d}”无法识别（应为 收入、支出 或 不计收支）")
         if not d:
             direction = FUND_DIRECTIONS.get(g("fund"), "neutral")
-        category, goods, status, txn, mo = (
-            g("category"),
-            _null(g("goods")),
-            g("status"),
-            _null(g("txn")),
-            _null(g("mo")),
-        )
+        category, goods, status = g("category"), _null(g("goods")), g("status")
+        txn, mo = self._order_id(g("txn"), "交易订单号"), self._order_id(g("mo"), "商家订单号")
         name, party_account = _null(g("party")) or None, _null(g("party_account")) or None
         kind = alipay_kind(category, goods, txn, status, direction)
-        pid = self.ids(
-            "alipay", ts, category, name, party_account, goods, d, fen, g("method"), txn, mo, g("remark")
-        )
+        # order numbers are not hashed: a spreadsheet re-save mangles them (issue 13 item 7)
+        pid = self.ids("alipay", ts, category, name, party_account, goods, d, fen, g("method"), g("remark"))
         account = _account(party_account, name)
         self._counterparty(account, name)
         refunded = yuan_to_fen(g("refunded"), "成功退款(元)") if g("refunded") and kind != "refund" else None
@@ -291,6 +287,13 @@ class AlipayRows:
         if kind == "refund":
             parts = txn.split("_")
             self.refund_keys.append((row, tuple("_".join(parts[:i]) for i in range(len(parts) - 1, 0, -1))))
+
+    def _order_id(self, text: str, column: str) -> str:
+        """An order number, or "" when a spreadsheet turned it into a float (said in a warning)."""
+        if looks_float_mangled(text):
+            self.sink.warn(MANGLED_ID_WARNING.format(column=column))
+            return ""
+        return _null(text)
 
     def _counterparty(self, account: str | None, name: str | None) -> None:
         if account and account not in self.names:

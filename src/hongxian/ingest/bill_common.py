@@ -211,6 +211,22 @@ def first_lines(head: bytes, n: int = 40) -> list[str]:
     return out
 
 
+MANGLED_ID_RE = "(?i)^[0-9]+([.][0-9]+)?e[+-]?[0-9]+$"
+"""An id a spreadsheet turned into a number and wrote back in scientific notation (RE2 pattern)."""
+MANGLED_ID_WARNING = (
+    "{column}呈科学计数法（如 4.20000006920171e+27），文件可能经 Excel 打开后另存，单号已失真："
+    "失真的单号不再作为单号使用（去重与退款配对不依赖它），请尽量使用原始导出文件"
+)
+
+
+def looks_float_mangled(text: str | None) -> bool:
+    """``4.20000006920171e+27`` / ``4.2E+27``: an id that went through a float."""
+    if not text or len(text) > 40:
+        return False
+    mantissa, e, exponent = text.strip().lower().partition("e")
+    return bool(e) and mantissa.replace(".", "", 1).isdigit() and exponent.lstrip("+-").isdigit()
+
+
 def cell_str(value: object) -> str:
     """A spreadsheet cell as stripped text (ids that became numbers lose the ``.0``)."""
     if isinstance(value, str):

@@ -28,7 +28,14 @@ import pyarrow.compute as pc
 
 from hongxian.dataset.identity import NAME_PREFIX
 from hongxian.ingest.base import Sink
-from hongxian.ingest.bill_common import ID_SEP, STRIP, BlockIds, status_refund_fen
+from hongxian.ingest.bill_common import (
+    ID_SEP,
+    MANGLED_ID_RE,
+    MANGLED_ID_WARNING,
+    STRIP,
+    BlockIds,
+    status_refund_fen,
+)
 from hongxian.ingest.bill_refunds import Original, RefundPairer
 from hongxian.schema import TS
 
@@ -167,14 +174,24 @@ class WeChatPayments:
         n = len(b["ts"])
         if n == 0:
             return
-        if pc.any(pc.or_(pc.match_substring(b["txn"], "E+"), pc.match_substring(b["mo"], "E+"))).as_py():
-            self.sink.warn("交易单号/商户单号呈科学计数法（如 4.2E+27），文件可能经 Excel 另存，单号已失真")
+        b = self._unmangled(b)
         cols = self._columns(b)
         keep = self._refund_rows(cols, b["status"])
         if keep is not None:
             cols = {k: pc.filter(v, keep) for k, v in cols.items()}
         cols.pop("_account")
         self.sink.add_columns("payments", cols)
+
+    def _unmangled(self, b: dict[str, pa.Array]) -> dict[str, pa.Array]:
+        """交易单号 / 商户单号 that went through a float are blanked (and said so): a 15-digit
+        approximation would pair refunds with the wrong originals."""
+        out = dict(b)
+        for key, column in (("txn", "交易单号"), ("mo", "商户单号")):
+            mangled = pc.match_substring_regex(b[key], MANGLED_ID_RE)
+            if pc.any(mangled).as_py():
+                self.sink.warn(MANGLED_ID_WARNING.format(column=column))
+                out[key] = pc.if_else(mangled, "", b[key])
+        return out
 
     def finish(self) -> None:
         """Write the held refund rows, paired with their originals where the file has them."""
@@ -219,6 +236,8 @@ class WeChatPayments:
         }
 
     def _ids(self, b: dict[str, pa.Array]) -> pa.Array:
+        # 交易单号 / 商户单号 are left out: a spreadsheet re-save mangles them (4.2e+27), and the same
+        # row must keep its id in the original and the re-saved file (issue 13 item 7).
         key = pc.binary_join_element_wise(
             b["ts_key"],
             b["raw_type"],
@@ -227,8 +246,6 @@ class WeChatPayments:
             b["d"],
             b["fen"].cast(_STR),
             b["method"],
-            b["txn"],
-            b["mo"],
             b["remark"],
             ID_SEP,
         )

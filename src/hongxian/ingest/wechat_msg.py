@@ -42,6 +42,7 @@ from hongxian.ingest.appmsg import (
     split_sender_prefix,
 )
 from hongxian.ingest.base import Sink
+from hongxian.ingest.bill_common import looks_float_mangled
 from hongxian.ingest.export_owner import OWNER_UNKNOWN
 from hongxian.ingest.protobuf import bytes_extra_sender
 
@@ -170,6 +171,7 @@ _ISSUES = {
     "compress": "条消息的 CompressContent 无法按 LZ4 解压，已按 StrContent 保留",
     "xml": "条消息的 XML 格式有误，已尽量读取其中字段",
     "no_sender": "条群消息无法确定发送人（既无 BytesExtra 也无 wxid 前缀），发送人留空",
+    "svrid": "条消息的 MsgSvrID 呈科学计数法（文件可能经 Excel 另存），已失真，改按内容生成消息编号",
     "oversize": f"条消息的内容超过 {MAX_PARSE_CHARS:,} 个字符，只解析了前 {MAX_PARSE_CHARS:,} 个字符（消息已保留）",
 }
 
@@ -272,6 +274,8 @@ class ChatRowBuilder:
         svr = str(svr) if type(svr) is int and svr > 0 else svrid_text(svr)
         if svr:
             return message_id_for_svrid(svr), svr
+        if isinstance(raw.svrid, str) and looks_float_mangled(raw.svrid):
+            self.issue("svrid", raw.row_number)
         blob = raw.compress.hex() if isinstance(raw.compress, bytes) else None
         who = "<self>" if is_sender else sender
         base = fingerprint("m", talker, ctime, who, type_, subtype, content, blob)
