@@ -228,6 +228,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("status", STR),
         ("memo", STR),
         ("direction", STR),
+        ("raw_direction", STR),
         ("owner_account", STR),
         ("counterparty_name", STR),
         ("txn_id", STR),

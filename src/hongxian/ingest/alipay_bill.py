@@ -14,7 +14,8 @@ WeChat ``wxname:`` prefix is never used: a name shown by Alipay is not a WeChat 
 
 收/支: 支出 → out, 收入 → in, 不计收支 / 其他 / empty → neutral. Refunds (交易分类 退款, 商品说明
 ``退款-…``, or an order number ``<original>_<suffix>``) are paired with their original in-reader;
-their payer is the counterparty and the payee the owner, whatever 收/支 says. Alipay files are
+their payer is the counterparty, the payee the owner and ``direction`` ``in``, whatever 收/支 says
+(``raw_direction`` keeps the 收/支 text; docs/ingest-hardening.md). Alipay files are
 small, so rows are held until the end: a paired original gets ``refunded_fen`` = sum of refunds.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from hongxian.dataset.identity import NAMESAKE_SUFFIX
 from hongxian.ingest.base import ReaderRegistry, Sink, SourceContext, UnreadableSource, few_collections
 from hongxian.ingest.bill_common import (
     MANGLED_ID_WARNING,
@@ -208,6 +210,7 @@ class AlipayRows:
             names.pop()
         self.width = len(names)
         self.sink = sink
+        self.owner_name = pre.name
         sink.row_tables = ("payments",)
         self.owner, person = alipay_owner(ctx, pre, sink)
         sink.set_owner(self.owner, person)
@@ -257,6 +260,8 @@ class AlipayRows:
         # order numbers are not hashed: a spreadsheet re-save mangles them (issue 13 item 7)
         pid = self.ids("alipay", ts, category, name, party_account, goods, d, fen, g("method"), g("remark"))
         account = _account(party_account, name)
+        if party_account is None and name and name == self.owner_name:  # never the owner by name alone
+            account = NAME_PREFIX + name + NAMESAKE_SUFFIX
         self._counterparty(account, name)
         refunded = yuan_to_fen(g("refunded"), "成功退款(元)") if g("refunded") and kind != "refund" else None
         payer, payee = (
@@ -273,7 +278,9 @@ class AlipayRows:
             "amount_fen": fen,
             "status": status or None,
             "memo": memo_text(goods or None, _null(g("remark")) or None),
-            "direction": direction,
+            # money moving relative to the owner: a refund comes back (Alipay says 不计收支)
+            "direction": "in" if kind == "refund" else direction,
+            "raw_direction": d or None,
             "owner_account": self.owner,
             "counterparty_name": name,
             "txn_id": txn or None,

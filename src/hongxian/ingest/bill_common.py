@@ -85,11 +85,17 @@ def _yuan_slow(original: str, s: str, column: str) -> int:
 
 
 def number_to_fen(value: float, column: str = "金额") -> int:
-    """A numeric spreadsheet cell (yuan) → fen: ``Decimal(str(round(x, 2)))`` (548.58000000000004 → 54858)."""
+    """A numeric spreadsheet cell (yuan) → fen (548.58000000000004 → 54858).
+
+    The same rule as for text (`yuan_to_fen`): more than two decimals is rejected, never rounded
+    (28.165 → a reject, as ``¥0.355`` is). Binary float noise (0.1 + 0.2) is not a third decimal."""
     if isinstance(value, bool) or not math.isfinite(value):
         raise BadValue(column, f"金额“{value}”无法识别")
     if value < 0:
         raise BadValue(column, f"金额“{value}”为负数（账单金额应为正数，方向见收/支列）")
+    exact = value * 100
+    if abs(exact - round(exact)) > 1e-6 + abs(exact) * 1e-12:
+        raise BadValue(column, f"金额“{value!r}”超过两位小数")
     fen = int(Decimal(str(round(value, 2))) * 100)
     if fen >= MAX_FEN:
         raise BadValue(column, f"金额“{value}”超出合理范围")

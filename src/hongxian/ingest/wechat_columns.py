@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hongxian.dataset.identity import NAME_PREFIX
+from hongxian.dataset.identity import NAME_PREFIX, NAMESAKE_SUFFIX, namesake_account
 from hongxian.ingest.base import Sink
 from hongxian.ingest.bill_common import (
     ID_SEP,
@@ -160,8 +160,9 @@ def map_values(arr: pa.Array, fn, cache: dict) -> pa.Array:
 class WeChatPayments:
     """Turns parsed blocks of one bill into payment (and counterparty account) columns."""
 
-    def __init__(self, sink: Sink, owner_account: str | None):
+    def __init__(self, sink: Sink, owner_account: str | None, owner_names: frozenset[str] = frozenset()):
         self.sink, self.owner = sink, owner_account
+        self.owner_names = pa.array(sorted(owner_names), _STR)  # the owner's nicknames (header, people.csv)
         self.ids = BlockIds("pay")
         self.refunds = RefundPairer()
         self.kinds: dict[str, str] = {}
@@ -223,7 +224,9 @@ class WeChatPayments:
             "amount_fen": b["fen"],
             "status": nullify(b["status"], ("",)),
             "memo": memo_column(b["goods"], b["remark"]),
-            "direction": b["direction"],
+            # money moving relative to the owner: a refund comes back in whatever 收/支 says
+            "direction": pc.if_else(pc.equal(kind, "refund"), "in", b["direction"]),
+            "raw_direction": nullify(b["d"], ("",)),
             "owner_account": pa.repeat(owner, len(kind)),
             "counterparty_name": name,
             "txn_id": nullify(b["txn"]),
@@ -261,14 +264,24 @@ class WeChatPayments:
             pc.if_else(pc.starts_with(party, "发给"), gift, party),
         )
         with_account = pc.and_(pc.is_valid(name), pc.not_equal(direction, "neutral"))
-        account = pc.if_else(with_account, pc.binary_join_element_wise(NAME_PREFIX, name, ""), _NULL)
+        namesake = pc.fill_null(pc.is_in(name, value_set=self.owner_names), False)
+        account = pc.if_else(
+            with_account,
+            pc.if_else(
+                namesake,
+                pc.binary_join_element_wise(NAME_PREFIX, name, NAMESAKE_SUFFIX, ""),
+                pc.binary_join_element_wise(NAME_PREFIX, name, ""),
+            ),
+            _NULL,
+        )
         new = [v for v in pc.unique(pc.filter(name, with_account)).to_pylist() if v not in self.names]
         if new:
             self.names.update(new)
+            owner_names = set(self.owner_names.to_pylist())
             self.sink.add_columns(
                 "accounts",
                 {
-                    "account_id": [NAME_PREFIX + v for v in new],
+                    "account_id": [namesake_account(v) if v in owner_names else NAME_PREFIX + v for v in new],
                     "platform": ["wechat"] * len(new),
                     "display_name": new,
                 },
