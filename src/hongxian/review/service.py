@@ -7,13 +7,14 @@ writes the audit log in the same transaction as the change.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
 
 from hongxian.case import load_case_config
-from hongxian.review import audit, auth, decide, detail, queries, runs, suppress
+from hongxian.review import audit, auth, checkpoint, decide, detail, queries, runs, suppress
 from hongxian.review.detail import Decision, FindingDetail
 from hongxian.review.errors import AuthError, ConflictError, PermissionDenied, ReviewInputError
 from hongxian.review.queries import FindingFilter, FindingRow, Page
@@ -90,12 +91,15 @@ class ReviewService:
         *,
         clock: Callable[[], datetime] | None = None,
         hasher: PasswordHasher | None = None,
+        case_dir: Path | None = None,
     ) -> None:
         self.store = store
+        self.case_dir = case_dir  # where audit checkpoints and their key live (None: no checkpoints)
         self.settings = settings
         self.case_id = store.case_id
         self._clock = clock or (lambda: datetime.now(UTC))
         self._hasher = hasher or PasswordHasher()
+        self.throttle = auth.LoginThrottle()
 
     def now(self) -> datetime:
         return self._clock().astimezone(UTC)
@@ -275,11 +279,27 @@ class ReviewService:
             )
             return out
 
-    def log_export(self, user: User, kind: str, target: str, detail_: dict | None = None) -> None:
-        """Record an export (report file, spreadsheet, …) in the audit log."""
+    def log_export(
+        self, user: User, kind: str, target: str, detail_: dict | None = None
+    ) -> checkpoint.Checkpoint | None:
+        """Record an export (report file, spreadsheet, …) in the audit log; returns the signed
+        checkpoint taken after it (`audit_checkpoint`)."""
         require(user, EXPORT)
         with self.store.write() as s:
             self._audit(s, user.name, "export", target, {"kind": kind, **(detail_ or {})})
+        return self.audit_checkpoint()
+
+    def audit_checkpoint(self) -> checkpoint.Checkpoint | None:
+        """Sign the chain's head with the case key and append it to the case's checkpoint log
+        (`review.checkpoint`); None when this service has no case folder."""
+        if self.case_dir is None:
+            return None
+        key = checkpoint.load_key(self.case_dir)
+        assert key is not None
+        with self.store.read() as s:
+            cp = checkpoint.take(s, self.case_id, key, self.now())
+        checkpoint.record(self.case_dir, cp)
+        return cp
 
     def stats(self, user: User) -> CaseStats:
         if not (can(user, LIST_FINDINGS) or can(user, REPORT)):
@@ -293,9 +313,23 @@ class ReviewService:
             items, total = audit.entries(s, self.case_id, page, per_page)
         return Page(items=items, total=total, page=page, per_page=per_page)
 
-    def verify_audit(self) -> audit.VerifyResult:
+    def verify_audit(self, given: Iterable[str] = ()) -> audit.VerifyResult:
+        """The hash chain, then the chain against every recorded checkpoint and the ``given`` ones."""
         with self.store.read() as s:
-            return audit.verify(s)
+            result = audit.verify(s)
+            cps = [checkpoint.Checkpoint.parse(t) for t in given]
+            cps += checkpoint.recorded(self.case_dir) if self.case_dir else []
+            if not result.ok or not cps:
+                return result
+            key = checkpoint.load_key(self.case_dir, create=False)
+            if key is None:
+                return replace(
+                    result, ok=False, problem="找不到签发检查点的密钥（HONGXIAN_AUDIT_KEY 或 audit.key）"
+                )
+            found = checkpoint.problems(s, self.case_id, key, cps)
+            if found:
+                return replace(result, ok=False, problem="；".join(found))
+            return replace(result, checkpoints=len(cps))
 
     # ------------------------------------------------------------------ users and sessions
 
@@ -338,12 +372,28 @@ class ReviewService:
                 s, actor.name, "user_disable" if disabled else "user_enable", f"user:{name}", case=False
             )
 
-    def authenticate(self, name: str, password: str) -> User | None:
-        """The user, or None for a wrong name/password or a disabled account; both are audited."""
+    def authenticate(self, name: str, password: str, address: str | None = None) -> User | None:
+        """The user, or None for a wrong name/password or a disabled account; both are audited.
+
+        Raises `auth.LoginThrottled` (audited too) while the account or the client ``address`` is
+        locked after repeated failures (`auth.LoginThrottle`)."""
+        now = self.now()
+        try:
+            self.throttle.check(name, address, now)
+        except auth.LoginThrottled as exc:
+            with self.store.write() as s:
+                detail_ = {"scope": exc.scope, "retry_after": exc.retry_after, "address": address}
+                self._audit(s, name, "login_throttled", f"user:{name}", detail_, case=False)
+            raise
         with self.store.write() as s:
             user = auth.check_login(s, self._hasher, name, password)
-            self._audit(s, name, "login" if user else "login_failed", f"user:{name}", case=False)
-            return user
+            detail_ = {"address": address} if address else None
+            self._audit(s, name, "login" if user else "login_failed", f"user:{name}", detail_, case=False)
+        if user is None:
+            self.throttle.failed(name, address, now)
+        else:
+            self.throttle.succeeded(name, address)
+        return user
 
     def login(self, name: str, password: str) -> User:
         user = self.authenticate(name, password)
