@@ -202,6 +202,7 @@ class CaseIngester:
                     result.table.num_rows,
                     len(result.rejects),
                     self.auth,
+                    rows_in=result.rows_in,
                 )
             )
             rejects.extend(_reject_rows(source_id, rel, result.rejects))
@@ -212,7 +213,7 @@ class CaseIngester:
                     f"register:{spec.stem}",
                     result.table.num_rows,
                     len(result.rejects),
-                    rows_in=result.table.num_rows + len(result.rejects),
+                    rows_in=result.rows_in,
                 )
             )
         return people_index(people_table)

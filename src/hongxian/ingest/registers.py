@@ -165,6 +165,7 @@ REGISTERS = (
 class RegisterResult:
     table: pa.Table
     rejects: list[Reject] = field(default_factory=list)
+    rows_in: int = 0  # data rows met (each is in `table` or in `rejects`)
 
 
 def read_register(spec: RegisterSpec, path: Path) -> RegisterResult:
@@ -195,7 +196,11 @@ def read_register(spec: RegisterSpec, path: Path) -> RegisterResult:
             continue
         seen.add(key)
         out.append(parsed)
-    return RegisterResult(table_from_rows(spec.table, out), sorted(rejects, key=lambda r: r.row_number))
+    return RegisterResult(
+        table_from_rows(spec.table, out),
+        sorted(rejects, key=lambda r: r.row_number),
+        len(rows) - 1 + len(unreadable),
+    )
 
 
 def people_index(people: pa.Table) -> PeopleIndex:

@@ -87,30 +87,27 @@ class RowidScan:
             return
         except sqlite3.DatabaseError:
             pass  # the first page is damaged: the scan below works around it
-        lo = MIN_ROWID
-        while True:
+        lo: int | None = MIN_ROWID
+        while lo is not None:
             try:
-                chunk = self._select(lo, self.size)
+                raw, damaged = self._select(lo, self.size), False
             except sqlite3.DatabaseError:
-                chunk = self._before_damage(lo)
-                if chunk:
-                    yield chunk
-                    self.rows_read += len(chunk)
-                    lo = chunk[-1][0] + 1
-                    continue
+                raw, damaged = self._before_damage(lo), True
+            chunk = [r for r in raw if type(r[0]) is int and r[0] >= lo]  # a damaged tree can go back
+            if chunk:
+                self.rows_read += len(chunk)
+                yield chunk
+                last = max(r[0] for r in chunk)
+                lo = None if last >= MAX_ROWID else last + 1
+            elif raw:
+                self.warn(f"{self.table} 表的行序错乱（数据页损坏），自 rowid {lo} 起的行未能读取")
+                return
+            elif not damaged:
+                return
+            else:
                 resume = self._skip(lo)
                 self._report(lo, resume)
-                if resume is None:
-                    return
                 lo = resume
-                continue
-            if not chunk:
-                return
-            self.rows_read += len(chunk)
-            yield chunk
-            if chunk[-1][0] >= MAX_ROWID:
-                return
-            lo = chunk[-1][0] + 1
 
     def _select(self, lo: int, limit: int) -> list[tuple]:
         sql = f"SELECT rowid, {self.columns} FROM {self.table} WHERE rowid >= ? ORDER BY rowid LIMIT ?"

@@ -137,7 +137,11 @@ def _chunks(
 ) -> Iterator[list[tuple]]:
     """``SELECT rowid, <columns> FROM <table>`` in rowid order, in chunks (rowid first in each row),
     reading around damaged pages and saying which rowids were lost (`sqlite_scan.RowidScan`)."""
-    yield from RowidScan(con, table, columns, sink.warn, size)
+    scan = RowidScan(con, table, columns, sink.warn, size)
+    try:
+        yield from scan
+    except sqlite3.DatabaseError as exc:  # damage the range scan could not work around
+        sink.warn(f"{table} 表在读取约 {scan.rows_read} 行后出错（{exc}），其后的行未能读取")
 
 
 def _rows(con: sqlite3.Connection, table: str, columns: str, sink: Sink) -> Iterator[tuple]:
