@@ -24,4 +24,6 @@ test: setup system-deps
 	bash scripts/run-tests.sh
 
 lint: setup
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy

@@ -154,7 +154,8 @@ def main() -> None:
             t0 = time.perf_counter()
             generate(path, args.rows)
             print(
-                f"generated {args.rows:,} rows, {path.stat().st_size / 2**20:.0f} MiB in {time.perf_counter() - t0:.1f} s"
+                f"generated {args.rows:,} rows, {path.stat().st_size / 2**20:.0f} MiB "
+                f"in {time.perf_counter() - t0:.1f} s"
             )
         results = {task: run_child(task, path) for task in ("baseline", "reader", "ingest")}
     report(results)
@@ -168,7 +169,8 @@ def report(results: dict[str, dict]) -> None:
     )
     for task, r in results.items():
         print(
-            f"{task:9s} {r['rows']:>9,} rows  wall {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s  "
+            f"{task:9s} {r['rows']:>9,} rows  "
+            f"wall {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s  "
             f"CPU {r['cpu']:6.2f} s = {r['rows'] / r['cpu']:>9,.0f} rows/CPU-s  peak {r['peak_mb']:5.0f} MB  "
             f"×{r['seconds'] / base['seconds']:4.1f} wall / ×{r['cpu'] / base['cpu']:4.1f} CPU vs csv.reader"
         )
@@ -177,7 +179,8 @@ def report(results: dict[str, dict]) -> None:
     cpu_ok = reader["rows"] / reader["cpu"] >= 100_000
     ok_mem = max(r["peak_mb"] for r in results.values()) <= 2048
     print(
-        f"targets: ≥100k rows/s {'OK' if wall_ok else 'MISSED'} (wall), {'OK' if cpu_ok else 'MISSED'} (per CPU-second); "
+        f"targets: ≥100k rows/s {'OK' if wall_ok else 'MISSED'} (wall), "
+        f"{'OK' if cpu_ok else 'MISSED'} (per CPU-second); "
         f"peak ≤2 GB {'OK' if ok_mem else 'MISSED'}"
     )
 

@@ -208,7 +208,8 @@ def report(base: dict, reader: dict, pipe: dict, rows: int) -> None:
         ("ingest_case (pipeline)", pipe),
     ):
         print(
-            f"{name:28s} {r['rows']:>9,} rows  wall {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>8,.0f} rows/s  "
+            f"{name:28s} {r['rows']:>9,} rows  "
+            f"wall {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>8,.0f} rows/s  "
             f"CPU {r['cpu']:6.2f} s = {r['rows'] / r['cpu']:>8,.0f} rows/CPU-s  peak {r['peak_mb']:5.0f} MB  "
             f"×{r['seconds'] / base['seconds']:4.1f} wall / ×{r['cpu'] / base['cpu']:4.1f} CPU vs sqlite3"
         )
@@ -242,7 +243,8 @@ def main() -> None:
     if not (args.reuse and db.is_file()):
         n = create_msg_db(db, rows(args.rows))
         print(
-            f"built {db.name}: {n:,} messages, {db.stat().st_size / 2**20:.0f} MiB in {time.perf_counter() - t0:.1f} s"
+            f"built {db.name}: {n:,} messages, {db.stat().st_size / 2**20:.0f} MiB "
+            f"in {time.perf_counter() - t0:.1f} s"
         )
     base = run_child("baseline", db)
     reader = run_child("reader", db)

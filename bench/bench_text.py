@@ -300,7 +300,8 @@ def report(res: dict) -> None:
         print(f"  完整检查目标 ≥ 200,000 条/秒/核：{'达到' if dfull >= 200_000 else '未达到'}")
     sc = res["selfcheck"]
     print(
-        f"\n发前自检：构建 {sc['build_s']:.2f} s；单条平均 {sc['mean_ms']:.2f} ms，p99 {sc['p99_ms']:.2f} ms，"
+        f"\n发前自检：构建 {sc['build_s']:.2f} s；单条平均 {sc['mean_ms']:.2f} ms，"
+        f"p99 {sc['p99_ms']:.2f} ms，"
         f"最大 {sc['max_ms']:.2f} ms（目标远低于 50 ms）"
     )
 

@@ -37,7 +37,10 @@ from hongxian.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 150.0
-CASE_TOML = '[case]\nid = "BENCH"\ntitle = "基准"\n[authorisation]\napproved_by = "基准"\napproved_on = 2024-01-01\nbasis = "立案审查"\n'
+CASE_TOML = (
+    '[case]\nid = "BENCH"\ntitle = "基准"\n'
+    '[authorisation]\napproved_by = "基准"\napproved_on = 2024-01-01\nbasis = "立案审查"\n'
+)
 PHRASES = [
     "节日快乐，一点心意[红包]",
     "扫雷 100 元 5 包，踩雷翻倍",

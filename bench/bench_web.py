@@ -83,7 +83,8 @@ def main() -> None:
         web = timed(lambda p=path: client.get(p).raise_for_status(), args.repeat)
         base = timed(lambda f=flt, pg=page: svc.list_findings(user, f, "severity", pg, 50), args.repeat)
         print(
-            f"{path:45} {statistics.median(web):8.1f} {p95(web):8.1f} {p95(base):12.1f} {p95(web) / p95(base):6.2f}"
+            f"{path:45} {statistics.median(web):8.1f} {p95(web):8.1f} {p95(base):12.1f} "
+            f"{p95(web) / p95(base):6.2f}"
         )
     for path, fn in (
         ("/", lambda: svc.stats(user)),
@@ -92,7 +93,8 @@ def main() -> None:
         web = timed(lambda p=path: client.get(p).raise_for_status(), args.repeat)
         base = timed(fn, args.repeat)
         print(
-            f"{path:45} {statistics.median(web):8.1f} {p95(web):8.1f} {p95(base):12.1f} {p95(web) / p95(base):6.2f}"
+            f"{path:45} {statistics.median(web):8.1f} {p95(web):8.1f} {p95(base):12.1f} "
+            f"{p95(web) / p95(base):6.2f}"
         )
 
 

@@ -148,7 +148,8 @@ def _digits(rng: random.Random, n: int) -> str:
 def _idcard(rng: random.Random) -> str:
     body = (
         rng.choice(["110101", "310104", "440305", "640104", "320102"])
-        + f"{rng.randint(1960, 2004)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+        + f"{rng.randint(1960, 2004)}{rng.randint(1, 12):02d}"
+        f"{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
     )
     w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     return body + "10X98765432"[sum(int(a) * b for a, b in zip(body, w, strict=True)) % 11]

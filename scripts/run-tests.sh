@@ -5,7 +5,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=${VENV:-.venv}/bin
+# Lint before the tests: formatting, lint rules (incl. line length and complexity), types.
+"$BIN"/ruff format --check src tests bench || exit 1
 "$BIN"/ruff check src tests bench || exit 1
+"$BIN"/mypy || exit 1
 if [ -z "${HONGXIAN_TEST_PG_URL:-}" ]; then
   if pg_env=$(bash scripts/start-postgres.sh); then
     eval "$pg_env"

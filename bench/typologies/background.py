@@ -25,7 +25,8 @@ def write_background(path: str, rows: int, population: int, officials: list[str]
     con.execute(f"""
     CREATE TABLE simple AS
     SELECT i, random() AS r, random() AS r2, CAST(floor(random() * {population}) AS BIGINT) AS a,
-           CAST(floor(random() * {population}) AS BIGINT) AS b, CAST(floor(random() * {n_off}) AS BIGINT) AS o,
+           CAST(floor(random() * {population}) AS BIGINT) AS b,
+           CAST(floor(random() * {n_off}) AS BIGINT) AS o,
            CAST(floor(random() * {SPAN}) AS BIGINT) AS sec
     FROM range({simple}) t(i)""")
     con.execute(f"""
@@ -46,14 +47,17 @@ def write_background(path: str, rows: int, population: int, officials: list[str]
     ) TO '{path}/bg_simple.parquet' (FORMAT parquet)""")
     con.execute(f"""
     CREATE TABLE pk AS
-    SELECT i, CAST(floor(random() * {population}) AS BIGINT) AS a, CAST(floor(random() * {SPAN}) AS BIGINT) AS sec,
-           CAST(100 * (1 + floor(random() * 200)) AS BIGINT) AS face, CAST(floor(random() * 20000) AS BIGINT) AS g
+    SELECT i, CAST(floor(random() * {population}) AS BIGINT) AS a,
+           CAST(floor(random() * {SPAN}) AS BIGINT) AS sec,
+           CAST(100 * (1 + floor(random() * 200)) AS BIGINT) AS face,
+           CAST(floor(random() * 20000) AS BIGINT) AS g
     FROM range({packets}) t(i)""")
     con.execute(f"""
     COPY (
       SELECT 'g' || i || '-' || k AS payment_id, 'bg' AS source_id,
              {START} + to_seconds(sec + k * 7) AS ts, 'red_packet' AS kind, 'u' || a AS payer_account,
-             CASE WHEN k = 0 THEN NULL ELSE 'u' || ((a * 31 + g * 7 + k * 1009) % {population}) END AS payee_account,
+             CASE WHEN k = 0 THEN NULL
+                  ELSE 'u' || ((a * 31 + g * 7 + k * 1009) % {population}) END AS payee_account,
              'grp' || g || '@chatroom' AS chat_id,
              CASE WHEN k = 0 THEN face ELSE CAST(1 + floor(random() * face / 3) AS BIGINT) END AS amount_fen,
              CASE WHEN k = 0 THEN '支付成功' ELSE '已存入零钱' END AS status,

@@ -54,8 +54,14 @@ class Pool:
 
 
 def _inject(org, book: Book, n: dict[str, int]) -> None:
-    rng = book.rng
-    pool = Pool(rng, org.officials)
+    """Typologies tied to a role (served officials, unit heads) first, then the others, always in
+    the same order (the draws from ``book.rng`` and the pool depend on it)."""
+    pool = Pool(book.rng, org.officials)
+    _inject_by_role(org, book, n, pool)
+    _inject_any_official(org, book, n, pool)
+
+
+def _inject_by_role(org, book: Book, n: dict[str, int], pool: Pool) -> None:
     servers, heads = set(org.served), set(org.heads)
     for i, o in enumerate(pool.take(n["p1"], servers)):
         p1(org, book, o, i)
@@ -65,6 +71,10 @@ def _inject(org, book: Book, n: dict[str, int]) -> None:
         p4(org, book, o, i)
     for o in pool.take(n["neg"], heads):
         p4_negative(org, book, o)
+
+
+def _inject_any_official(org, book: Book, n: dict[str, int], pool: Pool) -> None:
+    rng = book.rng
     for i, o in enumerate(pool.take(n["p2"])):
         p2(org, book, o, i)
     for o in pool.take(n["neg"]):

@@ -81,12 +81,14 @@ def main() -> None:
     screen = child(folder, "screen", findings)
     load_after = os.getloadavg()[0]
     print(
-        f"\n== quality ({meta['total_rows']:,} payments, {meta['instances']} labelled instances, seed {a.seed})"
+        f"\n== quality ({meta['total_rows']:,} payments, {meta['instances']} labelled instances, "
+        f"seed {a.seed})"
     )
     print(table(evaluate(findings, folder / "labels.parquet")))
     print(f"\n== scale (load average {load:.1f} before, {load_after:.1f} after; 2 cores)")
     print(
-        f"bare scan : load {scan['load_s']:6.1f} s  scan   {scan['scan_s']:6.2f} s  child wall {scan['wall_s']:6.1f} s"
+        f"bare scan : load {scan['load_s']:6.1f} s  scan   {scan['scan_s']:6.2f} s  "
+        f"child wall {scan['wall_s']:6.1f} s"
         f"  cpu {scan['cpu_s']:6.1f} s  peak {scan['peak_mib']:7.0f} MiB"
     )
     print(
@@ -95,8 +97,9 @@ def main() -> None:
     )
     print("per check : " + ", ".join(f"{k} {v:.1f} s" for k, v in screen["per_check_s"].items()))
     print(
-        f"ratio     : screening / bare scan = {screen['screen_s'] / max(scan['scan_s'], 1e-9):.1f}× (query time), "
-        f"{screen['wall_s'] / scan['wall_s']:.2f}× (child wall), {screen['peak_mib'] / scan['peak_mib']:.2f}× (peak)"
+        f"ratio     : screening / bare scan = {screen['screen_s'] / max(scan['scan_s'], 1e-9):.1f}× "
+        f"(query time), {screen['wall_s'] / scan['wall_s']:.2f}× (child wall), "
+        f"{screen['peak_mib'] / scan['peak_mib']:.2f}× (peak)"
     )
     ok = screen["wall_s"] <= 60 and screen["peak_mib"] <= 4096
     print(

@@ -238,7 +238,7 @@ class Normalized:
             other.src,
         )
 
-    __hash__ = None
+    # Defining __eq__ leaves instances unhashable (Python sets __hash__ to None).
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map [start, end) of the normalised text to the original text."""

@@ -7,7 +7,7 @@ Times are ``timestamp[us, tz=Asia/Shanghai]``; money is integer fen (``amount_fe
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, get_args
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,28 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field
 TZ = "Asia/Shanghai"
 TS = pa.timestamp("us", tz=TZ)
 
-CATEGORIES: tuple[str, ...] = (
-    "integrity.gift_money",
-    "integrity.vote_buying",
-    "integrity.gambling",
-    "integrity.commerce",
-    "network.association",
-    "secrecy.leak",
-    "privacy.disclosure",
-    "governance.workgroup",
-    "governance.account",
-)
-CATEGORY_ZH: dict[str, str] = {
-    "integrity.gift_money": "收受礼金红包",
-    "integrity.vote_buying": "拉票贿选",
-    "integrity.gambling": "红包赌博",
-    "integrity.commerce": "违规经商推销",
-    "network.association": "老乡会等关系网",
-    "secrecy.leak": "泄密",
-    "privacy.disclosure": "泄露他人隐私",
-    "governance.workgroup": "工作群管理",
-    "governance.account": "职务账号未报备",
-}
 Category = Literal[
     "integrity.gift_money",
     "integrity.vote_buying",
@@ -48,9 +26,9 @@ Category = Literal[
     "governance.workgroup",
     "governance.account",
 ]
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 Severity = Literal["low", "medium", "high", "critical"]
-SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
-SEVERITY_ZH = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
+SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
 
 PAYMENT_KINDS = (
     "red_packet",
@@ -262,7 +240,7 @@ def empty_table(name: str) -> pa.Table:
 def table_from_rows(name: str, rows: list[dict]) -> pa.Table:
     """Build a canonical table from row dicts; missing keys become null, unknown keys are an error."""
     schema = SCHEMAS[name]
-    cols = {f.name: [] for f in schema}
+    cols: dict[str, list[Any]] = {f.name: [] for f in schema}
     for row in rows:
         extra = set(row) - cols.keys()
         if extra:

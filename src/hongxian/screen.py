@@ -2,8 +2,8 @@
 
 `screen_dataset` groups the rulebook's bound checks by detector, skips (with a Chinese reason) the
 checks whose detector lacks data, runs each detector with its checks (detectors that declare a
-`batch`, the text detectors, run once together) and merges findings that share a finding_id. `screen_case` ingests the case folder first when it
-has no dataset yet.
+`batch`, the text detectors, run once together) and merges findings that share a finding_id.
+`screen_case` ingests the case folder first when it has no dataset yet.
 """
 
 from __future__ import annotations
@@ -22,24 +22,12 @@ from hongxian.case import CasePaths, load_case_config
 from hongxian.dataset.dataset import Dataset
 from hongxian.dataset.store import TableStore
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
+from hongxian.labels import REGISTER_FILE, TABLE_ZH
 from hongxian.schema import CATEGORIES, SEVERITIES, TS, Finding
 from hongxian.textsafe import json_line
 
 log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-TABLE_ZH = {
-    "messages": "聊天记录",
-    "payments": "支付记录",
-    "people": "人员名单（people.csv）",
-    "relations": "关系登记（relations.csv）",
-    "events": "事件登记（events.csv）",
-    "group_register": "工作群登记（groups.csv）",
-    "account_register": "账号登记（accounts.csv）",
-    "groups": "群信息",
-    "group_members": "群成员",
-    "accounts": "账号信息",
-}
 
 
 @dataclass
@@ -55,15 +43,21 @@ class ScreenResult:
         for cat in CATEGORIES:
             fs = [f for f in self.findings if f.category == cat]
             if fs:
-                counts = {s: sum(f.severity == s for f in fs) for s in SEVERITIES}
+                counts: dict[str, int] = {s: sum(f.severity == s for f in fs) for s in SEVERITIES}
                 out[cat] = {**counts, "total": len(fs)}
         return out
+
+
+def _table_label(table: str) -> str:
+    """聊天消息, or 人员（people.csv） for a register read from the case folder."""
+    label = TABLE_ZH.get(table, table)
+    return f"{label}（{REGISTER_FILE[table]}）" if table in REGISTER_FILE else label
 
 
 def missing_reason(missing: list[str]) -> str:
     parts = []
     for m in missing:
-        names = [f"{TABLE_ZH.get(t, t)}" for t in m.split("/")]
+        names = [_table_label(t) for t in m.split("/")]
         parts.append("或".join(names))
     return "缺少数据：" + "、".join(parts)
 

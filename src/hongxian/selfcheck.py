@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from hongxian.detect.base import DetectorRegistry
 from hongxian.detect.text import TextChecker
-from hongxian.schema import CATEGORY_ZH, SEVERITY_ZH, RuleRef
+from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH
+from hongxian.schema import RuleRef
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -1,4 +1,5 @@
-"""The three group checks on a real-format case: people.csv/groups.csv/accounts.csv + MicroMsg.db + MSG0.db."""
+"""The three group checks on a real-format case: people.csv/groups.csv/accounts.csv + MicroMsg.db +
+MSG0.db."""
 
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ from hongxian.testing.bills import AlipayBillRow, write_alipay_csv
 from tests.conftest import PEOPLE_HEADER
 
 PEOPLE = [
-    # 人员编号,姓名,单位,职务,职级,政治面貌,身份类别,职责,籍贯,微信号,微信昵称,支付宝账号,手机号,在职状态,调离日期
+    # 人员编号,姓名,单位,职务,职级,政治面貌,身份类别,职责,籍贯,微信号,微信昵称,
+    # 支付宝账号,手机号,在职状态,调离日期
     "P001,林小舟,粮站,站长,,中共党员,公职人员,,,wxid_lin,林小舟,linxz@example.com,13900000001,在职,",
     "P002,陈某,,,,群众,企业人员,,,,,chen.mou@163.com,15300007950,在职,",
     "P003,周某,,,,群众,个体经营者,,,,,rimu2024@qq.com,13800000003,在职,",

@@ -2,7 +2,10 @@ from hongxian.report.masking import builtin_mask_text, make_masker
 
 
 def test_masks_phone_id_card_landline():
-    text = "电话13812345678，+86 139-1234-5678，身份证110101199003071234，卡号6222 0212 3456 7890，座机0571-87654321"
+    text = (
+        "电话13812345678，+86 139-1234-5678，身份证110101199003071234，"
+        "卡号6222 0212 3456 7890，座机0571-87654321"
+    )
     out = builtin_mask_text(text)
     assert "13812345678" not in out and "138****5678" in out
     assert "1234-5678" not in out and "139****5678" in out

@@ -33,7 +33,8 @@ def test_check_case(check, case):
         detector = REGISTRY.get(check.detector)
         missing = detector.missing_data(case_dataset(case))
         assert findings, (
-            f"应触发但未触发（检测器 {check.detector}{'，缺少数据表 ' + '、'.join(missing) if missing else ''}）"
+            f"应触发但未触发（检测器 {check.detector}"
+            f"{'，缺少数据表 ' + '、'.join(missing) if missing else ''}）"
         )
         if case.expect_severity:
             worst = max((f.severity for f in findings), key=SEVERITIES.index)

@@ -53,11 +53,11 @@ def test_all_errors_reported_at_once(tmp_path: Path):
 
 
 def test_good_rulebook_loads(book):
-    assert [c.id for c in book.checks] == ["demo.secret-word", "demo.red-packets"]
+    assert [c.id for c in book.checks] == ["secrecy.secret-word", "gift-money.red-packets"]
     assert [c.version for c in book.families["demo-discipline"]] == ["2015", "2018", "2023"]
-    assert book.check("demo.red-packets").detector == "test_amount"
+    assert book.check("gift-money.red-packets").detector == "test_amount"
     bound = {b.check.id: b for b in book.bound_checks()}
-    assert bound["demo.red-packets"].params.min_total_fen == 20000
+    assert bound["gift-money.red-packets"].params.min_total_fen == 20000
     assert re.fullmatch(r"[0-9a-f]{12}", book.version)
     with pytest.raises(KeyError):
         book.check("nope")
@@ -85,7 +85,7 @@ def test_disabled_check_not_bound_by_default(tmp_path: Path):
         encoding="utf-8",
     )
     rb = load_rulebook(make_registry().params_models(), root)
-    assert [b.check.id for b in rb.bound_checks()] == ["demo.red-packets"]
+    assert [b.check.id for b in rb.bound_checks()] == ["gift-money.red-packets"]
     assert len(rb.bound_checks(enabled_only=False)) == 2
 
 
@@ -101,7 +101,7 @@ def test_disabled_check_not_bound_by_default(tmp_path: Path):
     ],
 )
 def test_version_in_force(book, on, article, version):
-    ref = book.resolve_refs(book.check("demo.red-packets"), on)[0]
+    ref = book.resolve_refs(book.check("gift-money.red-packets"), on)[0]
     assert ref.article == article
     assert ref.code == f"示例纪律条例({version})"
     assert ref.code_id == f"demo-discipline@{version}"
@@ -112,8 +112,9 @@ def test_version_in_force(book, on, article, version):
 
 
 def test_missing_provision_falls_to_nearest_version(book):
-    # leak-unpublished does not exist in the 2015 demo version: the nearest version that has it (2018) is cited.
-    ref = book.resolve_refs(book.check("demo.secret-word"), date(2016, 6, 1))[0]
+    # leak-unpublished does not exist in the 2015 demo version: the nearest version that has it (2018) is
+    # cited.
+    ref = book.resolve_refs(book.check("secrecy.secret-word"), date(2016, 6, 1))[0]
     assert (ref.code, ref.article) == ("示例纪律条例(2018)", "第一百二十八条")
     assert ref.other_versions == ["示例纪律条例(2023) 第一百四十四条"]
     # association is missing in 2018: conduct in 2019 → 2015 (nearest, earlier preferred on ties)
@@ -122,18 +123,18 @@ def test_missing_provision_falls_to_nearest_version(book):
 
 
 def test_single_version_code_ref(book):
-    ref = book.resolve_refs(book.check("demo.red-packets"), date(2016, 1, 1))[1]
+    ref = book.resolve_refs(book.check("gift-money.red-packets"), date(2016, 1, 1))[1]
     assert (ref.code, ref.article, ref.title) == ("示例十条", "第六条", "不违规收受微信红包")
     assert ref.penalties is None and ref.other_versions == []
 
 
 def test_case_dataset_parses_times_and_fills_columns(book):
-    case = book.check("demo.red-packets").cases[0]
+    case = book.check("gift-money.red-packets").cases[0]
     pay = case_dataset(case)["payments"]
     ts = pay.column("ts").to_pylist()
     assert [t.isoformat() for t in ts] == ["2017-03-01T09:00:00+08:00", "2017-03-02T09:00:00+08:00"]
     assert pay.column("memo").null_count == 2
-    text_case = book.check("demo.secret-word").cases[0]
+    text_case = book.check("secrecy.secret-word").cases[0]
     msg = case_dataset(text_case)["messages"].to_pylist()[0]
     assert (msg["sender_account"], msg["chat_id"], msg["text"]) == (
         "wxid_case_sender",
@@ -145,9 +146,9 @@ def test_case_dataset_parses_times_and_fills_columns(book):
 
 def test_run_case_returns_only_that_checks_findings(book):
     reg = make_registry()
-    check = book.check("demo.red-packets")
+    check = book.check("gift-money.red-packets")
     findings = run_case(check, check.cases[0], reg, book)
-    assert [f.check_id for f in findings] == ["demo.red-packets"]
+    assert [f.check_id for f in findings] == ["gift-money.red-packets"]
     # conduct in 2017 → 2018 numbers are not yet in force: the 2015 article is cited
     assert findings[0].rule_refs[0].article == "第八十三条"
     assert run_case(check, check.cases[2], reg, book) == []
@@ -156,7 +157,7 @@ def test_run_case_returns_only_that_checks_findings(book):
 def test_conduct_datetime_is_read_in_china_time(book):
     from datetime import datetime
 
-    check = book.check("demo.red-packets")
+    check = book.check("gift-money.red-packets")
     # 2018-09-30 17:00 UTC is 2018-10-01 01:00 in Beijing: the 2018 version is in force.
     assert book.resolve_refs(check, datetime(2018, 9, 30, 17, tzinfo=UTC))[0].article == "第八十八条"
     assert book.resolve_refs(check, datetime(2018, 9, 30, 15, tzinfo=UTC))[0].article == "第八十三条"

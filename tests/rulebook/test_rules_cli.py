@@ -96,7 +96,7 @@ def test_case_runner_reports_failures(tmp_path: Path):
     )
     results = run_all_cases(load_rulebook(registry.params_models(), root), registry)
     failed = [(r["check"], r["case"]) for r in results if not r["ok"]]
-    assert failed == [("demo.secret-word", "quiet-on-normal")]
+    assert failed == [("secrecy.secret-word", "quiet-on-normal")]
 
 
 def test_docs_are_current():
@@ -112,8 +112,8 @@ def test_docs_content(tmp_path: Path):
 
     text = render_markdown(load_rulebook({}, root))
     assert (
-        "| 组织、参加自发成立的老乡会、校友会、战友会（`association`） | 第六十八条 | 第七十四条 | 第八十二条 |"
-        in text
+        "| 组织、参加自发成立的老乡会、校友会、战友会（`association`） "
+        "| 第六十八条 | 第七十四条 | 第八十二条 |" in text
     )
     assert "## 三、不筛查的条款" in text and "hongxian 不判断观点与真伪，由人依规依纪处理" in text
     assert "在京老乡精英会" in text and "第九十七条（条号待核）" in text

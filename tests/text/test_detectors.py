@@ -104,7 +104,7 @@ def test_commerce_official_raises_severity_non_official_is_out_of_scope(rulebook
     ds = dataset(
         [msg(1, text), msg(2, text, sender="wxid_shop"), msg(3, text, sender="wxid_x")], people=PEOPLE
     )
-    found = [f for f in run(rulebook, registry, ds) if f.check_id == "integrity.commerce.promotion"]
+    found = [f for f in run(rulebook, registry, ds) if f.check_id == "commerce.promotion"]
     subj = {f.subject.id: f for f in found}
     assert set(subj) == {"P1", "wxid_x"}
     assert subj["P1"].severity == "high" and "公职人员" in subj["P1"].explanation
@@ -117,9 +117,9 @@ def test_gambling_seed_spam_and_everyday_words(rulebook, registry):
         "带河北11选5的彩票平台"
     )
     ds = dataset([msg(1, spam), msg(2, "周六志愿服务请接龙报名"), msg(3, "快三点了，会议推迟")])
-    f = by_check(run(rulebook, registry, ds))["integrity.gambling.lottery-promo"]
+    f = by_check(run(rulebook, registry, ds))["gambling.lottery-promo"]
     assert [e.id for e in f.evidence] == ["m1"] and "一尾中特" in f.explanation
-    assert "integrity.gambling.red-packet-text" not in by_check(run(rulebook, registry, ds))
+    assert "gambling.red-packet-text" not in by_check(run(rulebook, registry, ds))
 
 
 def test_canvassing_inside_an_election_window(rulebook, registry):
@@ -137,9 +137,7 @@ def test_canvassing_inside_an_election_window(rulebook, registry):
         msg(1, "明天开会，请大家多多支持", day="2021-03-05"),
         msg(2, "新店开业请多多支持", day="2021-06-01"),
     ]
-    f = by_check(run(rulebook, registry, dataset(rows, events=events)))[
-        "integrity.vote-buying.canvassing-text"
-    ]
+    f = by_check(run(rulebook, registry, dataset(rows, events=events)))["vote-buying.canvassing-text"]
     assert [e.id for e in f.evidence] == ["m1"] and f.severity == "critical"
     assert "某村两委换届" in f.explanation
 
@@ -195,5 +193,5 @@ def test_red_packet_blessings_and_link_titles_are_screened(rulebook, registry):
         ]
     )
     found = by_check(run(rulebook, registry, ds))
-    assert [e.id for e in found["integrity.gambling.red-packet-text"].evidence] == ["m1"]
-    assert [e.id for e in found["integrity.gambling.lottery-promo"].evidence] == ["m2"]
+    assert [e.id for e in found["gambling.red-packet-text"].evidence] == ["m1"]
+    assert [e.id for e in found["gambling.lottery-promo"].evidence] == ["m2"]

@@ -66,7 +66,8 @@ def _glyph(page, char: str) -> Image.Image:
         """(c) => {
         let el = document.getElementById('glyph-probe');
         if (!el) { el = document.createElement('span'); el.id = 'glyph-probe';
-                   el.style.cssText = 'font-size:64px;line-height:1;display:inline-block;background:#fff;color:#000';
+                   el.style.cssText = 'font-size:64px;line-height:1;display:inline-block;'
+                                    + 'background:#fff;color:#000';
                    document.body.prepend(el); }
         el.textContent = c; }""",
         char,

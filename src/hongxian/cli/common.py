@@ -43,6 +43,7 @@ def review_errors(*other: type[Exception]) -> Iterator[None]:
     """Review-store errors → exit codes: 3 login/permission, 4 conflict, 1 other (and ``other``), 2 case."""
     from hongxian.review.errors import AuthError, ConflictError, PermissionDenied, ReviewError
 
+    review_or_other: tuple[type[Exception], ...] = (ReviewError, *other)
     with case_errors():
         try:
             yield
@@ -52,6 +53,6 @@ def review_errors(*other: type[Exception]) -> Iterator[None]:
         except ConflictError as exc:
             err_console.print(f"[bold red]{exc}[/]")
             raise typer.Exit(4) from None
-        except (ReviewError, *other) as exc:
+        except review_or_other as exc:
             err_console.print(f"[bold red]错误：[/]{exc}")
             raise typer.Exit(1) from None

@@ -67,7 +67,8 @@ def run_demo(out: Path) -> None:
     for name, role, password in DEMO_USERS:
         console.print(f"  演示账号 {name} / {password}（{role}）")
     console.print(
-        f"命令行审查：hongxian review list {case_dir} --user demo （密码经标准输入或环境变量 HONGXIAN_PASSWORD）"
+        f"命令行审查：hongxian review list {case_dir} --user demo "
+        "（密码经标准输入或环境变量 HONGXIAN_PASSWORD）"
     )
 
 

@@ -19,15 +19,10 @@ from rich.table import Table
 from hongxian.cli.common import case_errors, console, err_console
 from hongxian.dataset.store import read_table
 from hongxian.ingest.pipeline import IngestReport, ingest_case
+from hongxian.labels import SOURCE_STATUS_ZH
 from hongxian.schema import SCHEMAS
 from hongxian.textsafe import csv_cell, json_line, visible_bidi
 
-STATUS_ZH = {
-    "ingested": "已导入",
-    "unchanged": "未变化，跳过",
-    "unrecognised": "无法识别，跳过",
-    "failed": "读取失败",
-}
 TABLE_NAMES = ("sources", "rejects", *SCHEMAS.keys())
 
 
@@ -46,7 +41,7 @@ def print_ingest_report(report: IngestReport) -> None:
         t.add_row(
             visible_bidi(s.path),
             s.format or "-",
-            STATUS_ZH[s.status],
+            SOURCE_STATUS_ZH[s.status],
             str(s.rows_in),
             str(s.rows_ok),
             str(s.rows_rejected),

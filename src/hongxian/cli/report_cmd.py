@@ -81,6 +81,7 @@ def register(app: typer.Typer) -> None:
                 login=_login_as(user),
             )
         console.print(
-            f"已生成 {fmt.value.upper()} 报告：{result.path}（{result.findings} 条发现，来源：{result.origin}）",
+            f"已生成 {fmt.value.upper()} 报告：{result.path}"
+            f"（{result.findings} 条发现，来源：{result.origin}）",
             soft_wrap=True,
         )

@@ -1,4 +1,5 @@
-"""`hongxian rules`: list the rulebook (codes, provisions, checks), run the check cases, validate, write docs."""
+"""`hongxian rules`: list the rulebook (codes, provisions, checks), run the check cases, validate, write
+docs."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from hongxian.cli.common import console, err_console
 from hongxian.detect import default_registry
 from hongxian.detect.base import DetectorRegistry
 from hongxian.detect.cases import run_case
+from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH
 from hongxian.rulebook.book import Rulebook, article_display, ref_label
 from hongxian.rulebook.loader import RulebookError, load_rulebook
 from hongxian.rulebook.models import Check, Code
-from hongxian.schema import CATEGORY_ZH, SEVERITIES, SEVERITY_ZH, RuleRef
+from hongxian.schema import SEVERITIES, RuleRef
 
 rules_app = typer.Typer(
     name="rules",
@@ -93,8 +95,8 @@ def rules_json(book: Rulebook, search: str | None = None) -> dict[str, Any]:
     if search:
         needle = search.lower()
         checks = [c for c in checks if needle in json.dumps(c, ensure_ascii=False).lower()]
-        codes = [_filter_code(c, needle) for c in codes]
-        codes = [c for c in codes if c is not None]
+        filtered = (_filter_code(c, needle) for c in codes)
+        codes = [c for c in filtered if c is not None]
     return {"codes": codes, "checks": checks}
 
 
@@ -242,7 +244,8 @@ def rules_validate(
     """校验规则库：字段、条款引用、检测器参数；错误逐条给出文件与行号，有错误时退出码为 1。"""
     book = _load(default_registry(), root)
     console.print(
-        f"[green]规则库有效[/]：版本 {book.version}，{len(book.codes)} 部规范版本，{len(book.checks)} 个检查项。"
+        f"[green]规则库有效[/]：版本 {book.version}，"
+        f"{len(book.codes)} 部规范版本，{len(book.checks)} 个检查项。"
     )
 
 

@@ -13,9 +13,8 @@ import typer
 from rich.table import Table
 
 from hongxian.cli.common import case_errors, console, err_console
-from hongxian.schema import CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
-
-SEV_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+from hongxian.labels import CATEGORY_ZH, SEVERITY_STYLE, SEVERITY_ZH
+from hongxian.schema import SEVERITIES
 
 
 class CheckFormat(StrEnum):
@@ -39,7 +38,7 @@ def print_summary(result, out: Path) -> None:
     t = Table(title=f"筛查结果（规则库版本 {result.rulebook_version}）")
     t.add_column("类别")
     for sev in reversed(SEVERITIES):
-        t.add_column(SEVERITY_ZH[sev], justify="right", style=SEV_STYLE[sev])
+        t.add_column(SEVERITY_ZH[sev], justify="right", style=SEVERITY_STYLE[sev])
     t.add_column("合计", justify="right", style="bold")
     for cat, counts in result.by_category().items():
         t.add_row(
@@ -63,7 +62,7 @@ def print_hits(hits) -> None:
         return
     console.print(f"[bold]发现 {len(hits)} 处可能违反规定的内容：[/]")
     for i, h in enumerate(hits, 1):
-        style = SEV_STYLE[h.severity]
+        style = SEVERITY_STYLE[h.severity]
         console.print(
             f"\n{i}. [{style}]【{h.severity_zh}】{h.title}[/]（{h.category_zh}，检查项 {h.check_id}）"
         )
@@ -129,7 +128,11 @@ def register(app: typer.Typer) -> None:
             f"重新打开 {summary.reopened} 项，未变 {summary.unchanged} 项"
         )
 
-    @app.command("check")
+    @app.command(
+        "check",
+        help="发前自检：检查一段拟发送的文字是否涉及泄密、泄露他人隐私、推销、赌博、拉票。"
+        "发现问题时退出码为 1。",
+    )
     def check(
         text: Annotated[str | None, typer.Argument(help="待发送的文本；省略或为 - 时从标准输入读取")] = None,
         file: Annotated[Path | None, typer.Option("--file", help="从文件读取待检查文本")] = None,
@@ -137,7 +140,6 @@ def register(app: typer.Typer) -> None:
             CheckFormat, typer.Option("--format", help="输出格式：text 或 json")
         ] = CheckFormat.text,
     ) -> None:
-        """发前自检：检查一段拟发送的文字是否涉及泄密、泄露他人隐私、推销、赌博、拉票。发现问题时退出码为 1。"""
         from hongxian.selfcheck import SelfChecker
 
         body = _read_text(text, file)

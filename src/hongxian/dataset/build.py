@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import duckdb
 
+from hongxian.dataset.duck import count_rows
 from hongxian.dataset.store import TableStore
 from hongxian.schema import CASE_TABLES, PRIMARY_KEYS, SCHEMAS, SOURCE_TABLES
 
@@ -55,7 +56,7 @@ def _dedupe(con: duckdb.DuckDBPyConnection, table: str) -> None:
         f"GROUP BY {key_list} HAVING count(*) > 1"
     )
     cols = ", ".join(f'"{c}"' for c in SCHEMAS[table].names)
-    if con.execute("SELECT count(*) FROM _dups").fetchone()[0] == 0:
+    if count_rows(con, "SELECT count(*) FROM _dups") == 0:
         if table in LAZY_TABLES:
             con.execute(f"ALTER VIEW raw_{table} RENAME TO {table}")
             return
@@ -116,7 +117,8 @@ def _write(con: duckdb.DuckDBPyConnection, store: TableStore, table: str) -> int
     tmp = path.with_suffix(".tmp")
     target = str(tmp).replace("'", "''")
     con.execute(
-        f"COPY (SELECT {cols} FROM {table} ORDER BY {order}) TO '{target}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
+        f"COPY (SELECT {cols} FROM {table} ORDER BY {order}) TO '{target}' "
+        "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
     )
     os.replace(tmp, path)
-    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return count_rows(con, f"SELECT count(*) FROM {table}")

@@ -14,3 +14,11 @@ def materialize(con: duckdb.DuckDBPyConnection, table: str) -> None:
         con.execute(f"CREATE TABLE _materialized AS SELECT * FROM {table}")
         con.execute(f"DROP VIEW {table}")
         con.execute(f"ALTER TABLE _materialized RENAME TO {table}")
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """The value of a ``SELECT count(*) …`` query (an aggregate without GROUP BY: always one row)."""
+    row = con.execute(sql).fetchone()
+    if row is None:
+        raise ValueError(f"count query returned no row: {sql}")
+    return int(row[0])

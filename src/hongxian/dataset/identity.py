@@ -2,8 +2,8 @@
 
 Bills show counterparties only by display name. Readers write such a counterparty as an
 unresolved-name account ``wxname:<name>`` (``alipayname:<name>`` / ``alipay:<masked account>`` for
-Alipay, resolved to a person only: `resolve_alipay_accounts`). Here each one is resolved, only when unambiguous,
-to a real account: first by the 微信昵称 column of people.csv, then by a unique Contact
+Alipay, resolved to a person only: `resolve_alipay_accounts`). Here each one is resolved, only when
+unambiguous, to a real account: first by the 微信昵称 column of people.csv, then by a unique Contact
 remark / nickname / alias or group display name (群昵称) seen in a WeChat database — red-packet
 claim notices name the claimer only that way. Unresolved names stay as they are.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import duckdb
 
-from hongxian.dataset.duck import materialize
+from hongxian.dataset.duck import count_rows, materialize
 
 NAME_PREFIX = "wxname:"
 CHAT_NAME_PREFIX = "chatname:"
@@ -68,7 +68,7 @@ def resolve_accounts(con: duckdb.DuckDBPyConnection) -> None:
     """Rewrite ``wxname:`` payer/payee/sender ids to real accounts and fill accounts.person_id."""
 
     con.execute(_RESOLVE_SQL)
-    renamed = con.execute("SELECT count(*) FROM _name_map WHERE to_account <> from_account").fetchone()[0]
+    renamed = count_rows(con, "SELECT count(*) FROM _name_map WHERE to_account <> from_account")
     for table, cols in (
         ("payments", ("payer_account", "payee_account", "owner_account")),
         ("messages", ("sender_account",)),
@@ -91,7 +91,8 @@ def resolve_accounts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         UPDATE accounts SET person_id = p.person_id
         FROM (SELECT unnest(wechat_ids) AS account_id, person_id FROM people) p
-        WHERE accounts.person_id IS NULL AND (accounts.account_id = p.account_id OR accounts.alias = p.account_id)
+        WHERE accounts.person_id IS NULL
+          AND (accounts.account_id = p.account_id OR accounts.alias = p.account_id)
     """)
     con.execute("""
         UPDATE accounts SET person_id = m.person_id FROM _name_map m
@@ -152,7 +153,7 @@ def resolve_chat_names(con: duckdb.DuckDBPyConnection) -> None:
         FROM groups WHERE name IS NOT NULL AND name <> '' GROUP BY name HAVING count(DISTINCT group_id) = 1
     """)
 
-    if con.execute("SELECT count(*) FROM _chat_map").fetchone()[0] == 0:
+    if count_rows(con, "SELECT count(*) FROM _chat_map") == 0:
         return
     for table in ("messages", "payments"):
         materialize(con, table)

@@ -28,7 +28,8 @@ CREATE OR REPLACE TEMP TABLE _chat_groups AS
 SELECT payment_id, {_CHAT_KEY} AS k, kind,
        row_number() OVER w AS rn,
        first_value(payment_id) OVER w AS keep_id,
-       last_value(status IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last_status
+       last_value(status IGNORE NULLS)
+           OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last_status
 FROM payments WHERE origin = 'chat' AND {_CHAT_KEY} IS NOT NULL
 WINDOW w AS (PARTITION BY {_CHAT_KEY}, kind ORDER BY ts, payment_id)
 """
@@ -66,8 +67,9 @@ WHERE s.origin = 'chat' AND s.kind = 'transfer' AND s.ext_id IS NULL AND s.txn_i
   AND s.amount_fen IS NOT NULL AND (s.status IS NULL OR s.status NOT LIKE '发起%')
 """
 
-_PAIR_COLUMNS = """b.payment_id AS bill_id, c.payment_id AS chat_row, c.chat_id AS c_chat, c.message_id AS c_msg,
-       c.memo AS c_memo, c.payer_account AS c_payer, c.payee_account AS c_payee"""
+_PAIR_COLUMNS = """b.payment_id AS bill_id, c.payment_id AS chat_row,
+       c.chat_id AS c_chat, c.message_id AS c_msg, c.memo AS c_memo,
+       c.payer_account AS c_payer, c.payee_account AS c_payee"""
 _MERGE_SQL = f"""
 CREATE OR REPLACE TEMP TABLE _pairs AS
 SELECT {_PAIR_COLUMNS} FROM payments b JOIN payments c ON b.kind = c.kind AND b.ext_id = c.ext_id

@@ -123,7 +123,8 @@ class TableStore:
 
 
 def read_table(case_dir: Path, table: str) -> pa.Table:
-    """A persisted table of a case folder by canonical name (case tables, dataset tables, sources, rejects)."""
+    """A persisted table of a case folder by canonical name (case tables, dataset tables, sources,
+    rejects)."""
     store = TableStore(CasePaths(case_dir).state)
     if table == "sources":
         return store.sources()

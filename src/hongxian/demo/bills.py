@@ -40,7 +40,8 @@ def _ordinary_spending(ids: PaymentIds, year: int, n: int, rng) -> list[WeChatBi
 
 
 def grain_station_bill(pop: Population, ids: PaymentIds, root: Path) -> None:
-    """张宾 2016: 14 × ¥200 red packets and 2 × ¥2,000 transfers from six grain sellers in the summer purchase."""
+    """张宾 2016: 14 × ¥200 red packets and 2 × ¥2,000 transfers from six grain sellers in the summer
+    purchase."""
     grain, sellers, kin = (
         pop.by_role("grain_official")[0],
         pop.by_role("grain_seller"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,14 +18,18 @@ from hongxian.dataset.dataset import Dataset
 from hongxian.ids import finding_fingerprint
 from hongxian.plugins import Registry
 from hongxian.rulebook.book import BoundCheck
-from hongxian.schema import Evidence, Finding, Subject, Window
-
-if TYPE_CHECKING:
-    from hongxian.rulebook.book import Rulebook
+from hongxian.rulebook.models import Check
+from hongxian.schema import Evidence, Finding, RuleRef, Subject, Window
 
 T = TypeVar("T")
 
 __all__ = ["BoundCheck", "DetectContext", "Detector", "DetectorRegistry", "Params"]
+
+
+class RefResolver(Protocol):
+    """What a finding needs from the rulebook (a `Rulebook`, or a memoising wrapper of one)."""
+
+    def resolve_refs(self, check: Check, on: date | datetime | None = None) -> list[RuleRef]: ...
 
 
 class Params(BaseModel):
@@ -39,7 +43,7 @@ class DetectContext:
     """What every detector gets: the dataset, the rulebook, settings and the per-screen derived data."""
 
     dataset: Dataset
-    rulebook: Rulebook
+    rulebook: RefResolver
     settings: Any = None
     derived: dict[Callable[[Dataset], Any], Any] = field(default_factory=dict)
     """Objects derived from the dataset once per screen and shared by detectors (see `derive`)."""
@@ -72,7 +76,7 @@ class DetectContext:
         if isinstance(when, datetime):
             when = when.date()
         return Finding(
-            finding_id=finding_fingerprint(check.id, subject.kind, subject.id, keys),
+            finding_id=finding_fingerprint(check.fingerprint_id, subject.kind, subject.id, keys),
             check_id=check.id,
             category=check.category,
             severity=severity or check.severity,

@@ -27,6 +27,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote
@@ -137,54 +138,79 @@ _CDATA = "<![CDATA["
 def _tag(xml: str, name: str) -> str | None:
     """First ``<name>`` value in possibly broken XML, in linear time: after an opening tag (with or
     without attributes) and blanks, either a CDATA section (ending at its first ``]]>``, as XML
-    says) followed by blanks and ``</name>``, or text without ``<`` up to ``</name>``.
+    says) followed by blanks and ``</name>``, or text without ``<`` up to ``</name>``."""
+    scan = _TagScan(xml, name)
+    for body in scan.bodies():
+        found, value = scan.value_at(body)
+        if found:
+            return value
+    return None
 
-    Every position searched for (next ``>``, ``</name>``, ``<``, ``]]>``) is remembered while it lies
-    ahead, so no part of the text is scanned more than a few times, whatever it holds."""
-    opener, closer = "<" + name, "</" + name + ">"
-    size, pos, last_body, tried = len(xml), 0, -1, -1
-    gt = close = lt = cdata_end = -1
-    while (i := xml.find(opener, pos)) >= 0:
-        j = pos = i + len(opener)
-        if j >= size:
-            return None
-        if xml[j] == ">":
-            body = j + 1
-        elif xml[j].isspace():
-            if gt < j:
-                gt = xml.find(">", j)
-                if gt < 0:
-                    return None
-            body = gt + 1
-        else:
-            continue
-        if body == last_body:  # the same body as a tag already tried: the same (failed) outcome
-            continue
-        k = last_body = body
-        while k < size and xml[k].isspace():
+
+class _TagScan:
+    """The searches of `_tag` over one document. Every position searched for (next ``>``,
+    ``</name>``, ``<``, ``]]>``) is remembered while it lies ahead, so no part of the text is scanned
+    more than a few times, whatever it holds."""
+
+    def __init__(self, xml: str, name: str):
+        self.xml, self.size = xml, len(xml)
+        self.opener, self.closer = "<" + name, "</" + name + ">"
+        self.gt = self.close = self.lt = self.cdata_end = self.tried = -1
+
+    def bodies(self) -> Iterator[int]:
+        """Where the content of each opening tag starts (each distinct position once); stops when
+        no later tag can have a value."""
+        xml, size, pos, last = self.xml, self.size, 0, -1
+        while (i := xml.find(self.opener, pos)) >= 0:
+            j = pos = i + len(self.opener)
+            if j >= size:
+                return
+            if xml[j] == ">":
+                body = j + 1
+            elif xml[j].isspace():
+                if self.gt < j:
+                    self.gt = xml.find(">", j)
+                    if self.gt < 0:
+                        return
+                body = self.gt + 1
+            else:
+                continue
+            if body != last:  # the same body as a tag already tried: the same outcome
+                last = body
+                yield body
+
+    def value_at(self, body: int) -> tuple[bool, str | None]:
+        """(found, value) for a tag whose content starts at ``body``."""
+        xml, k = self.xml, body
+        while k < self.size and xml[k].isspace():
             k += 1
         if xml.startswith(_CDATA, k):
-            start = k + len(_CDATA)
-            if cdata_end < start:
-                cdata_end = xml.find("]]>", start)
-                cdata_end = size if cdata_end < 0 else cdata_end
-            if cdata_end < size and cdata_end != tried:
-                tried = m = cdata_end
-                m += 3
-                while m < size and xml[m].isspace():
-                    m += 1
-                if xml.startswith(closer, m):
-                    return _clean(xml[start:cdata_end])
-            continue
-        if close < k:
-            close = xml.find(closer, k)
-            if close < 0:
-                return None
-        if lt < k:
-            lt = xml.find("<", k)
-        if lt >= close:
-            return _clean(html.unescape(xml[k:close]))
-    return None
+            return self._cdata(k + len(_CDATA))
+        if self.close < k:
+            found = xml.find(self.closer, k)
+            self.close = self.size + 1 if found < 0 else found  # past the end: no closing tag left
+        if self.close > self.size:
+            return False, None
+        if self.lt < k:
+            self.lt = xml.find("<", k)
+        if self.lt >= self.close:
+            return True, _clean(html.unescape(xml[k : self.close]))
+        return False, None
+
+    def _cdata(self, start: int) -> tuple[bool, str | None]:
+        xml, size = self.xml, self.size
+        if self.cdata_end < start:
+            end = xml.find("]]>", start)
+            self.cdata_end = size if end < 0 else end
+        if self.cdata_end >= size or self.cdata_end == self.tried:
+            return False, None
+        self.tried = m = self.cdata_end
+        m += 3
+        while m < size and xml[m].isspace():
+            m += 1
+        if xml.startswith(self.closer, m):
+            return True, _clean(xml[start : self.cdata_end])
+        return False, None
 
 
 _APP_TAGS = frozenset(("type", "title", "des", "url"))
@@ -243,10 +269,11 @@ def _red_packet(f: dict[str, str | None], msg: AppMsg) -> None:
         if m:
             msg.sendid = m.group(1)
             break
-    if msg.sendid is None and f.get("paymsgid") and f["paymsgid"].isdigit():
-        msg.sendid = f["paymsgid"]
-    if f.get("nativeurl"):
-        m = _SENDUSER.search(f["nativeurl"])
+    paymsgid, nativeurl = f.get("paymsgid"), f.get("nativeurl")
+    if msg.sendid is None and paymsgid and paymsgid.isdigit():
+        msg.sendid = paymsgid
+    if nativeurl:
+        m = _SENDUSER.search(nativeurl)
         msg.sendusername = unquote(m.group(1)) if m else None
     sender_title = f.get("sendertitle")
     if sender_title == _EMPTY_SENDERTITLE:
@@ -280,9 +307,11 @@ def parse_appmsg(xml: str | None, light: bool = False) -> AppMsg | None:
             url=fields["url"],
             refer_svrid=fields["svrid"],
         )
-    fields = _fields_from_tree(xml)
-    well_formed = fields is not None
-    if fields is None or not fields:
+    tree_fields = _fields_from_tree(xml)
+    well_formed = tree_fields is not None
+    if tree_fields:
+        fields = tree_fields
+    else:
         fields = _fields_from_regex(xml)
         if not any(fields.values()):
             return AppMsg(well_formed=False)

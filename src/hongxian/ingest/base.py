@@ -172,7 +172,7 @@ class Sink:
 
     def _send(self, table: str) -> None:
         pending = self._pending[table]
-        if pending:
+        if pending and self._on_batch is not None:
             self._on_batch(table, pending[0] if len(pending) == 1 else pa.concat_batches(pending))
             self._pending[table] = []
 

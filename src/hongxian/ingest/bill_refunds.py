@@ -10,7 +10,7 @@ is still written; `hongxian.dataset.linking.pair_refunds` retries across the who
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 
 @dataclass(slots=True)
@@ -88,5 +88,8 @@ def _best(cands: list[Original], row: dict) -> Original | None:
 
 def _gap(a: datetime | int, b: datetime | int) -> float:
     """Distance between two times: datetimes, or µs since the epoch (the WeChat block reader)."""
-    d = a - b
-    return abs(d.total_seconds() if isinstance(d, timedelta) else d / 1_000_000)
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return abs((a - b).total_seconds())
+    if isinstance(a, int) and isinstance(b, int):
+        return abs((a - b) / 1_000_000)
+    raise TypeError(f"cannot compare times of different kinds: {a!r}, {b!r}")

@@ -218,8 +218,8 @@ class PyWxDumpCsvReader:
             m = _HREF.search(msg)
             return {"text": msg.split("\n", 1)[0] or None, "url": src or (m.group(1) if m else None)}, None
         if kind == "file":
-            name = src.replace("\\", "/").rsplit("/", 1)[-1] if src else msg.strip()
-            name = None if name in ("", type_name) else name
+            path_name = src.replace("\\", "/").rsplit("/", 1)[-1] if src else msg.strip()
+            name = None if path_name in ("", type_name) else path_name
             return {"text": name, "file_name": name}, None
         if kind == "transfer":
             m = _TRANSFER.match(msg.strip())

@@ -50,7 +50,8 @@ def zip_problem(path: Path) -> str | None:
             )
         if size > RATIO_FLOOR_BYTES and size / packed > MAX_RATIO:
             return (
-                f"压缩包成员 {info.filename} 压缩比 {size / packed:,.0f} 倍（{_mib(packed)} → {_mib(size)}），"
+                f"压缩包成员 {info.filename} 压缩比 {size / packed:,.0f} 倍"
+                f"（{_mib(packed)} → {_mib(size)}），"
                 f"超过上限 {MAX_RATIO} 倍，疑为压缩炸弹，已拒绝读取"
             )
     if total > MAX_TOTAL_BYTES:

@@ -55,7 +55,8 @@ def resolve_owner(
             owner = Owner(people.wechat_account(declared), declared, "declared")
             if owner.account is None:
                 sink.warn(
-                    f"已声明机主 {declared}，但 people.csv 中没有其微信号；机主本人发送的消息记为 {OWNER_UNKNOWN}"
+                    f"已声明机主 {declared}，但 people.csv 中没有其微信号；"
+                    f"机主本人发送的消息记为 {OWNER_UNKNOWN}"
                 )
         else:
             owner = Owner(declared, people.by_wechat_id.get(declared), "declared")

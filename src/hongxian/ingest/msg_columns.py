@@ -109,6 +109,7 @@ class _Visit:
         """`ChatRowBuilder._prepare` for a row known to be well-typed (no checks needed)."""
         talker, type_, subtype, me, content = row[2], row[3], row[4], row[5], row[7]
         is_group = talker.endswith("@chatroom")
+        sender: str | None
         if me == 1:
             sender = self.builder.owner
         elif is_group:

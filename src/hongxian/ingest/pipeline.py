@@ -76,7 +76,10 @@ def _row_check(rows_in: int, ok: int, bad: int) -> str | None:
     """A Chinese warning when the reader's row accounting does not add up (a reader bug)."""
     if rows_in == ok + bad:
         return None
-    return f"行数核对不符：读入 {rows_in} 行，成功 {ok} 行，拒绝 {bad} 行（差 {rows_in - ok - bad} 行），请报告此问题"
+    return (
+        f"行数核对不符：读入 {rows_in} 行，成功 {ok} 行，拒绝 {bad} 行"
+        f"（差 {rows_in - ok - bad} 行），请报告此问题"
+    )
 
 
 def _source_row(
@@ -124,7 +127,9 @@ class CaseIngester:
     def run(self) -> IngestReport:
         old = {r["path"]: r for r in self.store.sources().to_pylist()}
         old_rejects = self.store.rejects().to_pylist()
-        manifest, rejects, reports = [], [], []
+        manifest: list[dict] = []
+        rejects: list[dict] = []
+        reports: list[SourceReport] = []
         people = self._ingest_registers(old, manifest, rejects, reports, old_rejects)
         files = self._export_files()
         for i, path in enumerate(files):

@@ -46,6 +46,7 @@ def iter_fields(buf: bytes) -> Iterator[tuple[int, int, int | bytes]]:
         field, wire = key >> 3, key & 7
         if field == 0:
             raise ProtobufError("字段号为 0")
+        value: int | bytes
         if wire == VARINT:
             value, pos = read_varint(buf, pos)
         elif wire == LEN:
@@ -70,6 +71,11 @@ def parse(buf: bytes) -> dict[int, list[int | bytes]]:
     for field, _, value in iter_fields(buf):
         out.setdefault(field, []).append(value)
     return out
+
+
+def _first(fields: dict[int, list[int | bytes]], number: int) -> int | bytes | None:
+    values = fields.get(number)
+    return values[0] if values else None
 
 
 def _text(value: int | bytes | None) -> str | None:
@@ -103,11 +109,12 @@ def _entry_sender(entry: bytes) -> str | None:
         length, pos = read_varint(entry, 3)
         text = entry[pos : pos + length] if pos + length <= len(entry) else None
     else:
-        key = text = None
+        key: int | bytes | None = None
+        text = None
         for f, w, v in iter_fields(entry):
             if f == 1 and w == VARINT:
                 key = v
-            elif f == 2 and w == LEN:
+            elif f == 2 and isinstance(v, bytes):  # a LEN field
                 text = v
         if key != 1:
             return None
@@ -191,15 +198,15 @@ def room_members(blob: bytes | None) -> tuple[list[RoomMember], bool]:
         return [], True
     members: list[RoomMember] = []
     try:
-        for field, wire, value in iter_fields(blob):
-            if field != 1 or wire != LEN:
+        for field, _, value in iter_fields(blob):
+            if field != 1 or not isinstance(value, bytes):  # not a LEN field
                 continue
             sub = parse(value)
-            wxid = _text((sub.get(1) or [None])[0])
+            wxid = _text(_first(sub, 1))
             if not wxid:
                 continue
-            name = _text((sub.get(2) or [None])[0])
-            state = (sub.get(3) or [None])[0]
+            name = _text(_first(sub, 2))
+            state = _first(sub, 3)
             members.append(RoomMember(wxid, name or None, state if isinstance(state, int) else None))
     except ProtobufError:
         return members, False

@@ -304,7 +304,8 @@ class WeChatPayments:
         if len(idx) == 0:
             return None
         rows = _rows({k: cols[k] for k in _SPECIAL_COLUMNS}, idx)
-        refunded, held = [], []
+        refunded: list[int | None] = []
+        held: list[int] = []
         for pos, (row, st) in enumerate(zip(rows, status.take(idx).to_pylist(), strict=True)):
             if row["kind"] == "refund":
                 held.append(pos)

@@ -96,7 +96,8 @@ class WeChatDbReader:
         wal = Path(str(ctx.path) + "-wal")
         if wal.is_file() and wal.stat().st_size > 0:
             sink.warn(
-                f"旁边有未合并的 {wal.name}，其中的改动未被读取；请先用 SQLite 打开数据库执行 checkpoint 再导入"
+                f"旁边有未合并的 {wal.name}，其中的改动未被读取；"
+                "请先用 SQLite 打开数据库执行 checkpoint 再导入"
             )
         owner = resolve_owner(
             ctx, sink, (lambda: owner_from_messages(con, tables["msg"])) if has_msg else None
@@ -202,8 +203,9 @@ class ContactTables:
         select = _pick(cols, ("UserName", "Alias", "Remark", "NickName", "Reserved6"))
         for row in _rows(self.con, "Contact", select, self.sink):
             self.sink.count_in()
-            rowid, user, alias, remark, nick, desc = (
-                as_text(v).strip() if isinstance(v, str | bytes) else v for v in row
+            rowid, *cells = row
+            user, alias, remark, nick, desc = (
+                as_text(v).strip() if isinstance(v, str | bytes) else v for v in cells
             )
             if not user:
                 self.sink.reject(rowid, repr(row)[:500], "Contact 行缺少 UserName，无法作为账号", "UserName")

@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 from hashlib import blake2b
+from typing import overload
 
 import re2
 
@@ -135,6 +136,12 @@ def as_int(value: object) -> int | None:
     return None
 
 
+@overload
+def as_text(value: None) -> None: ...
+@overload
+def as_text(value: str | bytes) -> str: ...
+@overload
+def as_text(value: object) -> str | None: ...
 def as_text(value: object) -> str | None:
     if value is None or isinstance(value, str):
         return value
@@ -172,7 +179,9 @@ _ISSUES = {
     "xml": "条消息的 XML 格式有误，已尽量读取其中字段",
     "no_sender": "条群消息无法确定发送人（既无 BytesExtra 也无 wxid 前缀），发送人留空",
     "svrid": "条消息的 MsgSvrID 呈科学计数法（文件可能经 Excel 另存），已失真，改按内容生成消息编号",
-    "oversize": f"条消息的内容超过 {MAX_PARSE_CHARS:,} 个字符，只解析了前 {MAX_PARSE_CHARS:,} 个字符（消息已保留）",
+    "oversize": (
+        f"条消息的内容超过 {MAX_PARSE_CHARS:,} 个字符，只解析了前 {MAX_PARSE_CHARS:,} 个字符（消息已保留）"
+    ),
 }
 
 
@@ -372,7 +381,8 @@ class ChatRowBuilder:
                 raw.row_number, _raw_repr(raw), f"内部错误，消息未能读取：{type(exc).__name__}: {exc}"
             )
 
-    def _appmsg(self, raw: RawMessage, row: dict, content: str | None, subtype: int) -> AppMsg | None:
+    def _appmsg_xml(self, raw: RawMessage, content: str | None) -> str | None:
+        """The appmsg XML: the decompressed CompressContent when it holds XML, else the content."""
         xml = None
         if raw.compress is not None:
             xml, ok = decompress(raw.compress if isinstance(raw.compress, bytes) else None)
@@ -380,7 +390,10 @@ class ChatRowBuilder:
                 self.issue("compress", raw.row_number)
         if not xml or "<" not in xml:
             xml = content
-        xml = self._capped(xml, raw.row_number)
+        return self._capped(xml, raw.row_number)
+
+    def _appmsg(self, raw: RawMessage, row: dict, content: str | None, subtype: int) -> AppMsg | None:
+        xml = self._appmsg_xml(raw, content)
         app = parse_appmsg(xml, light=subtype not in (0, 2000, 2001))
         if app is None:
             if subtype in (2000, 2001):
@@ -439,8 +452,10 @@ class ChatRowBuilder:
         if transfer:
             payer, payee = (other, author) if app.paysubtype in RECEIVER_SIDE else (author, other)
             payer, payee = app.payer or payer, app.receiver or payee
-            status = PAYSUBTYPE_STATUS.get(app.paysubtype) or (
-                f"paysubtype={app.paysubtype}" if app.paysubtype is not None else None
+            status = (
+                PAYSUBTYPE_STATUS.get(app.paysubtype) or f"paysubtype={app.paysubtype}"
+                if app.paysubtype is not None
+                else None
             )
         else:
             payer = author if is_sender else (app.sendusername or author)

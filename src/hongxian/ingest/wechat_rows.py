@@ -119,7 +119,8 @@ class WeChatRows:
     # ------------------------------------------------------------ per row
 
     def feed(self, row_number: int, cells: list) -> None:
-        """One data row: loaded or rejected (with its file row number), never raised. Blank rows are skipped."""
+        """One data row: loaded or rejected (with its file row number), never raised. Blank rows are
+        skipped."""
         values = self.parse_cells(row_number, cells)
         if values is not None:
             self.pending.append(values)
@@ -244,7 +245,8 @@ class WeChatRows:
         ts, resaved = cell_time(value)
         if resaved:
             self.sink.warn(
-                "交易时间格式像“2024/1/5 9:03”，文件可能经 Excel 打开后另存（秒数可能丢失），请尽量使用原始导出文件"
+                "交易时间格式像“2024/1/5 9:03”，文件可能经 Excel 打开后另存（秒数可能丢失），"
+                "请尽量使用原始导出文件"
             )
         return ts
 

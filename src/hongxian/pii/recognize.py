@@ -17,8 +17,11 @@ All functions work on *normalised* text (hongxian.normalize: full-width digits a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from types import ModuleType
+from typing import Literal
 
 import numpy as np
 
@@ -74,9 +77,12 @@ _MOB = re.compile(r"(?<![0-9])(?:(?:\+|00)?86[ -]?)?(1\d{2})[ -]?(\d{4})[ -]?(\d
 _CARD = re.compile(r"(?<![0-9])(?:\d{4}[ -]){3,4}\d{1,4}(?![0-9])|(?<![0-9])\d{16,19}(?![0-9])")
 
 
+PiiKindName = Literal["id18", "id15", "mobile", "card", "address"]
+
+
 @dataclass(frozen=True, slots=True)
 class PiiHit:
-    kind: str  # id18 | id15 | mobile | card | address
+    kind: PiiKindName
     start: int
     end: int
     value: str  # digits only (or the address text)
@@ -142,7 +148,7 @@ def _boundary_ok(text: str, start: int, end: int) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
-def plain_pii(chunk: str, today: date | None = None) -> str | None:
+def plain_pii(chunk: str, today: date | None = None) -> PiiKindName | None:
     """The kind of a bare digit run (id18 / mobile / id15 / card) if it validates, else None."""
     n = len(chunk)
     if n == 18 and valid_id18(chunk.upper(), today):
@@ -184,6 +190,7 @@ def plain_pii_many(runs: list[str], today: date | None = None) -> list[bool]:
             raw = np.frombuffer("".join(runs[i] for i in idx).encode("ascii"), dtype=np.uint8).reshape(-1, n)
             digits = raw.astype(np.int16) - 48
             all_digits = ((digits >= 0) & (digits <= 9)).all(axis=1)
+            assert isinstance(all_digits, np.ndarray)  # one flag per row of a 2-D array (stubs: maybe scalar)
             maybe = all_digits & _luhn_rows(np.where(all_digits[:, None], digits, 0))
             if n == 18:
                 expected = _CHECK_CODES[(np.clip(digits[:, :17], 0, 9) @ _W_ARR) % 11]
@@ -211,36 +218,39 @@ def _plain(text: str, start: int, end: int, today: date | None) -> list[PiiHit] 
     return [PiiHit(kind, start, end, value)]
 
 
-def numbers_in(text: str, start: int, end: int, today: date | None = None) -> list[PiiHit]:
-    """Validated identifiers inside the candidate text[start:end] (offsets are into `text`)."""
-    plain = _plain(text, start, end, today)
-    if plain is not None:
-        return plain
-    chunk = text[start:end]
-    hits: list[PiiHit] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(kind: str, a: int, b: int, value: str) -> None:
-        if any(a < y and x < b for x, y in taken) or not _boundary_ok(text, start + a, start + b):
-            return
-        taken.append((a, b))
-        hits.append(PiiHit(kind, start + a, start + b, value))
-
+def _valid_numbers(chunk: str, today: date | None) -> Iterator[tuple[PiiKindName, int, int, str]]:
+    """(kind, start, end, value) of the valid identifiers in ``chunk``, kinds in priority order:
+    18-digit id, mobile, card, 15-digit id."""
     for m in _ID18.finditer(chunk):
         v = _digits(m.group(0)).upper()
         if valid_id18(v, today):
-            add("id18", m.start(), m.end(), v)
+            yield "id18", m.start(), m.end(), v
     for m in _MOB.finditer(chunk):
         v = m.group(1) + m.group(2) + m.group(3)
         if valid_mobile(v):
-            add("mobile", m.start(), m.end(), v)
+            yield "mobile", m.start(), m.end(), v
     for m in _CARD.finditer(chunk):
         v = _digits(m.group(0))
         if valid_card(v):
-            add("card", m.start(), m.end(), v)
+            yield "card", m.start(), m.end(), v
     for m in _ID15.finditer(chunk):
         if valid_id15(m.group(0)):
-            add("id15", m.start(), m.end(), m.group(0))
+            yield "id15", m.start(), m.end(), m.group(0)
+
+
+def numbers_in(text: str, start: int, end: int, today: date | None = None) -> list[PiiHit]:
+    """Validated identifiers inside the candidate text[start:end] (offsets are into `text`); an
+    identifier overlapping one of a kind found before it is dropped."""
+    plain = _plain(text, start, end, today)
+    if plain is not None:
+        return plain
+    hits: list[PiiHit] = []
+    taken: list[tuple[int, int]] = []
+    for kind, a, b, value in _valid_numbers(text[start:end], today):
+        if any(a < y and x < b for x, y in taken) or not _boundary_ok(text, start + a, start + b):
+            continue
+        taken.append((a, b))
+        hits.append(PiiHit(kind, start + a, start + b, value))
     return sorted(hits, key=lambda h: h.start)
 
 
@@ -313,7 +323,7 @@ class AddressLocator:
     """
 
     def __init__(self, cache_size: int = 4096) -> None:
-        self._cpca = None
+        self._cpca: ModuleType | None = None  # imported on first use
         self._cache: dict[str, tuple[int, int, str] | None] = {}
         self._cache_size = cache_size
 

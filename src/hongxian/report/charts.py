@@ -11,12 +11,14 @@ import io
 import math
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.typing import RcKeyType
 
 from hongxian.report.inputs import ReportError
 from hongxian.report.money import MoneyFlows
@@ -26,7 +28,7 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Noto Sans CJK JP", "No
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts")
 IN_COLOR, OUT_COLOR, SUBJECT_COLOR, OTHER_COLOR = "#b03a2e", "#2e6da4", "#7b241c", "#5d6d7e"
 MAX_COUNTERPARTIES = 24
-_RC = {"svg.fonttype": "path", "svg.hashsalt": "hongxian", "axes.unicode_minus": False}
+_RC: dict[RcKeyType, Any] = {"svg.fonttype": "path", "svg.hashsalt": "hongxian", "axes.unicode_minus": False}
 
 
 class Chart:
@@ -102,17 +104,18 @@ def timeline_figure(money: MoneyFlows) -> Figure:
     if not series:
         _empty(ax, family, "所选对象无资金往来记录")
         return fig
+    # dates go through matplotlib's unit converters; its stubs accept numbers only (ignores below)
     days = [d for d, _, _ in series]
     width = {"day": 0.8, "week": 5.5, "month": 24.0}[bucket]
     ax.bar(
-        days,
+        days,  # type: ignore[arg-type]
         [i / 100 for _, i, _ in series],
         width=width,
         color=IN_COLOR,
         label=f"收入（合计 {fmt_yuan(money.total_in)} 元）",
     )
     ax.bar(
-        days,
+        days,  # type: ignore[arg-type]
         [-o / 100 for _, _, o in series],
         width=width,
         color=OUT_COLOR,

@@ -38,7 +38,8 @@ def findings_file(case_dir: Path, explicit: Path | None) -> Path:
         if cand.is_file():
             return cand
     raise ReportError(
-        f"{case_dir}：没有审查库，也找不到 findings.jsonl。请先运行 `hongxian screen`，或用 --findings 指定发现文件。"
+        f"{case_dir}：没有审查库，也找不到 findings.jsonl。"
+        "请先运行 `hongxian screen`，或用 --findings 指定发现文件。"
     )
 
 

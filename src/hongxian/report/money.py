@@ -8,7 +8,7 @@ not counted as in or out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from hongxian.dataset.dataset import Dataset
 from hongxian.report.inputs import ReportInput, accounts_of_people, person_accounts
@@ -46,7 +46,7 @@ ORDER BY ts, payment_id
 @dataclass
 class Flow:
     payment_id: str
-    ts: object
+    ts: datetime
     kind: str
     subject_account: str
     counterparty: str
@@ -180,8 +180,9 @@ def money_flows(inp: ReportInput) -> MoneyFlows:
             (r["payer_account"], r["payee_account"]) if out else (r["payee_account"], r["payer_account"])
         )
         other = other or (NAME_PREFIX + r["counterparty_name"] if r["counterparty_name"] else "（未知对方）")
-        if name_only(other) and other not in labels:
-            labels[other] = name_only(other)
+        shown = name_only(other)
+        if shown and other not in labels:
+            labels[other] = shown
         flows.append(
             Flow(
                 r["payment_id"],

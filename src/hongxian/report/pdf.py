@@ -20,7 +20,8 @@ def _weasyprint():
         import weasyprint
     except OSError as exc:  # missing Pango shared libraries
         raise ReportError(
-            f"无法加载 PDF 排版库 WeasyPrint（{exc}）。请安装 Debian 软件包 libpango-1.0-0 libpangoft2-1.0-0。"
+            f"无法加载 PDF 排版库 WeasyPrint（{exc}）。"
+            "请安装 Debian 软件包 libpango-1.0-0 libpangoft2-1.0-0。"
         ) from exc
     return weasyprint
 

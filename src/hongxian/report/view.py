@@ -12,20 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH, SUBJECT_ZH, TABLE_ZH
 from hongxian.report.inputs import STATUSES, ReportFinding, ReportInput
 from hongxian.report.masking import make_masker
 from hongxian.report.money import MoneyFlows, money_flows
-from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITIES, SEVERITY_ZH, TZ, Finding, RuleRef, Subject
+from hongxian.schema import CATEGORIES, SEVERITIES, TZ, Finding, RuleRef, Subject
 
-TABLE_ZH = {
-    "messages": "聊天消息",
-    "payments": "支付记录",
-    "groups": "群",
-    "group_members": "群成员",
-    "people": "人员",
-    "accounts": "账户",
-}
-KIND_ZH = {"person": "人员", "account": "账户", "group": "群"}
 UNVERIFIED = "（条号待核）"
 _TZ = ZoneInfo(TZ)
 
@@ -144,7 +136,7 @@ class ReportView:
 
 
 def subject_text(s: Subject, mask: Callable[[str | None], str]) -> str:
-    kind = KIND_ZH.get(s.kind, s.kind)
+    kind = SUBJECT_ZH.get(s.kind, s.kind)
     return f"{mask(s.name)}（{kind} {s.id}）" if s.name else f"{kind} {s.id}"
 
 

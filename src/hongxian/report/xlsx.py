@@ -14,23 +14,12 @@ from pathlib import Path
 
 import xlsxwriter
 
+from hongxian.labels import DIRECTION_ZH, PAYMENT_KIND_ZH
 from hongxian.report.charts import Chart
 from hongxian.report.html import make_charts
 from hongxian.report.inputs import ReportInput
 from hongxian.report.view import ReportView, build_view, local_time
 from hongxian.textsafe import visible_bidi
-
-DIRECTION_ZH = {"in": "收入", "out": "支出"}
-KIND_ZH = {
-    "red_packet": "红包",
-    "transfer": "转账",
-    "group_collection": "群收款",
-    "qr": "扫码付款",
-    "merchant": "商户消费",
-    "refund": "退款",
-    "gift_card": "礼品卡",
-    "other": "其他",
-}
 
 
 @dataclass(frozen=True)
@@ -216,7 +205,7 @@ def _decisions_sheet(wb, view: ReportView, fmt: _Formats) -> None:
         Col("时间", 20, "datetime"),
         Col("理由", 50, "wrap"),
     ]
-    rows = []
+    rows: list[list] = []
     for f in view.findings:
         if not f.decisions:
             rows.append([f.id, f.title, f.status, None, None, None, "尚未审查"])
@@ -243,7 +232,7 @@ def _money_sheet(wb, view: ReportView, fmt: _Formats, charts: list[Chart]) -> No
         [
             f.ts,
             DIRECTION_ZH[f.direction],
-            KIND_ZH.get(f.kind, f.kind),
+            PAYMENT_KIND_ZH.get(f.kind, f.kind),
             m.label(f.subject_account),
             f.subject_account,
             m.label(f.counterparty),

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hongxian.labels import AUDIT_ACTION_ZH
 from hongxian.store.engine import GENESIS_HASH
 from hongxian.store.models import AuditHeadRow, AuditRow
 
@@ -50,7 +51,7 @@ def append(
     now: datetime | None = None,
 ) -> AuditRow:
     """Add one row at the end of the chain (inside the caller's write transaction)."""
-    head = session.get(AuditHeadRow, 1)
+    head = session.get_one(AuditHeadRow, 1)  # created by migration 0001
     ts = (now or datetime.now(UTC)).astimezone(UTC)
     row = AuditRow(
         id=head.last_id + 1,
@@ -119,27 +120,6 @@ def count_entries(session: Session, case_id: str | None = None) -> int:
     return session.scalar(stmt) or 0
 
 
-ACTION_ZH = {
-    "run_import": "导入筛查结果",
-    "view": "查看线索",
-    "reveal": "查看未脱敏信息",
-    "decide": "作出结论",
-    "decide_conflict": "结论冲突（未保存）",
-    "suppress": "设置屏蔽规则",
-    "unsuppress": "撤销屏蔽规则",
-    "report": "生成报告",
-    "export": "导出",
-    "user_add": "新增用户",
-    "user_disable": "停用用户",
-    "user_enable": "启用用户",
-    "login": "登录",
-    "login_failed": "登录失败",
-    "login_throttled": "登录受限（失败次数过多）",
-    "logout": "退出登录",
-    "settings": "修改设置",
-}
-
-
 @dataclass(frozen=True)
 class AuditEntry:
     id: int
@@ -171,7 +151,7 @@ def entries(session: Session, case_id: str, page: int, per_page: int) -> tuple[l
             r.case_id,
             r.actor,
             r.action,
-            ACTION_ZH.get(r.action, r.action),
+            AUDIT_ACTION_ZH.get(r.action, r.action),
             r.target,
             json.loads(r.detail),
             r.hash,

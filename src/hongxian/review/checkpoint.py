@@ -20,12 +20,13 @@ import hmac
 import json
 import os
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from hongxian.review.audit import VerifyResult, verify
 from hongxian.store.models import AuditHeadRow, AuditRow
 
 KEY_ENV = "HONGXIAN_AUDIT_KEY"
@@ -137,3 +138,28 @@ def problems(session: Session, case_id: str, key: bytes, checkpoints: list[Check
         elif row.hash != cp.last_hash:
             out.append(f"{label}所记录的哈希与日志中第 {cp.last_id} 条不符：日志被重写")
     return out
+
+
+def take_and_record(session: Session, case_id: str, case_dir: Path, now: datetime) -> Checkpoint:
+    """A checkpoint signed with the case key, appended to the case's checkpoint log."""
+    key = load_key(case_dir)
+    assert key is not None  # created when missing
+    cp = take(session, case_id, key, now)
+    record(case_dir, cp)
+    return cp
+
+
+def verify_anchored(session: Session, case_id: str, case_dir: Path | None, given=()) -> VerifyResult:
+    """The hash chain (`audit.verify`), then the chain against every recorded checkpoint of the
+    case folder and the ``given`` checkpoint texts."""
+    result = verify(session)
+    cps = [Checkpoint.parse(t) for t in given] + (recorded(case_dir) if case_dir else [])
+    if not result.ok or not cps:
+        return result
+    key = load_key(case_dir, create=False)
+    if key is None:
+        return replace(result, ok=False, problem="找不到签发检查点的密钥（HONGXIAN_AUDIT_KEY 或 audit.key）")
+    found = problems(session, case_id, key, cps)
+    if found:
+        return replace(result, ok=False, problem="；".join(found))
+    return replace(result, checkpoints=len(cps))

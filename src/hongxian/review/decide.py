@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from hongxian.review import audit
@@ -41,12 +42,14 @@ def record(
     is *returned* (so the caller commits the audit row, then raises it)."""
     row = get_stored(session, case_id, finding_id)
     old_status, new_version = row.status, expected_version + 1
-    result = session.execute(
+    stmt = (
         update(StoredFinding)
         .where(StoredFinding.id == row.id, StoredFinding.version == expected_version)
         .values(status=status, version=new_version, updated_at=now)
         .execution_options(synchronize_session=False)
     )
+    # an UPDATE always yields a CursorResult (Session.execute is typed with the general Result)
+    result = cast(CursorResult[Any], session.execute(stmt))
     if result.rowcount != 1:
         session.refresh(row)
         audit.append(
@@ -65,7 +68,8 @@ def record(
             now=now,
         )
         return ConflictError(
-            f"冲突：线索 {finding_id} 已被他人处理（当前状态：{status_label(row.status)}，版本 {row.version}），"
+            f"冲突：线索 {finding_id} 已被他人处理"
+            f"（当前状态：{status_label(row.status)}，版本 {row.version}），"
             f"您提交的“{status_label(status)}”未保存，请刷新后重新审查。",
             current_version=row.version,
             current_status=row.status,

@@ -129,7 +129,7 @@ def load_detail(session: Session, case_id: str, finding_id: str, reveal: bool = 
 
 def detail_of(session: Session, row: StoredFinding, reveal: bool = False) -> FindingDetail:
     return FindingDetail(
-        finding=Finding.model_validate_json(session.get(FindingContentRow, row.id).data),
+        finding=Finding.model_validate_json(session.get_one(FindingContentRow, row.id).data),
         status=row.status,
         status_label=status_label(row.status),
         version=row.version,

@@ -17,13 +17,14 @@ from itertools import chain
 from typing import Generic, TypeVar
 
 import numpy as np
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
+from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH
 from hongxian.review import counts, textsearch
 from hongxian.review.errors import ReviewInputError
 from hongxian.review.status import SEVERITY_RANK, parse_status, status_label
-from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
+from hongxian.schema import CATEGORIES, SEVERITIES
 from hongxian.store.models import FindingPartyRow, StoredFinding
 
 T = TypeVar("T")
@@ -220,7 +221,9 @@ def _row(r) -> FindingRow:
     )
 
 
-def _matched_page(session: Session, cond: list, sort: str, offset: int, per_page: int) -> tuple[list, int]:
+def _matched_page(
+    session: Session, cond: list, sort: str, offset: int, per_page: int
+) -> tuple[Sequence[Row], int]:
     """Text search: one pass over the (indexed) matches yields their sort keys, the page and the
     total (window count); then the page's rows are fetched by primary key."""
     hits_cte = select(*(F.__table__.c[n] for n in _SORT_COLUMNS)).where(*cond).cte("hx_hits")
@@ -235,7 +238,7 @@ def _matched_page(session: Session, cond: list, sort: str, offset: int, per_page
     return [by_id[h.id] for h in hits], hits[0].hx_total
 
 
-def _page_rows(session: Session, cond: list, sort: str, offset: int, per_page: int) -> list:
+def _page_rows(session: Session, cond: list, sort: str, offset: int, per_page: int) -> Sequence[Row]:
     """Offset paging on ids only (an index-only walk of the index of that order, however deep the
     page), then the page's rows joined by primary key."""
     ids = select(F.id).where(*cond).order_by(*SORTS[sort]).limit(per_page).offset(offset).subquery("hx_page")
@@ -278,7 +281,7 @@ def _walk(session: Session, cond: list, sort: str, bits: np.ndarray, want: int, 
         limit *= 2
 
 
-def _rows_by_id(session: Session, ids: np.ndarray, sort: str) -> list:
+def _rows_by_id(session: Session, ids: np.ndarray, sort: str) -> Sequence[Row]:
     if not len(ids):
         return []
     return session.execute(select(*_ROW_COLUMNS).where(F.id.in_(ids.tolist())).order_by(*SORTS[sort])).all()
@@ -294,7 +297,7 @@ def _text_page(
     offset: int,
     per_page: int,
     now: datetime,
-) -> tuple[list, int]:
+) -> tuple[Sequence[Row], int]:
     """A page of the text matches ``ids`` (sorted). Matches sparse among what the other filters
     select: read the matches by primary key and sort them. Otherwise read ids in queue order from
     the order's index and keep the matches (a bitmap): all ids of the filter when there is one (the

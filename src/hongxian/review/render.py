@@ -10,16 +10,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hongxian.labels import CATEGORY_ZH, SEVERITY_STYLE, SEVERITY_ZH, SUBJECT_ZH
 from hongxian.review.audit import AuditEntry
 from hongxian.review.detail import FindingDetail
 from hongxian.review.queries import FindingRow, Page
 from hongxian.review.status import status_label
 from hongxian.review.suppress import Suppression
-from hongxian.schema import CATEGORY_ZH, SEVERITY_ZH, TZ
+from hongxian.schema import TZ
 
 _LOCAL = ZoneInfo(TZ)
-_SEV_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
-_SUBJECT_ZH = {"person": "人员", "account": "账号", "group": "群"}
 
 
 def ts(value: datetime | None) -> str:
@@ -35,10 +34,10 @@ def queue_table(page: Page[FindingRow]) -> Table:
     for col in ("线索编号", "严重", "得分", "类别", "标题", "对象", "时间", "状态", "版本"):
         t.add_column(col, overflow="fold")
     for r in page.items:
-        subject = f"{_SUBJECT_ZH.get(r.subject_kind, r.subject_kind)} {r.subject_name or r.subject_id}"
+        subject = f"{SUBJECT_ZH.get(r.subject_kind, r.subject_kind)} {r.subject_name or r.subject_id}"
         t.add_row(
             r.finding_id,
-            f"[{_SEV_STYLE.get(r.severity, '')}]{r.severity_label}[/]",
+            f"[{SEVERITY_STYLE.get(r.severity, '')}]{r.severity_label}[/]",
             f"{r.score:.2f}",
             r.category_label,
             escape(r.title),
@@ -58,7 +57,7 @@ def print_detail(console: Console, d: FindingDetail) -> None:
         f"严重程度：{SEVERITY_ZH.get(f.severity, f.severity)}    得分：{f.score:.2f}"
     )
     console.print(
-        f"对象：{_SUBJECT_ZH.get(f.subject.kind, f.subject.kind)} {escape(f.subject.name or '')}"
+        f"对象：{SUBJECT_ZH.get(f.subject.kind, f.subject.kind)} {escape(f.subject.name or '')}"
         f"（{escape(f.subject.id)}）    状态：[bold]{d.status_label}[/]    版本：{d.version}"
     )
     if f.window:

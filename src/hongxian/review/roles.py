@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hongxian.labels import PERMISSION_ZH, ROLE_ZH
 from hongxian.review.errors import PermissionDenied, ReviewInputError
 
 ADMIN = "admin"
 REVIEWER = "reviewer"
 INVESTIGATOR = "investigator"
 READONLY = "readonly"
-ROLE_ZH: dict[str, str] = {ADMIN: "管理员", REVIEWER: "审查员", INVESTIGATOR: "调查员", READONLY: "只读"}
-ROLES: tuple[str, ...] = tuple(ROLE_ZH)
+ROLES: tuple[str, ...] = (ADMIN, REVIEWER, INVESTIGATOR, READONLY)
 
 MANAGE_USERS = "manage_users"
 MANAGE_SETTINGS = "manage_settings"
@@ -46,19 +46,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     IMPORT_RUN: frozenset({ADMIN, INVESTIGATOR}),
 }
 ACTIONS: tuple[str, ...] = tuple(PERMISSIONS)
-ACTION_ZH: dict[str, str] = {
-    MANAGE_USERS: "管理用户",
-    MANAGE_SETTINGS: "修改设置",
-    LIST_FINDINGS: "查看线索列表",
-    VIEW_FINDING: "查看线索详情",
-    DECIDE: "作出审查结论",
-    REVEAL: "查看未脱敏个人信息",
-    SUPPRESS: "设置屏蔽规则",
-    VIEW_AUDIT: "查看审计日志",
-    REPORT: "查看报告",
-    EXPORT: "导出报告",
-    IMPORT_RUN: "导入筛查结果",
-}
 
 
 @dataclass(frozen=True)
@@ -92,4 +79,4 @@ def can(user: User | None, action: str) -> bool:
 def require(user: User | None, action: str) -> None:
     if not can(user, action):
         who = f"{user.name}（{user.role_label}）" if user else "未登录用户"
-        raise PermissionDenied(f"{who} 无权{ACTION_ZH.get(action, action)}")
+        raise PermissionDenied(f"{who} 无权{PERMISSION_ZH.get(action, action)}")

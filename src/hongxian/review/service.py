@@ -7,7 +7,6 @@ writes the audit log in the same transaction as the change.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -294,12 +293,8 @@ class ReviewService:
         (`review.checkpoint`); None when this service has no case folder."""
         if self.case_dir is None:
             return None
-        key = checkpoint.load_key(self.case_dir)
-        assert key is not None
         with self.store.read() as s:
-            cp = checkpoint.take(s, self.case_id, key, self.now())
-        checkpoint.record(self.case_dir, cp)
-        return cp
+            return checkpoint.take_and_record(s, self.case_id, self.case_dir, self.now())
 
     def stats(self, user: User) -> CaseStats:
         if not (can(user, LIST_FINDINGS) or can(user, REPORT)):
@@ -316,20 +311,7 @@ class ReviewService:
     def verify_audit(self, given: Iterable[str] = ()) -> audit.VerifyResult:
         """The hash chain, then the chain against every recorded checkpoint and the ``given`` ones."""
         with self.store.read() as s:
-            result = audit.verify(s)
-            cps = [checkpoint.Checkpoint.parse(t) for t in given]
-            cps += checkpoint.recorded(self.case_dir) if self.case_dir else []
-            if not result.ok or not cps:
-                return result
-            key = checkpoint.load_key(self.case_dir, create=False)
-            if key is None:
-                return replace(
-                    result, ok=False, problem="找不到签发检查点的密钥（HONGXIAN_AUDIT_KEY 或 audit.key）"
-                )
-            found = checkpoint.problems(s, self.case_id, key, cps)
-            if found:
-                return replace(result, ok=False, problem="；".join(found))
-            return replace(result, checkpoints=len(cps))
+            return checkpoint.verify_anchored(s, self.case_id, self.case_dir, given)
 
     # ------------------------------------------------------------------ users and sessions
 
@@ -382,13 +364,13 @@ class ReviewService:
             self.throttle.check(name, address, now)
         except auth.LoginThrottled as exc:
             with self.store.write() as s:
-                detail_ = {"scope": exc.scope, "retry_after": exc.retry_after, "address": address}
-                self._audit(s, name, "login_throttled", f"user:{name}", detail_, case=False)
+                locked = {"scope": exc.scope, "retry_after": exc.retry_after, "address": address}
+                self._audit(s, name, "login_throttled", f"user:{name}", locked, case=False)
             raise
         with self.store.write() as s:
             user = auth.check_login(s, self._hasher, name, password)
-            detail_ = {"address": address} if address else None
-            self._audit(s, name, "login" if user else "login_failed", f"user:{name}", detail_, case=False)
+            seen_from = {"address": address} if address else None
+            self._audit(s, name, "login" if user else "login_failed", f"user:{name}", seen_from, case=False)
         if user is None:
             self.throttle.failed(name, address, now)
         else:
@@ -424,4 +406,6 @@ class ReviewService:
     def check_csrf(session_token: str | None, value: str | None) -> bool:
         import hmac
 
-        return bool(session_token and value) and hmac.compare_digest(auth.csrf_for(session_token), value)
+        if not session_token or not value:
+            return False
+        return hmac.compare_digest(auth.csrf_for(session_token), value)

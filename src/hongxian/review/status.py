@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from hongxian.labels import FINDING_STATUS_ZH as STATUS_ZH
 from hongxian.review.errors import ReviewInputError
 
 PENDING = "pending"
 CONFIRMED = "confirmed"
 DISMISSED = "dismissed"
 ESCALATED = "escalated"
-STATUS_ZH: dict[str, str] = {PENDING: "待审", CONFIRMED: "确认", DISMISSED: "排除", ESCALATED: "上报"}
-STATUSES: tuple[str, ...] = tuple(STATUS_ZH)
+STATUSES: tuple[str, ...] = (PENDING, CONFIRMED, DISMISSED, ESCALATED)
+
+__all__ = ["STATUSES", "STATUS_ZH", "parse_status", "status_label"]
 SEVERITY_RANK: dict[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
 

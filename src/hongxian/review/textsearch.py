@@ -8,10 +8,13 @@ the queue (review/queries.py); `id_in` turns such an array into a condition.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from sqlalchemy import (
     Integer,
     LargeBinary,
+    Select,
     Text,
     any_,
     bindparam,
@@ -40,7 +43,7 @@ def id_in(column, ids: np.ndarray, dialect: str, *, as_filter: bool = False):
     (a cheap test applied to every row of a scan), a bitmap read with get_bit()."""
     if dialect != "postgresql":
         listed = ",".join(map(str, ids.tolist()))
-        values = select(literal_column("value")).select_from(
+        values: Select[Any] = select(literal_column("value")).select_from(
             func.json_each(bindparam(None, f"[{listed}]", Text))
         )
         return column.in_(values)

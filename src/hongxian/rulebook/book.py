@@ -76,6 +76,7 @@ class Rulebook:
             self.families.setdefault(code.family, []).append(code)
         self.precedents = {p.id: (c, p) for c in self.codes for p in c.precedents}
         self._checks = {c.id: c for c in self.checks}
+        self._checks.update({a: c for c in self.checks for a in c.aliases})  # former ids still resolve
         self._ref_cache: dict[tuple[str, str, date | None], RuleRef] = {}
 
     # ------------------------------------------------------------------ lookup
@@ -98,7 +99,8 @@ class Rulebook:
         return any(_find(code, provision_id) for code in self.families.get(family, ()))
 
     def version_in_force(self, family: str, on: date | datetime | None) -> Code:
-        """The family version with the latest ``in_force_from`` ≤ ``on`` (no date → latest; too early → first)."""
+        """The family version with the latest ``in_force_from`` ≤ ``on`` (no date → latest; too early →
+        first)."""
         versions = self.families[family]
         day = _day(on)
         if day is None:
@@ -107,7 +109,8 @@ class Rulebook:
         return in_force[-1] if in_force else versions[0]
 
     def provision(self, family: str, provision_id: str, on: date | datetime | None = None) -> Cited:
-        """The provision in the version in force on ``on``; if that version lacks it, the nearest that has it."""
+        """The provision in the version in force on ``on``; if that version lacks it, the nearest that has
+        it."""
         if family not in self.families:
             raise KeyError(f"规则库中没有规范 {family}")
         versions = self.families[family]

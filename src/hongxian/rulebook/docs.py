@@ -7,9 +7,10 @@ and never with a check: hongxian leaves those judgements to people.
 
 from __future__ import annotations
 
+from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH
 from hongxian.rulebook.book import Rulebook, article_display, ref_label
 from hongxian.rulebook.models import Code, Precedent, Provision
-from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITY_ZH
+from hongxian.schema import CATEGORIES
 
 HEADER = """\
 # hongxian 规则库说明
@@ -19,7 +20,8 @@ HEADER = """\
 
 ## 阅读说明
 
-- **条号按行为发生日的施行版本引用。** 同一规范有多个版本时（如《中国共产党纪律处分条例》2015、2018、2023 年版），
+- **条号按行为发生日的施行版本引用。** 同一规范有多个版本时\
+（如《中国共产党纪律处分条例》2015、2018、2023 年版），
   每条发现按行为日期选用当时施行的版本的条号，并同时列出其他版本的对应条号，供核对。
 - **“（条号待核）”**：条号未在公开原文中核实（推断、推测或未查明）。这类条号只作线索，引用前必须核对原文。
 - **“不筛查”**：涉及政治观点、言论真伪、批评投诉、低俗、迷信等的条款只作为规范原文收录。
@@ -61,7 +63,8 @@ def _checks_section(book: Rulebook) -> str:
         refs = "；".join(ref_label(r) for r in book.resolve_refs(check, None))
         state = "" if check.enabled else "（已停用）"
         lines.append(
-            f"| {CATEGORY_ZH.get(check.category, check.category)} | `{check.id}`{state} | {_cell(check.title)} "
+            f"| {CATEGORY_ZH.get(check.category, check.category)} | `{check.id}`{state} "
+            f"| {_cell(check.title)} "
             f"| {SEVERITY_ZH.get(check.severity, check.severity)} | {_cell(refs)} |"
         )
     covered = {c.category for c in book.checks if c.enabled}
@@ -172,7 +175,8 @@ def _unscreened_section(book: Rulebook) -> str:
         for p in code.provisions:
             if not p.screened:
                 lines.append(
-                    f"| {code.citation} | {article_display(p)} | {_cell(p.title)} | {_cell(p.not_screened_reason)} |"
+                    f"| {code.citation} | {article_display(p)} | {_cell(p.title)} "
+                    f"| {_cell(p.not_screened_reason)} |"
                 )
     return "\n".join(lines) + "\n"
 
@@ -219,6 +223,7 @@ def _unverified_section(book: Rulebook) -> str:
         for p in code.provisions:
             if not p.verified:
                 lines.append(
-                    f"| {code.citation} | {_cell(p.title)}（`{p.id}`） | {article_display(p)} | {_cell(p.note)} |"
+                    f"| {code.citation} | {_cell(p.title)}（`{p.id}`） | {article_display(p)} "
+                    f"| {_cell(p.note)} |"
                 )
     return "\n".join(lines) + "\n"

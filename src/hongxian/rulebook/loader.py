@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from hongxian.rulebook.book import BoundCheck, Cited, Rulebook, article_display
-from hongxian.rulebook.models import Check, Code
+from hongxian.rulebook.models import CHECK_FAMILY, Check, Code
 from hongxian.rulebook.yamlpos import RulebookError, YamlDoc, validation_messages
 from hongxian.schema import SCHEMAS
 
@@ -125,28 +125,37 @@ def _check_codes(book: Rulebook, code_pairs: list[tuple[Code, YamlDoc]], errors:
                 f"{doc.where(('family',))}: 规范版本 {code.code_id} 重复（另见 {seen[code.code_id]}）"
             )
         seen.setdefault(code.code_id, doc.rel)
-        ids: set[str] = set()
-        for i, p in enumerate(code.provisions):
-            if p.id in ids:
-                errors.append(f"{doc.where(('provisions', i, 'id'))}: 条款 id 重复：{p.id}")
-            ids.add(p.id)
-            if not p.screened and not p.not_screened_reason:
-                errors.append(
-                    f"{doc.where(('provisions', i))}: 条款 {p.id} 标记 screened: false，但缺少 not_screened_reason"
-                )
-            for j, pid in enumerate(p.precedents):
-                if pid not in book.precedents:
-                    errors.append(f"{doc.where(('provisions', i, 'precedents', j))}: 未知案例 {pid}")
-        for i, prec in enumerate(code.precedents):
-            for j, ref in enumerate(prec.provisions):
-                family, _, pid = ref.partition(":")
-                if not book.has_provision(family, pid):
-                    errors.append(f"{doc.where(('precedents', i, 'provisions', j))}: 未知条款引用 {ref}")
+        _check_provisions(book, code, doc, errors)
+        _check_precedent_refs(book, code, doc, errors)
     for code, doc in code_pairs:
         if code.in_force_from is None and len(book.families[code.family]) > 1:
             errors.append(
                 f"{doc.where(('family',))}: 规范 {code.family} 有多个版本，每个版本都须写明 in_force_from"
             )
+
+
+def _check_provisions(book: Rulebook, code: Code, doc: YamlDoc, errors: list[str]) -> None:
+    ids: set[str] = set()
+    for i, p in enumerate(code.provisions):
+        if p.id in ids:
+            errors.append(f"{doc.where(('provisions', i, 'id'))}: 条款 id 重复：{p.id}")
+        ids.add(p.id)
+        if not p.screened and not p.not_screened_reason:
+            errors.append(
+                f"{doc.where(('provisions', i))}: 条款 {p.id} 标记 screened: false，"
+                "但缺少 not_screened_reason"
+            )
+        for j, pid in enumerate(p.precedents):
+            if pid not in book.precedents:
+                errors.append(f"{doc.where(('provisions', i, 'precedents', j))}: 未知案例 {pid}")
+
+
+def _check_precedent_refs(book: Rulebook, code: Code, doc: YamlDoc, errors: list[str]) -> None:
+    for i, prec in enumerate(code.precedents):
+        for j, ref in enumerate(prec.provisions):
+            family, _, pid = ref.partition(":")
+            if not book.has_provision(family, pid):
+                errors.append(f"{doc.where(('precedents', i, 'provisions', j))}: 未知条款引用 {ref}")
 
 
 # ---------------------------------------------------------------------- checks
@@ -180,14 +189,32 @@ def _load_checks(docs: list[YamlDoc], errors: list[str]) -> list[tuple[Check, Ya
                 label = f"检查项 {item.get('id')}" if isinstance(item.get("id"), str) else ""
                 errors.extend(validation_messages(doc, exc, loc, label))
                 continue
-            if check.id in first_seen:
-                errors.append(
-                    f"{doc.where((*loc, 'id'))}: 检查项 id 重复：{check.id}（另见 {first_seen[check.id]}）"
-                )
+            if not _check_ids_ok(check, doc, loc, first_seen, errors):
                 continue
-            first_seen[check.id] = doc.where((*loc, "id"))
             located.append((check, doc, loc))
     return located
+
+
+def _check_ids_ok(
+    check: Check, doc: YamlDoc, loc: tuple, first_seen: dict[str, str], errors: list[str]
+) -> bool:
+    """The id follows the scheme ``<family>.<name>`` and neither it nor a former id (alias) is taken."""
+    family = CHECK_FAMILY[check.category]
+    if not check.id.startswith(family + "."):
+        errors.append(
+            f"{doc.where((*loc, 'id'))}: 检查项 id 应以「{family}.」开头（类别 {check.category}）：{check.id}"
+        )
+    ok = True
+    keys: list[tuple[tuple[str | int, ...], str]] = [(("id",), check.id)]
+    keys += ((("aliases", i), a) for i, a in enumerate(check.aliases))
+    for key, value in keys:
+        where = doc.where((*loc, *key))
+        if value in first_seen:
+            errors.append(f"{where}: 检查项 id 重复：{value}（另见 {first_seen[value]}）")
+            ok = False
+        else:
+            first_seen[value] = where
+    return ok
 
 
 def _bind_checks(
@@ -205,7 +232,8 @@ def _bind_checks(
         if model is None:
             known = "、".join(sorted(params_models)) or "（无）"
             errors.append(
-                f"{doc.where((*loc, 'detector'))}: 未知检测器 {check.detector}（检查项 {check.id}；已有：{known}）"
+                f"{doc.where((*loc, 'detector'))}: 未知检测器 {check.detector}"
+                f"（检查项 {check.id}；已有：{known}）"
             )
             continue
         try:
@@ -228,7 +256,8 @@ def _check_refs(book: Rulebook, check: Check, doc: YamlDoc, loc: tuple, errors: 
             )
         elif not book.provision_screened(ref):
             errors.append(
-                f"{doc.where((*loc, 'refs', j, 'provision'))}: 不得引用不筛查的条款 {ref.code}:{ref.provision}"
+                f"{doc.where((*loc, 'refs', j, 'provision'))}: "
+                f"不得引用不筛查的条款 {ref.code}:{ref.provision}"
                 f"（检查项 {check.id}；该条款 screened: false，hongxian 不判断观点与真伪）"
             )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -29,7 +29,8 @@ _FOLD_SPACE = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
 
 
 class _ZhText(_Strict):
-    """Published text: YAML folding (``>-``) puts a space at each line break; between Chinese characters drop it."""
+    """Published text: YAML folding (``>-``) puts a space at each line break; between Chinese characters
+    drop it."""
 
     @model_validator(mode="before")
     @classmethod
@@ -131,8 +132,29 @@ class CheckCase(_Strict):
     note: str | None = None
 
 
+CHECK_FAMILY: dict[str, str] = {
+    "integrity.gift_money": "gift-money",
+    "integrity.vote_buying": "vote-buying",
+    "integrity.gambling": "gambling",
+    "integrity.commerce": "commerce",
+    "network.association": "association",
+    "secrecy.leak": "secrecy",
+    "privacy.disclosure": "privacy",
+    "governance.workgroup": "workgroup",
+    "governance.account": "account",
+}
+"""The id scheme of checks: ``<family>.<name>``, the family fixed by the category
+(``gambling.lottery-promo``)."""
+
+_CHECK_ID = r"^[a-z0-9][a-z0-9._-]*$"
+
+
 class Check(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    id: str = Field(pattern=_CHECK_ID)
+    aliases: list[Annotated[str, Field(pattern=_CHECK_ID)]] = Field(
+        default_factory=list,
+        description="former ids, oldest first: finding ids are fingerprinted on the first id a check had",
+    )
     category: Category
     severity: Severity
     title: str
@@ -143,3 +165,9 @@ class Check(_Strict):
     suggestion: str | None = Field(default=None, description="发前自检: what to do instead (zh)")
     cases: list[CheckCase] = Field(min_length=4)
     enabled: bool = True
+
+    @property
+    def fingerprint_id(self) -> str:
+        """The id finding ids are derived from: the check's first id, so a renamed check keeps its
+        findings (and their review decisions) under the same finding ids."""
+        return self.aliases[0] if self.aliases else self.id

@@ -22,7 +22,7 @@ from hongxian.store.types import utcnow
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 GENESIS_HASH = "0" * 64
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 """The newest migration in migrations/versions (tests/store checks they agree)."""
 
 

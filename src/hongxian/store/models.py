@@ -7,6 +7,7 @@ Decisions and the audit log are append-only; the audit log is hash-chained (see 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -29,7 +31,9 @@ ID_LEN = 200
 
 
 class Base(DeclarativeBase):
-    pass
+    if TYPE_CHECKING:
+        # Every model here is mapped to a plain Table (DeclarativeBase types it as any FromClause).
+        __table__: ClassVar[Table]
 
 
 class CaseRow(Base):

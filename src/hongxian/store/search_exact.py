@@ -13,10 +13,13 @@ block a gram either has its complete exact list or is rarer than `EXACT_MIN` the
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import Connection, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from hongxian.store.models import FindingSearchRow, SearchGramRow, StoredFinding
+
+# The index is written from an ORM session (import) or a bare connection (migration 0002).
+Executor = Session | Connection
 
 EXACT_MIN = 256
 """A 3/4-gram in this many findings of a block gets an exact list there; a rarer one costs at most
@@ -91,7 +94,7 @@ def frequent(cp: np.ndarray, owner: np.ndarray) -> dict[int, np.ndarray]:
     }
 
 
-def block_texts(session: Session, case_id: str, block: int) -> list[tuple[int, str]]:
+def block_texts(session: Executor, case_id: str, block: int) -> list[tuple[int, str]]:
     """(pk, search text) of the case's findings in one block."""
     f, t = StoredFinding, FindingSearchRow
     lo = block << OFFSET_BITS
@@ -103,7 +106,7 @@ def block_texts(session: Session, case_id: str, block: int) -> list[tuple[int, s
     return [(pk, text) for pk, text in session.execute(stmt)]
 
 
-def refresh(session: Session, case_id: str, block: int, lists: dict[int, np.ndarray]) -> None:
+def refresh(session: Executor, case_id: str, block: int, lists: dict[int, np.ndarray]) -> None:
     """Replace the exact lists of one block of one case."""
     session.execute(
         delete(G).where(G.case_id == case_id, G.block == block, or_(G.gram >= TRI_EXACT, G.gram < 0))

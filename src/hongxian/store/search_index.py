@@ -28,15 +28,16 @@ Clear (unmasked) excerpts are never part of the search text, so they are never s
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from hongxian.store import search_exact
 from hongxian.store.models import FindingSearchRow, SearchGramRow, StoredFinding
+from hongxian.store.search_exact import Executor
 
 SHIFT = 21
 """Bits of one code point in a bigram code (Unicode needs 21)."""
@@ -141,7 +142,7 @@ def _groups(grams: np.ndarray, offsets: np.ndarray) -> dict[int, np.ndarray]:
     return {int(grams[s]): offsets[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True) if e > s}
 
 
-def _existing(session: Session, case_id: str, block: int, grams: list[int]) -> dict[int, np.ndarray]:
+def _existing(session: Executor, case_id: str, block: int, grams: list[int]) -> dict[int, np.ndarray]:
     out: dict[int, np.ndarray] = {}
     for i in range(0, len(grams), IN_CHUNK):
         stmt = select(G.gram, G.pks).where(
@@ -167,7 +168,7 @@ def _merge(
 
 
 def _update_block(
-    session: Session, case_id: str, block: int, changes: list[tuple[int, str | None, str]], fresh: bool
+    session: Executor, case_id: str, block: int, changes: list[tuple[int, str | None, str]], fresh: bool
 ) -> None:
     adds = _postings((pk, new) for pk, _old, new in changes)
     removes = _postings((pk, old) for pk, old, _new in changes if old is not None)
@@ -199,7 +200,7 @@ def _update_block(
 
 
 def update(
-    session: Session, case_id: str, changes: Iterable[tuple[int, str | None, str]], *, fresh: bool = False
+    session: Executor, case_id: str, changes: Iterable[tuple[int, str | None, str]], *, fresh: bool = False
 ) -> None:
     """Apply (pk, old text or None for a new finding, new text) to the index of one case, one
     block at a time (bounded memory). ``fresh``: the blocks have no rows yet (rebuild)."""
@@ -211,7 +212,7 @@ def update(
         _update_block(session, case_id, block, by_block.pop(block), fresh)
 
 
-def rebuild(session: Session, case_id: str) -> None:
+def rebuild(session: Executor, case_id: str) -> None:
     """Drop and rebuild the index of one case from ``finding_search``, block by block (migration, repair)."""
     session.execute(delete(G).where(G.case_id == case_id))
     f, t = StoredFinding, FindingSearchRow
@@ -250,7 +251,7 @@ def _bitmap(session: Session, case_id: str, cond) -> np.ndarray:
     return _bits(session.execute(select(G.block, G.pks).where(G.case_id == case_id, cond)).all())
 
 
-def _bits(rows: list) -> np.ndarray:
+def _bits(rows: Sequence[Row[int, bytes]]) -> np.ndarray:
     if not rows:
         return np.zeros(0, dtype=bool)
     bits = np.zeros((max(block for block, _ in rows) + 1) << BLOCK_BITS, dtype=bool)

@@ -69,8 +69,9 @@ MSG_DDL = (
     "CREATE TABLE Name2ID (UsrName TEXT PRIMARY KEY)",
 )
 CONTACT_DDL = (
-    "CREATE TABLE Contact (UserName TEXT PRIMARY KEY, Alias TEXT, EncryptUserName TEXT, DelFlag INT DEFAULT 0, "
-    "Type INT DEFAULT 0, VerifyFlag INT DEFAULT 0, Reserved1 INT DEFAULT 0, Reserved2 INT DEFAULT 0, "
+    "CREATE TABLE Contact (UserName TEXT PRIMARY KEY, Alias TEXT, EncryptUserName TEXT, "
+    "DelFlag INT DEFAULT 0, Type INT DEFAULT 0, VerifyFlag INT DEFAULT 0, Reserved1 INT DEFAULT 0, "
+    "Reserved2 INT DEFAULT 0, "
     "Reserved3 TEXT, Reserved4 TEXT, Remark TEXT, NickName TEXT, LabelIDList TEXT, DomainList TEXT, "
     "ChatRoomType int, PYInitial TEXT, QuanPin TEXT, RemarkPYInitial TEXT, RemarkQuanPin TEXT, "
     "BigHeadImgUrl TEXT, SmallHeadImgUrl TEXT, HeadImgMd5 TEXT, ChatRoomNotify INT DEFAULT 0, "
@@ -78,8 +79,8 @@ CONTACT_DDL = (
     "Reserved9 INT DEFAULT 0, Reserved10 TEXT, Reserved11 TEXT)",
     "CREATE TABLE ChatRoom (ChatRoomName TEXT PRIMARY KEY, UserNameList TEXT, DisplayNameList TEXT, "
     "ChatRoomFlag int Default 0, Owner INT DEFAULT 0, IsShowName INT DEFAULT 0, SelfDisplayName TEXT, "
-    "Reserved1 INT DEFAULT 0, Reserved2 TEXT, Reserved3 INT DEFAULT 0, Reserved4 TEXT, Reserved5 INT DEFAULT 0, "
-    "Reserved6 TEXT, RoomData BLOB, Reserved7 INT DEFAULT 0, Reserved8 TEXT)",
+    "Reserved1 INT DEFAULT 0, Reserved2 TEXT, Reserved3 INT DEFAULT 0, Reserved4 TEXT, "
+    "Reserved5 INT DEFAULT 0, Reserved6 TEXT, RoomData BLOB, Reserved7 INT DEFAULT 0, Reserved8 TEXT)",
     "CREATE TABLE ChatRoomInfo (ChatRoomName TEXT PRIMARY KEY, Announcement TEXT, InfoVersion INT DEFAULT 0, "
     "AnnouncementEditor TEXT, AnnouncementPublishTime INT DEFAULT 0, ChatRoomStatus INT DEFAULT 0, "
     "Reserved1 INT DEFAULT 0, Reserved2 TEXT, Reserved3 INT DEFAULT 0, Reserved4 TEXT)",

@@ -18,23 +18,14 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH, SUBJECT_ZH, TABLE_ZH
 from hongxian.review import roles
 from hongxian.review.render import money, ts
 from hongxian.review.status import STATUS_ZH
-from hongxian.schema import CATEGORY_ZH, SEVERITY_ZH
 from hongxian.textsafe import finalize_for_display
 from hongxian.web.security import csrf_value
 
 TEMPLATES = Path(__file__).parent / "templates"
-SUBJECT_ZH = {"person": "人员", "account": "账号", "group": "群"}
-TABLE_ZH = {
-    "messages": "聊天消息",
-    "payments": "支付记录",
-    "groups": "群",
-    "group_members": "群成员",
-    "people": "人员",
-    "accounts": "账号",
-}
 
 
 def merge_spans(spans: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import ahocorasick_rs
 
 from hongxian.dataset.dataset import Dataset
-from hongxian.detect.groups.messages import Message, MessageStore, identity_span
+from hongxian.detect.groups.messages import Message, MessageStore, SpanMap, identity_span
 from hongxian.normalize import normalize, normalize_many
 
 SYSTEM_ACCOUNTS = frozenset(
@@ -54,14 +54,11 @@ class Normaliser:
     def mapped_many(self, texts: list[str | None]) -> list[tuple[str, SpanMap]]:
         """`mapped` over a batch (one C-level pass finds the few texts that need work)."""
         batch = normalize_many([t or "" for t in texts])
-        out, changed = (batch.texts, batch.changed) if hasattr(batch, "changed") else batch
+        out, changed = batch.texts, batch.changed
         return [
             (changed[i].text, changed[i].span) if i in changed else (t, identity_span)
             for i, t in enumerate(out)
         ]
-
-
-SpanMap = Callable[[int, int], tuple[int, int]]
 
 
 class KeywordSet:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
@@ -17,8 +19,16 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _WHERE = "(is_group OR chat_id LIKE '%@chatroom') AND text IS NOT NULL AND text <> ''"
 
 
+SpanMap = Callable[[int, int], tuple[int, int]]
+"""Maps a span of the normalised text back to the original text."""
+
+
 def identity_span(start: int, end: int) -> tuple[int, int]:
     return start, end
+
+
+class BatchNormaliser(Protocol):
+    def mapped_many(self, texts: list[str | None]) -> list[tuple[str, SpanMap]]: ...
 
 
 @dataclass(eq=False)
@@ -30,7 +40,7 @@ class Message:
     kind: str | None
     text: str
     norm: str
-    to_original: object = identity_span
+    to_original: SpanMap = identity_span
 
     @cached_property
     def ts(self) -> datetime | None:
@@ -44,18 +54,17 @@ class MessageStore:
     """All group messages with text, sorted by chat then time; `of(group_id)` slices one group."""
 
     dataset: Dataset | None
-    normalise: object
+    normalise: BatchNormaliser
     _table: pa.Table | None = None
     _spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     _cache: dict[str, list[Message]] = field(default_factory=dict)
 
-    def _load(self) -> None:
+    def _load(self) -> pa.Table:
         if self.dataset is None or not self.dataset.has("messages"):
-            self._table = pa.table({})
-            return
-        self._table = self.dataset.sql(
-            f"SELECT message_id, sender_account, epoch_us(ts) AS ts_us, kind, text FROM messages WHERE {_WHERE} "
-            "ORDER BY chat_id, ts, message_id"
+            return pa.table({})
+        table = self.dataset.sql(
+            "SELECT message_id, sender_account, epoch_us(ts) AS ts_us, kind, text "
+            f"FROM messages WHERE {_WHERE} ORDER BY chat_id, ts, message_id"
         )
         counts = self.dataset.sql(
             f"SELECT chat_id, count(*) AS n FROM messages WHERE {_WHERE} GROUP BY chat_id ORDER BY chat_id"
@@ -64,12 +73,13 @@ class MessageStore:
         for chat, n in zip(counts["chat_id"].to_pylist(), counts["n"].to_pylist(), strict=True):
             self._spans[chat] = (start, n)
             start += n
+        return table
 
     def of(self, group_id: str) -> list[Message]:
         if group_id in self._cache:
             return self._cache[group_id]
         if self._table is None:
-            self._load()
+            self._table = self._load()
         span = self._spans.get(group_id)
         if span is None:
             return self._cache.setdefault(group_id, [])

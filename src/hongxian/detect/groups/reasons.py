@@ -82,17 +82,17 @@ def _titles(name: str, roles: list[str]) -> list[str]:
 def _describe(view: CaseView, group: Group, acc: str, role: Role, leader_level: int) -> tuple[int, str]:
     p = view.person_of(acc)
     name = who(view, group, acc)
-    official = p is not None and p.is_official
+    official = p if p is not None and p.is_official else None
     parts = []
     if "群主" in role.roles:
-        if official:
-            parts.append(f"群主{name}为{p.rank}干部" if p.rank else f"群主{name}为公职人员")
+        if official is not None:
+            parts.append(f"群主{name}为{official.rank}干部" if official.rank else f"群主{name}为公职人员")
         else:
             parts.append(f"群主为{name}" + ("（企业人员）" if p is not None and p.is_business else ""))
     titles = _titles(name, role.roles)
     parts += titles
-    leader = official and p.level >= leader_level
-    band = (3 if leader or titles else 2) if official else 1
+    leader = official is not None and official.level >= leader_level
+    band = (3 if leader or titles else 2) if official is not None else 1
     return band, "，".join(parts)
 
 

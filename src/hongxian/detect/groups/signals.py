@@ -130,7 +130,9 @@ class Episode:
 
     @property
     def day(self) -> date:
-        return self.hits[0].message.ts.date()
+        ts = self.hits[0].message.ts
+        assert ts is not None  # offline_episodes keeps dated messages only
+        return ts.date()
 
 
 def offline_episodes(view: CaseView, group: Group, cues: list[str], gap_days: int) -> list[Episode]:
@@ -173,9 +175,9 @@ def exchange_hits(
     for msg in view.messages(group.group_id):
         hit = _hit(msg, kw)
         t = thanks.search(msg.norm) if any(c in msg.norm for c in thanks_chars) else None
-        if t and hit is None:
+        if t is not None and hit is None:
             hit = Hit(msg, ["感谢关照"], [t.span()])
-        elif t:
+        elif t is not None and hit is not None:
             hit.words.append("感谢关照")
             hit.spans.append(t.span())
         if hit:

@@ -48,6 +48,7 @@ def departed_problems(
     view: CaseView, group: Group, grace_days: int, as_of: datetime | None, max_evidence: int
 ) -> list[Problem]:
     rows = []
+    departed: list[date] = []
     msgs = view.messages(group.group_id)
     for m in group.members:
         p = view.person_of(m.account_id)
@@ -59,6 +60,7 @@ def departed_problems(
         state = f"{m.left_at:%Y-%m-%d} 才退群" if m.left_at else "仍在群中"
         said = f"，此后在群内发言 {len(later)} 条" if later else ""
         rows.append((p, m, f"{p.name}（{p.departed_on:%Y-%m-%d} {p.employment_status}，{state}{said}）"))
+        departed.append(p.departed_on)
     if not rows:
         return []
     ev = [
@@ -73,7 +75,7 @@ def departed_problems(
     text = f"{len(rows)} 名已调离或退休人员未按规定及时退群：" + "、".join(t for _, _, t in rows[:5])
     if len(rows) > 5:
         text += " 等"
-    return [Problem("leave", text, ev, min(p.departed_on for p, _, _ in rows))]
+    return [Problem("leave", text, ev, min(departed))]
 
 
 def dissolve_problem(view: CaseView, group: Group, reg: dict, max_evidence: int) -> Problem | None:

@@ -5,16 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from hongxian.labels import PAYMENT_KIND_ZH, PAYMENT_UNIT_ZH
 from hongxian.schema import Evidence
-
-KIND_ZH = {
-    "red_packet": "红包",
-    "transfer": "转账",
-    "gift_card": "电子礼品卡",
-    "qr": "扫码付款",
-    "group_collection": "群收款",
-}
-UNIT_ZH = {"red_packet": "个", "transfer": "笔", "gift_card": "张", "qr": "笔", "group_collection": "笔"}
 
 
 def yuan(fen: int | float | None) -> str:
@@ -38,7 +30,9 @@ def kind_counts(rows: Iterable[dict]) -> str:
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["kind"]] = counts.get(r["kind"], 0) + 1
-    parts = [f"{KIND_ZH[k]} {counts[k]} {UNIT_ZH[k]}" for k in KIND_ZH if counts.get(k)]
+    parts = [
+        f"{PAYMENT_KIND_ZH[k]} {counts[k]} {PAYMENT_UNIT_ZH[k]}" for k in PAYMENT_KIND_ZH if counts.get(k)
+    ]
     return "、".join(parts) or "款项 0 笔"
 
 
@@ -75,7 +69,7 @@ def evidence_of(rows: Iterable[dict], notes: dict[str, str] | None = None) -> li
         if r["payment_id"] in seen:
             continue
         seen.add(r["payment_id"])
-        label = KIND_ZH.get(r["kind"], r["kind"])
+        label = PAYMENT_KIND_ZH.get(r["kind"], r["kind"])
         memo = (r.get("memo") or "").strip()
         amount = f"{yuan(r['amount_fen'])} 元" if r["amount_fen"] is not None else "金额未知"
         note = notes.get(r["payment_id"])

@@ -159,7 +159,8 @@ class PaymentFrame:
             SELECT f.*, {d.day_no("f.tsec")} AS day_no FROM (
               SELECT p.payment_id, p.ts, {d.epoch_sec("p.ts")} AS tsec, p.kind, p.amount_fen,
                      p.payer_account, p.payee_account,
-                     COALESCE(a.person_id, p.payer_account) AS src, COALESCE(b.person_id, p.payee_account) AS dst,
+                     COALESCE(a.person_id, p.payer_account) AS src,
+                     COALESCE(b.person_id, p.payee_account) AS dst,
                      p.chat_id, p.memo, p.origin, p.ext_id, p.source_id,
                      CASE WHEN {returned} THEN TRUE ELSE FALSE END AS returned
               FROM (SELECT {RAW_COLS} FROM {source} WHERE p.kind IN {in_list(FLOW_KINDS)} AND {where}) p

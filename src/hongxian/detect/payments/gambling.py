@@ -62,7 +62,8 @@ def _group_features(frame: PaymentFrame, p: GamblingParams) -> dict[str, dict]:
       ), mine AS (
         SELECT chat_id, COUNT(*) AS n FROM hx_p3_pk WHERE mines IS NOT NULL GROUP BY chat_id
       ), st AS (
-        SELECT chat_id, COUNT(DISTINCT payment_id) AS n, SUM(on_hit) AS n_hit FROM hx_p3_settle GROUP BY chat_id
+        SELECT chat_id, COUNT(DISTINCT payment_id) AS n, SUM(on_hit) AS n_hit FROM hx_p3_settle
+        GROUP BY chat_id
       ), ch AS (
         SELECT chat_id, COUNT(DISTINCT pk) AS links, COUNT(DISTINCT payment_id) AS pay FROM hx_p3_chain
         GROUP BY chat_id
@@ -75,7 +76,8 @@ def _group_features(frame: PaymentFrame, p: GamblingParams) -> dict[str, dict]:
         WHERE {like_any("f.memo", p.deposit_words)} GROUP BY pk.chat_id)
       SELECT c.chat_id, COALESCE(mine.n, 0) AS grp_mine, COALESCE(st.n, 0) AS grp_settle,
              COALESCE(st.n_hit, 0) AS grp_settle_hit, COALESCE(ch.links, 0) AS grp_links,
-             COALESCE(ch.pay, 0) AS grp_chain_pay, COALESCE(bk.n, 0) AS grp_bank, COALESCE(dep.n, 0) AS grp_deposit
+             COALESCE(ch.pay, 0) AS grp_chain_pay, COALESCE(bk.n, 0) AS grp_bank,
+             COALESCE(dep.n, 0) AS grp_deposit
       FROM c LEFT JOIN mine ON mine.chat_id = c.chat_id LEFT JOIN st ON st.chat_id = c.chat_id
       LEFT JOIN ch ON ch.chat_id = c.chat_id LEFT JOIN bk ON bk.chat_id = c.chat_id
       LEFT JOIN dep ON dep.chat_id = c.chat_id WHERE c.chat_id IS NOT NULL""")
@@ -83,24 +85,30 @@ def _group_features(frame: PaymentFrame, p: GamblingParams) -> dict[str, dict]:
 
 
 def _participation_sql(p: GamblingParams) -> str:
-    share = f"""SELECT o.person_id AS official, s.chat_id, s.pk, 'grab' AS role, s.hit, {COLS.replace("payment_id", "s.payment_id")}
+    share = f"""SELECT o.person_id AS official, s.chat_id, s.pk, 'grab' AS role, s.hit,
+        {COLS.replace("payment_id", "s.payment_id")}
         FROM hx_p3_share s JOIN hx_official o ON o.person_id = s.grabber
         JOIN hx_p3_gchat g ON g.chat_id = s.chat_id"""
-    sent = f"""SELECT o.person_id, k.chat_id, k.pk, 'send', 0, {", ".join("f." + c.strip() for c in COLS.split(","))}
-        FROM hx_p3_pk k JOIN hx_official o ON o.person_id = k.sender JOIN hx_p3_gchat g ON g.chat_id = k.chat_id
+    sent = f"""SELECT o.person_id, k.chat_id, k.pk, 'send', 0,
+        {", ".join("f." + c.strip() for c in COLS.split(","))}
+        FROM hx_p3_pk k JOIN hx_official o ON o.person_id = k.sender
+        JOIN hx_p3_gchat g ON g.chat_id = k.chat_id
         JOIN hx_p3_rows f ON f.payment_id = k.send_id"""
     money = []
     for table, role in (("hx_p3_settle", "settle"), ("hx_p3_chain", "chain"), ("hx_p3_bank", "bank")):
         for side in ("payer", "payee"):
-            money.append(f"""SELECT o.person_id, t.chat_id, NULL, '{role}', 0, {COLS.replace("payment_id", "t.payment_id")}
+            money.append(f"""SELECT o.person_id, t.chat_id, NULL, '{role}', 0,
+                {COLS.replace("payment_id", "t.payment_id")}
                 FROM {table} t JOIN hx_official o ON o.person_id = t.{side}
                 JOIN hx_p3_gchat g ON g.chat_id = t.chat_id WHERE t.payment_id IS NOT NULL""")
-    deposit = f"""SELECT o.person_id, k.chat_id, NULL, 'deposit', 0, {", ".join("f." + c.strip() for c in COLS.split(","))}
+    deposit = f"""SELECT o.person_id, k.chat_id, NULL, 'deposit', 0,
+        {", ".join("f." + c.strip() for c in COLS.split(","))}
         FROM (SELECT DISTINCT chat_id, sender FROM hx_p3_pk WHERE mines IS NOT NULL) k
         JOIN hx_p3_gchat g ON g.chat_id = k.chat_id JOIN hx_flow f ON f.dst = k.sender
         JOIN hx_official o ON o.person_id = f.src WHERE {like_any("f.memo", p.deposit_words)}"""
     memo = [
-        f"""SELECT o.person_id, '{MEMO_KEY}', NULL, 'memo', 0, {", ".join("f." + c.strip() for c in COLS.split(","))}
+        f"""SELECT o.person_id, '{MEMO_KEY}', NULL, 'memo', 0,
+        {", ".join("f." + c.strip() for c in COLS.split(","))}
         FROM hx_flow f JOIN hx_official o ON o.person_id = f.{side}
         WHERE f.kind IN ('transfer', 'red_packet', 'qr') AND {like_any("f.memo", p.strong_words)}"""
         for side in ("src", "dst")
@@ -109,7 +117,7 @@ def _participation_sql(p: GamblingParams) -> str:
 
 
 def _features(g: dict, rows: list[dict]) -> dict:
-    roles = {}
+    roles: dict[str, set[str]] = {}
     for r in rows:
         roles.setdefault(r["role"], set()).add(r["payment_id"])
     rounds = {r["pk"] for r in rows if r["role"] in ("grab", "send") and r["pk"]}
@@ -135,13 +143,14 @@ def _summary(frame: PaymentFrame, official: str, chat: str, f: dict, rows: list[
     money = [r for r in rows if r["role"] != "grab"]
     if chat == MEMO_KEY:
         return (
-            f"{span(first, last)} {frame.name(official)} 的收付款中有 {f['off_memo']} 笔带“上分/下分”等赌博用语的"
-            f"备注，{total_phrase(rows)}"
+            f"{span(first, last)} {frame.name(official)} 的收付款中有 {f['off_memo']} 笔"
+            f"带“上分/下分”等赌博用语的备注，{total_phrase(rows)}"
         )
     parts = []
     if f["grp_mine"]:
         parts.append(
-            f"扫雷雷包 {f['grp_mine']} 个、按面额倍数结算 {f['grp_settle']} 笔（其中中雷后结算 {f['grp_settle_hit']} 笔）"
+            f"扫雷雷包 {f['grp_mine']} 个、按面额倍数结算 {f['grp_settle']} 笔"
+            f"（其中中雷后结算 {f['grp_settle_hit']} 笔）"
         )
     if f["grp_links"]:
         parts.append(f"接龙 {f['grp_links']} 轮、接龙后转账 {f['grp_chain_pay']} 笔")

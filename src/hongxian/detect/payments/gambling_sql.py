@@ -95,7 +95,8 @@ def settle_sql(multipliers: list[float], tolerance: float, window_sec: int) -> s
     SELECT * FROM (
       SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.payment_id ORDER BY m.on_hit DESC, m.tsec0 DESC) AS rn
       FROM (
-        SELECT DISTINCT pk.pk, pk.chat_id, pk.sender, pk.tsec0, t.payment_id, t.ts, t.tsec, t.kind, t.amount_fen,
+        SELECT DISTINCT pk.pk, pk.chat_id, pk.sender, pk.tsec0, t.payment_id, t.ts, t.tsec, t.kind,
+               t.amount_fen,
                t.memo, t.origin, t.returned, t.src AS payer, t.dst AS payee,
                CASE WHEN s.hit = 1 THEN 1 ELSE 0 END AS on_hit
         FROM hx_p3_pk pk
@@ -142,17 +143,21 @@ def banker_sql(micro_fen: int, max_shares: int, per_hour: int, around_sec: int) 
       SELECT pk, chat_id, sender, tsec0, CAST(floor(tsec0 / 3600) AS BIGINT) AS hour_no FROM hx_p3_pk
       WHERE total_fen <= {micro_fen} AND n_shares <= {max_shares}
     ), hot AS (
-      SELECT chat_id, sender, hour_no FROM micro GROUP BY chat_id, sender, hour_no HAVING COUNT(*) >= {per_hour}
+      SELECT chat_id, sender, hour_no FROM micro GROUP BY chat_id, sender, hour_no
+      HAVING COUNT(*) >= {per_hour}
     ), rounds AS (
-      SELECT m.* FROM micro m JOIN hot h ON h.chat_id = m.chat_id AND h.sender = m.sender AND h.hour_no = m.hour_no
+      SELECT m.* FROM micro m
+      JOIN hot h ON h.chat_id = m.chat_id AND h.sender = m.sender AND h.hour_no = m.hour_no
     )
     SELECT DISTINCT r.chat_id, r.sender, t.payment_id, t.ts, t.tsec, t.kind, t.amount_fen, t.memo, t.origin,
            t.returned, t.src AS payer, t.dst AS payee, 'bet' AS role
-    FROM rounds r JOIN hx_p3_xfer t ON t.dst = r.sender AND t.tsec >= r.tsec0 - {around_sec} AND t.tsec <= r.tsec0
+    FROM rounds r
+    JOIN hx_p3_xfer t ON t.dst = r.sender AND t.tsec >= r.tsec0 - {around_sec} AND t.tsec <= r.tsec0
     WHERE t.kind = 'transfer' AND NOT t.returned AND COALESCE(t.chat_id, '') NOT LIKE '%@chatroom'
     UNION
     SELECT DISTINCT r.chat_id, r.sender, t.payment_id, t.ts, t.tsec, t.kind, t.amount_fen, t.memo, t.origin,
            t.returned, t.src AS payer, t.dst AS payee, 'payout' AS role
-    FROM rounds r JOIN hx_p3_xfer t ON t.src = r.sender AND t.tsec >= r.tsec0 AND t.tsec <= r.tsec0 + {around_sec}
+    FROM rounds r
+    JOIN hx_p3_xfer t ON t.src = r.sender AND t.tsec >= r.tsec0 AND t.tsec <= r.tsec0 + {around_sec}
     WHERE t.kind = 'transfer' AND NOT t.returned AND COALESCE(t.chat_id, '') NOT LIKE '%@chatroom'
 """

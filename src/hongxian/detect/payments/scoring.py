@@ -106,7 +106,7 @@ def score(features: dict[str, float | None], params: ScoredParams) -> Scorecard:
     card = Scorecard()
     if params.gate and not any((features.get(g) or 0) > 0 for g in params.gate):
         return card
-    best: dict[str, tuple[Band, float]] = {}
+    best: dict[str, tuple[Band, float, float]] = {}
     for band in params.bands:
         value = features.get(band.feature)
         if value is None or not band.matches(float(value)):
@@ -116,9 +116,8 @@ def score(features: dict[str, float | None], params: ScoredParams) -> Scorecard:
             continue
         key = band.feature + ("#unit" if band.per_unit else "")
         if key not in best or weight > best[key][1]:
-            best[key] = (band, weight)
-    for band, weight in best.values():
-        value = float(features[band.feature])
+            best[key] = (band, weight, float(value))
+    for band, weight, value in best.values():
         card.hits.append(Hit(band.feature, value, weight, _reason(band.reason, value, features)))
     card.total = sum(h.weight for h in card.hits)
     if card.total >= params.alert:

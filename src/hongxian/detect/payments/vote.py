@@ -10,6 +10,8 @@ the sender's messages in the window (a plain keyword check; the text detectors o
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 import pyarrow as pa
 from pydantic import Field
 
@@ -63,7 +65,7 @@ def _tables(frame: PaymentFrame, p: VoteParams) -> dict[str, pa.Table]:
     }
 
 
-def _tab(names: list[str], rows: list[tuple], ints: set[str] = frozenset()) -> pa.Table:
+def _tab(names: list[str], rows: list[tuple], ints: AbstractSet[str] = frozenset()) -> pa.Table:
     return pa.table(
         {
             n: pa.array([r[i] for r in rows], pa.int64() if n in ints else pa.string())
@@ -86,7 +88,8 @@ def _rows_sql(p: VoteParams, shift: int = 0) -> str:
     voter = base.format(
         target="'voter'",
         join="""JOIN hx_p2_voter v ON v.election = s.election AND v.voter = f.dst
-      LEFT JOIN hx_p2_sender c ON c.election = s.election AND c.candidate = s.candidate AND c.sender = f.dst""",
+      LEFT JOIN hx_p2_sender c
+        ON c.election = s.election AND c.candidate = s.candidate AND c.sender = f.dst""",
     )
     group = base.format(
         target="'group'", join="JOIN hx_p2_group g ON g.election = s.election AND g.group_id = f.chat_id"
@@ -103,7 +106,8 @@ def _canvass(frame: PaymentFrame, p: VoteParams) -> list[dict]:
         LEFT JOIN hx_party a ON a.account_id = m.sender_account
         JOIN hx_p2_sender s ON s.sender = COALESCE(a.person_id, m.sender_account)
         JOIN hx_p2_win w ON w.election = s.election
-         AND {frame.dialect.epoch_sec("m.ts")} >= w.start_sec AND {frame.dialect.epoch_sec("m.ts")} < w.end_sec
+         AND {frame.dialect.epoch_sec("m.ts")} >= w.start_sec
+         AND {frame.dialect.epoch_sec("m.ts")} < w.end_sec
         WHERE {like_any("m.text", p.canvass_words)}""")
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
-from hongxian.detect.base import DetectContext
+from hongxian.detect.base import DetectContext, RefResolver
 from hongxian.detect.text.env import TextEnv
 from hongxian.detect.text.explain import Item, explain
 from hongxian.detect.text.rules import max_severity
+from hongxian.labels import TEXT_FIELD_ZH
 from hongxian.pii import excerpt, mask_spans, pii_mask
-from hongxian.schema import Evidence, Finding, Subject, Window
+from hongxian.rulebook.models import Check
+from hongxian.schema import Evidence, Finding, RuleRef, Subject, Window
 
 MAX_EVIDENCE = 200
-FIELD_ZH = {"text": "消息", "file_name": "文件名"}
 
 
 def masked_evidence(hit, table: str = "messages") -> Evidence:
@@ -23,7 +24,7 @@ def masked_evidence(hit, table: str = "messages") -> Evidence:
     text, offset = excerpt(masked, spans)
     shift = (1 if offset else 0) - offset
     ex_spans = [(max(0, s + shift), min(len(text), e + shift)) for s, e in spans if e + shift > 0]
-    note = f"{FIELD_ZH.get(hit.field, hit.field)}；命中：{'、'.join(verdict.labels)}"
+    note = f"{TEXT_FIELD_ZH.get(hit.field, hit.field)}；命中：{'、'.join(verdict.labels)}"
     if verdict.note:
         note += f"；{verdict.note}"
     return Evidence(
@@ -63,11 +64,11 @@ class _RefCache:
     """The rulebook with `resolve_refs` memoised per (check, conduct day): thousands of findings share
     a handful of (check, day) pairs, and each resolution deep-copies the rule references."""
 
-    def __init__(self, rulebook):
+    def __init__(self, rulebook: RefResolver):
         self._book = rulebook
-        self._memo: dict[tuple, list] = {}
+        self._memo: dict[tuple[str, date | datetime | None], list[RuleRef]] = {}
 
-    def resolve_refs(self, check, on=None):
+    def resolve_refs(self, check: Check, on: date | datetime | None = None) -> list[RuleRef]:
         key = (check.id, on)
         refs = self._memo.get(key)
         if refs is None:

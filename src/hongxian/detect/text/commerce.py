@@ -43,7 +43,7 @@ class CommerceParams(KeywordParams):
     skip_non_official: bool = True
 
 
-def evaluate(inp: EvalInput) -> Verdict | None:
+def evaluate(inp: EvalInput[CommerceParams]) -> Verdict | None:
     p: CommerceParams = inp.params
     official = inp.env.is_official(inp.meta.sender)
     if official is False and p.skip_non_official:

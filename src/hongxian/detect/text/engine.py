@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Hashable
 from itertools import product
 
 import numpy as np
@@ -146,6 +145,10 @@ def make_matcher(patterns: list[str], backend: str = DEFAULT_BACKEND):
     return AhoCorasickMatcher(patterns)
 
 
+KeywordKey = tuple[str, int, int]
+"""What a keyword feeds: (kind — ``g`` group word, ``c`` context word …, rule index, item index)."""
+
+
 class TextScan:
     """What one text produced: automaton hits (key, start, end) and digit-run candidates."""
 
@@ -155,7 +158,7 @@ class TextScan:
         self,
         index: int,
         norm: Normalized,
-        hits: list[tuple[Hashable, int, int]] | None = None,
+        hits: list[tuple[KeywordKey, int, int]] | None = None,
         candidates: list[tuple[int, int]] | None = None,
     ):
         self.index, self.norm = index, norm
@@ -202,10 +205,10 @@ class TextEngine:
     """One automaton over all keywords; `keys[pattern]` says which rules/groups each keyword feeds."""
 
     def __init__(
-        self, keywords: dict[str, list[Hashable]], *, digits: bool = True, backend: str = DEFAULT_BACKEND
+        self, keywords: dict[str, list[KeywordKey]], *, digits: bool = True, backend: str = DEFAULT_BACKEND
     ):
         self.tables = tables()
-        merged: dict[str, list[Hashable]] = {}
+        merged: dict[str, list[KeywordKey]] = {}
         for word, keys in keywords.items():
             norm = normalize(word, self.tables).text
             for variant in case_variants(norm) if norm else ():

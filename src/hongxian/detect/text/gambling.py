@@ -32,7 +32,7 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def evaluate(inp: EvalInput) -> Verdict | None:
+def evaluate(inp: EvalInput[GamblingParams]) -> Verdict | None:
     p: GamblingParams = inp.params
     extra = p.stake_weight if p.stake_pattern and _compiled(p.stake_pattern).search(inp.text) else 0.0
     return keyword_verdict(inp, extra=extra)

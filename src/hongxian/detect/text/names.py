@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Protocol
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁"
@@ -42,6 +43,12 @@ _BEFORE_HIT = re.compile(
 )
 
 _AFTER_HIT = re.compile(rf"(?:是|叫|就是|为|:|：)?\s*({_S}{_CJK}{{1,2}}?)(?:[，。,.!！?？\s吧了啊呢的]|$)")
+
+
+class NameLookup(Protocol):
+    """A `NameFinder`, or a wrapper adding spoken forms (privacy's `LooseNames`)."""
+
+    def near(self, text: str, start: int, end: int, window: int = 16) -> str | None: ...
 
 
 class NameFinder:

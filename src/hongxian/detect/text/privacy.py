@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Literal
 
 from pydantic import Field
 
@@ -24,17 +23,11 @@ from hongxian.detect.text.explain import quoted
 from hongxian.detect.text.names import SURNAMES
 from hongxian.detect.text.rules import KeywordParams, confidence, max_severity, memo_score, rule_keywords
 from hongxian.detect.text.spec import EvalInput, TextSpec, Verdict
-from hongxian.pii import find_addresses, numbers_in
+from hongxian.labels import PII_KIND_ZH
+from hongxian.pii import PiiKindName, find_addresses, numbers_in
 from hongxian.schema import Severity
 
-Kind = Literal["id18", "id15", "mobile", "card", "address"]
-KIND_ZH = {
-    "id18": "身份证号",
-    "id15": "身份证号（15位）",
-    "mobile": "手机号",
-    "card": "银行卡号",
-    "address": "详细住址",
-}
+Kind = PiiKindName
 
 
 _VILLAGE = re.compile(
@@ -134,11 +127,11 @@ def _own_phone(inp: EvalInput) -> str | None:
     return person.phone.replace(" ", "").replace("-", "")[-11:] if person and person.phone else None
 
 
-def _items(inp: EvalInput) -> list[tuple[float, str, str, int, int]]:
+def _items(inp: EvalInput[PrivacyParams]) -> list[tuple[float, str, str, int, int]]:
     """(score, kind, severity, start, end) per validated number/address (for an address, `start` is
     where its detail begins: the province/city/district before it is not masked)."""
     p: PrivacyParams = inp.params
-    found = []
+    found: list[tuple[Kind, int, int, str]] = []
     for cs, ce in inp.candidates:
         found.extend((h.kind, h.start, h.end, h.value) for h in numbers_in(inp.text, cs, ce))
     if any(k == "g" and i == -1 for k, i, _, _ in inp.hits):
@@ -154,7 +147,7 @@ def _items(inp: EvalInput) -> list[tuple[float, str, str, int, int]]:
     if not found:
         return []
     own = _own_phone(inp) if any(f[0] == "mobile" for f in found) else None
-    out = []
+    out: list[tuple[float, str, str, int, int]] = []
     for kind, s, e, value in found:
         rule = p.kinds.get(kind)
         if rule is None or (kind == "mobile" and value == own):
@@ -173,26 +166,28 @@ def _sensitive_hits(hits):
     return [h for h in hits if h[0] != "p" and not (h[0] == "g" and h[1] == -1)]
 
 
-def evaluate(inp: EvalInput) -> Verdict | None:
+def evaluate(inp: EvalInput[PrivacyParams]) -> Verdict | None:
     p: PrivacyParams = inp.params
     items = [it for it in _items(inp) if it[0] >= p.threshold - 1e-9]
     sens = None
-    sens_hits = _sensitive_hits(inp.hits) if p.sensitive is not None else None
-    if sens_hits:  # most evaluations come from a digit run alone: no sensitive word to score
-        sens = memo_score(replace(inp, names=LooseNames(inp.names)), p.sensitive, sens_hits)
-        if sens is not None and sens.score < p.sensitive.threshold - 1e-9:
+    sensitive = p.sensitive
+    sens_hits = _sensitive_hits(inp.hits) if sensitive is not None else None
+    # most evaluations come from a digit run alone: no sensitive word to score
+    if sensitive is not None and sens_hits:
+        sens = memo_score(replace(inp, names=LooseNames(inp.names)), sensitive, sens_hits)
+        if sens is not None and sens.score < sensitive.threshold - 1e-9:
             sens = None
     if not items and sens is None:
         return None
-    labels = list(dict.fromkeys(KIND_ZH[k] for _, k, _, _, _ in items))
+    labels = list(dict.fromkeys(PII_KIND_ZH[k] for _, k, _, _, _ in items))
     spans = [(s, e) for _, _, _, s, e in items]
     mask = [(s, e, k) for _, k, _, s, e in items]
     scores = [confidence(sc, p.threshold) for sc, *_ in items]
     severity = max_severity(*(sev for _, _, sev, _, _ in items))
-    if sens is not None:
+    if sens is not None and sensitive is not None:  # a score only comes with sensitive words
         labels.extend(sorted(sens.groups))
         spans.extend(sens.spans)
-        scores.append(confidence(sens.score, p.sensitive.threshold))
+        scores.append(confidence(sens.score, sensitive.threshold))
         severity = max_severity(severity, sens.severity or inp.bound.check.severity)
     return Verdict(max(scores), severity or inp.bound.check.severity, labels, sorted(spans), mask)
 

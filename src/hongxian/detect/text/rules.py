@@ -19,6 +19,7 @@ from hongxian.detect.text.spec import Verdict
 from hongxian.schema import SEVERITIES, Severity
 
 TextField = Literal["text", "file_name"]
+_ALL_FIELDS: tuple[TextField, ...] = ("text", "file_name")
 
 
 class TermGroup(Params):
@@ -27,7 +28,7 @@ class TermGroup(Params):
     weight: float = 1.0
     role: Literal["trigger", "support"] = "trigger"
     severity: Severity | None = None
-    fields: list[TextField] = Field(default_factory=lambda: ["text", "file_name"])
+    fields: list[TextField] = Field(default_factory=lambda: list(_ALL_FIELDS))
     needs_person: bool = Field(default=False, description="counts only with a named person nearby")
     person_window: int = 16
     work_group_weight: float | None = Field(
@@ -130,6 +131,7 @@ class _Plan:
     @classmethod
     def of(cls, params: KeywordParams) -> _Plan:
         private = params.__pydantic_private__  # one dict lookup (pydantic's __getattr__ is slow here)
+        assert private is not None  # KeywordParams declares a private attribute (_plan)
         gs = params.groups
         cached = private["_plan"]
         if cached is not None and cached[0] is gs:  # a model_copy(update=groups) gets a new plan

@@ -37,7 +37,7 @@ def _outer_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [sp for sp in spans if not any(o != sp and o[0] <= sp[0] and sp[1] <= o[1] for o in spans)]
 
 
-def evaluate(inp: EvalInput) -> Verdict | None:
+def evaluate(inp: EvalInput[SecrecyParams]) -> Verdict | None:
     verdict = keyword_verdict(inp)
     if verdict is None:
         return None

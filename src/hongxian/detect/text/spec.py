@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from hongxian.detect.base import BoundCheck, Params
 from hongxian.detect.text.env import MsgMeta, TextEnv
-from hongxian.detect.text.names import NameFinder
+from hongxian.detect.text.names import NameLookup
 from hongxian.normalize import Normalized
+
+P = TypeVar("P", bound=Params)
+"""The params model of one text detector."""
 
 
 @dataclass(slots=True)
@@ -23,8 +27,8 @@ class Verdict:
 
 
 @dataclass(slots=True)
-class EvalInput:
-    params: Params
+class EvalInput(Generic[P]):
+    params: P
     bound: BoundCheck
     norm: Normalized
     field: str
@@ -32,7 +36,7 @@ class EvalInput:
     candidates: list[tuple[int, int]]
     meta: MsgMeta
     env: TextEnv
-    names: NameFinder
+    names: NameLookup
     locator: Callable | None = None
     memo: dict | None = None
     """Per-batch cache of pure functions of (rule, normalised text, field, …), e.g. keyword scores."""
@@ -43,13 +47,13 @@ class EvalInput:
 
 
 @dataclass(frozen=True)
-class TextSpec:
+class TextSpec(Generic[P]):
     name: str
-    params_model: type[Params]
-    keywords: Callable[[Params, int], dict[str, list[tuple]]]
-    evaluate: Callable[[EvalInput], Verdict | None]
+    params_model: type[P]
+    keywords: Callable[[P, int], dict[str, list[tuple]]]
+    evaluate: Callable[[EvalInput[P]], Verdict | None]
     phrase: Callable[[str, list[str]], str]
     """(field, labels) → what the subject did, e.g. 发布标有「讨论稿」的文件."""
-    digits: Callable[[Params], bool] | None = None
+    digits: Callable[[P], bool] | None = None
     """Whether a rule with these params needs digit-run candidates (privacy: when it has number kinds)."""
     description: str = ""

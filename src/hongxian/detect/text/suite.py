@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hongxian.detect.base import BoundCheck
-from hongxian.detect.text.engine import DEFAULT_BACKEND, TextEngine, TextScan
+from hongxian.detect.text.engine import DEFAULT_BACKEND, KeywordKey, TextEngine, TextScan
 from hongxian.detect.text.env import MsgMeta, TextEnv
 from hongxian.detect.text.names import NameFinder
 from hongxian.detect.text.prefilter import PREFILTER_BACKEND, Prefilter
@@ -61,7 +61,7 @@ class CompiledSuite:
         prefilter_backend: str | None = PREFILTER_BACKEND,
     ) -> CompiledSuite:
         rules = [(b, specs[b.check.detector]) for b in bound if b.check.detector in specs]
-        keywords: dict[str, list[tuple]] = {}
+        keywords: dict[str, list[KeywordKey]] = {}
         for ri, (b, spec) in enumerate(rules):
             for word, keys in spec.keywords(b.params, ri).items():
                 keywords.setdefault(word, []).extend(keys)

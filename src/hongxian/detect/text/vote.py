@@ -63,7 +63,7 @@ def spaced_out(inp: EvalInput) -> bool:
     return False
 
 
-def evaluate(inp: EvalInput) -> Verdict | None:
+def evaluate(inp: EvalInput[VoteParams]) -> Verdict | None:
     p: VoteParams = inp.params
     events = inp.env.elections_at(inp.meta, p.lead_days)
     extra = (p.window_weight if events else 0.0) + pattern_weight(p, inp.text)

@@ -1,4 +1,5 @@
-"""JSON API: the triage queue, one finding and a decision (same filters, permissions and CSRF as the pages)."""
+"""JSON API: the triage queue, one finding and a decision (same filters, permissions and CSRF as the
+pages)."""
 
 from __future__ import annotations
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
+from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH
 from hongxian.review.roles import LIST_FINDINGS, REPORT, User, can, require
 from hongxian.review.status import STATUS_ZH
-from hongxian.schema import CATEGORIES, CATEGORY_ZH, SEVERITIES, SEVERITY_ZH
+from hongxian.schema import CATEGORIES, SEVERITIES
 from hongxian.web.reports import MEDIA_TYPES, build_report
 from hongxian.web.security import CurrentUser, service_of
 from hongxian.web.templating import render

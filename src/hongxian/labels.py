@@ -1,0 +1,124 @@
+"""Every user-facing label of a code value, in one place (Simplified Chinese).
+
+Pages, reports, the CLI and explanations take their words from here, so one thing has one name
+everywhere (聊天消息, not sometimes 聊天记录; 账号, not sometimes 账户). Detectors' explanation sentences
+are written next to the detectors; what they call a table, a category or a payment kind comes from here.
+"""
+
+from __future__ import annotations
+
+CATEGORY_ZH: dict[str, str] = {
+    "integrity.gift_money": "收受礼金红包",
+    "integrity.vote_buying": "拉票贿选",
+    "integrity.gambling": "红包赌博",
+    "integrity.commerce": "违规经商推销",
+    "network.association": "老乡会等关系网",
+    "secrecy.leak": "泄密",
+    "privacy.disclosure": "泄露他人隐私",
+    "governance.workgroup": "工作群管理",
+    "governance.account": "职务账号未报备",
+}
+SEVERITY_ZH: dict[str, str] = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
+SEVERITY_STYLE: dict[str, str] = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+"""Rich styles of the severities in the terminal."""
+
+TABLE_ZH: dict[str, str] = {
+    "messages": "聊天消息",
+    "payments": "支付记录",
+    "groups": "群",
+    "group_members": "群成员",
+    "people": "人员",
+    "accounts": "账号",
+    "relations": "关系登记",
+    "events": "事件登记",
+    "group_register": "工作群登记",
+    "account_register": "账号登记",
+    "sources": "数据来源",
+    "rejects": "未能读取的行",
+}
+REGISTER_FILE: dict[str, str] = {
+    "people": "people.csv",
+    "relations": "relations.csv",
+    "events": "events.csv",
+    "group_register": "groups.csv",
+    "account_register": "accounts.csv",
+}
+"""The case-folder file each register table is read from."""
+
+SUBJECT_ZH: dict[str, str] = {"person": "人员", "account": "账号", "group": "群"}
+PAYMENT_KIND_ZH: dict[str, str] = {
+    "red_packet": "红包",
+    "transfer": "转账",
+    "group_collection": "群收款",
+    "qr": "扫码付款",
+    "merchant": "商户消费",
+    "refund": "退款",
+    "gift_card": "礼品卡",
+    "other": "其他",
+}
+PAYMENT_UNIT_ZH: dict[str, str] = {
+    "red_packet": "个",
+    "transfer": "笔",
+    "gift_card": "张",
+    "qr": "笔",
+    "group_collection": "笔",
+}
+DIRECTION_ZH: dict[str, str] = {"in": "收入", "out": "支出", "neutral": "不计收支"}
+TEXT_FIELD_ZH: dict[str, str] = {"text": "消息", "file_name": "文件名"}
+PII_KIND_ZH: dict[str, str] = {
+    "id18": "身份证号",
+    "id15": "身份证号（15位）",
+    "mobile": "手机号",
+    "card": "银行卡号",
+    "address": "详细住址",
+}
+SOURCE_STATUS_ZH: dict[str, str] = {
+    "ingested": "已导入",
+    "unchanged": "未变化，跳过",
+    "unrecognised": "无法识别，跳过",
+    "failed": "读取失败",
+}
+FINDING_STATUS_ZH: dict[str, str] = {
+    "pending": "待审",
+    "confirmed": "确认",
+    "dismissed": "排除",
+    "escalated": "上报",
+}
+ROLE_ZH: dict[str, str] = {
+    "admin": "管理员",
+    "reviewer": "审查员",
+    "investigator": "调查员",
+    "readonly": "只读",
+}
+AUDIT_ACTION_ZH: dict[str, str] = {
+    "run_import": "导入筛查结果",
+    "view": "查看线索",
+    "reveal": "查看未脱敏信息",
+    "decide": "作出结论",
+    "decide_conflict": "结论冲突（未保存）",
+    "suppress": "设置屏蔽规则",
+    "unsuppress": "撤销屏蔽规则",
+    "report": "生成报告",
+    "export": "导出",
+    "user_add": "新增用户",
+    "user_disable": "停用用户",
+    "user_enable": "启用用户",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "login_throttled": "登录受限（失败次数过多）",
+    "logout": "退出登录",
+    "settings": "修改设置",
+}
+PERMISSION_ZH: dict[str, str] = {
+    "manage_users": "管理用户",
+    "manage_settings": "修改设置",
+    "list_findings": "查看线索列表",
+    "view_finding": "查看线索详情",
+    "decide": "作出审查结论",
+    "reveal": "查看未脱敏个人信息",
+    "suppress": "设置屏蔽规则",
+    "view_audit": "查看审计日志",
+    "report": "查看报告",
+    "export": "导出报告",
+    "import_run": "导入筛查结果",
+}
