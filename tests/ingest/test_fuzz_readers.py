@@ -109,7 +109,23 @@ def seeds(tmp_path_factory) -> dict[str, bytes]:
     }
     out = {name: p.read_bytes() for name, p in paths.items()}
     out.update({f"register:{k}": v.encode("utf-8") for k, v in REGISTER_SEEDS.items()})
+    out["register-xlsx:people"] = _people_xlsx(root / "people.xlsx").read_bytes()
     return out
+
+
+def _people_xlsx(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for line in REGISTER_SEEDS["people"].splitlines():
+        wb.active.append(line.split(","))
+    wb.save(path)
+    return path
+
+
+def _file_name(seed: str) -> str:
+    kind, _, name = seed.partition(":")
+    return {"register": name + ".csv", "register-xlsx": name + ".xlsx"}.get(kind, seed)
 
 
 @st.composite
@@ -185,17 +201,16 @@ FUZZ = settings(
         "pywxdump.csv",
         "memotrace_utf8.csv",
         *(f"register:{k}" for k in REGISTER_SEEDS),
+        "register-xlsx:people",
     ],
 )
 @FUZZ
 @given(edits=mutations())
 def test_mutated_files_are_read_or_refused(seeds, tmp_path_factory, seed: str, edits) -> None:
-    folder = tmp_path_factory.mktemp("fuzz")
-    name = seed.split(":", 1)[-1] + (".csv" if seed.startswith("register:") else "")
-    path = folder / name
+    path = tmp_path_factory.mktemp("fuzz") / _file_name(seed)
     path.write_bytes(mutate(seeds[seed], edits))
     with stall_guard(f"{seed} {edits!r}"):
-        if seed.startswith("register:"):
+        if seed.startswith("register"):
             _read_register(seed.split(":", 1)[1], path)
         else:
             _read_export(path)
@@ -203,9 +218,9 @@ def test_mutated_files_are_read_or_refused(seeds, tmp_path_factory, seed: str, e
 
 def test_unmutated_seeds_are_read(seeds, tmp_path) -> None:
     for seed, data in seeds.items():
-        path = tmp_path / (seed.split(":", 1)[-1] + (".csv" if seed.startswith("register:") else ""))
+        path = tmp_path / _file_name(seed)
         path.write_bytes(data)
-        if seed.startswith("register:"):
+        if seed.startswith("register"):
             spec = next(s for s in REGISTERS if s.stem == seed.split(":", 1)[1])
             result = read_register(spec, path)
             assert result.table.num_rows > 0 and not result.rejects, seed

@@ -139,6 +139,16 @@ def _tag(xml: str, name: str) -> str | None:
     """First ``<name>`` value in possibly broken XML, in linear time: after an opening tag (with or
     without attributes) and blanks, either a CDATA section (ending at its first ``]]>``, as XML
     says) followed by blanks and ``</name>``, or text without ``<`` up to ``</name>``."""
+    i = xml.find("<" + name)
+    if i >= 0 and xml.startswith(">", i + len(name) + 1):  # the usual case: one plain text element
+        body = i + len(name) + 2
+        close = xml.find("</" + name + ">", body)
+        content = xml[body:close] if close >= 0 else ""
+        if close >= 0 and "<" not in content:
+            return _clean(html.unescape(content))
+        bare = content.strip()
+        if bare.startswith(_CDATA) and bare.find("]]>", len(_CDATA)) == len(bare) - 3:
+            return _clean(bare[len(_CDATA) : -3])
     scan = _TagScan(xml, name)
     for body in scan.bodies():
         found, value = scan.value_at(body)

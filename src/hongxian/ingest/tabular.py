@@ -105,11 +105,15 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types
-        raise UnreadableSource(f"无法打开 Excel 文件：{exc}") from exc
-    sheets = [s for s in wb.sheets_metadata if str(getattr(s, "visible", "Visible")).endswith("Visible")]
-    name = (sheets[0] if sheets else wb.sheets_metadata[0]).name
-    rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheets = [s for s in wb.sheets_metadata if str(getattr(s, "visible", "Visible")).endswith("Visible")]
+        if not sheets and not wb.sheets_metadata:
+            raise UnreadableSource("Excel 文件中没有工作表")
+        name = (sheets[0] if sheets else wb.sheets_metadata[0]).name
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except UnreadableSource:
+        raise
+    except Exception as exc:  # calamine raises its own error types (a broken sheet, bad XML, …)
+        raise UnreadableSource(f"无法读取 Excel 文件：{type(exc).__name__}: {exc}") from exc
     out = []
     for i, cells in enumerate(rows, start=1):
         texts = [_cell_text(c) for c in cells]
