@@ -16,7 +16,18 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "hongxian"
 
 LAYERS: list[set[str]] = [
-    {"schema", "labels", "ids", "settings", "case", "plugins", "normalize", "calendar", "__init__"},
+    {
+        "schema",
+        "labels",
+        "ids",
+        "settings",
+        "case",
+        "plugins",
+        "normalize",
+        "calendar",
+        "textsafe",
+        "__init__",
+    },
     {"pii", "rulebook", "dataset", "store"},
     {"ingest", "detect"},
     {"screen", "selfcheck", "review", "testing"},
