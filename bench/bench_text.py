@@ -27,11 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate  # noqa: E402
 
 from hongxian.detect import default_registry  # noqa: E402
-from hongxian.detect.text.detectors import SPECS  # noqa: E402
+from hongxian.detect.text.batches import batch_texts, scan_messages  # noqa: E402
 from hongxian.detect.text.engine import DEFAULT_BACKEND, HyperscanMatcher  # noqa: E402
 from hongxian.detect.text.env import TextEnv  # noqa: E402
 from hongxian.detect.text.prefilter import PREFILTER_BACKEND  # noqa: E402
-from hongxian.detect.text.suite import CompiledSuite, batch_texts, scan_messages  # noqa: E402
+from hongxian.detect.text.specs import SPECS  # noqa: E402
+from hongxian.detect.text.suite import CompiledSuite  # noqa: E402
 from hongxian.pii import AddressLocator  # noqa: E402
 from hongxian.rulebook.loader import load_rulebook  # noqa: E402
 from hongxian.schema import table_from_rows  # noqa: E402

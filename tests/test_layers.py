@@ -30,7 +30,7 @@ LAYERS: list[set[str]] = [
     },
     {"pii", "rulebook", "dataset", "store"},
     {"ingest", "detect"},
-    {"screen", "selfcheck", "review", "testing"},
+    {"screen", "selfcheck", "training", "review", "testing"},
     {"report"},
     {"web", "demo"},
     {"cli"},

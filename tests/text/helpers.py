@@ -45,7 +45,7 @@ def dataset(messages: list[dict], **tables) -> Dataset:
 def run(rulebook, registry, ds: Dataset, detector: str | None = None):
     """Run every text check (or those of one detector) through the suite, as `screen` does."""
     from hongxian.detect.text import run_text_checks
-    from hongxian.detect.text.detectors import SPECS
+    from hongxian.detect.text.specs import SPECS
 
     bound = [
         b

@@ -9,11 +9,12 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from hongxian.detect.text.detectors import SPECS
+from hongxian.detect.text.batches import scan_messages
 from hongxian.detect.text.engine import TextEngine
 from hongxian.detect.text.env import TextEnv
 from hongxian.detect.text.prefilter import Prefilter
-from hongxian.detect.text.suite import CompiledSuite, scan_messages
+from hongxian.detect.text.specs import SPECS
+from hongxian.detect.text.suite import CompiledSuite
 from hongxian.normalize import normalize, re2_flag_pattern, tables
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import typer
 
-from hongxian.cli import demo_cmd, ingest_cmd, report_cmd, review_cmd, rules_cmd, screen_cmd, web_cmd
+from hongxian.cli import (
+    demo_cmd,
+    ingest_cmd,
+    report_cmd,
+    review_cmd,
+    rules_cmd,
+    screen_cmd,
+    train_cmd,
+    web_cmd,
+)
 from hongxian.plugins import register_all
 
 app = typer.Typer(
@@ -20,7 +29,7 @@ app = typer.Typer(
 )
 
 
-register_all(app, (ingest_cmd, rules_cmd, screen_cmd, review_cmd, report_cmd, web_cmd, demo_cmd))
+register_all(app, (ingest_cmd, rules_cmd, screen_cmd, review_cmd, report_cmd, web_cmd, demo_cmd, train_cmd))
 
 
 def main() -> None:

@@ -6,12 +6,16 @@ modules in ``PLUGINS`` and `default_registry` registers them all.
 
 from __future__ import annotations
 
-from hongxian.detect import groups, payments, text
 from hongxian.detect.base import DetectorRegistry
 from hongxian.plugins import register_all
 
 
 def default_registry() -> DetectorRegistry:
+    """Every built-in detector. The families are imported here, not at package import, so that a
+    light user of one family (the self-check imports only the text detectors) does not load the
+    others' dependencies (DuckDB, the payment SQL)."""
+    from hongxian.detect import groups, payments, text
+
     registry = DetectorRegistry()
     for family in (groups, payments, text):
         register_all(registry, family.PLUGINS)

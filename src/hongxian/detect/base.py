@@ -10,16 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from hongxian.dataset.dataset import Dataset
 from hongxian.ids import finding_fingerprint
 from hongxian.plugins import Registry
 from hongxian.rulebook.book import BoundCheck
 from hongxian.rulebook.models import Check
 from hongxian.schema import Evidence, Finding, RuleRef, Subject, Window
+
+if TYPE_CHECKING:
+    from hongxian.dataset.dataset import Dataset
 
 T = TypeVar("T")
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hongxian.detect.base import BoundCheck
-from hongxian.detect.text.detectors import SPECS
 from hongxian.detect.text.engine import DEFAULT_BACKEND
 from hongxian.detect.text.env import MsgMeta, TextEnv
+from hongxian.detect.text.learned.model import TextModel
 from hongxian.detect.text.spec import Verdict
+from hongxian.detect.text.specs import SPECS
 from hongxian.detect.text.suite import CompiledSuite
 from hongxian.pii import AddressLocator, mask_spans, pii_mask
 
@@ -39,9 +40,13 @@ def is_text_check(bound: BoundCheck) -> bool:
 class TextChecker:
     """The text checks among `bound`, compiled once."""
 
-    def __init__(self, bound: Iterable[BoundCheck], backend: str = DEFAULT_BACKEND):
+    def __init__(
+        self, bound: Iterable[BoundCheck], backend: str = DEFAULT_BACKEND, model: TextModel | None = None
+    ):
         text_bound = [b for b in bound if is_text_check(b)]
-        self.suite = CompiledSuite.build(text_bound, SPECS, backend=backend, locator=AddressLocator())
+        self.suite = CompiledSuite.build(
+            text_bound, SPECS, backend=backend, locator=AddressLocator(), prefilter_backend=None, model=model
+        )
         self.env = TextEnv(assume_official=True)
 
     def check(self, text: str, when: datetime) -> list[CheckedHit]:

@@ -7,17 +7,10 @@ text check, so every keyword of every check is in one automaton and each message
 from __future__ import annotations
 
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
-from hongxian.detect.text import commerce, gambling, privacy, secrecy, vote
-from hongxian.detect.text.aggregate import build_findings
 from hongxian.detect.text.engine import DEFAULT_BACKEND
-from hongxian.detect.text.env import TextEnv
 from hongxian.detect.text.spec import TextSpec
-from hongxian.detect.text.suite import CompiledSuite, scan_messages
-from hongxian.pii import AddressLocator
+from hongxian.detect.text.specs import SPECS
 from hongxian.schema import Finding
-
-SPECS: dict[str, TextSpec] = {m.SPEC.name: m.SPEC for m in (secrecy, privacy, commerce, gambling, vote)}
-"""Detector name → its text spec."""
 
 
 def run_text_checks(
@@ -27,6 +20,12 @@ def run_text_checks(
     backend: str = DEFAULT_BACKEND,
 ) -> list[Finding]:
     """Every text check in `bound` over the dataset's messages → findings per (check, subject)."""
+    from hongxian.detect.text.aggregate import build_findings
+    from hongxian.detect.text.batches import scan_messages
+    from hongxian.detect.text.env import TextEnv
+    from hongxian.detect.text.suite import CompiledSuite
+    from hongxian.pii import AddressLocator
+
     env = TextEnv.from_dataset(ctx.dataset)
     suite = CompiledSuite.build(
         bound, specs, known_names=env.known_names(), backend=backend, locator=AddressLocator()

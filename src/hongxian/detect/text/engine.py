@@ -229,8 +229,9 @@ class TextEngine:
     def backend(self) -> str:
         return self.matcher.name if self.matcher else "none"
 
-    def scan(self, texts: list[str]) -> list[TextScan]:
-        """Normalise and scan a batch; returns only the texts with at least one hit or candidate."""
+    def scan(self, texts: list[str], force: frozenset[int] | set[int] = frozenset()) -> list[TextScan]:
+        """Normalise and scan a batch; returns the texts with at least one hit or candidate, and every
+        text whose index is in `force` (those the learned scorer wants evaluated)."""
         if not texts:
             return []
         batch = normalize_many(texts, self.tables)
@@ -244,10 +245,10 @@ class TextEngine:
         else:
             raw = np.asarray(self.matcher.raw(hay), dtype=np.int64).reshape(-1, 3)
         cands = _plausible_runs(hay, CANDIDATE_BYTES if on_bytes else CANDIDATE) if self.digits else []
+        per_text: dict[int, tuple[list, list]] = {i: ([], []) for i in force}
         if not len(raw) and not cands:
-            return []
+            return [TextScan(i, batch.get(i, texts[i])) for i in sorted(per_text)]
         loc = _Located(batch, data)
-        per_text: dict[int, tuple[list, list]] = {}
         if cands:
             cand_arr = np.asarray(cands, dtype=np.int64)
             cand_idx = loc.index(cand_arr[:, 0])

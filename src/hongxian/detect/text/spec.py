@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from hongxian.detect.base import BoundCheck, Params
 from hongxian.detect.text.env import MsgMeta, TextEnv
@@ -27,6 +27,19 @@ class Verdict:
 
 
 @dataclass(slots=True)
+class ModelView:
+    """What the learned scorer says about one text (only when a learned check is bound)."""
+
+    probs: dict[str, float]
+    """Category → probability."""
+    thresholds: dict[str, float]
+    """Category → the probability at which a learned check fires."""
+    explain: Callable[[str], Any]
+    """Category → `learned.model.Explanation` of this text (computed on demand)."""
+    version: str
+
+
+@dataclass(slots=True)
 class EvalInput(Generic[P]):
     params: P
     bound: BoundCheck
@@ -40,6 +53,7 @@ class EvalInput(Generic[P]):
     locator: Callable | None = None
     memo: dict | None = None
     """Per-batch cache of pure functions of (rule, normalised text, field, …), e.g. keyword scores."""
+    model: ModelView | None = None
 
     @property
     def text(self) -> str:

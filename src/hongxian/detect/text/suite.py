@@ -9,17 +9,16 @@ so rule cases and `screen` share one code path.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import pyarrow as pa
-import pyarrow.compute as pc
+import numpy as np
 
 from hongxian.detect.base import BoundCheck
 from hongxian.detect.text.engine import DEFAULT_BACKEND, KeywordKey, TextEngine, TextScan
 from hongxian.detect.text.env import MsgMeta, TextEnv
+from hongxian.detect.text.learned.model import TextModel
+from hongxian.detect.text.learned_layer import LearnedLayer
 from hongxian.detect.text.names import NameFinder
 from hongxian.detect.text.prefilter import PREFILTER_BACKEND, Prefilter
 from hongxian.detect.text.spec import EvalInput, TextSpec, Verdict
@@ -48,6 +47,8 @@ class CompiledSuite:
     locator: Callable | None
     prefilter: Prefilter | None = None
     """Row selection on the Arrow buffers before the exact path (None: every text is scanned)."""
+    learned: LearnedLayer | None = None
+    """The learned scorer, when a learned check is bound (it then sees every text)."""
 
     @classmethod
     def build(
@@ -59,6 +60,7 @@ class CompiledSuite:
         backend: str = DEFAULT_BACKEND,
         locator: Callable | None = None,
         prefilter_backend: str | None = PREFILTER_BACKEND,
+        model: TextModel | None = None,
     ) -> CompiledSuite:
         rules = [(b, specs[b.check.detector]) for b in bound if b.check.detector in specs]
         keywords: dict[str, list[KeywordKey]] = {}
@@ -72,7 +74,7 @@ class CompiledSuite:
         if prefilter_backend is not None:
             triggers = [p for p, trig in zip(engine.patterns, engine.triggers.tolist(), strict=True) if trig]
             pre = Prefilter(triggers, engine.tables, digits=engine.digits, backend=prefilter_backend)
-        return cls(rules, engine, NameFinder(known_names), locator, pre)
+        return cls(rules, engine, NameFinder(known_names), locator, pre, LearnedLayer.build(rules, model))
 
     def evaluate(
         self,
@@ -80,53 +82,85 @@ class CompiledSuite:
         fields: list[str],
         metas: Callable[[list[int]], dict[int, MsgMeta]],
         env: TextEnv,
+        exact: list[bool] | None = None,
     ) -> list[Hit]:
         """Evaluate a batch of texts; `metas(indices)` gives the messages of the texts that hit (in bulk).
 
-        Equal texts are normalised and scanned once (chats repeat themselves: forwarded notices, spam,
-        "好的"); each message is still evaluated with its own field and metadata, and the keyword
-        scores of equal texts are computed once (`EvalInput.memo`)."""
-        out: list[Hit] = []
-        digit_rules = [ri for ri, (b, spec) in enumerate(self.rules) if _wants_digits(spec, b)]
+        `exact[i]` says whether text i can produce a keyword scan (the pre-filter's answer; None: all
+        can). With a learned check, every text is scored and the texts over a threshold are evaluated
+        too. Equal texts are normalised, scored and scanned once (chats repeat themselves: forwarded
+        notices, spam, "好的"); each message is still evaluated with its own field and metadata, and
+        the keyword scores of equal texts are computed once (`EvalInput.memo`)."""
         where: dict[str, list[int]] = {}
         for i, text in enumerate(texts):
             where.setdefault(text, []).append(i)
         distinct = list(where)
-        scans = self.engine.scan(distinct)
+        probs = self.learned.score(distinct) if self.learned is not None else None
+        chosen = self._chosen(distinct, where, exact, probs)
+        forced: set[int] = set()
+        if probs is not None and self.learned is not None:
+            forced = set(np.flatnonzero(self.learned.forced(probs[chosen])).tolist())
+        scans = self.engine.scan([distinct[k] for k in chosen], force=forced)
         if not scans:
-            return out
-        rows_of = [where[distinct[scan.index]] for scan in scans]
+            return []
+        rows_of = [where[distinct[chosen[scan.index]]] for scan in scans]
         meta_of = metas([i for rows in rows_of for i in rows])
         memo: dict = {}
+        out: list[Hit] = []
         for scan, rows in zip(scans, rows_of, strict=True):
-            per_rule = _split(scan)
-            todo = sorted(
-                {ri for ri, hs in per_rule.items() if _live_trigger(hs)}
-                | (set(digit_rules) if scan.candidates else set())
-            )
+            prob_row = probs[chosen[scan.index]] if probs is not None else None
             for i in rows:
-                meta, field_name = meta_of[i], fields[i]
-                for ri in todo:
-                    bound, spec = self.rules[ri]
-                    verdict = spec.evaluate(
-                        EvalInput(
-                            bound.params,
-                            bound,
-                            scan.norm,
-                            field_name,
-                            per_rule.get(ri, []),
-                            scan.candidates,
-                            meta,
-                            env,
-                            self.names,
-                            self.locator,
-                            memo,
-                        )
-                    )
-                    if verdict is not None:
-                        out.append(Hit(ri, i, field_name, scan.norm, verdict, meta))
+                out.extend(self._evaluate_row(scan, i, fields[i], meta_of[i], env, prob_row, memo))
         out.sort(key=lambda h: (h.row, h.rule))  # message order, as without de-duplication
         return out
+
+    def _chosen(self, distinct: list[str], where, exact: list[bool] | None, probs) -> list[int]:
+        """Distinct texts that go down the exact path: those the pre-filter kept, and those the learned
+        scorer puts over a threshold."""
+        keep = np.ones(len(distinct), dtype=bool)
+        if exact is not None:
+            keep = np.fromiter(
+                (any(exact[i] for i in where[t]) for t in distinct), dtype=bool, count=len(distinct)
+            )
+        if probs is not None and self.learned is not None:
+            keep |= self.learned.forced(probs)
+        return np.flatnonzero(keep).tolist()
+
+    def _evaluate_row(self, scan: TextScan, i: int, field_name: str, meta, env, prob_row, memo) -> list[Hit]:
+        per_rule = _split(scan)
+        todo = {ri for ri, hs in per_rule.items() if _live_trigger(hs)}
+        if scan.candidates:
+            todo |= {ri for ri, (b, spec) in enumerate(self.rules) if _wants_digits(spec, b)}
+        view = None
+        if prob_row is not None and self.learned is not None:
+            due = self.learned.due(prob_row)
+            todo |= due
+            if due:
+                view = self.learned.view(prob_row, scan.norm.text)
+        verdicts: list[tuple[int, Verdict]] = []
+        for ri in sorted(todo):
+            bound, spec = self.rules[ri]
+            inp = EvalInput(
+                bound.params,
+                bound,
+                scan.norm,
+                field_name,
+                per_rule.get(ri, []),
+                scan.candidates,
+                meta,
+                env,
+                self.names,
+                self.locator,
+                memo,
+                view,
+            )
+            verdict = spec.evaluate(inp)
+            if verdict is not None:
+                verdicts.append((ri, verdict))
+        if self.learned is not None and verdicts:
+            keep = self.learned.resolve([ri for ri, _ in verdicts], prob_row, field_name)
+            verdicts = [verdicts[k] for k in keep]
+        return [Hit(ri, i, field_name, scan.norm, v, meta) for ri, v in verdicts]
 
 
 def _live_trigger(hits: list[tuple[str, int, int, int]]) -> bool:
@@ -149,79 +183,3 @@ def _split(scan: TextScan) -> dict[int, list[tuple[str, int, int, int]]]:
             found = per_rule[ri] = []
         found.append((kind, idx, s, e))
     return per_rule
-
-
-META_COLUMNS = ("message_id", "sender_account", "chat_id", "ts", "is_group")
-
-
-def _batch_metas(batch: pa.RecordBatch, rows: list[int]) -> Callable[[list[int]], dict[int, MsgMeta]]:
-    """Message metadata of the texts that hit, taken from the Arrow batch in one vectorised `take`."""
-
-    def metas(indices: list[int]) -> dict[int, MsgMeta]:
-        picked = batch.select(list(META_COLUMNS)).take(pa.array([rows[i] for i in indices], type=pa.int64()))
-        ids, senders, chats, groups = (
-            picked.column(n).to_pylist() for n in ("message_id", "sender_account", "chat_id", "is_group")
-        )
-        micros = picked.column("ts").cast(pa.int64()).to_pylist()  # datetimes are built lazily
-        return {
-            i: MsgMeta(ids[k], senders[k], chats[k], None, groups[k], micros[k])
-            for k, i in enumerate(indices)
-        }
-
-    return metas
-
-
-def batch_texts(
-    batch: pa.RecordBatch, prefilter: Prefilter | None = None
-) -> tuple[list[str], list[str], list[int]]:
-    """(texts, fields, rows): message text and file names of a batch, skipping system messages; with a
-    `prefilter`, only the texts that can produce a scan (all others would come back empty)."""
-    texts: list[str] = []
-    fields: list[str] = []
-    rows: list[int] = []
-    keep = pc.invert(
-        pc.fill_null(pc.is_in(batch.column("kind"), value_set=pa.array(sorted(SKIP_KINDS))), False)
-    )
-    same = pc.fill_null(pc.equal(batch.column("text"), batch.column("file_name")), False)
-    for name in ("text", "file_name"):
-        col = batch.column(name)
-        mask = pc.and_(keep, pc.fill_null(pc.greater(pc.utf8_length(col), 0), False))
-        if name == "text":  # a file message whose text is its file name: screen it once, as a file
-            mask = pc.and_(mask, pc.invert(same))
-        idx = pc.indices_nonzero(mask)
-        if not len(idx):
-            continue
-        values = pc.take(col, idx)
-        if prefilter is not None:
-            chosen = pa.array(prefilter.rows(values), type=pa.int64())
-            values, idx = values.take(chosen), idx.take(chosen)
-        texts.extend(values.to_pylist())
-        rows.extend(idx.to_pylist())
-        fields.extend([name] * len(idx))
-    return texts, fields, rows
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for one batch: the hot path allocates many small acyclic
-    objects (freed by reference counting) and generational collections cost ~25 % of the run
-    (measured in bench/bench_text.py). Restored after the batch, so cycles are still collected."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def scan_messages(
-    suite: CompiledSuite, messages: pa.Table, env: TextEnv, batch_size: int = BATCH
-) -> list[Hit]:
-    hits: list[Hit] = []
-    for batch in messages.to_batches(max_chunksize=batch_size):
-        with gc_paused():
-            texts, fields, rows = batch_texts(batch, suite.prefilter)
-            if texts:
-                hits.extend(suite.evaluate(texts, fields, _batch_metas(batch, rows), env))
-    return hits

@@ -1,0 +1,102 @@
+"""Labelled messages for training and evaluating the learned scorer (YAML files in the repository).
+
+A file has ``category`` (a short name, for files of one category) and ``positive`` / ``hard_negative``
+lists, or ``items`` with explicit ``labels`` (several or none) and optional ``persona`` / ``context``
+tags. ``tuned: false`` marks a frozen out-of-sample batch: it is never used for training.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+SHORT = {
+    "secrecy": "secrecy.leak",
+    "privacy": "privacy.disclosure",
+    "commerce": "integrity.commerce",
+    "gambling": "integrity.gambling",
+    "vote": "integrity.vote_buying",
+}
+"""Short label → category (the labels used in the files)."""
+
+
+@dataclass
+class Corpus:
+    texts: list[str]
+    labels: np.ndarray
+    """(n, 5) booleans in the order of `model.CATEGORIES`."""
+    groups: list[str]
+    """Who wrote an item, for out-of-fold splits: its persona tag, else its file."""
+    sources: list[str]
+    background: np.ndarray
+    """Ordinary chatter (a file of only ``labels: []`` items with ``context`` tags)."""
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def subset(self, mask: np.ndarray) -> Corpus:
+        idx = np.flatnonzero(mask)
+        return Corpus(
+            [self.texts[i] for i in idx],
+            self.labels[idx],
+            [self.groups[i] for i in idx],
+            [self.sources[i] for i in idx],
+            self.background[idx],
+        )
+
+
+def _items(doc: dict) -> list[dict]:
+    cat = doc.get("category")
+    items = [{"text": t, "labels": [cat]} for t in doc.get("positive", []) or []]
+    items += [{"text": t, "labels": []} for t in doc.get("hard_negative", []) or []]
+    items += list(doc.get("items", []) or [])
+    return items
+
+
+def read_file(path: Path, categories: tuple[str, ...], name: str | None = None) -> Corpus:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    name = name or path.name
+    items = _items(doc)
+    texts, labels, groups, background = [], [], [], []
+    for it in items:
+        cats = {SHORT.get(x, x) for x in it.get("labels") or []}
+        unknown = cats - set(categories)
+        if unknown:
+            raise ValueError(f"{path}: 未知标签 {sorted(unknown)}（文本：{str(it['text'])[:30]}）")
+        texts.append(str(it["text"]))
+        labels.append([c in cats for c in categories])
+        groups.append(str(it.get("persona") or name))
+        background.append(not cats and "context" in it)
+    return Corpus(
+        texts,
+        np.asarray(labels, dtype=bool).reshape(-1, len(categories)),
+        groups,
+        [name] * len(texts),
+        np.asarray(background, dtype=bool),
+    )
+
+
+def is_tuned(path: Path) -> bool:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return bool(doc.get("tuned", True))
+
+
+def concat(parts: list[Corpus]) -> Corpus:
+    return Corpus(
+        [t for p in parts for t in p.texts],
+        np.concatenate([p.labels for p in parts]),
+        [g for p in parts for g in p.groups],
+        [s for p in parts for s in p.sources],
+        np.concatenate([p.background for p in parts]),
+    )
+
+
+def fingerprint(paths: list[Path], root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths, key=lambda q: q.relative_to(root).as_posix()):
+        h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()

@@ -1,0 +1,272 @@
+"""Features of the learned scorer, computed for a whole batch at once with numpy.
+
+Two kinds, both sparse:
+
+* **character n-grams** (orders 1–3 of the mapped text, `charmap`), hashed into ``2**bits`` buckets;
+  a message's n-gram counts are divided by the square root of its number of n-grams, so long
+  forwarded notices do not win on length alone;
+* **lexical classes** (`lexicon.yaml`): whether a word of a class occurs (personnel move, not yet public,
+  goods, stakes, election …) and whether two classes occur together — the frames that make a new
+  combination of known parts score even when the training data never showed those exact words.
+
+The same code computes the features for training (`sparse_rows`) and for scoring, so the model sees
+at run time exactly what it was trained on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from hongxian.detect.text.learned.charmap import DROPPED, char_map
+
+LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+_BASE = np.uint64(0x110000)
+
+
+@dataclass(frozen=True)
+class LexClass:
+    name: str
+    zh: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    classes: list[LexClass]
+    frames: list[tuple[int, int]]
+    """Pairs of class indices (a < b) whose co-occurrence is a feature."""
+
+    def __len__(self) -> int:
+        return len(self.classes)
+
+    def __getitem__(self, i: int) -> LexClass:
+        return self.classes[i]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.classes]
+
+
+def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    classes = [
+        LexClass(name, c["zh"], tuple(str(w) for w in c["words"])) for name, c in doc["classes"].items()
+    ]
+    index = {c.name: i for i, c in enumerate(classes)}
+    frames = []
+    for a, b in doc.get("frames", []):
+        if a not in index or b not in index:
+            raise ValueError(f"{path}: 词类组合引用了未定义的词类 {a} / {b}")
+        frames.append((min(index[a], index[b]), max(index[a], index[b])))
+    return Lexicon(classes, frames)
+
+
+@dataclass
+class Encoded:
+    """A batch after the character map: the kept codes of all texts, concatenated."""
+
+    codes: np.ndarray
+    """uint64 mapped code points of every kept character, text after text."""
+    msg: np.ndarray
+    """int64 index of the text each kept character belongs to."""
+    pos: np.ndarray
+    """int64 index of each kept character inside its original text."""
+    starts: np.ndarray
+    """int64 start of each text in `codes` (length n + 1)."""
+
+    @property
+    def count(self) -> int:
+        return len(self.starts) - 1
+
+
+def encode(texts: list[str]) -> Encoded:
+    """Map and concatenate a batch of texts (dropped characters removed)."""
+    n = len(texts)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    raw = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    mapped = char_map()[raw]
+    keep = mapped != DROPPED
+    msg_all = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    first = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=first[1:])
+    codes = mapped[keep].astype(np.uint64)
+    msg = msg_all[keep]
+    pos = np.flatnonzero(keep) - first[msg]
+    starts = np.searchsorted(msg, np.arange(n + 1, dtype=np.int64))
+    return Encoded(codes, msg, pos, starts)
+
+
+@dataclass(frozen=True)
+class Grams:
+    """The n-grams of one order in a batch: bucket, text index and first kept character."""
+
+    order: int
+    bucket: np.ndarray
+    msg: np.ndarray
+    at: np.ndarray
+    """Index into `Encoded.codes` of the n-gram's first character."""
+
+
+class Featurizer:
+    """N-gram buckets and lexical classes of a batch (one instance per model; stateless after build)."""
+
+    def __init__(self, bits: int = 18, orders: tuple[int, ...] = (1, 2, 3), lexicon: Lexicon | None = None):
+        self.bits, self.orders = bits, tuple(orders)
+        self.lexicon = load_lexicon() if lexicon is None else lexicon
+        k = len(self.lexicon)
+        self._frame_col = np.full(k * k, -1, dtype=np.int64)
+        for j, (a, b) in enumerate(self.lexicon.frames):
+            self._frame_col[a * k + b] = k + j
+
+    @property
+    def n_buckets(self) -> int:
+        return 1 << self.bits
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.lexicon)
+
+    @property
+    def n_lexical(self) -> int:
+        """Columns of the lexical block: one per class, then one per frame."""
+        return self.n_classes + len(self.lexicon.frames)
+
+    @property
+    def n_features(self) -> int:
+        return self.n_buckets + self.n_lexical
+
+    @cached_property
+    def _automaton(self):
+        import ahocorasick_rs
+
+        words, cls = [], []
+        for i, c in enumerate(self.lexicon.classes):
+            for w in c.words:
+                mapped = _map_word(w)
+                if mapped:
+                    words.append(mapped)
+                    cls.append(i)
+        ac = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
+        return ac, np.asarray(cls, dtype=np.int64), np.asarray([len(w) for w in words], dtype=np.int64)
+
+    def grams(self, enc: Encoded) -> list[Grams]:
+        out = []
+        codes, msg = enc.codes, enc.msg
+        shift = np.uint64(64 - self.bits)
+        for n in self.orders:
+            m = len(codes) - n + 1
+            if m <= 0:
+                continue
+            key = codes[:m].copy()
+            same = np.ones(m, dtype=bool)
+            for j in range(1, n):
+                key = key * _BASE + codes[j : j + m]
+                same &= msg[j : j + m] == msg[:m]
+            key = key * np.uint64(7) + np.uint64(n)
+            bucket = ((key * _MULT) >> shift).astype(np.int64)
+            at = np.flatnonzero(same)
+            out.append(Grams(n, bucket[at], msg[at], at))
+        return out
+
+    def lexicon_hits(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(text index, class, start, end) of every lexicon word, starts/ends in `Encoded.codes` units."""
+        ac, cls, lens = self._automaton
+        empty = np.zeros(0, dtype=np.int64)
+        if not len(enc.codes):
+            return empty, empty, empty, empty
+        # one blob with a boundary character between texts, so no word spans two texts
+        sep = np.uint64(1)
+        n = enc.count
+        blob = np.insert(enc.codes, enc.starts[1:-1], sep) if n > 1 else enc.codes
+        found = ac.find_matches_as_indexes(
+            blob.astype(np.uint32).tobytes().decode("utf-32-le"), overlapping=True
+        )
+        if not found:
+            return empty, empty, empty, empty
+        arr = np.asarray(found, dtype=np.int64).reshape(-1, 3)
+        starts_blob = enc.starts[:-1] + np.arange(n, dtype=np.int64)  # every earlier text added a separator
+        text = np.searchsorted(starts_blob, arr[:, 1], side="right") - 1
+        start = arr[:, 1] - text  # back to `codes` units
+        return text, cls[arr[:, 0]], start, start + lens[arr[:, 0]]
+
+    def class_sets(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
+        """(text index, class) pairs, each present pair once."""
+        text, cls, _, _ = self.lexicon_hits(enc)
+        if not len(text):
+            return text, cls
+        key = np.unique(text * self.n_classes + cls)
+        return key // self.n_classes, key % self.n_classes
+
+    def lexical_features(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
+        """(text index, column in the lexical block) of the classes present and the frames they make."""
+        text, cls = self.class_sets(enc)
+        k = self.n_classes
+        if not len(text):
+            return text, cls
+        # every pair of classes present in the same text (a < b), looked up in the frame table
+        order = np.lexsort((cls, text))
+        text, cls = text[order], cls[order]
+        left, right = _pairs_within(text)
+        frame = self._frame_col[cls[left] * k + cls[right]]
+        found = frame >= 0
+        return np.concatenate((text, text[left][found])), np.concatenate((cls, frame[found]))
+
+    def norms(self, enc: Encoded, grams: list[Grams]) -> np.ndarray:
+        """1 / sqrt(number of n-grams) per text (1 for a text without n-grams)."""
+        counts = np.zeros(enc.count, dtype=np.float64)
+        for g in grams:
+            counts += np.bincount(g.msg, minlength=enc.count)
+        counts[counts == 0] = 1.0
+        return 1.0 / np.sqrt(counts)
+
+    def sparse_rows(self, texts: list[str], lex_scale: float):
+        """The feature matrix of `texts` (scipy CSR), for training and tests."""
+        import scipy.sparse as sp
+
+        enc = encode(texts)
+        grams = self.grams(enc)
+        inv = self.norms(enc, grams)
+        rows = [g.msg for g in grams]
+        cols = [g.bucket for g in grams]
+        vals = [inv[g.msg] for g in grams]
+        lr, lc = self.lexical_features(enc)
+        rows.append(lr)
+        cols.append(lc + self.n_buckets)
+        vals.append(np.full(len(lr), lex_scale))
+        matrix = sp.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(len(texts), self.n_features),
+        )
+        matrix.sum_duplicates()
+        return matrix
+
+
+def _map_word(word: str) -> str:
+    codes = char_map()[np.frombuffer(word.encode("utf-32-le"), dtype=np.uint32)]
+    return codes[codes != DROPPED].tobytes().decode("utf-32-le")
+
+
+def _pairs_within(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i < j) of equal consecutive values of a sorted array, vectorised."""
+    n = len(group)
+    if n < 2:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+    sizes = np.diff(np.concatenate((starts, [n])))
+    left, right = [], []
+    for offset in range(1, int(sizes.max())):
+        i = np.arange(n - offset)
+        ok = group[i] == group[i + offset]
+        left.append(i[ok])
+        right.append(i[ok] + offset)
+    if not left:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    return np.concatenate(left), np.concatenate(right)

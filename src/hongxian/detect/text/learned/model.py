@@ -1,0 +1,263 @@
+"""The learned text scorer: a linear model over character n-grams and lexical-class frames.
+
+`TextModel.score` gives, for a batch of texts, the probability of each category (secrecy, privacy,
+commerce, gambling, vote) in a handful of numpy passes, so every message of a case is scored (not
+only those with a trigger word). `TextModel.explain` says why for one text: the n-gram spans and the
+lexical classes (and class pairs) that contributed most, in the text's own offsets.
+
+The model is data: ``text_model.npz`` next to this module, trained reproducibly by
+`hongxian.detect.text.learned.train` from labelled files in the repository (``hongxian train``). The
+file holds the weights (n-gram buckets that training touched, lexical weights, biases), the decision
+thresholds calibrated out of fold, the feature settings and the training data's fingerprint.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from hongxian.detect.text.learned.features import Encoded, Featurizer, encode, load_lexicon
+
+MODEL_FILE = Path(__file__).with_name("text_model.npz")
+CATEGORIES = (
+    "secrecy.leak",
+    "privacy.disclosure",
+    "integrity.commerce",
+    "integrity.gambling",
+    "integrity.vote_buying",
+)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Per-category decision points, chosen out of fold on the training data (see train.py)."""
+
+    threshold: dict[str, float]
+    """A message the rules did not flag is a finding when the model's probability reaches this."""
+    veto: dict[str, float]
+    """A rule hit on a message the model scores below this is dropped (a warning that quotes the words,
+    one's own number …)."""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    kind: str
+    """``ngram``, ``class`` or ``frame`` (a pair of classes)."""
+    label: str
+    """What contributed: the text as written (要去城关当书记), 词类：干部人事变动 or
+    词类组合：干部人事变动+尚未公开."""
+    weight: float
+    spans: tuple[tuple[int, int], ...]
+    """Offsets in the original text."""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    category: str
+    probability: float
+    contributions: list[Contribution] = field(default_factory=list)
+
+    def spans(self, limit: int = 6) -> list[tuple[int, int]]:
+        """The merged spans of the strongest positive contributions."""
+        out: list[tuple[int, int]] = []
+        for c in self.contributions[:limit]:
+            out.extend(c.spans)
+        return _merge(out)
+
+
+class TextModel:
+    def __init__(
+        self,
+        featurizer: Featurizer,
+        lex_scale: float,
+        weights: np.ndarray,
+        lexical: np.ndarray,
+        bias: np.ndarray,
+        calibration: Calibration,
+        meta: dict,
+    ):
+        self.featurizer, self.lex_scale = featurizer, lex_scale
+        self.weights = weights.astype(np.float32)
+        """(n_buckets, n_categories)"""
+        self.lexical = lexical.astype(np.float32)
+        """(n_classes + n_frames, n_categories)"""
+        self.bias = bias.astype(np.float64)
+        self.calibration, self.meta = calibration, meta
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("version", ""))
+
+    # ------------------------------------------------------------------ scoring
+
+    def logits(self, texts: list[str]) -> np.ndarray:
+        """(n, categories) log-odds of a batch."""
+        enc = encode(texts)
+        return self.logits_encoded(enc)
+
+    def logits_encoded(self, enc: Encoded) -> np.ndarray:
+        fz = self.featurizer
+        out = np.tile(self.bias, (enc.count, 1))
+        grams = fz.grams(enc)
+        inv = fz.norms(enc, grams)
+        for g in grams:
+            contrib = self.weights[g.bucket]  # (m, C)
+            for c in range(out.shape[1]):
+                out[:, c] += np.bincount(g.msg, weights=contrib[:, c], minlength=enc.count) * inv
+        rows, cols = fz.lexical_features(enc)
+        if len(rows):
+            contrib = self.lexical[cols] * self.lex_scale
+            for c in range(out.shape[1]):
+                out[:, c] += np.bincount(rows, weights=contrib[:, c], minlength=enc.count)
+        return out
+
+    def score(self, texts: list[str]) -> np.ndarray:
+        """(n, categories) probabilities of a batch."""
+        return _sigmoid(self.logits(texts))
+
+    # ------------------------------------------------------------------ explanation
+
+    def explain(self, text: str, category: str, top: int = 8) -> Explanation:
+        """The contributions behind one text's score for one category, strongest first."""
+        c = CATEGORIES.index(category)
+        enc = encode([text])
+        fz = self.featurizer
+        grams = fz.grams(enc)
+        inv = float(fz.norms(enc, grams)[0])
+        items: dict[tuple[int, int], float] = {}
+        for g in grams:
+            for bucket, at in zip(g.bucket.tolist(), g.at.tolist(), strict=True):
+                key = (at, g.order)
+                items[key] = float(self.weights[bucket, c]) * inv
+        contributions = _ngram_contributions(text, enc, items)
+        contributions += self._lexical_contributions(text, enc, c)
+        contributions = [x for x in contributions if x.weight > 0]
+        contributions.sort(key=lambda x: -x.weight)
+        prob = float(_sigmoid(self.logits_encoded(enc))[0, c])
+        return Explanation(category, round(prob, 4), contributions[:top])
+
+    def _lexical_contributions(self, text: str, enc: Encoded, c: int) -> list[Contribution]:
+        fz = self.featurizer
+        lex = fz.lexicon
+        _, cls, start, end = fz.lexicon_hits(enc)
+        where: dict[int, list[tuple[int, int]]] = {}
+        for k, s, e in zip(cls.tolist(), start.tolist(), end.tolist(), strict=True):
+            where.setdefault(k, []).append((int(enc.pos[s]), int(enc.pos[e - 1]) + 1))
+        present = sorted(where)
+        out = []
+        n = fz.n_classes
+        for a in present:
+            w = float(self.lexical[a, c]) * self.lex_scale
+            out.append(Contribution("class", f"词类：{lex[a].zh}", w, tuple(_merge(where[a]))))
+        for j, (a, b) in enumerate(lex.frames):
+            if a in where and b in where:
+                w = float(self.lexical[n + j, c]) * self.lex_scale
+                label = f"词类组合：{lex[a].zh}+{lex[b].zh}"
+                out.append(Contribution("frame", label, w, tuple(_merge(where[a] + where[b]))))
+        return out
+
+    # ------------------------------------------------------------------ persistence
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        used = np.flatnonzero(np.any(self.weights != 0, axis=1)).astype(np.int32)
+        header = {
+            "meta": self.meta,
+            "bits": self.featurizer.bits,
+            "orders": list(self.featurizer.orders),
+            "lex_scale": self.lex_scale,
+            "lexicon": self.featurizer.lexicon.names,
+            "frames": [list(f) for f in self.featurizer.lexicon.frames],
+            "categories": list(CATEGORIES),
+            "threshold": self.calibration.threshold,
+            "veto": self.calibration.veto,
+        }
+        buf = io.BytesIO()
+        np.savez_compressed(
+            buf,
+            header=np.frombuffer(
+                json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8"), dtype=np.uint8
+            ),
+            buckets=used,
+            weights=self.weights[used].astype(np.float16),
+            lexical=self.lexical.astype(np.float16),
+            bias=self.bias.astype(np.float64),
+        )
+        path.write_bytes(buf.getvalue())
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> TextModel:
+        with np.load(path) as z:
+            header = json.loads(bytes(z["header"]).decode("utf-8"))
+            lexicon = load_lexicon()
+            if lexicon.names != header["lexicon"] or [list(f) for f in lexicon.frames] != header["frames"]:
+                raise ValueError(f"{path}: 模型与词类表 lexicon.yaml 不一致，请重新训练（hongxian train）")
+            fz = Featurizer(header["bits"], tuple(header["orders"]), lexicon)
+            weights = np.zeros((fz.n_buckets, len(CATEGORIES)), dtype=np.float32)
+            weights[z["buckets"]] = z["weights"].astype(np.float32)
+            calibration = Calibration(header["threshold"], header["veto"])
+            return cls(fz, header["lex_scale"], weights, z["lexical"], z["bias"], calibration, header["meta"])
+
+
+@lru_cache(maxsize=4)
+def default_model(path: Path = MODEL_FILE) -> TextModel:
+    """The shipped model, loaded once per process (read-only)."""
+    return TextModel.load(path)
+
+
+def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """An .npz archive with fixed entry times, so the same weights always give the same file (the
+    reproducibility test compares the retrained file byte for byte)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, arr in arrays.items():
+            body = io.BytesIO()
+            np.lib.format.write_array(body, np.ascontiguousarray(arr), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, body.getvalue())
+    return buf.getvalue()
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _ngram_contributions(text: str, enc: Encoded, items: dict[tuple[int, int], float]) -> list[Contribution]:
+    """N-gram weights spread over the characters they cover; each run of characters that pulls the score
+    up (saliency above a fifth of the strongest character) becomes one contribution."""
+    n = len(enc.codes)
+    saliency = np.zeros(n, dtype=np.float64)
+    for (at, order), w in items.items():
+        saliency[at : at + order] += w / order
+    if not n or saliency.max() <= 0:
+        return []
+    hot = saliency > max(0.2 * saliency.max(), 1e-6)
+    out = []
+    i = 0
+    while i < n:
+        if not hot[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and hot[j + 1] and enc.pos[j + 1] - enc.pos[j] <= 2:
+            j += 1
+        s, e = int(enc.pos[i]), int(enc.pos[j]) + 1
+        out.append(Contribution("ngram", text[s:e], float(saliency[i : j + 1].sum()), ((s, e),)))
+        i = j + 1
+    return out

@@ -1,0 +1,99 @@
+"""The learned scorer inside the text suite: scores, the texts it adds, vetoes and de-duplication.
+
+Per batch, every text is scored (`score`); texts the model puts over a learned check's threshold
+are sent down the exact path even without a keyword (`forced`). Per message, once every check has
+given its verdict, `resolve` applies the model's judgement to the keyword rules of each category that
+has a learned check: a rule hit on a text the model scores below the category's veto is dropped
+(a warning that quotes the words, one's own number …), and the learned hit is dropped when a rule of
+its category fired (the rule is the more specific finding).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hongxian.detect.base import BoundCheck
+from hongxian.detect.text.learned.model import CATEGORIES, TextModel, default_model
+from hongxian.detect.text.learned_check import LEARNED
+from hongxian.detect.text.spec import ModelView, TextSpec
+
+
+@dataclass
+class LearnedLayer:
+    model: TextModel
+    rule_of: dict[str, int]
+    """Category → index (in the suite's rules) of its learned check."""
+    category_of: list[str]
+    """Rule index → category of every rule of the suite."""
+    threshold: dict[str, float]
+    veto: dict[str, float]
+
+    @classmethod
+    def build(
+        cls, rules: list[tuple[BoundCheck, TextSpec]], model: TextModel | None = None
+    ) -> LearnedLayer | None:
+        learned = {b.params.category: ri for ri, (b, spec) in enumerate(rules) if spec.name == LEARNED}
+        if not learned:
+            return None
+        model = model or default_model()
+        cal = model.calibration
+        threshold, veto = {}, {}
+        for cat, ri in learned.items():
+            params = rules[ri][0].params
+            threshold[cat] = params.threshold if params.threshold is not None else cal.threshold[cat]
+            veto[cat] = cal.veto[cat] if params.veto else 0.0
+        categories: list[str] = [b.check.category for b, _ in rules]
+        return cls(model, learned, categories, threshold, veto)
+
+    def score(self, texts: list[str]) -> np.ndarray:
+        """(n, categories) probabilities."""
+        return self.model.score(texts) if texts else np.zeros((0, len(CATEGORIES)))
+
+    def forced(self, probs: np.ndarray) -> np.ndarray:
+        """Texts at or over the threshold of some learned check."""
+        out = np.zeros(len(probs), dtype=bool)
+        for cat, t in self.threshold.items():
+            out |= probs[:, CATEGORIES.index(cat)] >= t
+        return out
+
+    def due(self, probs: np.ndarray) -> set[int]:
+        """Learned checks (rule indices) whose threshold one text's probabilities reach."""
+        return {ri for cat, ri in self.rule_of.items() if probs[CATEGORIES.index(cat)] >= self.threshold[cat]}
+
+    def view(self, probs: np.ndarray, text: str) -> ModelView:
+        cache: dict[str, object] = {}
+
+        def explain(category: str):
+            if category not in cache:
+                cache[category] = self.model.explain(text, category)
+            return cache[category]
+
+        return ModelView(
+            {cat: float(probs[i]) for i, cat in enumerate(CATEGORIES)},
+            self.threshold,
+            explain,
+            self.model.version,
+        )
+
+    def resolve(self, rules_fired: list[int], probs: np.ndarray | None, field: str) -> list[int]:
+        """Positions in `rules_fired` (the rule indices that gave a verdict on one message) to keep."""
+        learned = set(self.rule_of.values())
+        kept = [
+            k
+            for k, ri in enumerate(rules_fired)
+            if ri not in learned and not self._vetoed(self.category_of[ri], probs, field)
+        ]
+        rule_categories = {self.category_of[rules_fired[k]] for k in kept}
+        kept += [
+            k
+            for k, ri in enumerate(rules_fired)
+            if ri in learned and self.category_of[ri] not in rule_categories
+        ]
+        return sorted(kept)
+
+    def _vetoed(self, category: str, probs: np.ndarray | None, field: str) -> bool:
+        if category not in self.rule_of or probs is None or field != "text":
+            return False
+        return bool(probs[CATEGORIES.index(category)] < self.veto[category])

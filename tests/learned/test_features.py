@@ -1,0 +1,65 @@
+"""Features of the learned scorer: the character map, n-grams within one text, lexical classes, frames."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hongxian.detect.text.learned.charmap import mapped_string
+from hongxian.detect.text.learned.features import Featurizer, encode, load_lexicon
+
+
+def test_map_ignores_spacing_width_script_case_and_digit_values() -> None:
+    assert mapped_string("投 我 一 票") == mapped_string("投我一票") == "投我一票"
+    assert mapped_string("紅包") == "红包"
+    assert mapped_string("ＰＫ１０") == mapped_string("pk10") == "pk00"
+    assert mapped_string("扫-雷") == "扫雷"
+
+
+def test_encoding_keeps_positions_in_the_original_text() -> None:
+    enc = encode(["红 包 来了", "", "好"])
+    assert enc.count == 3
+    assert enc.starts.tolist() == [0, 4, 4, 5]
+    assert enc.pos[:4].tolist() == [0, 2, 4, 5]  # 红 包 来 了 without the spaces
+    assert enc.msg.tolist() == [0, 0, 0, 0, 2]
+
+
+def test_ngrams_never_span_two_texts() -> None:
+    fz = Featurizer(16)
+    enc = encode(["ab", "cd"])
+    two = next(g for g in fz.grams(enc) if g.order == 2)
+    assert two.msg.tolist() == [0, 1]  # "ab" and "cd", not "bc"
+    alone = next(g for g in fz.grams(encode(["ab"])) if g.order == 2)
+    assert two.bucket[0] == alone.bucket[0]
+
+
+def test_lexicon_classes_and_frames() -> None:
+    fz = Featurizer(16)
+    lex = fz.lexicon
+    names = lex.names
+    enc = encode(["老周拟任城关镇书记，还没公示", "今天天气不错", "一斤六十包邮，要的私我"])
+    text, cls, start, end = fz.lexicon_hits(enc)
+    found = {(int(t), names[int(c)]) for t, c in zip(text, cls, strict=True)}
+    assert (0, "personnel_move") in found and (0, "not_public") in found
+    assert not any(t == 1 for t, _ in found)
+    assert (2, "price_unit") in found and (2, "sell_act") in found
+    rows, cols = fz.lexical_features(enc)
+    frame = fz.n_classes + lex.frames.index((names.index("personnel_move"), names.index("not_public")))
+    assert frame in cols[rows == 0].tolist()
+    # spans point at the words in the mapped text of their own text
+    i = next(k for k in range(len(text)) if text[k] == 0 and names[cls[k]] == "personnel_move")
+    assert (int(start[i]), int(end[i])) == (2, 4)  # 拟任
+
+
+def test_feature_rows_are_length_normalised() -> None:
+    fz = Featurizer(16)
+    x = fz.sparse_rows(["你好你好", "今天开会"], lex_scale=0.5)
+    ngram_block = x[:, : fz.n_buckets].toarray()
+    # every text's n-gram counts are divided by sqrt(number of n-grams): 4 + 3 + 2 = 9 here
+    assert np.isclose(ngram_block[1].sum(), 9 / 3)
+    assert x.shape == (2, fz.n_features)
+
+
+def test_frames_refer_to_known_classes() -> None:
+    lex = load_lexicon()
+    assert lex.frames and all(a < b < len(lex) for a, b in lex.frames)
+    assert all(c.words for c in lex.classes)
