@@ -7,8 +7,8 @@ frequencies, ``pip install '.[bench]'``), weighted by frequency, with
 * real typography: one space typed after a Chinese character (≈ 19 % of messages),
   an ellipsis "…" (≈ 6 %), an emoji with U+FE0F (≈ 8 %), full-width punctuation between clauses,
   quoted forwards 「…」 / “…” (≈ 3 %), a line break (≈ 4 %),
-* digit runs of six or more digits in ≈ 2 % (order numbers, amounts, times, phone-shaped and ID-shaped numbers, most of
-  them invalid as personal data, as in real chat),
+* digit runs of six or more digits in ≈ 2 % (order numbers, amounts, times, phone-shaped and
+  ID-shaped numbers, most of them invalid as personal data, as in real chat),
 * and ≈ 0.5 % of messages carrying rule or model vocabulary (lines from the labelled training files),
   so that the exact path and the learned checks get their share of work.
 

@@ -25,6 +25,7 @@ LAYERS: list[set[str]] = [
         "plugins",
         "normalize",
         "calendar",
+        "textsafe",
         "__init__",
     },
     {"canonical"},

@@ -105,6 +105,7 @@ AUDIT_ACTION_ZH: dict[str, str] = {
     "user_enable": "启用用户",
     "login": "登录",
     "login_failed": "登录失败",
+    "login_throttled": "登录受限（失败次数过多）",
     "logout": "退出登录",
     "settings": "修改设置",
 }

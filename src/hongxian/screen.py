@@ -8,7 +8,6 @@ checks whose detector lacks data, runs each detector with its checks (detectors 
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from hongxian.dataset.store import TableStore
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
 from hongxian.labels import REGISTER_FILE, TABLE_ZH
 from hongxian.schema import CATEGORIES, SEVERITIES, Finding
+from hongxian.textsafe import json_line
 
 log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -201,5 +201,5 @@ def write_findings(findings: list[Finding], path: Path) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         for f in findings:
-            fh.write(json.dumps(f.to_json_dict(), ensure_ascii=False) + "\n")
+            fh.write(json_line(f.to_json_dict()) + "\n")
     tmp.replace(path)

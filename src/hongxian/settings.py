@@ -12,4 +12,6 @@ class Settings(BaseModel):
     """SQLAlchemy URL of the case store; default: SQLite under CASE_DIR/.hongxian/store.db."""
     mask_personal_data: bool = True
     """Mask other people's personal data in excerpts, UI and reports (revealing needs a role)."""
+    behind_https: bool = False
+    """Served behind a TLS-terminating proxy: session cookies are always ``Secure``."""
     session_minutes: int = 480

@@ -181,7 +181,8 @@ def test_refund_suffix_links_and_sums(tmp_path: Path):
     for suffix in ("_1", "_2"):
         refund = got["2024051822001400001234567890" + suffix]
         assert refund["kind"] == "refund" and refund["refund_of"] == meal["payment_id"]
-        assert (refund["payer_account"], refund["direction"]) == ("alipayname:某某火锅", "neutral")
+        assert (refund["payer_account"], refund["direction"]) == ("alipayname:某某火锅", "in")
+        assert refund["raw_direction"] == "不计收支"
         assert refund["payee_account"] == "alipay:linxz@example.com"
     assert meal["refunded_fen"] == 7800
 

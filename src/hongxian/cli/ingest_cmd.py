@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from contextlib import nullcontext
 from datetime import date, datetime
@@ -13,6 +12,7 @@ from typing import Annotated
 
 import pyarrow.parquet as pq
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -21,6 +21,7 @@ from hongxian.cli.common import case_errors, console, err_console
 from hongxian.dataset.store import read_table
 from hongxian.ingest.pipeline import IngestReport, ingest_case
 from hongxian.labels import SOURCE_STATUS_ZH
+from hongxian.textsafe import csv_cell, json_line, visible_bidi
 
 TABLE_NAMES = ("sources", "rejects", *SCHEMAS.keys())
 
@@ -33,14 +34,15 @@ class TableFormat(StrEnum):
 
 def print_ingest_report(report: IngestReport) -> None:
     t = Table(title=f"导入结果 · 案件 {report.case.case.id}", show_lines=False)
-    for col in ("文件", "格式", "状态", "成功行", "拒绝行", "所有者"):
+    for col in ("文件", "格式", "状态", "读入行", "成功行", "拒绝行", "所有者"):
         t.add_column(col, overflow="fold")
     for s in report.sources:
         style = {"failed": "red", "unrecognised": "yellow"}.get(s.status)
         t.add_row(
-            s.path,
+            visible_bidi(s.path),
             s.format or "-",
             SOURCE_STATUS_ZH[s.status],
+            str(s.rows_in),
             str(s.rows_ok),
             str(s.rows_rejected),
             s.owner or "未知",
@@ -48,10 +50,11 @@ def print_ingest_report(report: IngestReport) -> None:
         )
     console.print(t)
     for s in report.sources:
+        shown = escape(visible_bidi(s.path))
         for w in s.warnings:
-            console.print(f"[yellow]提示[/] {s.path}：{w}")
+            console.print(f"[yellow]提示[/] {shown}：{escape(visible_bidi(w))}")
         if s.error:
-            console.print(f"[red]错误[/] {s.path}：{s.error}")
+            console.print(f"[red]错误[/] {shown}：{escape(visible_bidi(s.error))}")
     counts = "，".join(f"{k} {v}" for k, v in report.table_counts.items())
     console.print(f"规范化数据表：{counts}")
     if report.rejected:
@@ -93,14 +96,14 @@ def export_table(case_dir: Path, name: str, fmt: TableFormat, out: Path | None) 
     with open(out, "w", encoding="utf-8", newline="") if out else nullcontext(sys.stdout) as fh:
         if fmt is TableFormat.jsonl:
             for row in table.to_pylist():
-                fh.write(json.dumps({k: _jsonable(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
+                fh.write(json_line({k: _jsonable(v) for k, v in row.items()}) + "\n")
         else:
             writer = csv.writer(fh)
             writer.writerow(table.column_names)
             for row in table.to_pylist():
                 writer.writerow(
                     [
-                        "" if v is None else ";".join(v) if isinstance(v, list) else _jsonable(v)
+                        csv_cell("" if v is None else ";".join(v) if isinstance(v, list) else _jsonable(v))
                         for v in row.values()
                     ]
                 )

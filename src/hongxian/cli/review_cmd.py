@@ -62,12 +62,14 @@ def register(app: typer.Typer) -> None:
 
 
 def _errors():
-    return review_errors()
+    from hongxian.review.checkpoint import CheckpointError
+
+    return review_errors(CheckpointError)
 
 
 def _service(case_dir: Path, db: str | None) -> ReviewService:
     settings = Settings(database_url=db)
-    return ReviewService(open_store(case_dir, settings), settings)
+    return ReviewService(open_store(case_dir, settings), settings, case_dir=case_dir)
 
 
 def _login(svc: ReviewService, name: str | None, stdin_ok: bool = True) -> User:
@@ -324,15 +326,27 @@ def user_disable(
 
 
 @audit_app.command("verify")
-def audit_verify(case_dir: CaseDir, db: DbOpt = None) -> None:
-    """重新计算审计日志哈希链；发现任何篡改即以非零状态退出。无需登录。"""
+def audit_verify(
+    case_dir: CaseDir,
+    db: DbOpt = None,
+    checkpoint: Annotated[
+        list[str] | None,
+        typer.Option("--checkpoint", help="再与此检查点核对（报告旁的“审计检查点”文本），可多次指定"),
+    ] = None,
+) -> None:
+    """重新计算审计日志哈希链，并与签名检查点核对；发现任何篡改或截断即以非零状态退出。无需登录。
+
+    通过后打印并记录一个新的签名检查点（请与报告一并保存在库外）。"""
     with _errors():
-        result = _service(case_dir, db).verify_audit()
-        if result.ok:
-            console.print(f"[green]{result.message()}[/] 链尾哈希：{result.head_hash}")
-            return
-        err_console.print(f"[bold red]{result.message()}[/]")
-        raise typer.Exit(1)
+        svc = _service(case_dir, db)
+        result = svc.verify_audit(checkpoint or ())
+        if not result.ok:
+            err_console.print(f"[bold red]{result.message()}[/]")
+            raise typer.Exit(1)
+        console.print(f"[green]{result.message()}[/] 链尾哈希：{result.head_hash}")
+        cp = svc.audit_checkpoint()
+        if cp is not None:
+            console.print(f"审计检查点：{cp.text()}")
 
 
 @audit_app.command("list")

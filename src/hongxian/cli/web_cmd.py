@@ -31,6 +31,12 @@ def register(app: typer.Typer) -> None:
         session_minutes: Annotated[
             int, typer.Option("--session-minutes", help="登录会话有效期（分钟）", min=1)
         ] = 480,
+        behind_https: Annotated[
+            bool,
+            typer.Option(
+                "--behind-https", help="经 HTTPS 反向代理访问：会话 Cookie 一律加 Secure，并信任代理转发头"
+            ),
+        ] = False,
     ) -> None:
         """启动网页审查界面：登录、案件概览、线索审查、审计日志、发前自检与报告下载。"""
         import uvicorn
@@ -38,7 +44,10 @@ def register(app: typer.Typer) -> None:
         from hongxian.web import create_app
 
         with case_errors():
-            application = create_app(case_dir, Settings(database_url=db, session_minutes=session_minutes))
+            application = create_app(
+                case_dir,
+                Settings(database_url=db, session_minutes=session_minutes, behind_https=behind_https),
+            )
         if not application.state.service.has_users():
             err_console.print(
                 "[yellow]提示：[/]审查库中还没有用户，请先运行 "
@@ -48,4 +57,12 @@ def register(app: typer.Typer) -> None:
         threading.Thread(target=application.state.web.get_self_checker, daemon=True).start()
         shown = f"[{host}]" if ":" in host else host
         console.print(f"网页审查界面：http://{shown}:{port}/  （按 Ctrl+C 停止）")
-        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(
+            application,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            proxy_headers=behind_https,  # client address and scheme from the proxy's X-Forwarded-* headers
+            forwarded_allow_ips="*" if behind_https else None,
+        )

@@ -16,10 +16,18 @@ from hongxian.dataset.duck import count_rows, materialize
 
 NAME_PREFIX = "wxname:"
 CHAT_NAME_PREFIX = "chatname:"
+NAMESAKE_SUFFIX = "（与账单本人同名）"
 
 
 def name_account(display_name: str) -> str:
     return NAME_PREFIX + display_name.strip()
+
+
+def namesake_account(display_name: str) -> str:
+    """A bill counterparty shown with the bill owner's own nickname: another person until proven
+    otherwise (a counterparty is never the owner by name alone), so never the owner's account and
+    never resolved by name: ``wxname:<name>（与账单本人同名）``."""
+    return NAME_PREFIX + display_name.strip() + NAMESAKE_SUFFIX
 
 
 def chat_name_id(conversation_name: str) -> str:
@@ -69,9 +77,15 @@ def resolve_accounts(con: duckdb.DuckDBPyConnection) -> None:
         if renamed:
             materialize(con, table)
         for col in cols if renamed else ():
+            # a payment's counterparty never becomes its owner by name alone (issue 13 item 8)
+            not_owner = (
+                f" AND m.to_account IS DISTINCT FROM {table}.owner_account"
+                if table == "payments" and col != "owner_account"
+                else ""
+            )
             con.execute(
                 f"UPDATE {table} SET {col} = m.to_account FROM _name_map m "
-                f"WHERE {table}.{col} = m.from_account AND m.to_account <> m.from_account"
+                f"WHERE {table}.{col} = m.from_account AND m.to_account <> m.from_account{not_owner}"
             )
     # Accounts: attach person ids by wxid / 微信号 listed in people.csv, then by resolved names.
     con.execute("""

@@ -14,7 +14,8 @@ WeChat ``wxname:`` prefix is never used: a name shown by Alipay is not a WeChat 
 
 收/支: 支出 → out, 收入 → in, 不计收支 / 其他 / empty → neutral. Refunds (交易分类 退款, 商品说明
 ``退款-…``, or an order number ``<original>_<suffix>``) are paired with their original in-reader;
-their payer is the counterparty and the payee the owner, whatever 收/支 says. Alipay files are
+their payer is the counterparty, the payee the owner and ``direction`` ``in``, whatever 收/支 says
+(``raw_direction`` keeps the 收/支 text; docs/ingest-hardening.md). Alipay files are
 small, so rows are held until the end: a paired original gets ``refunded_fen`` = sum of refunds.
 """
 
@@ -23,12 +24,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from hongxian.dataset.identity import NAMESAKE_SUFFIX
 from hongxian.ingest.base import ReaderRegistry, Sink, SourceContext, UnreadableSource, few_collections
 from hongxian.ingest.bill_common import (
+    MANGLED_ID_WARNING,
     STRIP,
     BadValue,
     PaymentIds,
     first_lines,
+    looks_float_mangled,
     parse_time,
     text_encoding,
     yuan_to_fen,
@@ -206,6 +210,8 @@ class AlipayRows:
             names.pop()
         self.width = len(names)
         self.sink = sink
+        self.owner_name = pre.name
+        sink.row_tables = ("payments",)
         self.owner, person = alipay_owner(ctx, pre, sink)
         sink.set_owner(self.owner, person)
         if self.owner:
@@ -224,6 +230,7 @@ class AlipayRows:
         self.names: set[str] = set()
 
     def feed(self, number: int, cells: list[str]) -> None:
+        self.sink.count_in()
         if len(cells) > self.width and not any(c.strip(STRIP) for c in cells[self.width :]):
             cells = cells[: self.width]
         if len(cells) != self.width:
@@ -246,19 +253,15 @@ class AlipayRows:
             raise BadValue("收/支", f"收/支“{d}”无法识别（应为 收入、支出 或 不计收支）")
         if not d:
             direction = FUND_DIRECTIONS.get(g("fund"), "neutral")
-        category, goods, status, txn, mo = (
-            g("category"),
-            _null(g("goods")),
-            g("status"),
-            _null(g("txn")),
-            _null(g("mo")),
-        )
+        category, goods, status = g("category"), _null(g("goods")), g("status")
+        txn, mo = self._order_id(g("txn"), "交易订单号"), self._order_id(g("mo"), "商家订单号")
         name, party_account = _null(g("party")) or None, _null(g("party_account")) or None
         kind = alipay_kind(category, goods, txn, status, direction)
-        pid = self.ids(
-            "alipay", ts, category, name, party_account, goods, d, fen, g("method"), txn, mo, g("remark")
-        )
+        # order numbers are not hashed: a spreadsheet re-save mangles them (issue 13 item 7)
+        pid = self.ids("alipay", ts, category, name, party_account, goods, d, fen, g("method"), g("remark"))
         account = _account(party_account, name)
+        if party_account is None and name and name == self.owner_name:  # never the owner by name alone
+            account = NAME_PREFIX + name + NAMESAKE_SUFFIX
         self._counterparty(account, name)
         refunded = yuan_to_fen(g("refunded"), "成功退款(元)") if g("refunded") and kind != "refund" else None
         payer, payee = (
@@ -275,7 +278,9 @@ class AlipayRows:
             "amount_fen": fen,
             "status": status or None,
             "memo": memo_text(goods or None, _null(g("remark")) or None),
-            "direction": direction,
+            # money moving relative to the owner: a refund comes back (Alipay says 不计收支)
+            "direction": "in" if kind == "refund" else direction,
+            "raw_direction": d or None,
             "owner_account": self.owner,
             "counterparty_name": name,
             "txn_id": txn or None,
@@ -289,6 +294,13 @@ class AlipayRows:
         if kind == "refund":
             parts = txn.split("_")
             self.refund_keys.append((row, tuple("_".join(parts[:i]) for i in range(len(parts) - 1, 0, -1))))
+
+    def _order_id(self, text: str, column: str) -> str:
+        """An order number, or "" when a spreadsheet turned it into a float (said in a warning)."""
+        if looks_float_mangled(text):
+            self.sink.warn(MANGLED_ID_WARNING.format(column=column))
+            return ""
+        return _null(text)
 
     def _counterparty(self, account: str | None, name: str | None) -> None:
         if account and account not in self.names:

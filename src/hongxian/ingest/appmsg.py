@@ -13,8 +13,13 @@ appmsg fields read (``<msg><appmsg>…``):
 * red packet (2001): ``sendid`` from ``url`` / ``wcpayinfo/nativeurl`` / ``wcpayinfo/paymsgid``,
   blessing from ``receivertitle`` / ``sendertitle``, ``sendusername`` from ``nativeurl``.
 
-When the XML does not parse (unescaped ``&``, truncation …) the same tags are looked up with
-a tolerant regular expression, and the result is flagged ``well_formed=False``.
+The XML is parsed with ``defusedxml`` (no DTD entity expansion, no external entities). When it
+does not parse (unescaped ``&``, truncation, a refused entity …) the same tags are looked up by a
+tolerant linear scanner (`_tag`), and the result is flagged ``well_formed=False``.
+
+Message content is hostile input: every scan here is linear in its length (issue 13 item 2; the
+former regular expressions backtracked cubically on an unclosed ``<title>``). The few patterns
+that stay patterns run on RE2 (``google-re2``), which guarantees linear time.
 """
 
 from __future__ import annotations
@@ -22,13 +27,19 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote
 
 import lz4.block
+import re2
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
 
 MAX_XML_BYTES = 8 << 20
+MAX_PARSE_CHARS = 1 << 20
+"""Payload characters parsed per message; the rest is reported, never parsed (the text is kept)."""
 _EMPTY_SENDERTITLE = "红包已被领完"
 
 
@@ -121,19 +132,95 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-_TAG_CACHE: dict[str, re.Pattern[str]] = {}
+_CDATA = "<![CDATA["
 
 
 def _tag(xml: str, name: str) -> str | None:
-    """First ``<name>`` value in possibly broken XML (CDATA or plain text)."""
-    pat = _TAG_CACHE.get(name)
-    if pat is None:
-        pat = re.compile(rf"<{name}(?:\s[^>]*)?>\s*(?:<!\[CDATA\[(.*?)\]\]>|([^<]*))\s*</{name}>", re.S)
-        _TAG_CACHE[name] = pat
-    m = pat.search(xml)
-    if not m:
-        return None
-    return _clean(m.group(1) if m.group(1) is not None else html.unescape(m.group(2)))
+    """First ``<name>`` value in possibly broken XML, in linear time: after an opening tag (with or
+    without attributes) and blanks, either a CDATA section (ending at its first ``]]>``, as XML
+    says) followed by blanks and ``</name>``, or text without ``<`` up to ``</name>``."""
+    i = xml.find("<" + name)
+    if i >= 0 and xml.startswith(">", i + len(name) + 1):  # the usual case: one plain text element
+        body = i + len(name) + 2
+        close = xml.find("</" + name + ">", body)
+        content = xml[body:close] if close >= 0 else ""
+        if close >= 0 and "<" not in content:
+            return _clean(html.unescape(content))
+        bare = content.strip()
+        if bare.startswith(_CDATA) and bare.find("]]>", len(_CDATA)) == len(bare) - 3:
+            return _clean(bare[len(_CDATA) : -3])
+    scan = _TagScan(xml, name)
+    for body in scan.bodies():
+        found, value = scan.value_at(body)
+        if found:
+            return value
+    return None
+
+
+class _TagScan:
+    """The searches of `_tag` over one document. Every position searched for (next ``>``,
+    ``</name>``, ``<``, ``]]>``) is remembered while it lies ahead, so no part of the text is scanned
+    more than a few times, whatever it holds."""
+
+    def __init__(self, xml: str, name: str):
+        self.xml, self.size = xml, len(xml)
+        self.opener, self.closer = "<" + name, "</" + name + ">"
+        self.gt = self.close = self.lt = self.cdata_end = self.tried = -1
+
+    def bodies(self) -> Iterator[int]:
+        """Where the content of each opening tag starts (each distinct position once); stops when
+        no later tag can have a value."""
+        xml, size, pos, last = self.xml, self.size, 0, -1
+        while (i := xml.find(self.opener, pos)) >= 0:
+            j = pos = i + len(self.opener)
+            if j >= size:
+                return
+            if xml[j] == ">":
+                body = j + 1
+            elif xml[j].isspace():
+                if self.gt < j:
+                    self.gt = xml.find(">", j)
+                    if self.gt < 0:
+                        return
+                body = self.gt + 1
+            else:
+                continue
+            if body != last:  # the same body as a tag already tried: the same outcome
+                last = body
+                yield body
+
+    def value_at(self, body: int) -> tuple[bool, str | None]:
+        """(found, value) for a tag whose content starts at ``body``."""
+        xml, k = self.xml, body
+        while k < self.size and xml[k].isspace():
+            k += 1
+        if xml.startswith(_CDATA, k):
+            return self._cdata(k + len(_CDATA))
+        if self.close < k:
+            found = xml.find(self.closer, k)
+            self.close = self.size + 1 if found < 0 else found  # past the end: no closing tag left
+        if self.close > self.size:
+            return False, None
+        if self.lt < k:
+            self.lt = xml.find("<", k)
+        if self.lt >= self.close:
+            return True, _clean(html.unescape(xml[k : self.close]))
+        return False, None
+
+    def _cdata(self, start: int) -> tuple[bool, str | None]:
+        xml, size = self.xml, self.size
+        if self.cdata_end < start:
+            end = xml.find("]]>", start)
+            self.cdata_end = size if end < 0 else end
+        if self.cdata_end >= size or self.cdata_end == self.tried:
+            return False, None
+        self.tried = m = self.cdata_end
+        m += 3
+        while m < size and xml[m].isspace():
+            m += 1
+        if xml.startswith(self.closer, m):
+            return True, _clean(xml[start : self.cdata_end])
+        return False, None
 
 
 _APP_TAGS = frozenset(("type", "title", "des", "url"))
@@ -156,8 +243,8 @@ _PAY_TAGS = frozenset(
 
 def _fields_from_tree(xml: str) -> dict[str, str | None] | None:
     try:
-        root = ET.fromstring(xml)
-    except ET.ParseError:
+        root = safe_fromstring(xml)
+    except (ET.ParseError, DefusedXmlException, ValueError):
         return None
     app = root if root.tag == "appmsg" else root.find("appmsg")
     if app is None:
@@ -260,8 +347,7 @@ def parse_appmsg(xml: str | None, light: bool = False) -> AppMsg | None:
 
 # ---------------------------------------------------------------- claim notices (10000)
 
-_CLAIM = re.compile(r"^\s*(?:<img[^>]*>\s*)?(.+?)领取了(你|.+?)的<_wc_custom_link_[^>]*?sendid=(\d+)", re.S)
-_TAGS = re.compile(r"<[^>]+>")
+_CLAIM = re2.compile(r"(?s)^\s*(?:<img[^>]*>\s*)?(.+?)领取了(你|.+?)的<_wc_custom_link_[^>]*?sendid=(\d+)")
 
 
 @dataclass(frozen=True)
@@ -280,7 +366,24 @@ def plain_text(text: str | None) -> str | None:
     """System-notice text without tags and entities."""
     if not text:
         return text
-    return _clean(html.unescape(_TAGS.sub("", text)))
+    return _clean(html.unescape(strip_tags(text)))
+
+
+def strip_tags(text: str) -> str:
+    """``text`` without ``<…>`` markup (what ``re.sub("<[^>]+>", "", text)`` gives), in linear time."""
+    out, pos = [], 0
+    while (i := text.find("<", pos)) >= 0:
+        j = text.find(">", i + 1)
+        if j < 0:
+            break
+        if j == i + 1:  # "<>" is not a tag
+            out.append(text[pos : i + 1])
+            pos = i + 1
+            continue
+        out.append(text[pos:i])
+        pos = j + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def parse_claim(text: str | None) -> Claim | None:

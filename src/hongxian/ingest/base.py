@@ -17,6 +17,7 @@ from typing import Protocol
 import pyarrow as pa
 
 from hongxian.canonical import SCHEMAS
+from hongxian.ingest.containers import is_zip, zip_problem
 from hongxian.plugins import Registry
 from hongxian.schema import SOURCE_TABLES
 
@@ -85,6 +86,7 @@ class Reject:
     raw: str
     error: str
     column: str | None = None
+    row_lost: bool = True  # False: the source row was kept; only something derived from it was not
 
 
 class Sink:
@@ -102,6 +104,9 @@ class Sink:
         self.owner_account: str | None = None
         self.owner_person: str | None = None
         self.format_label: str | None = None
+        self.rows_in = 0  # source rows the reader met (`count_in`)
+        self.row_tables: tuple[str, ...] = ("messages",)  # tables with one row per accepted source row
+        self.ok_without_row = 0  # accepted source rows that add no row to `row_tables` (`accept`)
 
     def add(self, table: str, row: dict) -> None:
         row.setdefault("source_id", self.source_id)
@@ -126,8 +131,18 @@ class Sink:
         self.counts[table] += n
         self._emit(table, batch)
 
-    def reject(self, row_number: int, raw: str, error: str, column: str | None = None) -> None:
-        self.rejects.append(Reject(row_number, raw[:2000], error, column))
+    def count_in(self, n: int = 1) -> None:
+        """``n`` more source rows were met (each ends up accepted or rejected)."""
+        self.rows_in += n
+
+    def accept(self, n: int = 1) -> None:
+        """``n`` source rows were accepted without a row in `row_tables` (a chat room's Contact row)."""
+        self.ok_without_row += n
+
+    def reject(
+        self, row_number: int, raw: str, error: str, column: str | None = None, row_lost: bool = True
+    ) -> None:
+        self.rejects.append(Reject(row_number, raw[:2000], error, column, row_lost))
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -175,10 +190,15 @@ class Sink:
 
     @property
     def rows_ok(self) -> int:
-        """Source rows read: messages (a MSG row or chat line), else payments (a bill row), else
-        contacts and groups (a MicroMsg.db). Payments derived from messages are not counted twice."""
-        c = self.counts
-        return c["messages"] or c["payments"] or (c["accounts"] + c["groups"])
+        """Source rows accepted: the rows written to the reader's `row_tables` (bill rows → payments;
+        MSG rows and chat lines → messages; Contact → accounts, ChatRoom → groups) plus `accept`ed
+        ones. Rows derived from others (chat payments, members, counterparties) are not counted."""
+        return sum(self.counts[t] for t in self.row_tables) + self.ok_without_row
+
+    @property
+    def rows_rejected(self) -> int:
+        """Source rows rejected (a kept row whose derived payment failed is not one)."""
+        return sum(1 for r in self.rejects if r.row_lost)
 
 
 @contextmanager
@@ -228,14 +248,29 @@ class ReaderRegistry(Registry[Reader]):
     kind = "reader"
 
     def pick(self, path: Path) -> Reader | None:
+        """The first reader whose ``sniff`` accepts the file (see `identify` for the reasons)."""
+        return self.identify(path)[0]
+
+    def identify(self, path: Path) -> tuple[Reader | None, str | None]:
+        """(reader, None), or (None, why the file cannot be read) — or (None, None): not recognised.
+
+        An archive is checked for zip bombs before any reader opens it. A ``sniff`` that raises
+        counts as "not this format" (a broken file must not stop the others); when no reader
+        accepts the file, the first such error is the reason."""
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
         if not head:
-            return None
+            return None, None
+        if is_zip(head) and (problem := zip_problem(path)) is not None:
+            return None, problem
+        error = None
         for reader in self:
-            if reader.sniff(path, head):
-                return reader
-        return None
+            try:
+                if reader.sniff(path, head):
+                    return reader, None
+            except Exception as exc:  # noqa: BLE001 - any error in a sniff is a property of the file
+                error = error or f"识别格式时出错（{reader.label}）：{type(exc).__name__}: {exc}"
+        return None, error
 
     def order(self) -> list[str]:
         """Reader names in sniffing order."""

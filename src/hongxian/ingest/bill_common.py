@@ -85,11 +85,17 @@ def _yuan_slow(original: str, s: str, column: str) -> int:
 
 
 def number_to_fen(value: float, column: str = "金额") -> int:
-    """A numeric spreadsheet cell (yuan) → fen: ``Decimal(str(round(x, 2)))`` (548.58000000000004 → 54858)."""
+    """A numeric spreadsheet cell (yuan) → fen (548.58000000000004 → 54858).
+
+    The same rule as for text (`yuan_to_fen`): more than two decimals is rejected, never rounded
+    (28.165 → a reject, as ``¥0.355`` is). Binary float noise (0.1 + 0.2) is not a third decimal."""
     if isinstance(value, bool) or not math.isfinite(value):
         raise BadValue(column, f"金额“{value}”无法识别")
     if value < 0:
         raise BadValue(column, f"金额“{value}”为负数（账单金额应为正数，方向见收/支列）")
+    exact = value * 100
+    if abs(exact - round(exact)) > 1e-6 + abs(exact) * 1e-12:
+        raise BadValue(column, f"金额“{value!r}”超过两位小数")
     fen = int(Decimal(str(round(value, 2))) * 100)
     if fen >= MAX_FEN:
         raise BadValue(column, f"金额“{value}”超出合理范围")
@@ -209,6 +215,22 @@ def first_lines(head: bytes, n: int = 40) -> list[str]:
             if len(out) >= n:
                 break
     return out
+
+
+MANGLED_ID_RE = "(?i)^[0-9]+([.][0-9]+)?e[+-]?[0-9]+$"
+"""An id a spreadsheet turned into a number and wrote back in scientific notation (RE2 pattern)."""
+MANGLED_ID_WARNING = (
+    "{column}呈科学计数法（如 4.20000006920171e+27），文件可能经 Excel 打开后另存，单号已失真："
+    "失真的单号不再作为单号使用（去重与退款配对不依赖它），请尽量使用原始导出文件"
+)
+
+
+def looks_float_mangled(text: str | None) -> bool:
+    """``4.20000006920171e+27`` / ``4.2E+27``: an id that went through a float."""
+    if not text or len(text) > 40:
+        return False
+    mantissa, e, exponent = text.strip().lower().partition("e")
+    return bool(e) and mantissa.replace(".", "", 1).isdigit() and exponent.lstrip("+-").isdigit()
 
 
 def cell_str(value: object) -> str:

@@ -17,10 +17,11 @@ Recognised by the header line, never by the file name.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+
+import re2
 
 from hongxian.dataset.identity import chat_name_id
 from hongxian.ingest.appmsg import AppMsg
@@ -97,8 +98,10 @@ PYWXDUMP_TYPES = {  # type_name → (Type, SubType), PyWxDump's own table (first
     "邀请加群": (10000, 8000),
 }
 NOT_A_SENDER = ("", "我", "系统", "未知")
-_TRANSFER = re.compile(r"^(转账|已收款)：(\S*)\s*(?:\n转账说明：(.*?))?(?:\n转账时间：.*)?\s*$", re.S)
-_HREF = re.compile(r'<a href="([^"]+)"')
+# RE2 (linear time): message text is hostile input; with Python's re this pattern backtracked
+# quadratically on a long run of blanks (issue 13 item 2).
+_TRANSFER = re2.compile(r"(?s)^(转账|已收款)：(\S*)\s*(?:\n转账说明：(.*?))?(?:\n转账时间：.*)?\s*$")
+_HREF = re2.compile(r'<a href="([^"]+)"')
 
 
 def _header(head: bytes) -> tuple[str, ...]:
@@ -139,6 +142,7 @@ def csv_records(path: Path, sink: Sink) -> Iterator[tuple[int, list[str]]]:
             except StopIteration:
                 return
             except csv.Error as exc:
+                sink.count_in()
                 sink.reject(start, "", f"CSV 格式错误：{exc}")
                 start = reader.line_num + 1
                 continue

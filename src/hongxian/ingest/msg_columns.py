@@ -57,6 +57,7 @@ def add_msg_chunk(builder: ChatRowBuilder, chunk: list[tuple]) -> None:
         builder.captured = None
     plain = np.flatnonzero(fast)
     builder.messages += len(plain)
+    builder.sink.count_in(len(plain))  # the visited rows were counted by the builder
     columns = _fast_columns(cols, arrays, plain, builder.owner, visit.senders, visit.texts)
     if visit.general:
         columns = _merge(columns, plain, visit.general, visit.positions)

@@ -37,6 +37,7 @@ class SourceReport:
     owner: str | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    rows_in: int = 0  # source rows met; = rows_ok + rows_rejected (checked, see `_row_check`)
 
 
 @dataclass
@@ -53,6 +54,10 @@ class IngestReport:
 Progress = Callable[[str, int, int], None]
 
 
+def _error_text(exc: BaseException) -> str:
+    return f"读取出错：{type(exc).__name__}: {exc}"
+
+
 def _reject_rows(source_id: str, path: str, rejects: list[Reject]) -> list[dict]:
     return [
         {
@@ -67,8 +72,29 @@ def _reject_rows(source_id: str, path: str, rejects: list[Reject]) -> list[dict]
     ]
 
 
+def _row_check(rows_in: int, ok: int, bad: int) -> str | None:
+    """A Chinese warning when the reader's row accounting does not add up (a reader bug)."""
+    if rows_in == ok + bad:
+        return None
+    return (
+        f"行数核对不符：读入 {rows_in} 行，成功 {ok} 行，拒绝 {bad} 行"
+        f"（差 {rows_in - ok - bad} 行），请报告此问题"
+    )
+
+
 def _source_row(
-    source_id, rel, sha, fmt, ok, bad, auth, owner_acc=None, owner_person=None, warnings=(), declared=None
+    source_id,
+    rel,
+    sha,
+    fmt,
+    ok,
+    bad,
+    auth,
+    owner_acc=None,
+    owner_person=None,
+    warnings=(),
+    declared=None,
+    rows_in=None,
 ):
     return {
         "source_id": source_id,
@@ -76,6 +102,7 @@ def _source_row(
         "sha256": sha,
         "format": fmt,
         "ingested_at": datetime.now(SHANGHAI),
+        "rows_in": ok + bad if rows_in is None else rows_in,
         "rows_ok": ok,
         "rows_rejected": bad,
         "authorisation": auth,
@@ -145,6 +172,9 @@ class CaseIngester:
                 prev["rows_ok"],
                 prev["rows_rejected"],
                 prev["owner_person"] or prev["owner_account"],
+                rows_in=prev["rows_in"]
+                if prev["rows_in"] is not None
+                else prev["rows_ok"] + prev["rows_rejected"],
             )
         )
         return True
@@ -160,8 +190,9 @@ class CaseIngester:
             source_id = fingerprint("s", sha)
             try:
                 result = read_register(spec, path)
-            except UnreadableSource as exc:
-                reports.append(SourceReport(rel, "failed", f"register:{spec.stem}", error=str(exc)))
+            except Exception as exc:  # noqa: BLE001 - one bad register must not stop the case
+                reason = str(exc) if isinstance(exc, UnreadableSource) else _error_text(exc)
+                reports.append(SourceReport(rel, "failed", f"register:{spec.stem}", error=reason))
                 self.store.write_case_table(spec.table, SCHEMAS[spec.table].empty_table())
                 continue
             self.store.write_case_table(spec.table, result.table)
@@ -176,25 +207,41 @@ class CaseIngester:
                     result.table.num_rows,
                     len(result.rejects),
                     self.auth,
+                    rows_in=result.rows_in,
                 )
             )
             rejects.extend(_reject_rows(source_id, rel, result.rejects))
             reports.append(
                 SourceReport(
-                    rel, "ingested", f"register:{spec.stem}", result.table.num_rows, len(result.rejects)
+                    rel,
+                    "ingested",
+                    f"register:{spec.stem}",
+                    result.table.num_rows,
+                    len(result.rejects),
+                    rows_in=result.rows_in,
                 )
             )
         return people_index(people_table)
 
     def _ingest_file(self, path, people, old, manifest, rejects, reports, old_rejects) -> None:
-        rel, sha = self.paths.relative(path), sha256_file(path)
+        """One export file; whatever goes wrong is reported for this file only (never raised)."""
+        rel = self.paths.relative(path)
+        try:
+            self._read_file(rel, path, people, old, manifest, rejects, reports, old_rejects)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the case
+            reports.append(SourceReport(rel, "failed", error=_error_text(exc)))
+
+    def _read_file(self, rel, path, people, old, manifest, rejects, reports, old_rejects) -> None:
+        sha = sha256_file(path)
         if self._unchanged(rel, sha, old, manifest, rejects, reports, old_rejects):
             return
         if rel in old:
             self.store.drop_source(old[rel]["source_id"])
-        reader = self.registry.pick(path)
+        reader, problem = self.registry.identify(path)
         if reader is None:
-            reports.append(SourceReport(rel, "unrecognised"))
+            reports.append(
+                SourceReport(rel, "failed", error=problem) if problem else SourceReport(rel, "unrecognised")
+            )
             return
         source_id = fingerprint("s", sha)
         if any(m["source_id"] == source_id for m in manifest):
@@ -214,25 +261,27 @@ class CaseIngester:
             return
         except Exception as exc:  # a reader bug must not lose the other files
             writer.abort()
-            reports.append(
-                SourceReport(rel, "failed", reader.name, error=f"读取出错：{type(exc).__name__}: {exc}")
-            )
+            reports.append(SourceReport(rel, "failed", reader.name, error=_error_text(exc)))
             return
         writer.commit()
         fmt = sink.format_label or reader.name
+        ok, bad = sink.rows_ok, sink.rows_rejected
+        if (mismatch := _row_check(sink.rows_in, ok, bad)) is not None:
+            sink.warn(mismatch)
         manifest.append(
             _source_row(
                 source_id,
                 rel,
                 sha,
                 fmt,
-                sink.rows_ok,
-                len(sink.rejects),
+                ok,
+                bad,
                 self.auth,
                 sink.owner_account,
                 sink.owner_person,
                 sink.warnings,
                 ctx.declared_owner,
+                sink.rows_in,
             )
         )
         rejects.extend(_reject_rows(source_id, rel, sink.rejects))
@@ -241,10 +290,11 @@ class CaseIngester:
                 rel,
                 "ingested",
                 fmt,
-                sink.rows_ok,
-                len(sink.rejects),
+                ok,
+                bad,
                 sink.owner_person or sink.owner_account,
                 list(sink.warnings),
+                rows_in=sink.rows_in,
             )
         )
 

@@ -165,18 +165,21 @@ REGISTERS = (
 class RegisterResult:
     table: pa.Table
     rejects: list[Reject] = field(default_factory=list)
+    rows_in: int = 0  # data rows met (each is in `table` or in `rejects`)
 
 
 def read_register(spec: RegisterSpec, path: Path) -> RegisterResult:
-    rows = read_rows(path)
+    rows, unreadable = read_rows(path)
     if not rows:
-        raise UnreadableSource("文件为空")
+        raise UnreadableSource(
+            "文件为空" if not unreadable else f"第 {unreadable[0].row_number} 行：{unreadable[0].error}"
+        )
     header_no, header = rows[0]
     header = [h.strip().lstrip("\ufeff") for h in header]
     missing = [h for h in spec.required_headers if h not in header]
     if missing:
         raise UnreadableSource(f"第 {header_no} 行表头缺少列：{'、'.join(missing)}")
-    out, rejects, seen = [], [], set()
+    out, rejects, seen = [], list(unreadable), set()
     for row_no, cells in rows[1:]:
         record = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h}
         raw = ",".join(cells)
@@ -193,7 +196,11 @@ def read_register(spec: RegisterSpec, path: Path) -> RegisterResult:
             continue
         seen.add(key)
         out.append(parsed)
-    return RegisterResult(table_from_rows(spec.table, out), rejects)
+    return RegisterResult(
+        table_from_rows(spec.table, out),
+        sorted(rejects, key=lambda r: r.row_number),
+        len(rows) - 1 + len(unreadable),
+    )
 
 
 def people_index(people: pa.Table) -> PeopleIndex:

@@ -1,17 +1,21 @@
 """Reading user-written tables (CSV in UTF-8 with/without BOM or GB18030, or .xlsx) as rows of text.
 
 Used for the case registers (people.csv, …). Returns header + rows of stripped strings with
-their 1-based row numbers as the user sees them in a spreadsheet.
+their 1-based row numbers as the user sees them in a spreadsheet, and the rows that could not be
+read at all (a cell over the CSV field limit, a broken quote) as rejects: a bad row costs that row.
+Any line ending is accepted (LF, CRLF, a lone CR from old Mac spreadsheets).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-from hongxian.ingest.base import UnreadableSource
+from hongxian.ingest.base import Reject, UnreadableSource
+from hongxian.ingest.containers import is_zip, zip_problem
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -42,18 +46,58 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_rows(path: Path) -> list[tuple[int, list[str]]]:
-    """All non-empty rows as (row_number, cells). XLSX: first visible sheet."""
+Rows = list[tuple[int, list[str]]]
+
+
+def read_rows(path: Path) -> tuple[Rows, list[Reject]]:
+    """All non-empty rows as (row_number, cells), and the rows that could not be parsed.
+    XLSX: first visible sheet."""
     data = Path(path).read_bytes()
-    if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(path)
+    if is_zip(data):
+        problem = zip_problem(path)
+        if problem:
+            raise UnreadableSource(problem)
+        return _read_xlsx(path), []
     text, _ = decode_text(data)
-    out = []
-    for i, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+    return csv_rows(text)
+
+
+def csv_rows(text: str) -> tuple[Rows, list[Reject]]:
+    """CSV text → (rows, rejects); row numbers are physical line numbers where each record starts."""
+    consumed: list[str] = []  # the physical lines of the record being parsed
+    reader = csv.reader(_tap(io.StringIO(text, newline=""), consumed))  # any line ending; kept for csv
+    out: Rows = []
+    rejects: list[Reject] = []
+    start = 1
+    while True:
+        consumed.clear()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raw = "".join(consumed)[:2000]
+            rejects.append(Reject(start, raw, _csv_reason(exc)))
+            start = reader.line_num + 1
+            continue
         cells = [c.strip().strip("\t") for c in cells]
         if any(cells):
-            out.append((i, cells))
-    return out
+            out.append((start, cells))
+        start = reader.line_num + 1
+    return out, rejects
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"该行有单元格超过 {csv.field_size_limit()} 个字符，整行无法读取"
+    return f"CSV 格式错误，整行无法读取：{text}"
+
+
+def _tap(lines: Iterator[str], consumed: list[str]) -> Iterator[str]:
+    for line in lines:
+        consumed.append(line)
+        yield line
 
 
 def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
@@ -61,11 +105,15 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types
-        raise UnreadableSource(f"无法打开 Excel 文件：{exc}") from exc
-    sheets = [s for s in wb.sheets_metadata if str(getattr(s, "visible", "Visible")).endswith("Visible")]
-    name = (sheets[0] if sheets else wb.sheets_metadata[0]).name
-    rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheets = [s for s in wb.sheets_metadata if str(getattr(s, "visible", "Visible")).endswith("Visible")]
+        if not sheets and not wb.sheets_metadata:
+            raise UnreadableSource("Excel 文件中没有工作表")
+        name = (sheets[0] if sheets else wb.sheets_metadata[0]).name
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except UnreadableSource:
+        raise
+    except Exception as exc:  # calamine raises its own error types (a broken sheet, bad XML, …)
+        raise UnreadableSource(f"无法读取 Excel 文件：{type(exc).__name__}: {exc}") from exc
     out = []
     for i, cells in enumerate(rows, start=1):
         texts = [_cell_text(c) for c in cells]

@@ -83,8 +83,15 @@ class _Bill:
         it = iter(records)
         header = self._preamble(it)
         owner = self._owner()
+        self.sink.row_tables = ("payments",)
         try:
-            rows = self.rows = WeChatRows(header, self.sink, owner, text_cells=self.width_hook is not None)
+            rows = self.rows = WeChatRows(
+                header,
+                self.sink,
+                owner,
+                text_cells=self.width_hook is not None,
+                owner_names=self._owner_names(),
+            )
         except KeyError as exc:
             raise UnreadableSource(f"账单表头缺少列：{exc.args[0]}") from None
         if self.width_hook is not None:
@@ -127,6 +134,14 @@ class _Bill:
             if number > MAX_PREAMBLE:
                 break
         raise UnreadableSource("文件以“微信支付账单明细”开头，但未找到表头行（交易时间,交易类型,交易对方,…）")
+
+    def _owner_names(self) -> frozenset[str]:
+        """The names the bill's owner goes by: the header nickname and the owner's people.csv nicknames."""
+        names = {self.nickname} if self.nickname else set()
+        person = self.ctx.people.people.get(self.sink.owner_person or "")
+        if person is not None:
+            names.update(person.wechat_nicknames)
+        return frozenset(n for n in names if n)
 
     def _owner(self) -> str | None:
         account, person = resolve_owner(self.ctx, self.nickname, self.sink)

@@ -166,6 +166,7 @@ class _BlockParser:
             slow.sort(key=lambda s: s[0])
         parsed = [(n, v) for n, cells in slow if (v := rows.parse_cells(n, cells)) is not None]
         good = pc.indices_nonzero(ok)
+        rows.sink.count_in(len(good))  # the other rows were counted by `parse_cells`
         block = {k: v.take(good) for k, v in fast.items()}
         if parsed:
             block = _merge(block, pa.array(lines).take(good), parsed)

@@ -27,9 +27,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hongxian.canonical import TS
-from hongxian.dataset.identity import NAME_PREFIX
+from hongxian.dataset.identity import NAME_PREFIX, NAMESAKE_SUFFIX, namesake_account
 from hongxian.ingest.base import Sink
-from hongxian.ingest.bill_common import ID_SEP, STRIP, BlockIds, status_refund_fen
+from hongxian.ingest.bill_common import (
+    ID_SEP,
+    MANGLED_ID_RE,
+    MANGLED_ID_WARNING,
+    STRIP,
+    BlockIds,
+    status_refund_fen,
+)
 from hongxian.ingest.bill_refunds import Original, RefundPairer
 
 PARSED = (
@@ -153,8 +160,9 @@ def map_values(arr: pa.Array, fn, cache: dict) -> pa.Array:
 class WeChatPayments:
     """Turns parsed blocks of one bill into payment (and counterparty account) columns."""
 
-    def __init__(self, sink: Sink, owner_account: str | None):
+    def __init__(self, sink: Sink, owner_account: str | None, owner_names: frozenset[str] = frozenset()):
         self.sink, self.owner = sink, owner_account
+        self.owner_names = pa.array(sorted(owner_names), _STR)  # the owner's nicknames (header, people.csv)
         self.ids = BlockIds("pay")
         self.refunds = RefundPairer()
         self.kinds: dict[str, str] = {}
@@ -167,14 +175,24 @@ class WeChatPayments:
         n = len(b["ts"])
         if n == 0:
             return
-        if pc.any(pc.or_(pc.match_substring(b["txn"], "E+"), pc.match_substring(b["mo"], "E+"))).as_py():
-            self.sink.warn("交易单号/商户单号呈科学计数法（如 4.2E+27），文件可能经 Excel 另存，单号已失真")
+        b = self._unmangled(b)
         cols = self._columns(b)
         keep = self._refund_rows(cols, b["status"])
         if keep is not None:
             cols = {k: pc.filter(v, keep) for k, v in cols.items()}
         cols.pop("_account")
         self.sink.add_columns("payments", cols)
+
+    def _unmangled(self, b: dict[str, pa.Array]) -> dict[str, pa.Array]:
+        """交易单号 / 商户单号 that went through a float are blanked (and said so): a 15-digit
+        approximation would pair refunds with the wrong originals."""
+        out = dict(b)
+        for key, column in (("txn", "交易单号"), ("mo", "商户单号")):
+            mangled = pc.match_substring_regex(b[key], MANGLED_ID_RE)
+            if pc.any(mangled).as_py():
+                self.sink.warn(MANGLED_ID_WARNING.format(column=column))
+                out[key] = pc.if_else(mangled, "", b[key])
+        return out
 
     def finish(self) -> None:
         """Write the held refund rows, paired with their originals where the file has them."""
@@ -206,7 +224,9 @@ class WeChatPayments:
             "amount_fen": b["fen"],
             "status": nullify(b["status"], ("",)),
             "memo": memo_column(b["goods"], b["remark"]),
-            "direction": b["direction"],
+            # money moving relative to the owner: a refund comes back in whatever 收/支 says
+            "direction": pc.if_else(pc.equal(kind, "refund"), "in", b["direction"]),
+            "raw_direction": nullify(b["d"], ("",)),
             "owner_account": pa.repeat(owner, len(kind)),
             "counterparty_name": name,
             "txn_id": nullify(b["txn"]),
@@ -219,6 +239,8 @@ class WeChatPayments:
         }
 
     def _ids(self, b: dict[str, pa.Array]) -> pa.Array:
+        # 交易单号 / 商户单号 are left out: a spreadsheet re-save mangles them (4.2e+27), and the same
+        # row must keep its id in the original and the re-saved file (issue 13 item 7).
         key = pc.binary_join_element_wise(
             b["ts_key"],
             b["raw_type"],
@@ -227,8 +249,6 @@ class WeChatPayments:
             b["d"],
             b["fen"].cast(_STR),
             b["method"],
-            b["txn"],
-            b["mo"],
             b["remark"],
             ID_SEP,
         )
@@ -244,14 +264,24 @@ class WeChatPayments:
             pc.if_else(pc.starts_with(party, "发给"), gift, party),
         )
         with_account = pc.and_(pc.is_valid(name), pc.not_equal(direction, "neutral"))
-        account = pc.if_else(with_account, pc.binary_join_element_wise(NAME_PREFIX, name, ""), _NULL)
+        namesake = pc.fill_null(pc.is_in(name, value_set=self.owner_names), False)
+        account = pc.if_else(
+            with_account,
+            pc.if_else(
+                namesake,
+                pc.binary_join_element_wise(NAME_PREFIX, name, NAMESAKE_SUFFIX, ""),
+                pc.binary_join_element_wise(NAME_PREFIX, name, ""),
+            ),
+            _NULL,
+        )
         new = [v for v in pc.unique(pc.filter(name, with_account)).to_pylist() if v not in self.names]
         if new:
             self.names.update(new)
+            owner_names = set(self.owner_names.to_pylist())
             self.sink.add_columns(
                 "accounts",
                 {
-                    "account_id": [NAME_PREFIX + v for v in new],
+                    "account_id": [namesake_account(v) if v in owner_names else NAME_PREFIX + v for v in new],
                     "platform": ["wechat"] * len(new),
                     "display_name": new,
                 },

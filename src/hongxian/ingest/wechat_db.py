@@ -20,6 +20,7 @@ from hongxian.ingest.base import ReaderRegistry, Sink, SourceContext, Unreadable
 from hongxian.ingest.export_owner import resolve_owner
 from hongxian.ingest.msg_columns import add_msg_chunk
 from hongxian.ingest.protobuf import room_members
+from hongxian.ingest.sqlite_scan import RowidScan, decode_text, open_readonly, table_columns
 from hongxian.ingest.wechat_msg import ChatRowBuilder, as_text
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -41,25 +42,6 @@ _MSG_COLUMNS = (
 _MSG_REQUIRED = ("StrTalker", "Type", "CreateTime")
 
 
-def _decode_text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
-
-
-def open_readonly(path: Path) -> sqlite3.Connection:
-    uri = Path(path).resolve().as_uri() + "?mode=ro&immutable=1"
-    return sqlite3.connect(uri, uri=True)
-
-
-def table_columns(con: sqlite3.Connection) -> dict[str, set[str]]:
-    """Lower-cased table name → its column names (as declared)."""
-    names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    out = {}
-    for name in names:
-        cols = {r[1] for r in con.execute(f'PRAGMA table_info("{name}")')}
-        out[name.lower()] = cols
-    return out
-
-
 def _pick(cols: set[str], wanted: tuple[str, ...]) -> str:
     """Select list with NULL for columns this file lacks (older/newer schema variants)."""
     lower = {c.lower(): c for c in cols}
@@ -79,17 +61,20 @@ class WeChatDbReader:
                 tables = table_columns(con)
             finally:
                 con.close()
-        except sqlite3.Error:
+        except (sqlite3.Error, UnicodeDecodeError):
             return False
         return bool({"msg", "contact", "chatroom"} & tables.keys())
 
     def read(self, ctx: SourceContext, sink: Sink) -> None:
         with few_collections():
+            problems: list[str] = []
             try:
                 con = open_readonly(ctx.path)
-                tables = table_columns(con)
+                tables = table_columns(con, problems)
             except sqlite3.Error as exc:
                 raise UnreadableSource(f"无法打开 SQLite 数据库：{exc}") from exc
+            for problem in problems:
+                sink.warn(problem)
             try:
                 self._read(con, tables, ctx, sink)
             finally:
@@ -100,6 +85,7 @@ class WeChatDbReader:
     ) -> None:
         has_msg = "msg" in tables
         has_micro = "contact" in tables or "chatroom" in tables
+        sink.row_tables = ("messages", "accounts", "groups")  # MSG, Contact and ChatRoom rows
         sink.format_label = (
             "微信数据库（合并：消息+联系人）"
             if has_msg and has_micro
@@ -125,7 +111,7 @@ class WeChatDbReader:
         lower = {c.lower() for c in cols}
         missing = [c for c in _MSG_REQUIRED if c.lower() not in lower]
         if missing:
-            sink.warn(f"MSG 表缺少必要列 {', '.join(missing)}，消息未读取")
+            self._reject_messages(con, cols, sink, missing)
             return
         builder = ChatRowBuilder(sink, owner)
         first = _pick(cols, _MSG_COLUMNS[:1]) if "localid" in lower else "rowid"
@@ -134,38 +120,29 @@ class WeChatDbReader:
             add_msg_chunk(builder, chunk)
         builder.finish()
 
+    @staticmethod
+    def _reject_messages(con: sqlite3.Connection, cols: set[str], sink: Sink, missing: list[str]) -> None:
+        """A MSG table without the columns a message needs: every row is rejected, its values kept."""
+        names = sorted(cols)
+        reason = f"MSG 表缺少必要列 {', '.join(missing)}，该行无法作为消息读取"
+        sink.warn(f"MSG 表缺少必要列 {', '.join(missing)}，其中的行均被拒绝（原始内容见拒绝记录）")
+        for chunk in _chunks(con, "MSG", _pick(cols, tuple(names)) or "NULL", sink):
+            sink.count_in(len(chunk))
+            for row in chunk:
+                raw = ", ".join(f"{n}={v!r}" for n, v in zip(names, row[1:], strict=False))
+                sink.reject(row[0], raw, reason, missing[0])
+
 
 def _chunks(
     con: sqlite3.Connection, table: str, columns: str, sink: Sink, size: int = FETCH_ROWS
 ) -> Iterator[list[tuple]]:
-    """``SELECT rowid, <columns> FROM <table>`` in rowid order, in chunks (rowid first in each row).
-
-    Text is decoded strictly (sqlite3's own, fast) until a cell with invalid UTF-8 appears; the
-    scan then resumes after the last delivered row with a tolerant decoder (U+FFFD), so no row is
-    lost or repeated. A corrupt page ends the scan with a warning instead of losing the file.
-    """
-    last, done = None, 0
-    for factory in (str, _decode_text):
-        con.text_factory = factory
-        where = "" if last is None else f" WHERE rowid > {int(last)}"
-        try:
-            cur = con.execute(f"SELECT rowid, {columns} FROM {table}{where} ORDER BY rowid")
-        except sqlite3.OperationalError:  # a WITHOUT ROWID table: no resuming, tolerant from the start
-            con.text_factory = _decode_text
-            cur = con.execute(f"SELECT NULL, {columns} FROM {table}")
-        try:
-            while chunk := cur.fetchmany(size):
-                last, done = chunk[-1][0], done + len(chunk)
-                yield chunk
-            return
-        except sqlite3.OperationalError as exc:
-            if factory is str and "decode" in str(exc):
-                continue
-            sink.warn(f"{table} 表在读取约 {done} 行后出错（{exc}），其后的行未能读取")
-            return
-        except sqlite3.DatabaseError as exc:
-            sink.warn(f"{table} 表在读取约 {done} 行后出错（{exc}），其后的行未能读取")
-            return
+    """``SELECT rowid, <columns> FROM <table>`` in rowid order, in chunks (rowid first in each row),
+    reading around damaged pages and saying which rowids were lost (`sqlite_scan.RowidScan`)."""
+    scan = RowidScan(con, table, columns, sink.warn, size)
+    try:
+        yield from scan
+    except sqlite3.DatabaseError as exc:  # damage the range scan could not work around
+        sink.warn(f"{table} 表在读取约 {scan.rows_read} 行后出错（{exc}），其后的行未能读取")
 
 
 def _rows(con: sqlite3.Connection, table: str, columns: str, sink: Sink) -> Iterator[tuple]:
@@ -183,7 +160,7 @@ def owner_from_messages(con: sqlite3.Connection, cols: set[str], limit: int = 50
         f"SELECT {_pick(cols, ('StrContent', 'CompressContent', 'SubType'))} FROM MSG "
         "WHERE IsSender = 1 AND Type = 49 AND SubType IN (2000, 2001) LIMIT ?"
     )
-    con.text_factory = _decode_text
+    con.text_factory = decode_text
     try:
         rows = con.execute(sql, (limit,)).fetchall()
     except sqlite3.DatabaseError:
@@ -225,6 +202,7 @@ class ContactTables:
         cols = self.tables["contact"]
         select = _pick(cols, ("UserName", "Alias", "Remark", "NickName", "Reserved6"))
         for row in _rows(self.con, "Contact", select, self.sink):
+            self.sink.count_in()
             rowid, *cells = row
             user, alias, remark, nick, desc = (
                 as_text(v).strip() if isinstance(v, str | bytes) else v for v in cells
@@ -234,6 +212,7 @@ class ContactTables:
                 continue
             self.contacts[user] = (remark or None, nick or None)
             if user.endswith("@chatroom"):
+                self.sink.accept()  # a group's own contact row: its name goes to `groups`
                 continue
             people = self.ctx.people
             person = people.by_wechat_id.get(user) or (people.by_wechat_id.get(alias) if alias else None)
@@ -264,6 +243,7 @@ class ContactTables:
         select = _pick(cols, ("ChatRoomName", "UserNameList", "Reserved2", "RoomData"))
         bad_roomdata = []
         for row in _rows(self.con, "ChatRoom", select, self.sink):
+            self.sink.count_in()
             rowid, room, names, owner, data = row
             room = as_text(room).strip() if room else None
             if not room:

@@ -23,16 +23,18 @@ Column decisions:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 from hashlib import blake2b
 from typing import overload
 
+import re2
+
 from hongxian.dataset.identity import name_account
 from hongxian.ids import OccurrenceCounter, fingerprint
 from hongxian.ingest.appmsg import (
+    MAX_PARSE_CHARS,
     AppMsg,
     decompress,
     parse_appmsg,
@@ -41,6 +43,7 @@ from hongxian.ingest.appmsg import (
     split_sender_prefix,
 )
 from hongxian.ingest.base import Sink
+from hongxian.ingest.bill_common import looks_float_mangled
 from hongxian.ingest.export_owner import OWNER_UNKNOWN
 from hongxian.ingest.protobuf import bytes_extra_sender
 
@@ -175,6 +178,10 @@ _ISSUES = {
     "compress": "条消息的 CompressContent 无法按 LZ4 解压，已按 StrContent 保留",
     "xml": "条消息的 XML 格式有误，已尽量读取其中字段",
     "no_sender": "条群消息无法确定发送人（既无 BytesExtra 也无 wxid 前缀），发送人留空",
+    "svrid": "条消息的 MsgSvrID 呈科学计数法（文件可能经 Excel 另存），已失真，改按内容生成消息编号",
+    "oversize": (
+        f"条消息的内容超过 {MAX_PARSE_CHARS:,} 个字符，只解析了前 {MAX_PARSE_CHARS:,} 个字符（消息已保留）"
+    ),
 }
 
 
@@ -193,6 +200,7 @@ class ChatRowBuilder:
 
     # -- public
     def add(self, raw: RawMessage) -> None:
+        self.sink.count_in()
         try:
             self._add(raw)
         except Exception as exc:  # a reader bug must cost one row, reported, not the file
@@ -213,8 +221,8 @@ class ChatRowBuilder:
         if len(ex) < 5:
             ex.append(row_number)
 
-    def _reject(self, raw: RawMessage, reason: str, column: str | None = None) -> None:
-        self.sink.reject(raw.row_number, _raw_repr(raw), reason, column)
+    def _reject(self, raw: RawMessage, reason: str, column: str | None = None, row_lost: bool = True) -> None:
+        self.sink.reject(raw.row_number, _raw_repr(raw), reason, column, row_lost)
 
     def _basics(self, raw: RawMessage, need_type: bool = True) -> tuple[str, int, int | None, int] | None:
         talker = raw.talker
@@ -275,6 +283,8 @@ class ChatRowBuilder:
         svr = str(svr) if type(svr) is int and svr > 0 else svrid_text(svr)
         if svr:
             return message_id_for_svrid(svr), svr
+        if isinstance(raw.svrid, str) and looks_float_mangled(raw.svrid):
+            self.issue("svrid", raw.row_number)
         blob = raw.compress.hex() if isinstance(raw.compress, bytes) else None
         who = "<self>" if is_sender else sender
         base = fingerprint("m", talker, ctime, who, type_, subtype, content, blob)
@@ -329,6 +339,7 @@ class ChatRowBuilder:
 
     def add_prepared(self, raw: RawMessage, row: dict, content: str | None, is_sender: bool) -> None:
         """A well-typed row whose common columns (`_prepare`'s) the caller already computed."""
+        self.sink.count_in()
         try:
             self._complete(raw, row, content, is_sender)
         except Exception as exc:  # see add()
@@ -343,21 +354,24 @@ class ChatRowBuilder:
         elif type_ == 49:
             app = self._appmsg(raw, row, content, row["raw_subtype"])
         elif type_ in (10000, 10002):
-            self._system(row, content)
+            self._system(row, content, raw.row_number)
         elif type_ in (42, 48):
-            row["text"] = _attr_text(content, ("poiname", "label") if type_ == 48 else ("nickname",))
+            row["text"] = _attr_text(
+                self._capped(content, raw.row_number), ("poiname", "label") if type_ == 48 else ("nickname",)
+            )
         self._emit(raw, row, app, is_sender)
 
     def add_rendered(self, raw: RawMessage, kind: str | None, fill: dict, app: AppMsg | None = None) -> None:
         """A message an export tool already rendered (PyWxDump): common columns computed as for
         raw rows, ``kind`` (when known) and the ``fill`` columns given; ``app`` → a payment row."""
+        self.sink.count_in()
         try:
             prepared = self._prepare(raw, need_type=False)
             if prepared is None:
                 return
             row, content, is_sender = prepared
             if kind == "system":
-                self._system(row, content)
+                self._system(row, content, raw.row_number)
             elif kind:
                 row["kind"] = kind
             row.update(fill)
@@ -376,7 +390,7 @@ class ChatRowBuilder:
                 self.issue("compress", raw.row_number)
         if not xml or "<" not in xml:
             xml = content
-        return xml
+        return self._capped(xml, raw.row_number)
 
     def _appmsg(self, raw: RawMessage, row: dict, content: str | None, subtype: int) -> AppMsg | None:
         xml = self._appmsg_xml(raw, content)
@@ -384,7 +398,10 @@ class ChatRowBuilder:
         if app is None:
             if subtype in (2000, 2001):
                 self._reject(
-                    raw, "转账/红包消息没有可读的 XML，未生成支付记录（消息已保留）", self.columns["payload"]
+                    raw,
+                    "转账/红包消息没有可读的 XML，未生成支付记录（消息已保留）",
+                    self.columns["payload"],
+                    row_lost=False,
                 )
             return None
         if not app.well_formed:
@@ -403,7 +420,15 @@ class ChatRowBuilder:
             row["text"], row["ext_id"] = app.blessing, app.sendid
         return app
 
-    def _system(self, row: dict, content: str | None) -> None:
+    def _capped(self, text: str | None, row_number: int) -> str | None:
+        """At most `MAX_PARSE_CHARS` of a payload are parsed (linear anyway: this bounds memory)."""
+        if text is not None and len(text) > MAX_PARSE_CHARS:
+            self.issue("oversize", row_number)
+            return text[:MAX_PARSE_CHARS]
+        return text
+
+    def _system(self, row: dict, content: str | None, row_number: int = 0) -> None:
+        content = self._capped(content, row_number)
         claim = parse_claim(content)
         if claim is None:
             row["text"] = plain_text(content)
@@ -419,6 +444,7 @@ class ChatRowBuilder:
                 raw,
                 "转账/红包消息中没有 transferid/sendid 或金额，未生成支付记录（消息已保留）",
                 self.columns["payload"],
+                row_lost=False,
             )
             return
         author = msg["sender_account"]
@@ -458,12 +484,16 @@ class ChatRowBuilder:
         )
 
 
+_ATTR_PATTERNS = {name: re2.compile(rf'\s{name}="([^"]*)"') for name in ("poiname", "label", "nickname")}
+
+
 def _attr_text(xml: str | None, names: tuple[str, ...]) -> str | None:
+    """Attribute values of a card / location message (RE2: linear on hostile content)."""
     if not xml:
         return None
     parts = []
     for name in names:
-        m = re.search(rf'\s{name}="([^"]*)"', xml)
+        m = _ATTR_PATTERNS[name].search(xml)
         if m and m.group(1).strip():
             parts.append(plain_text(m.group(1)) or "")
     return " ".join(p for p in parts if p) or None

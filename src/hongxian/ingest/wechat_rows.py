@@ -99,13 +99,20 @@ class WeChatRows:
     everything but 交易时间 / 金额 is turned into text first).
     """
 
-    def __init__(self, header: list[str], sink: Sink, owner_account: str | None, text_cells: bool = True):
+    def __init__(
+        self,
+        header: list[str],
+        sink: Sink,
+        owner_account: str | None,
+        text_cells: bool = True,
+        owner_names: frozenset[str] = frozenset(),
+    ):
         self.idx = header_index(header)
         self.width = len(header)
         self.sink, self.owner, self.text_cells = sink, owner_account, text_cells
         # optional columns that are absent read the "" appended to every row (index -1)
         self.cols = tuple(self.idx.get(f, -1) for f in FIELDS)
-        self.payments = WeChatPayments(sink, owner_account)
+        self.payments = WeChatPayments(sink, owner_account, owner_names)
         self.pending: list[tuple] = []
         self.numeric_amounts = False
 
@@ -130,6 +137,7 @@ class WeChatRows:
             clean = self._texts(cells)
             if all(c == "" for c in clean):
                 return None
+        self.sink.count_in()
         if len(clean) != self.width:
             fitted = self._fit(row_number, cells)
             if fitted is None:

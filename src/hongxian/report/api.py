@@ -90,7 +90,7 @@ def _from_store(case_dir: Path, settings: Settings, user, login, person: str | N
         raise AuthError(
             "该案件已有审查库，导出报告需要操作人：请用 --user 指定用户名（或设置环境变量 HONGXIAN_USER）"
         )
-    service = ReviewService(open_store(case_dir, settings), settings)
+    service = ReviewService(open_store(case_dir, settings), settings, case_dir=Path(case_dir))
     try:
         user = user if user is not None else login(service)
         return from_service(

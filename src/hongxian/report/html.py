@@ -16,6 +16,7 @@ from hongxian.report.charts import Chart, network_figure, render, timeline_figur
 from hongxian.report.inputs import ReportInput
 from hongxian.report.money import name_only
 from hongxian.report.view import ReportView, build_view, fmt_ts, fmt_yuan
+from hongxian.textsafe import finalize_for_display
 
 MAX_EVIDENCE_ROWS = 100
 MAX_COUNTERPARTY_ROWS = 30
@@ -38,6 +39,7 @@ def jinja_env() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=finalize_for_display,  # bidi controls shown as visible marks (issue 13 item 14)
     )
     env.globals["cn_num"] = cn_num
     return env

@@ -15,6 +15,7 @@ from pathlib import Path
 from hongxian.case import STATE_DIR, CaseConfig, CasePaths, load_case_config
 from hongxian.dataset.dataset import Dataset
 from hongxian.report.inputs import DecisionRecord, ReportError, ReportFinding, ReportInput, read_findings_file
+from hongxian.review.checkpoint import SIDECAR_SUFFIX
 from hongxian.schema import Evidence
 from hongxian.settings import Settings
 
@@ -114,12 +115,14 @@ def from_service(
 
     def log_export(fmt: str, path: Path) -> None:
         shown = len(inp.filtered().findings)
-        service.log_export(
+        cp = service.log_export(
             user,
             f"report-{fmt}",
             f"report:{Path(path).name}",
             {"path": str(path), "person": person, "findings": shown},
         )
+        if cp is not None:  # the chain's signed head travels with the report (review.checkpoint)
+            Path(str(path) + SIDECAR_SUFFIX).write_text(cp.text() + "\n", encoding="utf-8")
 
     return LoadedReport(inp, log_export, service.store.dispose)
 

@@ -19,6 +19,7 @@ from hongxian.report.charts import Chart
 from hongxian.report.html import make_charts
 from hongxian.report.inputs import ReportInput
 from hongxian.report.view import ReportView, build_view, local_time
+from hongxian.textsafe import visible_bidi
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def _write_cell(ws, row: int, col: int, value, kind: str, fmt: _Formats) -> None
     elif kind == "datetime":
         ws.write_datetime(row, col, _naive(value), fmt.datetime)
     else:
-        ws.write_string(row, col, str(value), fmt.wrap if kind == "wrap" else fmt.text)
+        ws.write_string(row, col, visible_bidi(str(value)), fmt.wrap if kind == "wrap" else fmt.text)
 
 
 def write_table(ws, cols: list[Col], rows: list[list], fmt: _Formats, first_row: int = 0) -> int:

@@ -77,10 +77,12 @@ class VerifyResult:
     first_bad_id: int | None = None
     problem: str = ""
     head_hash: str = ""
+    checkpoints: int = 0  # signed checkpoints the chain was checked against (`review.checkpoint`)
 
     def message(self) -> str:
         if self.ok:
-            return f"审计日志完整：共 {self.rows} 条，哈希链校验通过。"
+            anchored = f"，与 {self.checkpoints} 个签名检查点一致" if self.checkpoints else ""
+            return f"审计日志完整：共 {self.rows} 条，哈希链校验通过{anchored}。"
         where = f"第 {self.first_bad_id} 条" if self.first_bad_id is not None else "日志末尾"
         return f"审计日志被篡改：{where}：{self.problem}（已校验 {self.rows} 条）"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -102,3 +103,76 @@ def end(session: Session, token: str, now: datetime) -> bool:
         return False
     row.ended_at = now
     return True
+
+
+# ---------------------------------------------------------------- login throttling (issue 13 item 13)
+
+
+class LoginThrottled(Exception):
+    """Too many failed logins for this account or address; ``retry_after`` seconds to wait."""
+
+    def __init__(self, retry_after: int, scope: str):
+        self.retry_after, self.scope = retry_after, scope
+        super().__init__(f"登录失败次数过多，请 {retry_after} 秒后再试")
+
+
+@dataclass
+class _Failures:
+    count: int = 0
+    locked_until: datetime | None = None
+    last: datetime | None = None
+
+
+@dataclass
+class LoginThrottle:
+    """Failed logins per account and per client address, with exponential back-off.
+
+    The first `free_per_account` failures of an account (`free_per_address` of an address) cost
+    nothing; each further one locks that account / address for ``base_seconds × 2^k`` (k = failures
+    past the free ones − 1), at most `max_seconds`. While locked, attempts are refused without
+    checking the password. A successful login clears the account and the address. Entries idle for
+    a day are forgotten. One object per review service (an in-process server), never a global."""
+
+    free_per_account: int = 5
+    free_per_address: int = 20
+    base_seconds: int = 1
+    max_seconds: int = 15 * 60
+    _entries: dict[str, _Failures] = field(default_factory=dict)
+
+    def check(self, name: str, address: str | None, now: datetime) -> None:
+        """Raise `LoginThrottled` while the account or the address is locked."""
+        for key in _keys(name, address):
+            entry = self._entries.get(key)
+            if entry and entry.locked_until and entry.locked_until > now:
+                wait = max(1, int((entry.locked_until - now).total_seconds() + 0.999))
+                raise LoginThrottled(wait, key.split(":", 1)[0])
+
+    def failed(self, name: str, address: str | None, now: datetime) -> int:
+        """Record a failure; returns the lock in seconds it caused (0: none yet)."""
+        self._forget_idle(now)
+        longest = 0
+        for key in _keys(name, address):
+            entry = self._entries.setdefault(key, _Failures())
+            entry.count += 1
+            entry.last = now
+            free = self.free_per_account if key.startswith("account:") else self.free_per_address
+            if entry.count > free:
+                seconds = min(self.max_seconds, self.base_seconds << min(entry.count - free - 1, 30))
+                entry.locked_until = now + timedelta(seconds=seconds)
+                longest = max(longest, seconds)
+        return longest
+
+    def succeeded(self, name: str, address: str | None) -> None:
+        for key in _keys(name, address):
+            self._entries.pop(key, None)
+
+    def _forget_idle(self, now: datetime) -> None:
+        if len(self._entries) < 10_000:
+            return
+        cutoff = now - timedelta(days=1)
+        for key in [k for k, e in self._entries.items() if e.last and e.last < cutoff]:
+            del self._entries[key]
+
+
+def _keys(name: str, address: str | None) -> list[str]:
+    return [f"account:{name}"] + ([f"address:{address}"] if address else [])

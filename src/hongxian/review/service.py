@@ -13,7 +13,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 
 from hongxian.case import load_case_config
-from hongxian.review import audit, auth, decide, detail, queries, runs, suppress
+from hongxian.review import audit, auth, checkpoint, decide, detail, queries, runs, suppress
 from hongxian.review.detail import Decision, FindingDetail
 from hongxian.review.errors import AuthError, ConflictError, PermissionDenied, ReviewInputError
 from hongxian.review.queries import FindingFilter, FindingRow, Page
@@ -90,12 +90,15 @@ class ReviewService:
         *,
         clock: Callable[[], datetime] | None = None,
         hasher: PasswordHasher | None = None,
+        case_dir: Path | None = None,
     ) -> None:
         self.store = store
+        self.case_dir = case_dir  # where audit checkpoints and their key live (None: no checkpoints)
         self.settings = settings
         self.case_id = store.case_id
         self._clock = clock or (lambda: datetime.now(UTC))
         self._hasher = hasher or PasswordHasher()
+        self.throttle = auth.LoginThrottle()
 
     def now(self) -> datetime:
         return self._clock().astimezone(UTC)
@@ -275,11 +278,23 @@ class ReviewService:
             )
             return out
 
-    def log_export(self, user: User, kind: str, target: str, detail_: dict | None = None) -> None:
-        """Record an export (report file, spreadsheet, …) in the audit log."""
+    def log_export(
+        self, user: User, kind: str, target: str, detail_: dict | None = None
+    ) -> checkpoint.Checkpoint | None:
+        """Record an export (report file, spreadsheet, …) in the audit log; returns the signed
+        checkpoint taken after it (`audit_checkpoint`)."""
         require(user, EXPORT)
         with self.store.write() as s:
             self._audit(s, user.name, "export", target, {"kind": kind, **(detail_ or {})})
+        return self.audit_checkpoint()
+
+    def audit_checkpoint(self) -> checkpoint.Checkpoint | None:
+        """Sign the chain's head with the case key and append it to the case's checkpoint log
+        (`review.checkpoint`); None when this service has no case folder."""
+        if self.case_dir is None:
+            return None
+        with self.store.read() as s:
+            return checkpoint.take_and_record(s, self.case_id, self.case_dir, self.now())
 
     def stats(self, user: User) -> CaseStats:
         if not (can(user, LIST_FINDINGS) or can(user, REPORT)):
@@ -293,9 +308,10 @@ class ReviewService:
             items, total = audit.entries(s, self.case_id, page, per_page)
         return Page(items=items, total=total, page=page, per_page=per_page)
 
-    def verify_audit(self) -> audit.VerifyResult:
+    def verify_audit(self, given: Iterable[str] = ()) -> audit.VerifyResult:
+        """The hash chain, then the chain against every recorded checkpoint and the ``given`` ones."""
         with self.store.read() as s:
-            return audit.verify(s)
+            return checkpoint.verify_anchored(s, self.case_id, self.case_dir, given)
 
     # ------------------------------------------------------------------ users and sessions
 
@@ -338,12 +354,28 @@ class ReviewService:
                 s, actor.name, "user_disable" if disabled else "user_enable", f"user:{name}", case=False
             )
 
-    def authenticate(self, name: str, password: str) -> User | None:
-        """The user, or None for a wrong name/password or a disabled account; both are audited."""
+    def authenticate(self, name: str, password: str, address: str | None = None) -> User | None:
+        """The user, or None for a wrong name/password or a disabled account; both are audited.
+
+        Raises `auth.LoginThrottled` (audited too) while the account or the client ``address`` is
+        locked after repeated failures (`auth.LoginThrottle`)."""
+        now = self.now()
+        try:
+            self.throttle.check(name, address, now)
+        except auth.LoginThrottled as exc:
+            with self.store.write() as s:
+                locked = {"scope": exc.scope, "retry_after": exc.retry_after, "address": address}
+                self._audit(s, name, "login_throttled", f"user:{name}", locked, case=False)
+            raise
         with self.store.write() as s:
             user = auth.check_login(s, self._hasher, name, password)
-            self._audit(s, name, "login" if user else "login_failed", f"user:{name}", case=False)
-            return user
+            seen_from = {"address": address} if address else None
+            self._audit(s, name, "login" if user else "login_failed", f"user:{name}", seen_from, case=False)
+        if user is None:
+            self.throttle.failed(name, address, now)
+        else:
+            self.throttle.succeeded(name, address)
+        return user
 
     def login(self, name: str, password: str) -> User:
         user = self.authenticate(name, password)

@@ -92,7 +92,7 @@ def create_app(
     settings = settings or Settings()
     case = load_case_config(case_dir)
     if service is None:
-        service = ReviewService(open_store(case_dir, settings), settings)
+        service = ReviewService(open_store(case_dir, settings), settings, case_dir=case_dir)
     app = FastAPI(
         title="红线 审查系统",
         docs_url=None,

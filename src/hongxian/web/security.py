@@ -110,6 +110,16 @@ def login_redirect_url(next_url: str) -> str:
     return "/login" if next_url in ("", "/") else f"/login?next={quote(next_url, safe='')}"
 
 
+def served_over_https(request: Request) -> bool:
+    """Whether the browser reached us over TLS: directly, or through a proxy when the server was
+    started with ``--behind-https`` (then always) or the proxy says ``X-Forwarded-Proto: https``.
+    Cookies get ``Secure`` then (issue 13 item 15)."""
+    if request.url.scheme == "https" or request.app.state.settings.behind_https:
+        return True
+    forwarded = request.headers.get("x-forwarded-proto", "")
+    return forwarded.split(",")[0].strip().lower() == "https"
+
+
 def safe_next(value: str | None) -> str:
     """Only local paths (no scheme, no //host) are followed after login."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:

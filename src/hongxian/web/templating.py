@@ -22,6 +22,7 @@ from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH, SUBJECT_ZH, TABLE_ZH
 from hongxian.review import roles
 from hongxian.review.render import money, ts
 from hongxian.review.status import STATUS_ZH
+from hongxian.textsafe import finalize_for_display
 from hongxian.web.security import csrf_value
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -78,6 +79,7 @@ def make_env() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=finalize_for_display,  # bidi controls shown as visible marks (issue 13 item 14)
     )
     env.filters.update(
         ts=_ts, money=money, highlight=highlight, penalty_steps=penalty_steps, detail_text=detail_text

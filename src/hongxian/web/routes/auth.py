@@ -5,9 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from hongxian.review.auth import LoginThrottled
 from hongxian.review.errors import ReviewInputError
 from hongxian.review.roles import MANAGE_USERS, ROLE_ZH, User, require
-from hongxian.web.security import COOKIE, CurrentUser, safe_next, service_of, session_token
+from hongxian.web.security import (
+    COOKIE,
+    CurrentUser,
+    safe_next,
+    served_over_https,
+    service_of,
+    session_token,
+)
 from hongxian.web.templating import render
 
 router = APIRouter()
@@ -25,7 +33,22 @@ def login_submit(
     request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/")
 ) -> Response:  # noqa: A002
     service = service_of(request)
-    user = service.authenticate(username.strip(), password) if username.strip() and password else None
+    address = request.client.host if request.client else None
+    try:
+        user = (
+            service.authenticate(username.strip(), password, address)
+            if username.strip() and password
+            else None
+        )
+    except LoginThrottled as exc:
+        page = render(
+            request,
+            "login.html",
+            {"next_url": safe_next(next), "username": username, "error": str(exc)},
+            status=429,
+        )
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     if user is None:
         return render(
             request,
@@ -45,7 +68,7 @@ def login_submit(
         httponly=True,
         samesite="lax",
         path="/",
-        secure=request.url.scheme == "https",
+        secure=served_over_https(request),
     )
     return response
 
@@ -56,7 +79,7 @@ def logout(request: Request, user: CurrentUser) -> Response:
     if token:
         service_of(request).end_session(token)
     response = RedirectResponse(LOGGED_OUT, status_code=303)
-    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(COOKIE, path="/", secure=served_over_https(request), httponly=True, samesite="lax")
     return response
 
 
