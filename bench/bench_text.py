@@ -1,6 +1,15 @@
-"""Text screening throughput: full suite (four engine configurations) vs bare automaton vs Presidio.
+"""Text screening throughput: full suite (learned scorer included) vs baselines, on three corpora.
 
-    .venv/bin/python bench/bench_text.py [--n 1000000] [--presidio-n 20000] [--repeat 3] [--json out.json]
+    .venv/bin/python bench/bench_text.py [--realistic-n 200000] [--n 1000000] [--distinct-n 300000]
+                                         [--presidio-n 20000] [--repeat 3] [--json out.json]
+
+The corpus the targets are judged on is the *realistic* one (`chat_corpus.realistic_corpus`: distinct
+messages drawn from a word-frequency list, 5–521 characters with median ≈ 20 and mean ≈ 36, real
+typography, ≈ 2 % digit runs). On it the full suite (keyword rules + learned scorer) is compared with
+the same suite without the learned checks, without the pre-filter, and with the physical limit of the
+design measured in the same run: the bare candidate pass (one literal scan of every trigger word over
+the Arrow buffer plus the digit-run regex, no evaluation at all). The older template corpora
+(``--n``: 87 % repeats; ``--distinct-n``: the templates with a speaker prefix) are kept for comparison.
 
 All figures are messages per CPU-second of this process (= per core; the run is single-threaded),
 best of `--repeat` rounds; each round runs every configuration and Presidio one after the other, so
@@ -24,6 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chat_corpus import describe, realistic_corpus  # noqa: E402
 from corpus import generate  # noqa: E402
 
 from hongxian.canonical import table_from_rows  # noqa: E402
@@ -172,39 +182,67 @@ def selfcheck_latency(book, registry, texts: list[str]) -> dict:
     }
 
 
-CONFIGS = {  # name → (exact-path backend, pre-filter backend or None)
-    "full_default": (DEFAULT_BACKEND, PREFILTER_BACKEND),
-    "full_ac_ac": ("ahocorasick", "ahocorasick"),
-    "full_hs_hs": ("hyperscan", "hyperscan"),
-    "full_noprefilter": (DEFAULT_BACKEND, None),
+CONFIGS = {  # name → (exact-path backend, pre-filter backend or None, learned checks included)
+    "full_default": (DEFAULT_BACKEND, PREFILTER_BACKEND, True),
+    "rules_only": (DEFAULT_BACKEND, PREFILTER_BACKEND, False),
+    "full_ac_ac": ("ahocorasick", "ahocorasick", True),
+    "full_noprefilter": (DEFAULT_BACKEND, None, True),
 }
-DISTINCT_CONFIGS = ("full_default", "full_noprefilter")
+CORPUS_CONFIGS = {
+    "_realistic": ("full_default", "rules_only", "full_noprefilter"),
+    "": tuple(CONFIGS),
+    "_distinct": ("full_default", "full_noprefilter"),
+}
 
 
 def build_suites(bound, res: dict) -> dict:
     suites = {}
-    for key, (backend, pre) in CONFIGS.items():
+    for key, (backend, pre, learned) in CONFIGS.items():
+        chosen = [b for b in bound if learned or b.check.detector != "text.learned"]
         t0 = time.perf_counter()
         suites[key] = CompiledSuite.build(
-            bound, SPECS, backend=backend, locator=AddressLocator(), prefilter_backend=pre
+            chosen, SPECS, backend=backend, locator=AddressLocator(), prefilter_backend=pre
         )
         res[f"build_{key}_s"] = time.perf_counter() - t0
     return suites
+
+
+def candidate_pass(prefilter, table) -> int:
+    """The physical limit of the design: per batch, one literal scan of every trigger word over the
+    Arrow data buffer plus the digit-run regex, nothing evaluated (the rows it would pass on)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from hongxian.detect.text.prefilter import _data_and_offsets
+    from hongxian.pii import CANDIDATE
+
+    n = 0
+    for batch in table.to_batches(max_chunksize=BATCH):
+        col = batch.column("text")
+        digits = pc.fill_null(pc.match_substring_regex(col, CANDIDATE.pattern), False)
+        data, offs = _data_and_offsets(col)
+        spans = prefilter.matcher.spans(data)
+        rows = (
+            np.searchsorted(offs, spans[:, 1], side="left") - 1 if len(spans) else np.zeros(0, dtype=np.int64)
+        )
+        n += len(set(rows.tolist())) + int(pc.sum(digits).as_py() or 0)
+    return n
 
 
 def one_round(res: dict, suites: dict, corpora: dict, bare: dict, presidio, presidio_n: int) -> None:
     """Every configuration once on each corpus, then the bare passes and Presidio (same machine load)."""
     env = TextEnv()
     for name, (texts, table) in corpora.items():
-        keys = CONFIGS if name == "" else DISTINCT_CONFIGS
-        for key in keys:
+        cpu, wall, n = timed(lambda t=table: candidate_pass(suites["full_default"].prefilter, t), 1)
+        _best(res, "candidates" + name, len(texts), cpu, wall, rows=n)
+        for key in CORPUS_CONFIGS[name]:
             cpu, wall, hits = timed(lambda s=suites[key], t=table: scan_messages(s, t, env), 1)
             _best(res, key + name, len(texts), cpu, wall, hits=len(hits))
         if presidio is not None:
             sample = texts[:presidio_n]
             cpu, wall, _ = timed(lambda s=sample: [presidio.analyze(t, language="zh") for t in s], 1)
             _best(res, "presidio" + name, len(sample), cpu, wall, sample=len(sample))
-    texts = corpora[""][0]
+    texts = corpora[next(iter(corpora))][0]
     utf8 = sum(len(t.encode("utf-8")) for t in texts)
     for key, matcher in bare.items():
         cpu, wall, n = timed(lambda m=matcher: bare_pass(m, texts), 1)
@@ -213,99 +251,97 @@ def one_round(res: dict, suites: dict, corpora: dict, bare: dict, presidio, pres
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=1_000_000)
-    ap.add_argument(
-        "--distinct-n", type=int, default=300_000, help="size of the all-distinct corpus (0: skip)"
-    )
+    ap.add_argument("--realistic-n", type=int, default=200_000, help="realistic corpus size (the targets)")
+    ap.add_argument("--n", type=int, default=0, help="template corpus with repeats (0: skip)")
+    ap.add_argument("--distinct-n", type=int, default=0, help="template corpus, all distinct (0: skip)")
     ap.add_argument("--presidio-n", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
-    t0 = time.perf_counter()
-    corpora = {"": generate(args.n)}
-    if args.distinct_n:
-        corpora["_distinct"] = generate(args.distinct_n, distinct=True)
-    for name, texts in corpora.items():
-        print(
-            f"语料{name or ''}：{len(texts):,} 条消息（不同文本占 {len(set(texts)) / len(texts):.1%}），"
-            f"平均 {sum(map(len, texts)) / len(texts):.1f} 字"
-        )
-    print(f"生成语料 {time.perf_counter() - t0:.1f} s")
+    corpora = load_corpora(args)
     registry = default_registry()
     book = load_rulebook(registry.params_models())
     bound = [b for b in book.bound_checks() if b.check.detector in SPECS]
-    res: dict = {"messages": args.n, "distinct_messages": args.distinct_n, "checks": len(bound)}
+    res: dict = {"checks": len(bound), **{f"n{k or '_templates'}": len(v) for k, v in corpora.items()}}
+    res["corpus"] = describe(corpora["_realistic"])
     suites = build_suites(bound, res)
     engine = suites["full_default"].engine
-    print(f"文本检查项 {len(bound)} 个，自动机关键词 {len(engine.patterns)} 个")
-    corpora = {name: (texts, messages_table(texts)) for name, texts in corpora.items()}
-    res["prefilter_share"] = prefilter_share(suites["full_default"], corpora[""][1])
+    print(
+        f"文本检查项 {len(bound)} 个（其中文本模型 "
+        f"{sum(b.check.detector == 'text.learned' for b in bound)} 个），"
+        f"自动机关键词 {len(engine.patterns)} 个"
+    )
+    tables = {name: (texts, messages_table(texts)) for name, texts in corpora.items()}
+    res["prefilter_share"] = prefilter_share(suites["rules_only"], tables["_realistic"][1])
     bare = {"bare_hyperscan": HyperscanMatcher(engine.patterns), "bare_ahocorasick": engine.matcher}
     presidio = make_presidio(
         [w for w, keys in zip(engine.patterns, engine.keys, strict=True) if any(k[0] == "g" for k in keys)]
     )
     for _ in range(args.repeat):  # interleaved, best of `repeat` each: the machine may be shared
-        one_round(res, suites, corpora, bare, presidio, args.presidio_n)
-    compared = [*CONFIGS] + ([k + "_distinct" for k in DISTINCT_CONFIGS] if args.distinct_n else [])
-    for group in (
-        [k for k in compared if not k.endswith("_distinct")],
-        [k for k in compared if k.endswith("_distinct")],
-    ):
-        if len({res[k]["hits"] for k in group}) > 1:
-            raise SystemExit(f"配置之间命中数不一致：{ {k: res[k]['hits'] for k in group} }")
-    res["selfcheck"] = selfcheck_latency(book, registry, corpora[""][0][:2000])
+        one_round(res, suites, tables, bare, presidio, args.presidio_n)
+    for name in tables:  # the pre-filter only removes work: with and without it, the same hits
+        same = [k + name for k in ("full_default", "full_noprefilter") if k in CORPUS_CONFIGS[name]]
+        if len({res[k]["hits"] for k in same}) > 1:
+            raise SystemExit(f"配置之间命中数不一致：{ {k: res[k]['hits'] for k in same} }")
+    res["selfcheck"] = selfcheck_latency(book, registry, corpora["_realistic"][:2000])
     report(res)
     if args.json:
         args.json.write_text(json.dumps(res, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
 
 
+def load_corpora(args) -> dict[str, list[str]]:
+    t0 = time.perf_counter()
+    corpora = {"_realistic": realistic_corpus(args.realistic_n)}
+    if args.n:
+        corpora[""] = generate(args.n)
+    if args.distinct_n:
+        corpora["_distinct"] = generate(args.distinct_n, distinct=True)
+    for name, texts in corpora.items():
+        print(
+            f"语料{name or '_templates'}：{len(texts):,} 条消息"
+            f"（不同文本占 {len(set(texts)) / len(texts):.1%}），"
+            f"平均 {sum(map(len, texts)) / len(texts):.1f} 字"
+        )
+    print(f"生成语料 {time.perf_counter() - t0:.1f} s；真实语料统计：{describe(corpora['_realistic'])}")
+    return corpora
+
+
 def report(res: dict) -> None:
     def line(label: str, key: str) -> None:
-        r = res[key]
-        print(f"  {label:<44}{r['cpu_msg_s']:>14,.0f}{r['wall_msg_s']:>14,.0f}")
+        if key in res:
+            r = res[key]
+            print(f"  {label:<46}{r['cpu_msg_s']:>14,.0f}{r['wall_msg_s']:>14,.0f}")
 
-    print(f"\n预筛选送入精确路径的文本占比：{res['prefilter_share']:.1%}")
-    print(f"\n{'每核吞吐（条/秒）':<40}{'CPU 时间':>14}{'墙钟':>14}")
-    line("完整检查：预筛 hyperscan + 精确 ahocorasick-rs（默认）", "full_default")
-    line("完整检查：预筛 ahocorasick-rs + 精确 ahocorasick-rs", "full_ac_ac")
-    line("完整检查：预筛 hyperscan + 精确 hyperscan", "full_hs_hs")
-    line("完整检查：无预筛（逐条精确路径，旧设计）", "full_noprefilter")
+    print(f"\n真实语料中预筛送入精确路径的文本占比（仅规则）：{res['prefilter_share']:.1%}")
+    for name, title in (
+        ("_realistic", "真实语料（目标以此为准）"),
+        ("", "模板语料（含重复）"),
+        ("_distinct", "模板语料（互不相同）"),
+    ):
+        if "full_default" + name not in res:
+            continue
+        print(f"\n{title}  每核吞吐（条/秒）{'CPU 时间':>10}{'墙钟':>14}")
+        line("完整检查（规则 + 文本模型，默认）", "full_default" + name)
+        line("仅规则（不含文本模型）", "rules_only" + name)
+        line("预筛 ahocorasick-rs", "full_ac_ac" + name)
+        line("无预筛（逐条精确路径）", "full_noprefilter" + name)
+        line("裸候选扫描（全部触发词 + 数字正则，不评估）", "candidates" + name)
+        line("Presidio（同轮交替，样本）", "presidio" + name)
+        full = res["full_default" + name]["cpu_msg_s"]
+        print(f"  完整检查 / 裸候选扫描 = {full / res['candidates' + name]['cpu_msg_s']:.3f}（目标 ≥ 0.5）")
+        if "presidio" + name in res:
+            print(f"  完整检查 / Presidio = {full / res['presidio' + name]['cpu_msg_s']:.1f}×（目标 ≥ 40×）")
+        print(f"  完整检查 ≥ 200,000 条/秒/核：{'达到' if full >= 200_000 else '未达到'}")
     line("仅关键词（hyperscan，同一自动机）", "bare_hyperscan")
     line("仅关键词（ahocorasick-rs，同一自动机）", "bare_ahocorasick")
-    if "presidio" in res:
-        line(f"Presidio（{res['presidio']['sample']:,} 条样本，同轮交替）", "presidio")
-    full = res["full_default"]["cpu_msg_s"]
-    print("\n比值：")
-    print(f"  完整检查 / 仅关键词（hyperscan）= {full / res['bare_hyperscan']['cpu_msg_s']:.3f}")
-    print(
-        f"  hyperscan / ahocorasick-rs（仅关键词）= "
-        f"{res['bare_hyperscan']['cpu_msg_s'] / res['bare_ahocorasick']['cpu_msg_s']:.2f}×"
-    )
-    print(f"  预筛 hyperscan / 预筛 ahocorasick-rs（完整检查）= {full / res['full_ac_ac']['cpu_msg_s']:.2f}×")
-    print(f"  有预筛 / 无预筛（完整检查）= {full / res['full_noprefilter']['cpu_msg_s']:.2f}×")
-    if "presidio" in res:
-        print(f"  完整检查 / Presidio = {full / res['presidio']['cpu_msg_s']:.1f}×（目标 ≥ 40×）")
-    print(f"  完整检查目标 ≥ 200,000 条/秒/核：{'达到' if full >= 200_000 else '未达到'}")
-    if "full_default_distinct" in res:
-        dfull = res["full_default_distinct"]["cpu_msg_s"]
-        print("\n全部文本互不相同的语料（无可共享的重复文本，最不利情形）：")
-        line("完整检查（默认）", "full_default_distinct")
-        line("完整检查：无预筛", "full_noprefilter_distinct")
-        if "presidio_distinct" in res:
-            line("Presidio（同一语料样本）", "presidio_distinct")
-            print(
-                f"  完整检查 / Presidio = {dfull / res['presidio_distinct']['cpu_msg_s']:.1f}×（目标 ≥ 40×）"
-            )
-        print(f"  完整检查目标 ≥ 200,000 条/秒/核：{'达到' if dfull >= 200_000 else '未达到'}")
     sc = res["selfcheck"]
     print(
-        f"\n发前自检：构建 {sc['build_s']:.2f} s；单条平均 {sc['mean_ms']:.2f} ms，"
-        f"p99 {sc['p99_ms']:.2f} ms，"
-        f"最大 {sc['max_ms']:.2f} ms（目标远低于 50 ms）"
+        f"\n发前自检：编译 {sc['build_s']:.2f} s，单条平均 {sc['mean_ms']:.2f} ms，"
+        f"p99 {sc['p99_ms']:.2f} ms，最长 {sc['max_ms']:.1f} ms"
     )
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -17,10 +17,12 @@ def test_bench_text_small_run(tmp_path):
         [
             sys.executable,
             str(ROOT / "bench" / "bench_text.py"),
-            "--n",
+            "--realistic-n",
             "3000",
+            "--n",
+            "2000",
             "--distinct-n",
-            "1000",
+            "500",
             "--presidio-n",
             "50",
             "--repeat",
@@ -35,8 +37,12 @@ def test_bench_text_small_run(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     res = json.loads(out.read_text(encoding="utf-8"))
-    hits = {res[k]["hits"] for k in ("full_default", "full_ac_ac", "full_hs_hs", "full_noprefilter")}
+    hits = {res[k]["hits"] for k in ("full_default", "full_ac_ac", "full_noprefilter")}
     assert len(hits) == 1 and hits.pop() > 0
     assert res["full_default_distinct"]["hits"] == res["full_noprefilter_distinct"]["hits"] > 0
+    real = res["full_default_realistic"]["hits"]
+    assert real == res["full_noprefilter_realistic"]["hits"] > 0
+    assert res["rules_only_realistic"]["hits"] > 0 and res["candidates_realistic"]["rows"] > 0
     assert 0 < res["prefilter_share"] < 0.5
-    assert "完整检查目标" in proc.stdout
+    assert res["corpus"]["distinct"] == res["corpus"]["messages"] == 3000
+    assert "裸候选扫描" in proc.stdout and "完整检查 / 裸候选扫描" in proc.stdout

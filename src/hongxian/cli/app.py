@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from hongxian.cli import (
-    check_cmd,
+    check_typer,
     demo_cmd,
     ingest_cmd,
     report_cmd,
@@ -31,5 +31,6 @@ app = typer.Typer(
 
 
 register_all(
-    app, (ingest_cmd, rules_cmd, screen_cmd, check_cmd, review_cmd, report_cmd, web_cmd, demo_cmd, train_cmd)
+    app,
+    (ingest_cmd, rules_cmd, screen_cmd, check_typer, review_cmd, report_cmd, web_cmd, demo_cmd, train_cmd),
 )

@@ -1,8 +1,8 @@
 """`hongxian check`: 发前自检 of one draft, or of many (``--batch FILE.jsonl`` / ``--batch -``).
 
-This module imports neither Typer nor Rich at import time: `hongxian.cli.main` runs `run` directly for
-``hongxian check …`` (the command must answer at once), and `register` adds the same command to the
-Typer app for ``hongxian --help`` and ``hongxian check --help``.
+This module imports neither Typer nor Rich: `hongxian.cli.main` runs `run` directly for
+``hongxian check …`` (the command must answer at once); `hongxian.cli.check_typer` adds the same
+command to the Typer app for ``hongxian --help``.
 
 Batch mode reads one JSON object per line (``{"text": "…"}``, other keys such as ``"id"`` are echoed
 back) and writes one JSON object per line: ``{"id": …, "hits": [...]}``, or ``{"line": n, "error": …}``
@@ -147,17 +147,3 @@ def _run_batch(source: str, out: TextIO, use_cache: bool) -> int:
         found = found or hit
     out.flush()
     return 1 if found else 0
-
-
-def register(app) -> None:
-    """``hongxian check`` in the Typer app (help and completion); the work is done by `run`."""
-    import typer
-
-    @app.command(
-        "check",
-        help=HELP,
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-        add_help_option=False,
-    )
-    def check(ctx: typer.Context) -> None:
-        raise typer.Exit(run(list(ctx.args)))

@@ -40,9 +40,8 @@ def train(
     console.print(f"已写入模型 {target}（{result.counts['messages']} 条训练消息）", markup=False)
     for cat, r in result.out_of_fold.items():
         console.print(
-            f"  {cat}: 阈值 {result.calibration.threshold[cat]:.2f}，"
-            f"否决 {result.calibration.veto[cat]:.2f}，"
-            f"交叉验证召回 {r['recall']:.3f}，精确率（模拟） {r['precision_mix']:.3f}，"
+            f"  {cat}: 阈值 {r['threshold']:.2f}，否决 {r['veto']:.2f}；在其他作者的评测消息上"
+            f"模型单独精确率 {r['model_precision']:.3f}、召回率 {r['model_recall']:.3f}；"
             f"日常消息误报 {r['background_per_1000']:.2f}/千条",
             markup=False,
         )

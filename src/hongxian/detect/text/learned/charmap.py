@@ -53,3 +53,17 @@ def mapped_string(text: str) -> str:
     """The text as the scorer sees it (for lexicon words and explanations)."""
     codes, _ = map_text(text)
     return codes.tobytes().decode("utf-32-le")
+
+
+@lru_cache(maxsize=1)
+def digit_map() -> np.ndarray:
+    """uint8 table over all code points: the ASCII digit (b"0"…b"9") a character normalises to, else 0
+    (full-width １ → 1), so that number runs can be validated after the main map turned digits to 0."""
+    tab = tables()
+    out = np.zeros(0x110000, dtype=np.uint8)
+    out[ord("0") : ord("9") + 1] = np.arange(ord("0"), ord("9") + 1, dtype=np.uint8)
+    for cp, mapped in tab.one_to_one.items():
+        if ord("0") <= mapped <= ord("9"):
+            out[cp] = mapped
+    out.setflags(write=False)
+    return out

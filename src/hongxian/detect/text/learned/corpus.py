@@ -2,7 +2,8 @@
 
 A file has ``category`` (a short name, for files of one category) and ``positive`` / ``hard_negative``
 lists, or ``items`` with explicit ``labels`` (several or none) and optional ``persona`` / ``context``
-tags. ``tuned: false`` marks a frozen out-of-sample batch: it is never used for training.
+tags. ``role: background`` marks ordinary chatter (every item unlabelled): the false-alarm budget is
+measured on it. ``tuned: false`` marks a frozen out-of-sample batch: it is never used for training.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class Corpus:
     """Who wrote an item, for out-of-fold splits: its file and persona tag (a writer's voice)."""
     sources: list[str]
     background: np.ndarray
-    """Ordinary chatter (a file of only ``labels: []`` items with ``context`` tags)."""
+    """Ordinary chatter (the items of a ``role: background`` file)."""
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -61,6 +62,7 @@ def read_file(path: Path, categories: tuple[str, ...], name: str | None = None) 
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     name = name or path.name
     items = _items(doc)
+    is_background = doc.get("role") == "background"
     texts, labels, groups, background = [], [], [], []
     for it in items:
         cats = {SHORT.get(x, x) for x in it.get("labels") or []}
@@ -70,7 +72,11 @@ def read_file(path: Path, categories: tuple[str, ...], name: str | None = None) 
         texts.append(str(it["text"]))
         labels.append([c in cats for c in categories])
         groups.append(f"{name}|{it.get('persona') or ''}")
-        background.append(not cats and "context" in it)
+        if is_background and cats:
+            raise ValueError(
+                f"{path}: 日常消息文件（role: background）中不应有标签（文本：{str(it['text'])[:30]}）"
+            )
+        background.append(is_background)
     return Corpus(
         texts,
         np.asarray(labels, dtype=bool).reshape(-1, len(categories)),

@@ -22,9 +22,21 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from hongxian.detect.text.learned.charmap import DROPPED, char_map
+from hongxian.detect.text.learned.charmap import DROPPED, char_map, digit_map
+from hongxian.pii import plain_pii
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+NUMBER_KINDS = ("id18", "id15", "mobile", "card", "invalid")
+"""What a run of 7 or more digits validates as (`pii.plain_pii`); ``invalid``: 10+ digits that are no
+valid number (an order or waybill number, a mistyped ID) — the learned scorer sees number validity,
+not just digit shapes."""
+NUMBER_ZH = {
+    "id18": "有效身份证号",
+    "id15": "有效身份证号（15位）",
+    "mobile": "有效手机号",
+    "card": "有效银行卡号",
+}
+NUMBER_ZH["invalid"] = "无效长数字（订单号、校验不通过的号码等）"
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(0x110000)
 
@@ -79,6 +91,8 @@ class Encoded:
     """int64 index of each kept character inside its original text."""
     starts: np.ndarray
     """int64 start of each text in `codes` (length n + 1)."""
+    digits: np.ndarray
+    """uint8 ASCII digit each kept character normalises to (0 for other characters)."""
 
     @property
     def count(self) -> int:
@@ -99,7 +113,7 @@ def encode(texts: list[str]) -> Encoded:
     msg = msg_all[keep]
     pos = np.flatnonzero(keep) - first[msg]
     starts = np.searchsorted(msg, np.arange(n + 1, dtype=np.int64))
-    return Encoded(codes, msg, pos, starts)
+    return Encoded(codes, msg, pos, starts, digit_map()[raw[keep]])
 
 
 @dataclass(frozen=True)
@@ -137,7 +151,12 @@ class Featurizer:
 
     @property
     def n_lexical(self) -> int:
-        """Columns of the lexical block: one per class, then one per frame."""
+        """Columns of the lexical block: one per class, one per frame, one per number kind."""
+        return self.n_classes + len(self.lexicon.frames) + len(NUMBER_KINDS)
+
+    @property
+    def number_col(self) -> int:
+        """First column (in the lexical block) of the number kinds."""
         return self.n_classes + len(self.lexicon.frames)
 
     @property
@@ -207,7 +226,17 @@ class Featurizer:
         return key // self.n_classes, key % self.n_classes
 
     def lexical_features(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
-        """(text index, column in the lexical block) of the classes present and the frames they make."""
+        """(text index, column in the lexical block) of the classes present, the frames they make and
+        the kinds of number the text holds."""
+        rows, cols = self._class_features(enc)
+        num_text, kind, _, _ = number_runs(enc)
+        if not len(num_text):
+            return rows, cols
+        key = np.unique(num_text * len(NUMBER_KINDS) + kind)
+        num_rows, num_cols = key // len(NUMBER_KINDS), key % len(NUMBER_KINDS) + self.number_col
+        return np.concatenate((rows, num_rows)), np.concatenate((cols, num_cols))
+
+    def _class_features(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
         text, cls = self.class_sets(enc)
         k = self.n_classes
         if not len(text):
@@ -248,6 +277,46 @@ class Featurizer:
         )
         matrix.sum_duplicates()
         return matrix
+
+
+def number_runs(enc: Encoded) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(text index, kind index into NUMBER_KINDS, start, end) of every run of 7+ digits (an ID's final
+    X included), validated by `pii.plain_pii`; runs glued to a Latin letter are order codes."""
+    empty = np.zeros(0, dtype=np.int64)
+    is_digit = enc.digits != 0
+    if not is_digit.any():
+        return empty, empty, empty, empty
+    edge = np.diff(np.concatenate(([0], is_digit.view(np.int8), [0])))
+    starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    out: list[tuple[int, int, int, int]] = []
+    msg = enc.msg
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        if msg[s] != msg[e - 1]:  # a run across two texts: split at the text boundary
+            cut = int(enc.starts[msg[s] + 1])
+            out += _runs_of(enc, s, cut) + _runs_of(enc, cut, e)
+        else:
+            out += _runs_of(enc, s, e)
+    if not out:
+        return empty, empty, empty, empty
+    arr = np.asarray(out, dtype=np.int64)
+    return arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3]
+
+
+def _runs_of(enc: Encoded, s: int, e: int) -> list[tuple[int, int, int, int]]:
+    if e - s < 7:
+        return []
+    text = int(enc.msg[s])
+    end = e
+    if e - s == 17 and e < len(enc.codes) and enc.codes[e] == ord("x") and enc.msg[e] == text:
+        end = e + 1  # 18-digit ID ending in X
+    run = enc.digits[s:e].tobytes().decode("ascii") + ("X" if end > e else "")
+    before = int(enc.codes[s - 1]) if s > 0 and enc.msg[s - 1] == text else 0
+    after = int(enc.codes[end]) if end < len(enc.codes) and enc.msg[end] == text else 0
+    glued = any(ord("a") <= c <= ord("z") for c in (before, after))
+    kind = None if glued else plain_pii(run)
+    if kind is None:
+        return [(text, NUMBER_KINDS.index("invalid"), s, end)] if len(run) >= 10 else []
+    return [(text, NUMBER_KINDS.index(kind), s, end)]
 
 
 def _map_word(word: str) -> str:

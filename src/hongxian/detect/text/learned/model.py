@@ -22,7 +22,15 @@ from pathlib import Path
 
 import numpy as np
 
-from hongxian.detect.text.learned.features import Encoded, Featurizer, encode, load_lexicon
+from hongxian.detect.text.learned.features import (
+    NUMBER_KINDS,
+    NUMBER_ZH,
+    Encoded,
+    Featurizer,
+    encode,
+    load_lexicon,
+    number_runs,
+)
 
 MODEL_FILE = Path(__file__).with_name("text_model.npz")
 CATEGORIES = (
@@ -48,7 +56,7 @@ class Calibration:
 @dataclass(frozen=True)
 class Contribution:
     kind: str
-    """``ngram``, ``class`` or ``frame`` (a pair of classes)."""
+    """``ngram``, ``class``, ``frame`` (a pair of classes) or ``number`` (a validated digit run)."""
     label: str
     """What contributed: the text as written (要去城关当书记), 词类：干部人事变动 or
     词类组合：干部人事变动+尚未公开."""
@@ -160,6 +168,13 @@ class TextModel:
                 w = float(self.lexical[n + j, c]) * self.lex_scale
                 label = f"词类组合：{lex[a].zh}+{lex[b].zh}"
                 out.append(Contribution("frame", label, w, tuple(_merge(where[a] + where[b]))))
+        _, kinds, start, end = number_runs(enc)
+        spans_of: dict[int, list[tuple[int, int]]] = {}
+        for k, s, e in zip(kinds.tolist(), start.tolist(), end.tolist(), strict=True):
+            spans_of.setdefault(k, []).append((int(enc.pos[s]), int(enc.pos[e - 1]) + 1))
+        for k, spans in sorted(spans_of.items()):
+            w = float(self.lexical[fz.number_col + k, c]) * self.lex_scale
+            out.append(Contribution("number", f"号码：{NUMBER_ZH[NUMBER_KINDS[k]]}", w, tuple(_merge(spans))))
         return out
 
     # ------------------------------------------------------------------ persistence
@@ -173,6 +188,7 @@ class TextModel:
             "lex_scale": self.lex_scale,
             "lexicon": self.featurizer.lexicon.names,
             "frames": [list(f) for f in self.featurizer.lexicon.frames],
+            "numbers": list(NUMBER_KINDS),
             "categories": list(CATEGORIES),
             "threshold": self.calibration.threshold,
             "veto": self.calibration.veto,
@@ -196,7 +212,8 @@ class TextModel:
             header = json.loads(bytes(z["header"]).decode("utf-8"))
             lexicon = load_lexicon()
             frames = [list(f) for f in lexicon.frames]
-            if lexicon.names != header["lexicon"] or frames != header.get("frames"):
+            stale = header.get("numbers") != list(NUMBER_KINDS)
+            if stale or lexicon.names != header["lexicon"] or frames != header.get("frames"):
                 raise ValueError(f"{path}: 模型与词类表 lexicon.yaml 不一致，请重新训练（hongxian train）")
             fz = Featurizer(header["bits"], tuple(header["orders"]), lexicon)
             weights = np.zeros((fz.n_buckets, len(CATEGORIES)), dtype=np.float32)

@@ -3,14 +3,14 @@
 1. **Data**: every labelled file under ``data/text/train/`` (messages written for training by
    several writers and personas, plus ordinary background chatter) and every *tuned* evaluation file
    of ``tests/eval/`` (files with ``tuned: false`` are frozen out-of-sample batches and never used).
-2. **Out of fold**: five folds grouped by writer voice (a file's persona: a voice is never in its own
-   training fold), one logistic regression per category (liblinear, fixed seed), on the features of
-   `features.Featurizer`. These probabilities are what calibration sees: scores on text of writers
-   the model had not seen.
-3. **Calibration** (`calibrate`) on the training-data files only (the rules were tuned on the
-   evaluation files, so those would flatter them): per category, the threshold for a message the
-   rules did not flag and the veto below which a rule hit is dropped, chosen for the most recall
-   subject to a background budget and a precision floor on a held-out-like mixture.
+2. **Scores on unseen writers** (`cross_writer`): a model fitted on the training-data files alone
+   scores the evaluation files (other writers, other sessions, batches of held-out composition); for
+   each background file, a model fitted on everything else scores it. One logistic regression per
+   category (liblinear, fixed seed) on the features of `features.Featurizer`.
+3. **Calibration** (`calibrate`): per category, the smallest threshold whose precision on the
+   evaluation files reaches the target while the background false alarms stay within budget, and
+   the largest veto (below which a keyword-rule hit is dropped) that keeps 98 % of the rule hits on
+   true violations.
 4. **Final fit** on everything, weights stored as float16 and calibrated thresholds with them.
 
 scikit-learn is needed only here (the ``train`` extra); scoring needs numpy alone.
@@ -38,8 +38,6 @@ LEX_SCALE = 0.5
 BITS = 18
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.30, 0.995, 0.01))
 VETOES = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
-MIX = {"positive": 60, "hard": 150, "other": 240}
-"""A held-out-like batch per category: 60 positives, 150 hard negatives, 240 positives of other categories."""
 
 
 @dataclass
@@ -55,6 +53,7 @@ class TrainReport:
     counts: dict[str, int]
     calibration: Calibration
     out_of_fold: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Per category: what calibration measured on writers the model had not seen."""
 
     def to_json(self) -> str:
         data = {
@@ -108,68 +107,96 @@ def _model(fz: Featurizer, weights: np.ndarray, bias: np.ndarray, cal: Calibrati
     return TextModel(fz, LEX_SCALE, w[: fz.n_buckets], w[fz.n_buckets :], bias, cal, meta)
 
 
-def out_of_fold(
-    fz: Featurizer, corpus: Corpus, x, folds: int = 5, progress: Callable | None = None
-) -> np.ndarray:
-    """Probabilities of every row from a model that did not see its writer group."""
-    from sklearn.model_selection import GroupKFold
+@dataclass
+class Scored:
+    """Probabilities of rows from models that had not seen their writer."""
 
-    probs = np.zeros(corpus.labels.shape)
-    splitter = GroupKFold(n_splits=folds)
-    empty = Calibration({}, {})
-    for k, (tr, te) in enumerate(splitter.split(np.zeros(len(corpus)), groups=corpus.groups)):
-        weights, bias = fit(x[tr], corpus.labels[tr])
-        model = _model(fz, weights, bias, empty, {})
-        probs[te] = model.score([corpus.texts[i] for i in te])
+    probs: np.ndarray
+    rows: np.ndarray
+    """Indices into the corpus of the scored rows."""
+
+
+def _fit_and_score(fz: Featurizer, corpus: Corpus, x, train: np.ndarray, test: np.ndarray) -> np.ndarray:
+    weights, bias = fit(x[train], corpus.labels[train])
+    model = _model(fz, weights, bias, Calibration({}, {}), {})
+    return model.score([corpus.texts[i] for i in test])
+
+
+def cross_writer(
+    fz: Featurizer, corpus: Corpus, own: np.ndarray, x, progress: Callable | None = None
+) -> Scored:
+    """Evaluation files scored by a model of the training-data files; each background file scored by a
+    model of everything else."""
+    evals = np.flatnonzero(~own)
+    backgrounds = sorted({corpus.sources[i] for i in np.flatnonzero(corpus.background & own)})
+    steps = 1 + len(backgrounds)
+    probs = [_fit_and_score(fz, corpus, x, np.flatnonzero(own), evals)]
+    rows = [evals]
+    if progress:
+        progress(1, steps)
+    for k, name in enumerate(backgrounds, 2):
+        held = np.asarray([src == name for src in corpus.sources])
+        test = np.flatnonzero(held)
+        probs.append(_fit_and_score(fz, corpus, x, np.flatnonzero(~held), test))
+        rows.append(test)
         if progress:
-            progress(k + 1, folds)
-    return probs
+            progress(k, steps)
+    return Scored(np.concatenate(probs), np.concatenate(rows))
 
 
-def _rates(pred: np.ndarray, y: np.ndarray, hard: np.ndarray, other: np.ndarray, bg: np.ndarray) -> dict:
-    recall = (pred & y).sum() / max(y.sum(), 1)
-    fpr_hard = (pred & hard).sum() / max(hard.sum(), 1)
-    fpr_other = (pred & other).sum() / max(other.sum(), 1)
-    tp = MIX["positive"] * recall
-    fp = MIX["hard"] * fpr_hard + MIX["other"] * fpr_other
-    return {
-        "recall": float(recall),
-        "precision_mix": float(tp / (tp + fp)) if tp + fp else 1.0,
-        "background_per_1000": float(1000 * (pred & bg).sum() / max(bg.sum(), 1)),
-    }
+def _precision_recall(pred: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    tp = int((pred & y).sum())
+    return (tp / int(pred.sum()) if pred.sum() else 1.0), (tp / int(y.sum()) if y.sum() else 1.0)
 
 
 def calibrate(
-    probs: np.ndarray, rules: np.ndarray, corpus: Corpus, targets: Targets
+    scored: Scored, rules: np.ndarray, corpus: Corpus, targets: Targets
 ) -> tuple[Calibration, dict]:
-    """Per category, the (threshold, veto) with the most recall that meets the targets out of fold."""
-    bg = corpus.background
-    hard = ~corpus.labels.any(axis=1) & ~bg
+    """Per category (threshold, veto) from scores on unseen writers (see the module docstring).
+
+    `rules` are the keyword rules' verdicts on the scored rows, in `scored.rows` order."""
+    labels = corpus.labels[scored.rows]
+    bg = corpus.background[scored.rows]
+    ev = ~bg
     threshold, veto, report = {}, {}, {}
     for c, cat in enumerate(CATEGORIES):
-        y = corpus.labels[:, c]
-        other = corpus.labels.any(axis=1) & ~y
-        best = None
-        for v in VETOES:
-            kept_rules = rules[:, c] & (probs[:, c] >= v)
-            for t in THRESHOLDS:
-                pred = kept_rules | (probs[:, c] >= t)
-                r = _rates(pred, y, hard, other, bg)
-                ok = (
-                    r["precision_mix"] >= targets.precision
-                    and r["background_per_1000"] <= targets.background_per_1000
-                )
-                if ok and (best is None or r["recall"] > best[2]["recall"]):
-                    best = (t, v, r)
-                if ok:
-                    break  # higher thresholds only lose recall
-        if best is None:  # no point meets the targets: the strictest one
-            t, v = THRESHOLDS[-1], VETOES[-1]
-            pred = (rules[:, c] & (probs[:, c] >= v)) | (probs[:, c] >= t)
-            best = (t, v, _rates(pred, y, hard, other, bg))
-        threshold[cat], veto[cat], report[cat] = best[0], best[1], best[2]
-        report[cat]["rules_alone"] = _rates(rules[:, c], y, hard, other, bg)
+        p, y = scored.probs[:, c], labels[:, c]
+        chosen = _threshold(p, y, ev, bg, targets)
+        v = _veto(p, rules[:, c], y)
+        pred = (rules[:, c] & (p >= v)) | (p >= chosen)
+        m_prec, m_rec = _precision_recall(p[ev] >= chosen, y[ev])
+        threshold[cat], veto[cat] = chosen, v
+        report[cat] = {
+            "threshold": chosen,
+            "veto": v,
+            "model_precision": round(m_prec, 4),
+            "model_recall": round(m_rec, 4),
+            "background_per_1000": round(1000 * float(pred[bg].mean()), 3) if bg.any() else 0.0,
+            "rules_background_per_1000": round(1000 * float(rules[bg, c].mean()), 3) if bg.any() else 0.0,
+        }
     return Calibration(threshold, veto), report
+
+
+def _threshold(p: np.ndarray, y: np.ndarray, ev: np.ndarray, bg: np.ndarray, targets: Targets) -> float:
+    """The smallest threshold meeting the precision target on the evaluation rows and the background
+    budget; the largest candidate when none does."""
+    for t in THRESHOLDS:
+        prec, _ = _precision_recall(p[ev] >= t, y[ev])
+        bg_rate = 1000 * float((p[bg] >= t).mean()) if bg.any() else 0.0
+        if prec >= targets.precision and bg_rate <= targets.background_per_1000:
+            return t
+    return THRESHOLDS[-1]
+
+
+def _veto(p: np.ndarray, fired: np.ndarray, y: np.ndarray) -> float:
+    """The largest veto that keeps 98 % of the rule hits on true violations."""
+    hits = fired & y
+    best = 0.0
+    for v in VETOES:
+        if hits.sum() and (hits & (p >= v)).sum() < 0.98 * hits.sum():
+            break
+        best = v
+    return best
 
 
 def train_model(
@@ -185,10 +212,9 @@ def train_model(
     corpus, own, files = load_training(root)
     fz = Featurizer(BITS)
     x = fz.sparse_rows(corpus.texts, LEX_SCALE)
-    probs = out_of_fold(fz, corpus, x, progress=progress)
-    own_corpus = corpus.subset(own)
-    rules = rule_hits(own_corpus.texts)
-    calibration, oof = calibrate(probs[own], rules, own_corpus, targets)
+    scored = cross_writer(fz, corpus, own, x, progress=progress)
+    rules = rule_hits([corpus.texts[i] for i in scored.rows])
+    calibration, oof = calibrate(scored, rules, corpus, targets)
     weights, bias = fit(x, corpus.labels)
     meta = _meta(root, files, fz)
     model = _model(fz, weights, bias, calibration, meta)
