@@ -15,7 +15,16 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from hongxian.detect import default_registry
-from hongxian.detect.text import LEARNED, MODEL_CATEGORIES, MODEL_FILE, TextChecker, TrainReport, train_model
+from hongxian.detect.text import (
+    LEARNED,
+    MODEL_CATEGORIES,
+    MODEL_FILE,
+    TextChecker,
+    TrainReport,
+    load_training,
+    model_card,
+    train_model,
+)
 from hongxian.rulebook.loader import load_rulebook
 
 RULES_DAY = datetime(2025, 6, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -35,9 +44,16 @@ def keyword_rule_hits(texts: list[str]) -> np.ndarray:
 
 
 def train_text_model(
-    repo_root: Path, out: Path = MODEL_FILE, progress: Callable[[int, int], None] | None = None
+    repo_root: Path,
+    out: Path = MODEL_FILE,
+    progress: Callable[[int, int], None] | None = None,
+    card: Path | None = None,
 ) -> TrainReport:
-    """Train on the files under `repo_root`, write the model to `out` and return the report."""
+    """Train on the files under `repo_root`, write the model to `out` (and its model card to `card`)
+    and return the report."""
     model, report = train_model(repo_root, keyword_rule_hits, progress=progress)
     model.save(out)
+    if card is not None:
+        corpus, _, _ = load_training(repo_root)
+        card.write_text(model_card(model, report.to_dict(), corpus.texts), encoding="utf-8")
     return report

@@ -6,6 +6,9 @@ does (text only, author taken to be an official posting to a group).
 
     .venv/bin/python tests/eval/evaluate.py [--errors] [--heldout] [--file NAME ...] [--by-file]
 
+``background_*.yaml`` files (``role: background``) hold ordinary chatter only: ``--background`` reports
+false alarms per 1,000 of their messages, per category and in all.
+
 ``messages_heldout.yaml`` was written after the rules were tuned on the other files and not tuned on;
 ``--heldout`` reports it alone. ``messages_heldout2.yaml`` was written before looking at the rules;
 its header keeps the out-of-sample figures measured before any tuning on it. ``--file NAME`` (repeatable,
@@ -77,6 +80,28 @@ def measured(name: str, folder: Path = HERE) -> dict[str, dict[str, float]]:
     return doc.get("measured") or {}
 
 
+def load_background(folder: Path = HERE) -> dict[str, list[str]]:
+    """File name → texts of every ordinary-chatter file (``background_*.yaml``)."""
+    out = {}
+    for path in sorted(folder.glob("background_*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out[path.name] = [str(x["text"]) for x in doc["items"]]
+    return out
+
+
+def false_alarms(checker, texts: list[str]) -> dict[str, float]:
+    """Flags per 1,000 ordinary messages, per category and ``all`` (a message flagged in any category)."""
+    per = dict.fromkeys(CATS, 0)
+    flagged = 0
+    for text in texts:
+        got = {SHORT[h.category] for h in checker.check(text)}
+        flagged += bool(got)
+        for c in got:
+            per[c] += 1
+    n = max(len(texts), 1)
+    return {**{c: 1000 * v / n for c, v in per.items()}, "all": 1000 * flagged / n}
+
+
 def evaluate(checker, items: list[Item]) -> dict[str, Score]:
     scores = {c: Score() for c in CATS}
     for item in items:
@@ -124,6 +149,12 @@ def print_table(title: str, items: list[Item], scores: dict[str, Score]) -> None
 def main(argv: list[str]) -> int:
     items = load_items()
     checker = build_checker()
+    if "--background" in argv:
+        for name, texts in load_background().items():
+            rates = false_alarms(checker, texts)
+            shown = "，".join(f"{c} {rates[c]:.2f}" for c in CATS)
+            print(f"[{name}] {len(texts)} 条日常消息，每千条误报：合计 {rates['all']:.2f}（{shown}）")
+        return 0
     chosen = select_files(argv)
     if chosen:
         unknown = chosen - {i.source for i in items}

@@ -2,7 +2,7 @@
 
 `main` is the console script. ``hongxian check …`` runs `hongxian.cli.check_cmd` straight away (the
 self-check must answer at once, before Typer, Rich and the other commands are imported); everything
-else goes to the Typer application in `hongxian.cli.app`.
+else goes to the Typer application in `hongxian.cli.application`.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ def main() -> None:
         from hongxian.cli.check_cmd import run
 
         sys.exit(run(argv[1:]))
-    from hongxian.cli.app import app
+    from hongxian.cli.application import app
 
     app()
 
 
 def __getattr__(name: str) -> Any:
     if name == "app":  # ``from hongxian.cli import app`` (tests, embedding)
-        from hongxian.cli.app import app
+        from hongxian.cli.application import app
 
         return app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

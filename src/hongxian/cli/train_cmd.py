@@ -18,6 +18,9 @@ def train(
         Path | None, typer.Option("--out", help="模型文件输出路径（默认覆盖随程序发布的模型）")
     ] = None,
     report: Annotated[Path | None, typer.Option("--report", help="把训练报告（JSON）写入此文件")] = None,
+    card: Annotated[
+        Path | None, typer.Option("--card", help="模型说明（Markdown）输出路径，默认 ROOT/docs/text-model.md")
+    ] = None,
 ) -> None:
     """训练文本模型：按固定随机种子从仓库中的标注消息重新训练，并校准各类别的阈值。"""
     try:
@@ -34,7 +37,7 @@ def train(
         raise typer.Exit(2)
     target = out or MODEL_FILE
     with console.status("正在训练文本模型（五折交叉验证与校准，约需数分钟）……"):
-        result = train_text_model(root, target)
+        result = train_text_model(root, target, card=card or root / "docs" / "text-model.md")
     if report is not None:
         report.write_text(result.to_json() + "\n", encoding="utf-8")
     console.print(f"已写入模型 {target}（{result.counts['messages']} 条训练消息）", markup=False)

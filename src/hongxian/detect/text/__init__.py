@@ -11,9 +11,10 @@ from __future__ import annotations
 from hongxian.detect.text import detectors
 from hongxian.detect.text.checker import CheckedHit, TextChecker, is_text_check
 from hongxian.detect.text.detectors import run_text_checks
+from hongxian.detect.text.learned.card import model_card
 from hongxian.detect.text.learned.model import CATEGORIES as MODEL_CATEGORIES
 from hongxian.detect.text.learned.model import MODEL_FILE, TextModel
-from hongxian.detect.text.learned.train import TrainReport, train_model
+from hongxian.detect.text.learned.train import TrainReport, load_training, train_model
 from hongxian.detect.text.learned_check import LEARNED
 
 PLUGINS = (detectors,)
@@ -28,6 +29,8 @@ __all__ = [
     "TextModel",
     "TrainReport",
     "is_text_check",
+    "load_training",
+    "model_card",
     "run_text_checks",
     "train_model",
 ]

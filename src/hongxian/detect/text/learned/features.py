@@ -15,6 +15,7 @@ at run time exactly what it was trained on.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -37,6 +38,11 @@ NUMBER_ZH = {
     "card": "有效银行卡号",
 }
 NUMBER_ZH["invalid"] = "无效长数字（订单号、校验不通过的号码等）"
+LENGTH_BUCKETS = (6, 11, 21, 51, 151)
+"""Upper bounds (exclusive) of the length buckets, in mapped characters: 1–5, 6–10, 11–20, 21–50, 51–150,
+151+. One bucket feature per text lets the model learn how often a reply of a few characters, or a
+long forwarded article, is a violation at all."""
+LENGTH_ZH = ("1–5 字", "6–10 字", "11–20 字", "21–50 字", "51–150 字", "151 字以上")
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(0x110000)
 
@@ -63,6 +69,11 @@ class Lexicon:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.classes]
+
+
+def lexicon_digest(path: Path = LEXICON_FILE) -> str:
+    """sha256 of the lexicon file: a model trained with other words is stale."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
@@ -151,8 +162,13 @@ class Featurizer:
 
     @property
     def n_lexical(self) -> int:
-        """Columns of the lexical block: one per class, one per frame, one per number kind."""
-        return self.n_classes + len(self.lexicon.frames) + len(NUMBER_KINDS)
+        """Columns of the lexical block: one per class, frame, number kind and length bucket."""
+        return self.n_classes + len(self.lexicon.frames) + len(NUMBER_KINDS) + len(LENGTH_ZH)
+
+    @property
+    def length_col(self) -> int:
+        """First column (in the lexical block) of the length buckets."""
+        return self.number_col + len(NUMBER_KINDS)
 
     @property
     def number_col(self) -> int:
@@ -229,12 +245,12 @@ class Featurizer:
         """(text index, column in the lexical block) of the classes present, the frames they make and
         the kinds of number the text holds."""
         rows, cols = self._class_features(enc)
+        length_rows = np.arange(enc.count, dtype=np.int64)
+        length_cols = self.length_col + np.searchsorted(LENGTH_BUCKETS, np.diff(enc.starts), side="right")
         num_text, kind, _, _ = number_runs(enc)
-        if not len(num_text):
-            return rows, cols
         key = np.unique(num_text * len(NUMBER_KINDS) + kind)
         num_rows, num_cols = key // len(NUMBER_KINDS), key % len(NUMBER_KINDS) + self.number_col
-        return np.concatenate((rows, num_rows)), np.concatenate((cols, num_cols))
+        return np.concatenate((rows, num_rows, length_rows)), np.concatenate((cols, num_cols, length_cols))
 
     def _class_features(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
         text, cls = self.class_sets(enc)

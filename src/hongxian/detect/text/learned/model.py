@@ -23,11 +23,13 @@ from pathlib import Path
 import numpy as np
 
 from hongxian.detect.text.learned.features import (
+    LENGTH_BUCKETS,
     NUMBER_KINDS,
     NUMBER_ZH,
     Encoded,
     Featurizer,
     encode,
+    lexicon_digest,
     load_lexicon,
     number_runs,
 )
@@ -189,6 +191,8 @@ class TextModel:
             "lexicon": self.featurizer.lexicon.names,
             "frames": [list(f) for f in self.featurizer.lexicon.frames],
             "numbers": list(NUMBER_KINDS),
+            "length_buckets": list(LENGTH_BUCKETS),
+            "lexicon_sha256": lexicon_digest(),
             "categories": list(CATEGORIES),
             "threshold": self.calibration.threshold,
             "veto": self.calibration.veto,
@@ -212,7 +216,11 @@ class TextModel:
             header = json.loads(bytes(z["header"]).decode("utf-8"))
             lexicon = load_lexicon()
             frames = [list(f) for f in lexicon.frames]
-            stale = header.get("numbers") != list(NUMBER_KINDS)
+            stale = (
+                header.get("numbers") != list(NUMBER_KINDS)
+                or header.get("length_buckets") != list(LENGTH_BUCKETS)
+                or header.get("lexicon_sha256") != lexicon_digest()
+            )
             if stale or lexicon.names != header["lexicon"] or frames != header.get("frames"):
                 raise ValueError(f"{path}: 模型与词类表 lexicon.yaml 不一致，请重新训练（hongxian train）")
             fz = Featurizer(header["bits"], tuple(header["orders"]), lexicon)

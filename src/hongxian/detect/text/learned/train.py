@@ -34,6 +34,7 @@ TRAIN_DIR = "data/text/train"
 EVAL_DIR = "tests/eval"
 SEED = 20261207
 C_REG = 8.0
+CLASS_WEIGHT: str | None = "balanced"
 LEX_SCALE = 0.5
 BITS = 18
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.30, 0.995, 0.01))
@@ -54,6 +55,9 @@ class TrainReport:
     calibration: Calibration
     out_of_fold: dict[str, dict[str, float]] = field(default_factory=dict)
     """Per category: what calibration measured on writers the model had not seen."""
+
+    def to_dict(self) -> dict:
+        return json.loads(self.to_json())
 
     def to_json(self) -> str:
         data = {
@@ -93,7 +97,7 @@ def fit(x, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     weights, bias = [], []
     for c in range(labels.shape[1]):
         model = LogisticRegression(
-            C=C_REG, class_weight="balanced", solver="liblinear", max_iter=5000, random_state=SEED
+            C=C_REG, class_weight=CLASS_WEIGHT, solver="liblinear", max_iter=5000, random_state=SEED
         )
         model.fit(x, labels[:, c])
         weights.append(model.coef_[0])
@@ -167,6 +171,8 @@ def calibrate(
         m_prec, m_rec = _precision_recall(p[ev] >= chosen, y[ev])
         threshold[cat], veto[cat] = chosen, v
         report[cat] = {
+            "threshold_for_precision": _threshold(p, y, ev, bg, Targets(targets.precision, 1000.0)),
+            "threshold_for_background": _threshold(p, y, ev, bg, Targets(0.0, targets.background_per_1000)),
             "threshold": chosen,
             "veto": v,
             "model_precision": round(m_prec, 4),
