@@ -92,9 +92,15 @@ def normalise_steps() -> list[Step]:
     ]
 
 
-def build_dataset(store: TableStore, steps: list[Step] | None = None) -> dict[str, int]:
-    """Rebuild ``dataset/`` from the parts; returns row counts per table."""
-    con = duckdb.connect(":memory:")
+def build_dataset(
+    store: TableStore,
+    steps: list[Step] | None = None,
+    wrap: Callable[[duckdb.DuckDBPyConnection], duckdb.DuckDBPyConnection] | None = None,
+) -> dict[str, int]:
+    """Rebuild ``dataset/`` from the parts; returns row counts per table. ``wrap`` may stand a
+    recording connection in for the real one (`hongxian.testing.plans.PlanRecorder`)."""
+    raw = duckdb.connect(":memory:")
+    con = wrap(raw) if wrap else raw
     con.execute("SET TimeZone = 'Asia/Shanghai'")
     try:
         _load_case(con, store)
@@ -103,7 +109,7 @@ def build_dataset(store: TableStore, steps: list[Step] | None = None) -> dict[st
             step(con)
         return {table: _write(con, store, table) for table in SOURCE_TABLES}
     finally:
-        con.close()
+        raw.close()
 
 
 def _write(con: duckdb.DuckDBPyConnection, store: TableStore, table: str) -> int:

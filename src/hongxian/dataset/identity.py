@@ -88,17 +88,18 @@ def resolve_accounts(con: duckdb.DuckDBPyConnection) -> None:
                 f"WHERE {table}.{col} = m.from_account AND m.to_account <> m.from_account{not_owner}"
             )
     # Accounts: attach person ids by wxid / 微信号 listed in people.csv, then by resolved names.
-    con.execute("""
-        UPDATE accounts SET person_id = p.person_id
-        FROM (SELECT unnest(wechat_ids) AS account_id, person_id FROM people) p
-        WHERE accounts.person_id IS NULL
-          AND (accounts.account_id = p.account_id OR accounts.alias = p.account_id)
-    """)
-    con.execute("""
-        UPDATE accounts SET person_id = m.person_id FROM _name_map m
-        WHERE accounts.person_id IS NULL AND m.person_id IS NOT NULL
-          AND (accounts.account_id = m.from_account OR accounts.account_id = m.to_account)
-    """)
+    # One equality join per key (an OR of two keys is a nested loop): the wxid before the 微信号.
+    for col in ("account_id", "alias"):
+        con.execute(f"""
+            UPDATE accounts SET person_id = p.person_id
+            FROM (SELECT unnest(wechat_ids) AS account_id, person_id FROM people) p
+            WHERE accounts.person_id IS NULL AND accounts.{col} = p.account_id
+        """)
+    for col in ("to_account", "from_account"):
+        con.execute(f"""
+            UPDATE accounts SET person_id = m.person_id FROM _name_map m
+            WHERE accounts.person_id IS NULL AND m.person_id IS NOT NULL AND accounts.account_id = m.{col}
+        """)
     con.execute(
         "DELETE FROM accounts WHERE account_id IN (SELECT from_account FROM _name_map "
         "WHERE to_account <> from_account)"

@@ -54,18 +54,24 @@ WHERE payments.payment_id = g.payment_id AND g.rn = 1 AND o.keep_id = g.payment_
 
 _UNKEYED_STATUS = """
 CREATE OR REPLACE TEMP TABLE _status_rows AS
-SELECT s.payment_id AS status_id, s.status AS status, (
-    SELECT i.payment_id FROM payments i
-    WHERE i.origin = 'chat' AND i.kind = 'transfer' AND i.ext_id IS NULL AND i.txn_id IS NULL
-      AND i.status LIKE '发起%' AND i.chat_id = s.chat_id AND i.amount_fen = s.amount_fen
-      AND i.payer_account IS NOT DISTINCT FROM s.payer_account
-      AND i.payee_account IS NOT DISTINCT FROM s.payee_account
-      AND i.ts <= s.ts AND i.ts >= s.ts - INTERVAL 48 HOUR
-    ORDER BY i.ts DESC, i.payment_id LIMIT 1) AS init_id, s.ts AS ts
-FROM payments s
-WHERE s.origin = 'chat' AND s.kind = 'transfer' AND s.ext_id IS NULL AND s.txn_id IS NULL
-  AND s.amount_fen IS NOT NULL AND (s.status IS NULL OR s.status NOT LIKE '发起%')
+WITH unkeyed AS (
+    SELECT payment_id, ts, status, chat_id, amount_fen,
+           coalesce(payer_account, chr(0)) AS payer_k, coalesce(payee_account, chr(0)) AS payee_k
+    FROM payments
+    WHERE origin = 'chat' AND kind = 'transfer' AND ext_id IS NULL AND txn_id IS NULL
+), inits AS (
+    SELECT * FROM unkeyed WHERE status LIKE '发起%'
+), followers AS (
+    SELECT * FROM unkeyed WHERE amount_fen IS NOT NULL AND (status IS NULL OR status NOT LIKE '发起%')
+)
+SELECT s.payment_id AS status_id, s.status AS status, s.ts AS ts,
+       CASE WHEN i.ts >= s.ts - INTERVAL 48 HOUR THEN i.payment_id END AS init_id
+FROM followers s ASOF LEFT JOIN inits i
+  ON s.chat_id = i.chat_id AND s.amount_fen = i.amount_fen
+ AND s.payer_k = i.payer_k AND s.payee_k = i.payee_k AND s.ts >= i.ts
 """
+"""Each unkeyed status row → the latest initiation at or before it in the same chat with the same
+amount and parties, if at most 48 h earlier (an ASOF join: sorted, not a pairwise band join)."""
 
 _PAIR_COLUMNS = """b.payment_id AS bill_id, c.payment_id AS chat_row,
        c.chat_id AS c_chat, c.message_id AS c_msg, c.memo AS c_memo,
@@ -124,17 +130,55 @@ def link_payments(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM payments WHERE payment_id IN (SELECT chat_row FROM _pairs)")
 
 
+_REFUND_KEYS = """
+CREATE OR REPLACE TEMP TABLE _refund_keys AS
+WITH open AS (
+    SELECT payment_id, source_id, txn_id FROM payments
+    WHERE kind = 'refund' AND refund_of IS NULL AND txn_id IS NOT NULL
+), split AS (
+    SELECT payment_id, source_id, string_split(txn_id, '_') AS parts FROM open WHERE contains(txn_id, '_')
+)
+SELECT payment_id AS refund_id, source_id, txn_id AS k, 0 AS rule FROM open
+UNION ALL
+SELECT payment_id, source_id, array_to_string(parts[1:cut], '_'), 1
+FROM (SELECT payment_id, source_id, parts, unnest(range(1, len(parts))) AS cut FROM split)
+"""
+"""Every key a still unpaired refund may match, one row each: its 交易单号 against an original's
+商户单号 (rule 0), and each prefix of it that ends before a ``_`` against an original's 交易单号
+(rule 1: ``<original>_<suffix>``, so ``A_B_1`` offers ``A`` and ``A_B``)."""
+
+_REFUND_MATCHES = """
+CREATE OR REPLACE TEMP TABLE _refund_matches AS
+WITH cands AS (
+    SELECT source_id, merchant_order_id AS k, 0 AS rule, payment_id, refunded_fen, ts FROM payments
+    WHERE kind <> 'refund' AND merchant_order_id IS NOT NULL
+    UNION ALL
+    SELECT source_id, txn_id, 1, payment_id, refunded_fen, ts FROM payments
+    WHERE kind <> 'refund' AND txn_id IS NOT NULL
+), best AS (
+    SELECT c.source_id, c.k, c.rule,
+           arg_min(c.payment_id, (c.refunded_fen IS NULL, c.ts, c.payment_id)) AS orig_id
+    FROM cands c SEMI JOIN _refund_keys r ON c.source_id = r.source_id AND c.k = r.k AND c.rule = r.rule
+    GROUP BY c.source_id, c.k, c.rule
+)
+SELECT r.refund_id, arg_min(b.orig_id, (r.rule, -length(r.k))) AS orig_id
+FROM _refund_keys r JOIN best b ON b.source_id = r.source_id AND b.k = r.k AND b.rule = r.rule
+GROUP BY r.refund_id
+"""
+
+
 def pair_refunds(con: duckdb.DuckDBPyConnection) -> None:
-    """Point refund rows at their originals.
+    """Point refund rows at their originals (same source), by exact keys only.
 
     WeChat: a ``转账-退款`` row's 交易单号 equals the original's 商户单号. Alipay: a refund's
-    order number is ``<original>_<suffix>``. Rows that readers already paired are left alone.
+    order number is ``<original>_<suffix>``; that rule is a derived key (the prefixes before each
+    ``_``), so both are hash joins and the cost grows with the bill, not its square. When several
+    originals fit: the 商户单号 match first, then the longest prefix; among originals sharing a key
+    one marked refunded, then the earliest. Rows that readers already paired are left alone.
     """
-    con.execute("""
-        UPDATE payments SET refund_of = o.payment_id
-        FROM payments o
-        WHERE payments.kind = 'refund' AND payments.refund_of IS NULL AND o.kind <> 'refund'
-          AND payments.source_id = o.source_id
-          AND (payments.txn_id = o.merchant_order_id
-               OR (payments.txn_id LIKE o.txn_id || '\\_%' ESCAPE '\\'))
-    """)
+    con.execute(_REFUND_KEYS)
+    con.execute(_REFUND_MATCHES)
+    con.execute(
+        "UPDATE payments SET refund_of = m.orig_id FROM _refund_matches m "
+        "WHERE payments.payment_id = m.refund_id"
+    )
