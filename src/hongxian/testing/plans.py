@@ -4,8 +4,8 @@
 statement runs it asks DuckDB for the physical plan (``EXPLAIN (FORMAT json)``) and keeps every
 join in it, then runs the statement and times it. `superlinear` names the joins whose cost can grow
 faster than their inputs: nested-loop / blockwise / piecewise-merge / inequality joins and cross
-products, and hash joins whose conditions are not all equalities (an ``OR`` or ``LIKE`` left as a
-residual is evaluated for every pair sharing the equality keys, e.g. every row of one source).
+products, hash joins without an equality key, and hash joins with an ``OR``, ``LIKE`` or range
+residual (evaluated for every pair sharing the equality keys, e.g. every row of one source).
 """
 
 from __future__ import annotations
@@ -25,15 +25,20 @@ _EXPLAINABLE = re.compile(
     r"^\s*(SELECT|WITH|UPDATE|DELETE|INSERT|CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+)?TABLE)", re.I
 )
 SMALL_INPUT_THRESHOLDS = ("nested_loop_join_threshold", "merge_join_threshold", "asof_loop_join_threshold")
-_NOT_EQUALITY = re.compile(
-    r"\bOR\b|\bLIKE\b|like_escape|~~|<|>|!=|\bDISTINCT FROM\b(?<!NOT DISTINCT FROM)", re.I
-)
+# A residual that pairs rows beyond the keys: a disjunction, a pattern, a range (band join).
+# ``<>`` / ``IS DISTINCT FROM`` residuals only filter the pairs the keys already made.
+_PAIRWISE = re.compile(r"\bOR\b|\bLIKE\b|like_escape|~~|<(?!>)|(?<!<)>", re.I)
 
 
 def is_equality(condition: str) -> bool:
     """A hash-join key: ``a = b`` or ``a IS NOT DISTINCT FROM b`` (either side any expression)."""
     has_eq = " = " in condition or " IS NOT DISTINCT FROM " in condition
-    return has_eq and not _NOT_EQUALITY.search(condition)
+    return has_eq and not _PAIRWISE.search(condition)
+
+
+def is_pairwise(condition: str) -> bool:
+    """A residual evaluated for every pair sharing the keys that can match many of them."""
+    return bool(_PAIRWISE.search(condition))
 
 
 @dataclass
@@ -46,7 +51,11 @@ class Join:
     def superlinear(self) -> bool:
         if self.operator in LOOP_JOINS:
             return True
-        return self.operator == "HASH_JOIN" and not all(is_equality(c) for c in self.conditions)
+        if self.operator != "HASH_JOIN":
+            return False
+        return not any(is_equality(c) for c in self.conditions) or any(
+            is_pairwise(c) for c in self.conditions
+        )
 
 
 @dataclass
@@ -68,15 +77,15 @@ class PlanRecorder:
         self.statements: list[Statement] = []
 
     def execute(self, sql: str, *args: Any, **kwargs: Any) -> duckdb.DuckDBPyConnection:
-        joins = self.joins(sql) if _EXPLAINABLE.match(sql) else []
+        joins = self.joins(sql, *args) if _EXPLAINABLE.match(sql) else []
         t0 = time.perf_counter()
         result = self._con.execute(sql, *args, **kwargs)
         self.statements.append(Statement(sql, time.perf_counter() - t0, joins))
         return result
 
-    def joins(self, sql: str) -> list[Join]:
+    def joins(self, sql: str, *params: Any) -> list[Join]:
         """The joins of the plan DuckDB would run for ``sql`` now."""
-        rows = self._con.execute("EXPLAIN (FORMAT json) " + sql).fetchall()
+        rows = self._con.execute("EXPLAIN (FORMAT json) " + sql, *params).fetchall()
         found: list[Join] = []
         for _, plan in rows:
             for node in json.loads(plan):
