@@ -13,7 +13,8 @@ unpaired) and two commands are timed, each a separate process measured by `measu
 
 Prints per size: rows, wall seconds and rows/s, CPU seconds, peak RSS, the wall and CPU ratios to
 the baseline of the same run, µs per row and the marginal µs per row between sizes (the growth
-curve: flat when the command is linear), and how many refund rows were paired. Targets
+curve: flat when the command is linear), and how many refund rows were paired. A dataset-build
+profile of a kept case: ``bench/profile_build.py DIR/case-N``. Targets
 (issue 18): ≥ 100k rows/s end to end on 1M rows, peak ≤ 2 GB, linear growth.
 
 To time another source tree with the same files: ``PYTHONPATH=/other/src … --reuse``.
@@ -29,7 +30,7 @@ import time
 from pathlib import Path
 
 from bill_export import bill_rows
-from measure import hongxian_command, load_average, measure
+from measure import curve, growth, hongxian_command, measure
 
 CASE_TOML = """[case]\nid = "BENCH"\ntitle = "基准"\n[authorisation]\napproved_by = "基准"\n
 approved_on = 2024-01-01\nbasis = "本人自查"\n"""
@@ -83,48 +84,21 @@ def run_size(work: Path, n: int, reuse: bool) -> dict:
     base = measure([sys.executable, "-c", CSV_PASS, str(case / "exports" / BILL_NAME)])
     print(f"  baseline csv.reader {base['seconds']:.2f} s", flush=True)
     ingest = measure([*hongxian_command(), "ingest", str(case)])
-    ingest.update(outcome(case))
+    got = outcome(case)
+    ingest["paired"] = f"{got['paired']:,}/{got['refunds']:,} refunds paired, {got['rows']:,} payments"
     print(f"  hongxian ingest {ingest['seconds']:.2f} s", flush=True)
-    return {"n": n, "base": base, "ingest": ingest}
+    return {"n": n, "base": base, "cmd": ingest}
 
 
 def report(runs: list[dict]) -> None:
-    print(load_average())
-    print(
-        f"{'rows':>9} {'wall s':>8} {'rows/s':>9} {'CPU s':>7} {'peak MB':>8} "
-        f"{'×csv wall':>9} {'×csv CPU':>8} {'µs/row':>7} {'marginal':>8}  refunds paired"
-    )
-    prev = None
-    for r in runs:
-        b, i, n = r["base"], r["ingest"], r["n"]
-        marginal = ""
-        if prev is not None:
-            marginal = f"{(i['seconds'] - prev['ingest']['seconds']) / (n - prev['n']) * 1e6:8.2f}"
-        print(
-            f"{n:>9,} {i['seconds']:8.2f} {n / i['seconds']:>9,.0f} {i['cpu']:7.2f} {i['peak_mb']:8.0f} "
-            f"{i['seconds'] / b['seconds']:9.1f} {i['cpu'] / b['cpu']:8.1f} {i['seconds'] / n * 1e6:7.2f} "
-            f"{marginal:>8}  {i['paired']:,}/{i['refunds']:,}"
-        )
-        prev = r
+    curve(runs, extra="paired")
     big = runs[-1]
-    speed = big["n"] / big["ingest"]["seconds"]
-    peak = max(r["ingest"]["peak_mb"] for r in runs)
+    speed = big["n"] / big["cmd"]["seconds"]
+    peak = max(r["cmd"]["peak_mb"] for r in runs)
     print(
         f"targets on {big['n']:,} rows: ≥100k rows/s {'OK' if speed >= 100_000 else 'MISSED'} "
-        f"({speed:,.0f}); peak ≤2 GB {'OK' if peak <= 2048 else 'MISSED'} ({peak:.0f} MB); "
-        f"growth: {growth(runs)}"
+        f"({speed:,.0f}); peak ≤2 GB {'OK' if peak <= 2048 else 'MISSED'} ({peak:.0f} MB); {growth(runs)}"
     )
-
-
-def growth(runs: list[dict]) -> str:
-    """Linear when the marginal cost per row of the last step is within 1.5× of the step before."""
-    if len(runs) < 3:
-        return "needs three sizes"
-    a, b, c = runs[-3:]
-    m1 = (b["ingest"]["seconds"] - a["ingest"]["seconds"]) / (b["n"] - a["n"])
-    m2 = (c["ingest"]["seconds"] - b["ingest"]["seconds"]) / (c["n"] - b["n"])
-    verdict = "linear OK" if m2 <= 1.5 * m1 else "super-linear MISSED"
-    return f"{verdict} (marginal ×{m2 / m1:.2f} from {b['n']:,} to {c['n']:,} rows)"
 
 
 def main() -> None:

@@ -1,34 +1,32 @@
-"""Benchmark: a 1M-message MSG.db through `hongxian ingest` vs a bare sqlite3 pass.
+"""Benchmark: ``hongxian ingest`` of a WeChat MSG.db, as a user runs it, at growing sizes.
 
-    .venv/bin/python bench/bench_ingest_msgdb.py [--rows 1000000] [--workdir DIR] [--keep]
+    .venv/bin/python bench/bench_ingest_msgdb.py [--sizes 10000,100000,1000000] [--workdir DIR] [--reuse]
 
-Builds a real-schema MSG shard with `hongxian.testing.wechat_db` (a realistic mix: one-to-one
-and group texts with BytesExtra senders, images, links / files / quotes as LZ4 XML, transfers,
-red packets, claim notices), then in a child process each:
+For each size, a case folder holds a real-schema MSG shard built with `hongxian.testing.wechat_db`
+(a realistic mix: one-to-one and group texts with BytesExtra senders, images, links / files as
+LZ4 XML, transfers with their status messages, red packets, claim notices) and two commands are
+timed, each a separate process measured by `measure`:
 
-* baseline: ``SELECT`` of the columns the reader needs, every row fetched (sqlite3 only);
-* reader: `WeChatDbReader` into an in-memory-free sink (batches dropped) — the parsing cost;
-* pipeline: `ingest_case` (reader + Parquet parts + DuckDB dataset rebuild).
+* baseline: ``python -c`` with a bare sqlite3 ``SELECT`` of the columns the reader needs, every
+  row fetched (interpreter start included, like the command);
+* ingest:   ``hongxian ingest CASE`` — reading, Parquet parts and the whole dataset build.
 
-Prints, per child (imports excluded from the timing): rows/s over wall time, rows per CPU-second
-(process time of all threads), peak memory (/proc VmHWM), the wall and CPU ratios to the
-baseline measured in the same run, and the load average (the machine may be shared). Targets
-(issue 2): pipeline ≤ 30 s for 1M messages, peak ≤ 2 GB.
+Prints per size: rows, wall seconds and rows/s, CPU seconds, peak RSS, the wall and CPU ratios to
+the baseline of the same run, µs per row and the marginal µs per row between sizes (flat when
+linear). Targets (issues 2, 18): ≤ 30 s for 1M messages end to end, peak ≤ 2 GB, linear growth.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import random
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from measure import curve, growth, hongxian_command, measure
 
 from hongxian.testing.wechat_db import (
     START_TS,
@@ -126,132 +124,85 @@ def rows(n: int, seed: int = 7):
             )
 
 
-# ---------------------------------------------------------------- child measurements
+SELECT_PASS = (
+    "import sqlite3, sys\n"
+    "con = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro&immutable=1', uri=True)\n"
+    "cur = con.execute('SELECT localId, StrTalker, Type, SubType, IsSender, CreateTime, StrContent, '\n"
+    "                  'CompressContent, BytesExtra, MsgSvrID FROM MSG')\n"
+    "n = 0\n"
+    "while chunk := cur.fetchmany(4096):\n"
+    "    n += len(chunk)\n"
+    "print(n)\n"
+)
 
 
-def _baseline(db: Path) -> dict:
-    import sqlite3
-
-    con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-    cur = con.execute(
-        "SELECT localId, StrTalker, Type, SubType, IsSender, CreateTime, StrContent, "
-        "CompressContent, BytesExtra, MsgSvrID FROM MSG"
-    )
-    n = 0
-    while chunk := cur.fetchmany(4096):
-        n += len(chunk)
-    con.close()
-    return {"rows": n}
-
-
-def _reader(db: Path) -> dict:
-    from hongxian.ingest.base import PeopleIndex, Sink, SourceContext
-    from hongxian.ingest.wechat_db import WeChatDbReader
-
-    sink = Sink("s-bench", on_batch=lambda table, batch: None)
-    WeChatDbReader().read(SourceContext(db, db.name, "s-bench", OWNER, PeopleIndex()), sink)
-    sink.close()
-    return {
-        "rows": sink.counts["messages"],
-        "payments": sink.counts["payments"],
-        "rejects": len(sink.rejects),
-    }
-
-
-def _pipeline(case_dir: Path) -> dict:
-    from hongxian.ingest.pipeline import ingest_case
-
-    report = ingest_case(case_dir)
-    return {
-        "rows": report.table_counts["messages"],
-        "payments": report.table_counts["payments"],
-        "status": [s.status for s in report.sources],
-    }
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process (/proc VmHWM: per address space, includes Arrow's and
-    DuckDB's allocations; ``ru_maxrss`` would report the forking parent's peak after exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def child(kind: str, target: str) -> None:
-    import hongxian.dataset.build  # noqa: F401  imports (pyarrow, duckdb) are not what is measured
-    import hongxian.ingest.pipeline  # noqa: F401
-
-    fn = {"baseline": _baseline, "reader": _reader, "pipeline": _pipeline}[kind]
-    t0, c0 = time.perf_counter(), time.process_time()  # process time: all threads (DuckDB's too)
-    result = fn(Path(target))
-    result["seconds"], result["cpu"] = time.perf_counter() - t0, time.process_time() - c0
-    result["peak_mb"] = peak_rss_mb()
-    print(json.dumps(result))
-
-
-def run_child(kind: str, target: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(target)], check=True, capture_output=True, text=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def report(base: dict, reader: dict, pipe: dict, rows: int) -> None:
-    print(
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
-        "(a busy machine stretches wall time; rows per CPU-second is the steadier figure)"
-    )
-    for name, r in (
-        ("sqlite3 SELECT (baseline)", base),
-        ("WeChatDbReader (parse only)", reader),
-        ("ingest_case (pipeline)", pipe),
-    ):
+def prepare(work: Path, n: int, reuse: bool) -> tuple[Path, Path]:
+    case = work / f"case-{n}"
+    db = case / "exports" / "WeChat Files" / OWNER / "Msg" / "Multi" / "MSG0.db"
+    if not (reuse and db.is_file()):
+        shutil.rmtree(case, ignore_errors=True)
+        db.parent.mkdir(parents=True, exist_ok=True)
+        (case / "case.toml").write_text(CASE_TOML, encoding="utf-8")
+        t0 = time.perf_counter()
+        create_msg_db(db, rows(n))
         print(
-            f"{name:28s} {r['rows']:>9,} rows  "
-            f"wall {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>8,.0f} rows/s  "
-            f"CPU {r['cpu']:6.2f} s = {r['rows'] / r['cpu']:>8,.0f} rows/CPU-s  peak {r['peak_mb']:5.0f} MB  "
-            f"×{r['seconds'] / base['seconds']:4.1f} wall / ×{r['cpu'] / base['cpu']:4.1f} CPU vs sqlite3"
+            f"  built {db.name}: {n:,} messages, {db.stat().st_size / 2**20:.0f} MiB "
+            f"in {time.perf_counter() - t0:.1f} s"
         )
-    print(f"payments from chat: {reader['payments']:,}; rejects: {reader['rejects']}")
-    limit = 30 * rows / 1_000_000
+    shutil.rmtree(case / ".hongxian", ignore_errors=True)
+    return case, db
+
+
+def outcome(case: Path) -> str:
+    import duckdb
+
+    ds = case / ".hongxian" / "dataset"
+    con = duckdb.connect()
+    counts = {}
+    for table in ("messages", "payments"):
+        path = str(ds / f"{table}.parquet").replace("'", "''")
+        row = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()
+        counts[table] = row[0] if row else 0
+    return f"{counts['messages']:,} messages, {counts['payments']:,} payments"
+
+
+def run_size(work: Path, n: int, reuse: bool) -> dict:
+    print(f"size {n:,}", flush=True)
+    case, db = prepare(work, n, reuse)
+    base = measure([sys.executable, "-c", SELECT_PASS, str(db.resolve())])
+    print(f"  baseline sqlite3 SELECT {base['seconds']:.2f} s", flush=True)
+    ingest = measure([*hongxian_command(), "ingest", str(case)])
+    ingest["written"] = outcome(case)
+    print(f"  hongxian ingest {ingest['seconds']:.2f} s", flush=True)
+    return {"n": n, "base": base, "cmd": ingest}
+
+
+def report(runs: list[dict]) -> None:
+    curve(runs, extra="written")
+    big = runs[-1]
+    limit = 30 * big["n"] / 1_000_000
+    secs = big["cmd"]["seconds"]
+    peak = max(r["cmd"]["peak_mb"] for r in runs)
     print(
-        f"targets: pipeline ≤{limit:.0f} s {'OK' if pipe['seconds'] <= limit else 'MISSED'} (wall; "
-        f"{'OK' if pipe['cpu'] <= limit else 'MISSED'} in CPU time); "
-        f"peak ≤2 GB {'OK' if max(r['peak_mb'] for r in (base, reader, pipe)) <= 2048 else 'MISSED'}"
+        f"targets on {big['n']:,} messages: ≤{limit:.0f} s "
+        f"{'OK' if secs <= limit else 'MISSED'} ({secs:.1f} s); "
+        f"peak ≤2 GB {'OK' if peak <= 2048 else 'MISSED'} ({peak:.0f} MB); {growth(runs)}"
     )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--workdir", type=Path)
-    ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--reuse", action="store_true", help="keep an MSG0.db already in --workdir")
-    ap.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--workdir", type=Path, help="keep the case folders here (default: a temp dir)")
+    ap.add_argument("--reuse", action="store_true", help="reuse MSG0.db files already in --workdir")
     args = ap.parse_args()
-    if args.child:
-        child(*args.child)
-        return
+    sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="hx-bench-msgdb-"))
-    case_dir = work / "case"
-    db = case_dir / "exports" / "WeChat Files" / OWNER / "Msg" / "Multi" / "MSG0.db"
-    db.parent.mkdir(parents=True, exist_ok=True)
-    (case_dir / "case.toml").write_text(CASE_TOML, encoding="utf-8")
-    shutil.rmtree(case_dir / ".hongxian", ignore_errors=True)
-    t0 = time.perf_counter()
-    if not (args.reuse and db.is_file()):
-        n = create_msg_db(db, rows(args.rows))
-        print(
-            f"built {db.name}: {n:,} messages, {db.stat().st_size / 2**20:.0f} MiB "
-            f"in {time.perf_counter() - t0:.1f} s"
-        )
-    base = run_child("baseline", db)
-    reader = run_child("reader", db)
-    pipe = run_child("pipeline", case_dir)
-    report(base, reader, pipe, args.rows)
-    if not args.keep and not args.workdir:
-        shutil.rmtree(work, ignore_errors=True)
+    try:
+        report([run_size(work, n, args.reuse) for n in sizes])
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,37 @@ def load_average() -> str:
     )
 
 
+def curve(runs: list[dict], extra: str = "") -> None:
+    """The growth table: one line per size (``runs``: n, base and cmd measurements, ``extra``: a key of
+    cmd whose value is printed last), with ratios to the baseline and marginal µs per row."""
+    print(load_average())
+    print(
+        f"{'rows':>9} {'wall s':>8} {'rows/s':>9} {'CPU s':>7} {'peak MB':>8} "
+        f"{'×base wall':>10} {'×base CPU':>9} {'µs/row':>8} {'marginal':>8}  {extra}"
+    )
+    prev = None
+    for r in runs:
+        b, c, n = r["base"], r["cmd"], r["n"]
+        marginal = f"{(c['seconds'] - prev['cmd']['seconds']) / (n - prev['n']) * 1e6:8.2f}" if prev else ""
+        print(
+            f"{n:>9,} {c['seconds']:8.2f} {n / c['seconds']:>9,.0f} {c['cpu']:7.2f} {c['peak_mb']:8.0f} "
+            f"{c['seconds'] / b['seconds']:10.1f} {c['cpu'] / b['cpu']:9.1f} {c['seconds'] / n * 1e6:8.2f} "
+            f"{marginal:>8}  {c.get(extra, '')}"
+        )
+        prev = r
+
+
+def growth(runs: list[dict]) -> str:
+    """Linear when the marginal cost per row of the last step is within 1.5× of the step before."""
+    if len(runs) < 3:
+        return "growth: needs three sizes"
+    a, b, c = runs[-3:]
+    m1 = (b["cmd"]["seconds"] - a["cmd"]["seconds"]) / (b["n"] - a["n"])
+    m2 = (c["cmd"]["seconds"] - b["cmd"]["seconds"]) / (c["n"] - b["n"])
+    verdict = "linear OK" if m2 <= 1.5 * m1 else "super-linear MISSED"
+    return f"growth {verdict} (marginal µs/row ×{m2 / m1:.2f} from {b['n']:,} to {c['n']:,} rows)"
+
+
 def _wrap(cmd: list[str]) -> None:
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
