@@ -9,6 +9,7 @@ is still written; `hongxian.dataset.linking.pair_refunds` retries across the who
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,8 +55,9 @@ class RefundPairer:
     def pair(self) -> list[dict]:
         """The held refund rows with ``refund_of`` (and a missing payer) filled where found."""
         out = []
+        names = {name: NameIndex(origs) for name, origs in self.by_name.items()}
         for held in self.held:
-            orig = self._by_keys(held) or self._by_names(held)
+            orig = self._by_keys(held) or _by_names(held, names)
             row = held.row
             if orig is not None:
                 row["refund_of"] = orig.payment_id
@@ -71,12 +73,42 @@ class RefundPairer:
         cands = [o for k in held.keys for o in self.by_key.get(k, ())]
         return _best(cands, held.row)
 
-    def _by_names(self, held: HeldRefund) -> Original | None:
-        ts, fen = held.row["ts"], held.row["amount_fen"]
-        cands = [
-            o for n in held.names if n for o in self.by_name.get(n, ()) if o.ts <= ts and o.amount_fen >= fen
-        ]
-        return _best(cands, held.row)
+
+def _by_names(held: HeldRefund, names: dict[str, NameIndex]) -> Original | None:
+    """The latest refunded original at or before the refund, of one of its names, with at least its
+    amount; on equal times the first name, then the first remembered (what `_best` would pick
+    among all of them, found without looking at each)."""
+    ts, fen = held.row["ts"], held.row["amount_fen"]
+    best: Original | None = None
+    for name in held.names:
+        index = names.get(name) if name else None
+        found = index.latest(ts, fen) if index else None
+        if found is not None and (best is None or _gap(ts, found.ts) < _gap(ts, best.ts)):
+            best = found
+    return best
+
+
+class NameIndex:
+    """The refunded originals of one counterparty name, sorted by time (on equal times the first
+    remembered last), with a sparse table of amount maxima: the latest original at or before a
+    time whose amount reaches a refund's is found in O(log n), so pairing a bill where one merchant
+    has thousands of refunds stays linear instead of scanning the merchant's rows per refund."""
+
+    def __init__(self, origs: list[Original]) -> None:
+        order = sorted(range(len(origs)), key=lambda i: (origs[i].ts, -i))
+        self.origs = [origs[i] for i in order]
+        self.times = [o.ts for o in self.origs]
+        self.maxima = [[o.amount_fen for o in self.origs]]  # maxima[k][i] = max of amounts[i : i + 2**k]
+        while (width := 1 << len(self.maxima)) <= len(self.origs):
+            prev, half = self.maxima[-1], width >> 1
+            self.maxima.append([max(prev[i], prev[i + half]) for i in range(len(self.origs) - width + 1)])
+
+    def latest(self, ts: datetime | int, fen: int) -> Original | None:
+        end = bisect_right(self.times, ts)  # originals [0, end) are at or before ts
+        for k in range(len(self.maxima) - 1, -1, -1):  # skip trailing blocks whose amounts all fall short
+            if end >= 1 << k and self.maxima[k][end - (1 << k)] < fen:
+                end -= 1 << k
+        return self.origs[end - 1] if end else None
 
 
 def _best(cands: list[Original], row: dict) -> Original | None:
