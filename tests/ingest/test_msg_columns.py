@@ -148,4 +148,5 @@ def test_plain_group_rows_take_sender_from_bytes_extra_or_prefix(tmp_path: Path)
 def test_whitespace_constant_is_what_str_strip_removes():
     from hongxian.ingest.msg_columns import WHITESPACE
 
-    assert WHITESPACE == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    spaces = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert spaces == WHITESPACE
