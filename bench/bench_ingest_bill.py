@@ -31,6 +31,7 @@ from pathlib import Path
 
 from bill_export import bill_rows
 from measure import curve, growth, hongxian_command, measure
+from rich.progress import track
 
 CASE_TOML = """[case]\nid = "BENCH"\ntitle = "基准"\n[authorisation]\napproved_by = "基准"\n
 approved_on = 2024-01-01\nbasis = "本人自查"\n"""
@@ -52,7 +53,8 @@ def prepare(work: Path, n: int, reuse: bool) -> Path:
         bill.parent.mkdir(parents=True, exist_ok=True)
         (case / "case.toml").write_text(CASE_TOML, encoding="utf-8")
         t0 = time.perf_counter()
-        write_wechat_csv(bill, bill_rows(n), nickname="林小舟")
+        rows = track(bill_rows(n), total=n, description="  generating", transient=True)
+        write_wechat_csv(bill, rows, nickname="林小舟")
         print(
             f"  generated {n:,} rows, {bill.stat().st_size / 2**20:.0f} MiB "
             f"in {time.perf_counter() - t0:.1f} s"

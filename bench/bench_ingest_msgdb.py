@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from measure import curve, growth, hongxian_command, measure
+from rich.progress import track
 
 from hongxian.testing.wechat_db import (
     START_TS,
@@ -144,7 +145,7 @@ def prepare(work: Path, n: int, reuse: bool) -> tuple[Path, Path]:
         db.parent.mkdir(parents=True, exist_ok=True)
         (case / "case.toml").write_text(CASE_TOML, encoding="utf-8")
         t0 = time.perf_counter()
-        create_msg_db(db, rows(n))
+        create_msg_db(db, track(rows(n), total=n, description="  building", transient=True))
         print(
             f"  built {db.name}: {n:,} messages, {db.stat().st_size / 2**20:.0f} MiB "
             f"in {time.perf_counter() - t0:.1f} s"
