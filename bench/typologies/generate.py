@@ -20,7 +20,6 @@ from org import build_org
 
 from hongxian.canonical import SCHEMAS, table_from_rows
 
-
 POPULATION = 200_000
 ORG_SCALE = 10
 

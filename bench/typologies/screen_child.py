@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
 from floor import LoggedDataset, ScanFloor
 
 from hongxian.canonical import SCHEMAS
