@@ -3,8 +3,9 @@
 A bare aggregate over the payments table says little about the checks (and paid the cold cache).
 Here every SQL statement a check sends to DuckDB is recorded (``LoggedDataset``); its *scan
 floor* is one aggregating pass (``sum(hash(column))``) over exactly the columns of the canonical
-tables that statement reads, directly or through the views the frame defines (``hx_all`` …), once
-per statement. That is what the statement cannot avoid: reading its input. The floor of a check is
+tables and of the helper tables the checks build (registered Arrow tables, ``CREATE TABLE … AS``)
+that statement reads, directly or through the views the frame defines (``hx_all`` …), once per
+statement. That is what the statement cannot avoid: reading its input. The floor of a check is
 measured right after the check runs (interleaved: check, its floor, next check, its floor), warm
 (the tables are in memory and were read once before the first check), best of two passes.
 """
@@ -19,13 +20,18 @@ import duckdb
 from hongxian.dataset.dataset import Dataset
 
 VIEW = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?VIEW\s+(\w+)\s+AS\b", re.I)
+TABLE = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?TABLE\s+(\w+)", re.I)
 
 
 class _LoggingConnection:
     """Forwards everything to the DuckDB connection; records the text of each statement."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, log: list[str]):
-        self._con, self._log = con, log
+    def __init__(self, con: duckdb.DuckDBPyConnection, log: list[str], registered: set[str]):
+        self._con, self._log, self._registered = con, log, registered
+
+    def register(self, name: str, obj):
+        self._registered.add(name)
+        return self._con.register(name, obj)
 
     def sql(self, query: str, *args, **kwargs):
         self._log.append(query)
@@ -45,10 +51,12 @@ class LoggedDataset(Dataset):
     def __init__(self, tables):
         super().__init__(tables)
         self.log: list[str] = []
+        self.registered: set[str] = set()
+        """Helper tables the detectors registered (Arrow) — inputs of later statements too."""
 
     @property
     def con(self):  # type: ignore[override]
-        return _LoggingConnection(super().con, self.log)
+        return _LoggingConnection(super().con, self.log, self.registered)
 
 
 def _words(sql: str) -> set[str]:
@@ -60,6 +68,7 @@ class ScanFloor:
         self.ds = ds
         self.raw = ds.con._con
         self.columns = {n: t.column_names for n, t in ds.tables.items() if t.num_rows}
+        """relation → its columns: the canonical tables, then helper tables as they appear."""
         self.views: dict[str, set[str]] = {}
         """view name → words of its definition, with the views it uses expanded."""
 
@@ -74,8 +83,18 @@ class ScanFloor:
         aggs = ", ".join(f'sum(hash("{c}"))' for c in cols)
         self.raw.execute(f'SELECT count(*), {aggs} FROM "{table}"').fetchall()
 
+    def _relation(self, name: str) -> list[str] | None:
+        """Columns of a relation the statements may read (canonical, registered or created)."""
+        if name not in self.columns:
+            try:
+                desc = self.raw.execute(f'SELECT * FROM "{name}" LIMIT 0').description
+            except duckdb.Error:
+                return None
+            self.columns[name] = [d[0] for d in desc or []]
+        return self.columns[name]
+
     def reads(self, statement: str) -> list[tuple[str, list[str]]]:
-        """(table, columns) that one statement reads, following the views recorded so far."""
+        """(relation, columns) that one statement reads, following the views recorded so far."""
         words = _words(statement)
         for name in list(words):
             words |= self.views.get(name, set())
@@ -83,9 +102,20 @@ class ScanFloor:
         if m:
             self.views[m.group(1)] = words
             return []  # defining a view reads nothing; its users do
-        return [
-            (table, [c for c in cols if c in words]) for table, cols in self.columns.items() if table in words
+        created = TABLE.search(statement)
+        candidates = [
+            w
+            for w in sorted(words)
+            if w not in self.views
+            and (w in self.columns or w in self.ds.registered or w.startswith("hx_"))
+            and not (created and w == created.group(1))
         ]
+        out = []
+        for name in candidates:
+            cols = self._relation(name)
+            if cols:
+                out.append((name, [c for c in cols if c in words]))
+        return out
 
     def measure(self, statements: list[str]) -> float:
         """Scan floor (seconds) of a check's statements: best of two warm passes."""

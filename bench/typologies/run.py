@@ -87,7 +87,8 @@ def run_size(folder: Path, quiet_wait: float) -> dict:
     print(table(evaluate(findings, folder / "labels.parquet")))
     print(
         f"screening : load {res['load_s']:5.1f} s  checks {res['screen_s']:6.2f} s  scan floor "
-        f"{res['floor_s']:6.2f} s  ({res['screen_s'] / max(res['floor_s'], 1e-9):.1f}×)  child wall "
+        f"{res['floor_s']:6.2f} s  ({res['screen_s'] / max(res['floor_s'], 1e-9):.1f}×; CPU "
+        f"{res['screen_cpu_s']:.1f} s vs {res['floor_cpu_s']:.1f} s)  child wall "
         f"{res['wall_s']:6.1f} s  cpu {res['cpu_s']:6.1f} s  peak {res['peak_mib']:6.0f} MiB  "
         f"load average {load:.1f}→{res['load_after']:.1f}"
     )
