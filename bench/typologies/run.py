@@ -31,25 +31,43 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from as_case import write_case  # noqa: E402
 from evaluate import evaluate, table  # noqa: E402
 from generate import ORG_SCALE, POPULATION, generate  # noqa: E402
 from skew import describe, measure  # noqa: E402
 
 
-def child(folder: Path, findings: Path) -> dict:
-    """Run screen_child.py; returns its JSON plus wall time, CPU time and peak RSS (MiB)."""
-    cmd = [sys.executable, str(HERE / "screen_child.py"), str(folder), "--findings", str(findings)]
+def timed(cmd: list[str], capture: bool) -> tuple[str, dict]:
+    """Run a command; returns its stdout (if captured) and wall time, CPU time and peak RSS (MiB)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    out = proc.stdout.read()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, text=True)
+    out = proc.stdout.read() if proc.stdout else ""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     if status != 0:
-        raise SystemExit(f"screening child failed on {folder} (status {status})")
-    result = json.loads(out.strip().splitlines()[-1])
-    result |= {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
-    return result
+        raise SystemExit(f"{' '.join(cmd)} failed (status {status})")
+    return out, {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
+
+
+def child(folder: Path, findings: Path) -> dict:
+    """The typology stage in a child process (screen_child.py): its JSON plus wall, CPU, peak."""
+    out, usage = timed(
+        [sys.executable, str(HERE / "screen_child.py"), str(folder), "--findings", str(findings)], True
+    )
+    return json.loads(out.strip().splitlines()[-1]) | usage
+
+
+def command(folder: Path, rows: int, floor_s: float) -> dict:
+    """``hongxian screen`` on the generated case, as a user runs it (all checks, review store)."""
+    case = write_case(folder)
+    _, usage = timed([str(Path(sys.executable).parent / "hongxian"), "screen", str(case)], False)
+    n = sum(1 for line in (case / "findings.jsonl").open(encoding="utf-8") if line.strip())
+    print(
+        f"hongxian screen : wall {usage['wall_s']:6.1f} s  cpu {usage['cpu_s']:6.1f} s  peak "
+        f"{usage['peak_mib']:6.0f} MiB  {rows / usage['wall_s']:,.0f} rows/s  {n} findings  "
+        f"{usage['wall_s'] / max(floor_s, 1e-9):.1f}× the scan floor of the payment checks"
+    )
+    return usage
 
 
 def wait_for_quiet(max_wait: float, busy: float) -> float:
@@ -73,7 +91,7 @@ def prepare(data: Path, rows: int, seed: int) -> Path:
     return folder
 
 
-def run_size(folder: Path, quiet_wait: float) -> dict:
+def run_size(folder: Path, quiet_wait: float, stage: str) -> dict:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     skew = measure(folder)
     print(
@@ -99,6 +117,8 @@ def run_size(folder: Path, quiet_wait: float) -> dict:
             for k, v in res["per_check_s"].items()
         )
     )
+    if stage == "both":
+        res["command"] = command(folder, res["rows"], res["floor_s"])
     return res
 
 
@@ -117,12 +137,27 @@ def growth(results: list[dict]) -> None:
             f"{r['rows'] / r['wall_s']:14,.0f} | {r['rows'] / first['rows']:6.1f} | "
             f"{r['wall_s'] / first['wall_s']:6.1f} | {r['screen_s'] / first['screen_s']:8.1f}"
         )
+    if all("command" in r for r in results):
+        _command_growth(results)
     last = results[-1]
     ok = last["wall_s"] <= 60 and last["peak_mib"] <= 4096
     print(
         f"budget    : ≤ 60 s and ≤ 4 GiB for {last['rows']:,} payments → {'met' if ok else 'NOT met'}"
         f" (child wall {last['wall_s']:.1f} s incl. loading, peak {last['peak_mib'] / 1024:.2f} GiB)"
     )
+
+
+def _command_growth(results: list[dict]) -> None:
+    first = results[0]["command"]
+    print("\n== growth of the whole command (hongxian screen on the generated case, same run)")
+    print("      rows | wall s | cpu s | peak MiB | rows/s (wall) | wall/scan floor | rows × | wall ×")
+    for r in results:
+        c = r["command"]
+        print(
+            f"{r['rows']:>10,} | {c['wall_s']:6.1f} | {c['cpu_s']:5.1f} | {c['peak_mib']:8.0f} | "
+            f"{r['rows'] / c['wall_s']:13,.0f} | {c['wall_s'] / max(r['floor_s'], 1e-9):14.1f}× | "
+            f"{r['rows'] / results[0]['rows']:6.1f} | {c['wall_s'] / first['wall_s']:6.1f}"
+        )
 
 
 def main() -> None:
@@ -133,10 +168,16 @@ def main() -> None:
         "--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "hongxian-bench-typologies"
     )
     ap.add_argument("--quiet-wait", type=float, default=120.0, help="最多等待机器空闲的秒数")
+    ap.add_argument(
+        "--stage",
+        choices=["both", "typology"],
+        default="both",
+        help="both：另计时整条 hongxian screen 命令；typology：只计时资金类型阶段",
+    )
     a = ap.parse_args()
     sizes = [int(x) for x in a.rows.split(",")]
     folders = [prepare(a.data, rows, a.seed) for rows in sizes]
-    growth([run_size(f, a.quiet_wait) for f in folders])
+    growth([run_size(f, a.quiet_wait, a.stage) for f in folders])
 
 
 if __name__ == "__main__":
