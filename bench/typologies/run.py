@@ -25,6 +25,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,15 +39,21 @@ from skew import describe, measure  # noqa: E402
 
 
 def timed(cmd: list[str], capture: bool) -> tuple[str, dict]:
-    """Run a command; returns its stdout (if captured) and wall time, CPU time and peak RSS (MiB)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, text=True)
-    out = proc.stdout.read() if proc.stdout else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    if status != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed (status {status})")
-    return out, {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
+    """Run a command through rusage.py; returns its stdout (if captured) and wall time, CPU time
+    and peak RSS (MiB) of the command alone."""
+    with tempfile.TemporaryDirectory() as tmp:
+        usage_file = Path(tmp) / "usage.json"
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, str(HERE / "rusage.py"), str(usage_file), *cmd],
+            stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+            text=True,
+        )
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed (exit {proc.returncode})")
+        usage = json.loads(usage_file.read_text(encoding="utf-8"))
+    return proc.stdout or "", usage | {"wall_s": wall}
 
 
 def child(folder: Path, findings: Path) -> dict:
