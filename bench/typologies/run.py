@@ -134,15 +134,17 @@ def growth(results: list[dict]) -> None:
     first = results[0]
     print("\n== growth (same organisation, more activity; child = load + all payment checks)")
     print(
-        "      rows | child wall s | checks s | floor s | checks/floor | peak MiB |  rows/s (wall) "
-        "| rows × | wall × | checks ×"
+        "      rows | child wall s | child cpu s | checks s | floor s | checks/floor | peak MiB "
+        "|  rows/s (wall) | rows × | wall × | cpu × | checks ×"
     )
     for r in results:
         print(
-            f"{r['rows']:>10,} | {r['wall_s']:12.1f} | {r['screen_s']:8.2f} | {r['floor_s']:7.2f} | "
+            f"{r['rows']:>10,} | {r['wall_s']:12.1f} | {r['cpu_s']:11.1f} | {r['screen_s']:8.2f} | "
+            f"{r['floor_s']:7.2f} | "
             f"{r['screen_s'] / max(r['floor_s'], 1e-9):11.1f}× | {r['peak_mib']:8.0f} | "
             f"{r['rows'] / r['wall_s']:14,.0f} | {r['rows'] / first['rows']:6.1f} | "
-            f"{r['wall_s'] / first['wall_s']:6.1f} | {r['screen_s'] / first['screen_s']:8.1f}"
+            f"{r['wall_s'] / first['wall_s']:6.1f} | {r['cpu_s'] / first['cpu_s']:5.1f} | "
+            f"{r['screen_s'] / first['screen_s']:8.1f}"
         )
     if all("command" in r for r in results):
         _command_growth(results)
