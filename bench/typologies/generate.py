@@ -20,10 +20,14 @@ from org import build_org
 
 from hongxian.canonical import SCHEMAS, table_from_rows
 
+POPULATION = 200_000
+ORG_SCALE = 10
 
-def _scale(rows: int) -> dict[str, int]:
-    """Instance counts grow slowly with the data (a case has a handful; a 10M-row org a few hundred)."""
-    k = max(1, min(10, rows // 1_000_000))
+
+def _scale(k: int) -> dict[str, int]:
+    """Units and instance counts of an organisation of scale ``k`` (1–10; 10 is a few hundred
+    instances). The organisation does not depend on the row count (issue 18): 1M, 3M and 10M rows
+    are the same people and the same instances, only busier."""
     return {
         "units": 60 * k,
         "p1": 25 * k,
@@ -100,11 +104,12 @@ def _write(out: Path, name: str, rows: list[dict]) -> None:
         pq.write_table(pa.Table.from_pylist(rows), out / f"{name}.parquet")
 
 
-def generate(out: Path, rows: int, seed: int = 7) -> dict:
+def generate(
+    out: Path, rows: int, seed: int = 7, population: int = POPULATION, org_scale: int = ORG_SCALE
+) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    n = _scale(rows)
-    population = max(20_000, rows // 50)
+    n = _scale(org_scale)
     org = build_org(rng, n["units"], population)
     book = Book(rng)
     _inject(org, book, n)
@@ -124,6 +129,8 @@ def generate(out: Path, rows: int, seed: int = 7) -> dict:
     meta = {
         "rows": rows,
         "seed": seed,
+        "population": population,
+        "org_scale": org_scale,
         "injected_rows": len(book.payments),
         "background_rows": background,
         "total_rows": background + len(book.payments),
