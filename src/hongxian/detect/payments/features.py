@@ -5,11 +5,11 @@ from __future__ import annotations
 import pyarrow as pa
 
 from hongxian.detect.payments.common import group_rows
-from hongxian.detect.payments.frame import PaymentFrame
+from hongxian.detect.payments.frame import PaymentFrame, Relations
 from hongxian.detect.payments.sql import DAY
 
 
-def reciprocity_sql(rows_table: str, days: int) -> str:
+def reciprocity_sql(t: Relations, rows_table: str, days: int) -> str:
     """Money the official sent back to the same counterparties within ±``days`` of each window.
 
     ``rows_table`` has columns official, win_key, cp, tsec. Returns official, win_key, back_fen, back_n.
@@ -21,7 +21,7 @@ def reciprocity_sql(rows_table: str, days: int) -> str:
             GROUP BY official, win_key) w
       JOIN (SELECT DISTINCT official, win_key, cp FROM {rows_table}) c
         ON c.official = w.official AND c.win_key = w.win_key
-      JOIN hx_flow f ON f.src = w.official AND f.dst = c.cp
+      JOIN {t.flow} f ON f.src = w.official AND f.dst = c.cp
       WHERE NOT f.returned AND f.tsec >= w.lo - {d} AND f.tsec <= w.hi + {d}
         AND f.kind IN ('red_packet', 'transfer', 'gift_card', 'qr')
       GROUP BY w.official, w.win_key"""
@@ -42,7 +42,7 @@ def back_rows(
             }
         ),
     )
-    d = days * DAY
+    d, t = days * DAY, frame.t
     rows = frame.rows(f"""
         SELECT DISTINCT w.official, w.win_key, f.payment_id, f.ts, f.kind, f.amount_fen, f.memo, f.origin,
                f.returned
@@ -51,7 +51,7 @@ def back_rows(
               GROUP BY r.official, r.win_key) w
         JOIN (SELECT DISTINCT official, win_key, cp FROM {rows_table}) c
           ON c.official = w.official AND c.win_key = w.win_key
-        JOIN hx_flow f ON f.src = w.official AND f.dst = c.cp
+        JOIN {t.flow} f ON f.src = w.official AND f.dst = c.cp
         WHERE NOT f.returned AND f.tsec >= w.lo - {d} AND f.tsec <= w.hi + {d}
           AND f.kind IN ('red_packet', 'transfer', 'gift_card', 'qr')""")
     return group_rows(rows, "official", "win_key")

@@ -19,7 +19,7 @@ from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRe
 from hongxian.detect.payments.common import Candidate, findings_of, group_rows
 from hongxian.detect.payments.explain import kind_counts, reciprocity_phrase, span, total_phrase
 from hongxian.detect.payments.features import back_rows, like_any, recip_ratio, reciprocity_sql
-from hongxian.detect.payments.frame import BUSINESS_KINDS, PaymentFrame
+from hongxian.detect.payments.frame import BUSINESS_KINDS, PaymentFrame, Relations, frame_of
 from hongxian.detect.payments.scoring import ScoredParams, score
 from hongxian.detect.payments.sql import in_list
 from hongxian.schema import Finding
@@ -55,7 +55,7 @@ class FestivalParams(ScoredParams):
 
 
 def _windows(frame: PaymentFrame, p: FestivalParams) -> pa.Table:
-    span_row = frame.rows("SELECT MIN(ts) AS lo, MAX(ts) AS hi FROM hx_flow")[0]
+    span_row = frame.rows(f"SELECT MIN(ts) AS lo, MAX(ts) AS hi FROM {frame.t.flow}")[0]
     fest: list[CalendarWindow] = []
     if span_row["lo"] is not None:
         years = range(span_row["lo"].year, span_row["hi"].year + 2)
@@ -81,7 +81,7 @@ def _windows(frame: PaymentFrame, p: FestivalParams) -> pa.Table:
     return pa.table({k: pa.array([r[k] for r in rows], t) for k, t in types.items()})
 
 
-def _rows_sql(p: FestivalParams) -> str:
+def _rows_sql(t: Relations, p: FestivalParams) -> str:
     share = (
         ""
         if p.include_group_shares
@@ -91,12 +91,12 @@ def _rows_sql(p: FestivalParams) -> str:
       SELECT f.*, f.src AS cp, f.dst AS official,
              CASE WHEN sub.a IS NOT NULL THEN 'subordinate' WHEN srv.a IS NOT NULL THEN 'served'
                   ELSE 'business' END AS cp_class
-      FROM hx_flow f
-      JOIN hx_official o ON o.person_id = f.dst
-      LEFT JOIN hx_rel sub ON sub.rel = 'subordinate' AND sub.a = f.dst AND sub.b = f.src
-      LEFT JOIN hx_rel srv ON srv.rel = 'served' AND srv.a = f.dst AND srv.b = f.src
-      LEFT JOIN hx_person_kind pk ON pk.person_id = f.src
-      LEFT JOIN hx_rel k ON k.rel = 'kin' AND k.a = f.dst AND k.b = f.src
+      FROM {t.flow} f
+      JOIN {t.official} o ON o.person_id = f.dst
+      LEFT JOIN {t.rel} sub ON sub.rel = 'subordinate' AND sub.a = f.dst AND sub.b = f.src
+      LEFT JOIN {t.rel} srv ON srv.rel = 'served' AND srv.a = f.dst AND srv.b = f.src
+      LEFT JOIN {t.person_kind} pk ON pk.person_id = f.src
+      LEFT JOIN {t.rel} k ON k.rel = 'kin' AND k.a = f.dst AND k.b = f.src
       WHERE k.a IS NULL AND f.kind IN {in_list(p.kinds)} {share}
         AND (sub.a IS NOT NULL OR srv.a IS NOT NULL OR pk.identity_kind IN {in_list(BUSINESS_KINDS)})"""
     pick = """c.payment_id, c.ts, c.tsec, c.day_no, c.kind, c.amount_fen, c.memo, c.origin, c.returned,
@@ -114,7 +114,7 @@ def _rows_sql(p: FestivalParams) -> str:
     ) y WHERE win_rn = 1"""
 
 
-def _features_sql(p: FestivalParams) -> str:
+def _features_sql(t: Relations, p: FestivalParams) -> str:
     return f"""
     WITH per_cp AS (
       SELECT official, win_key, cp, SUM(CASE WHEN returned THEN 0 ELSE amount_fen END) AS cp_fen
@@ -143,7 +143,7 @@ def _features_sql(p: FestivalParams) -> str:
     LEFT JOIN (SELECT p.official, p.win_key, COUNT(DISTINCT p.cp) AS n_recurring FROM per_cp p
                JOIN recur ON recur.official = p.official AND recur.cp = p.cp GROUP BY p.official, p.win_key) r
       ON r.official = w.official AND r.win_key = w.win_key
-    LEFT JOIN ({reciprocity_sql("hx_p4_rows", p.reciprocity_days)}) back
+    LEFT JOIN ({reciprocity_sql(t, "hx_p4_rows", p.reciprocity_days)}) back
       ON back.official = w.official AND back.win_key = w.win_key"""
 
 
@@ -190,14 +190,14 @@ def _summary(frame: PaymentFrame, w: dict, rows: list[dict]) -> str:
 
 
 def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
-    frame = PaymentFrame.of(ctx.dataset)
+    frame = frame_of(ctx)
     out: list[Finding] = []
     for bound in bound_checks:
         p: FestivalParams = bound.params
         frame.con.register("hx_p4_win", _windows(frame, p))
-        frame.con.execute(_rows_sql(p))
+        frame.con.execute(_rows_sql(frame.t, p))
         cands = {}
-        for w in frame.rows(_features_sql(p)):
+        for w in frame.rows(_features_sql(frame.t, p)):
             card = score(_features(w), p)
             if card.fired:
                 cands[(w["official"], w["win_key"])] = (w, card)

@@ -18,7 +18,7 @@ from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRe
 from hongxian.detect.payments.common import Candidate, findings_of, group_rows
 from hongxian.detect.payments.explain import kind_counts, reciprocity_phrase, span, total_phrase
 from hongxian.detect.payments.features import back_rows, recip_ratio, reciprocity_sql
-from hongxian.detect.payments.frame import PaymentFrame
+from hongxian.detect.payments.frame import PaymentFrame, Relations, frame_of
 from hongxian.detect.payments.scoring import ScoredParams, score
 from hongxian.detect.payments.sql import in_list
 from hongxian.schema import Finding
@@ -48,7 +48,7 @@ def _season_table(frame: PaymentFrame, pad: int) -> pa.Table:
     )
 
 
-def _rows_sql(params: ServedParams) -> str:
+def _rows_sql(t: Relations, params: ServedParams) -> str:
     return f"""
     CREATE OR REPLACE TEMP TABLE hx_p1_rows AS
     SELECT * FROM (
@@ -57,16 +57,16 @@ def _rows_sql(params: ServedParams) -> str:
              COALESCE(s.win_key, 'Y' || CAST(EXTRACT(YEAR FROM f.ts) AS VARCHAR)) AS win_key,
              s.win_name, s.season_days,
              ROW_NUMBER() OVER (PARTITION BY f.payment_id ORDER BY s.start_sec) AS win_rn
-      FROM hx_flow f
-      JOIN hx_rel r ON r.rel = 'served' AND r.a = f.dst AND r.b = f.src
+      FROM {t.flow} f
+      JOIN {t.rel} r ON r.rel = 'served' AND r.a = f.dst AND r.b = f.src
                    AND f.day_no >= r.start_day AND f.day_no <= r.end_day
-      LEFT JOIN hx_rel k ON k.rel = 'kin' AND k.a = f.dst AND k.b = f.src
+      LEFT JOIN {t.rel} k ON k.rel = 'kin' AND k.a = f.dst AND k.b = f.src
       LEFT JOIN hx_p1_season s ON s.official = f.dst AND f.tsec >= s.start_sec AND f.tsec < s.end_sec
       WHERE k.a IS NULL AND f.kind IN {in_list(params.kinds)}
     ) x WHERE win_rn = 1"""
 
 
-def _features_sql(params: ServedParams) -> str:
+def _features_sql(t: Relations, params: ServedParams) -> str:
     accepted = "CASE WHEN returned THEN 0 ELSE 1 END"
     return f"""
     WITH w AS (
@@ -84,7 +84,7 @@ def _features_sql(params: ServedParams) -> str:
         SELECT official, win_key, amount_fen, COUNT(*) AS n FROM hx_p1_rows
         WHERE NOT returned AND amount_fen IS NOT NULL GROUP BY official, win_key, amount_fen) e
       GROUP BY official, win_key
-    ), back AS ({reciprocity_sql("hx_p1_rows", params.reciprocity_days)}
+    ), back AS ({reciprocity_sql(t, "hx_p1_rows", params.reciprocity_days)}
     )
     SELECT w.*, eq.n_equal, back.back_fen, back.back_n FROM w
     LEFT JOIN eq ON eq.official = w.official AND eq.win_key = w.win_key
@@ -146,13 +146,13 @@ def _summary(frame: PaymentFrame, w: dict, rows: list[dict], label: str) -> str:
 
 
 def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
-    frame = PaymentFrame.of(ctx.dataset)
+    frame = frame_of(ctx)
     out: list[Finding] = []
     for bound in bound_checks:
         p: ServedParams = bound.params
         frame.con.register("hx_p1_season", _season_table(frame, p.season_pad_days))
-        frame.con.execute(_rows_sql(p))
-        wins = frame.rows(_features_sql(p))
+        frame.con.execute(_rows_sql(frame.t, p))
+        wins = frame.rows(_features_sql(frame.t, p))
         rates = _baselines(wins)
         cands = {}
         for w in wins:

@@ -17,7 +17,7 @@ from pydantic import Field
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
 from hongxian.detect.payments.common import Candidate, findings_of, group_rows
 from hongxian.detect.payments.explain import span, yuan
-from hongxian.detect.payments.frame import PaymentFrame
+from hongxian.detect.payments.frame import PaymentFrame, Relations, frame_of
 from hongxian.detect.payments.scoring import ScoredParams, score
 from hongxian.schema import Finding
 
@@ -41,16 +41,16 @@ def _structured(d: dict, p: SplittingParams) -> dict:
     return {**d, "structured": 1 if hit else 0}
 
 
-def _rows_sql(p: SplittingParams) -> str:
+def _rows_sql(t: Relations, p: SplittingParams) -> str:
     return f"""
     CREATE OR REPLACE TEMP TABLE hx_p5_rows AS
     SELECT f.payment_id, f.ts, f.tsec, f.day_no, f.kind, f.amount_fen, f.memo, f.origin, f.returned,
            f.chat_id, f.src AS sender, f.dst AS official,
            CASE WHEN srv.a IS NULL THEN 0 ELSE 1 END AS served
-    FROM hx_flow f
-    JOIN hx_official o ON o.person_id = f.dst
-    LEFT JOIN hx_rel k ON k.rel = 'kin' AND k.a = f.dst AND k.b = f.src
-    LEFT JOIN hx_rel srv ON srv.rel = 'served' AND srv.a = f.dst AND srv.b = f.src
+    FROM {t.flow} f
+    JOIN {t.official} o ON o.person_id = f.dst
+    LEFT JOIN {t.family} k ON k.a = f.dst AND k.b = f.src
+    LEFT JOIN {t.rel} srv ON srv.rel = 'served' AND srv.a = f.dst AND srv.b = f.src
     WHERE k.a IS NULL AND f.kind = 'red_packet' AND NOT f.returned AND f.src <> f.dst
       AND f.amount_fen >= {p.min_fen} AND f.amount_fen <= {p.max_fen}"""
 
@@ -115,11 +115,11 @@ def _candidate(frame: PaymentFrame, p: SplittingParams, days: list[dict], rows: 
 
 
 def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
-    frame = PaymentFrame.of(ctx.dataset)
+    frame = frame_of(ctx)
     out: list[Finding] = []
     for bound in bound_checks:
         p: SplittingParams = bound.params
-        frame.con.execute(_rows_sql(p))
+        frame.con.execute(_rows_sql(frame.t, p))
         fired = [d for d in frame.rows(_days_sql(p)) if score({**_structured(d, p), "regular": 0}, p).fired]
         if not fired:
             continue

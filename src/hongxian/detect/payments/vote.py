@@ -20,7 +20,7 @@ from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRe
 from hongxian.detect.payments.common import Candidate, group_rows, to_finding
 from hongxian.detect.payments.explain import kind_counts, span, yuan
 from hongxian.detect.payments.features import like_any
-from hongxian.detect.payments.frame import PaymentFrame
+from hongxian.detect.payments.frame import PaymentFrame, Relations, frame_of
 from hongxian.detect.payments.scoring import ScoredParams, score
 from hongxian.detect.payments.sql import DAY, in_list
 from hongxian.schema import Evidence, Finding
@@ -74,12 +74,12 @@ def _tab(names: list[str], rows: list[tuple], ints: AbstractSet[str] = frozenset
     )
 
 
-def _rows_sql(p: VoteParams, shift: int = 0) -> str:
+def _rows_sql(t: Relations, p: VoteParams, shift: int = 0) -> str:
     """Payments from senders to voters (or packets into the election groups) in the window − shift."""
     base = f"""
       SELECT s.election, s.candidate, s.role, f.payment_id, f.ts, f.tsec, f.kind, f.amount_fen, f.memo,
              f.origin, f.returned, f.chat_id, f.ext_id, f.src, f.dst, {{target}} AS via
-      FROM hx_flow f
+      FROM {t.flow} f
       JOIN hx_p2_sender s ON s.sender = f.src
       JOIN hx_p2_win w ON w.election = s.election
        AND f.tsec >= w.start_sec - {shift} AND f.tsec < w.end_sec - {shift}
@@ -103,7 +103,7 @@ def _canvass(frame: PaymentFrame, p: VoteParams) -> list[dict]:
     return frame.rows(f"""
         SELECT s.election, s.candidate, m.message_id, m.ts, m.text, m.chat_id
         FROM messages m
-        LEFT JOIN hx_party a ON a.account_id = m.sender_account
+        LEFT JOIN {frame.t.party} a ON a.account_id = m.sender_account
         JOIN hx_p2_sender s ON s.sender = COALESCE(a.person_id, m.sender_account)
         JOIN hx_p2_win w ON w.election = s.election
          AND {frame.dialect.epoch_sec("m.ts")} >= w.start_sec
@@ -135,14 +135,14 @@ def _features(rows: list[dict], electorate: int, baseline: int, canvass: int, mi
 
 
 def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
-    frame = PaymentFrame.of(ctx.dataset)
+    frame = frame_of(ctx)
     out: list[Finding] = []
     for bound in bound_checks:
         p: VoteParams = bound.params
         for name, table in _tables(frame, p).items():
             frame.con.register(name, table)
-        rows = group_rows(frame.rows(_rows_sql(p)), "election", "candidate")
-        base = group_rows(frame.rows(_rows_sql(p, 365 * DAY)), "election", "candidate")
+        rows = group_rows(frame.rows(_rows_sql(frame.t, p)), "election", "candidate")
+        base = group_rows(frame.rows(_rows_sql(frame.t, p, 365 * DAY)), "election", "candidate")
         talk = group_rows(_canvass(frame, p), "election", "candidate")
         names = {w.key: w.name for w in event_windows(frame.ds["events"], ["换届选举", "民主推荐"])}
         sizes = {
