@@ -109,3 +109,26 @@ def test_a_repayment_that_does_not_match_the_loan_still_counts(book, registry):
     ds = Dataset.from_rows(people=people, relations=[rel("O1", "S1", "管理服务对象")], payments=rows)
     [f] = screen(book, registry, ds, "gift-money.served-party-fan-in")
     assert "合计 10,000.00 元" in f.explanation and "借款" not in f.explanation
+
+
+def test_bill_shape_of_mine_sweeping_says_what_the_bill_cannot_show(book, registry):
+    people = [official(), person("X1", "群友甲", "群众"), person("X2", "群友乙", "群众")]
+    rows = []
+    for i, (day, x, share, back) in enumerate(
+        [(1, "x1", 137, 1500), (1, "x2", 212, 3000), (2, "x1", 88, 1500)]
+    ):
+        rows.append(pay(f"s{i}", ts(2022, 5, day, 21, 10 * i), "red_packet", f"w_{x}", "w_o1", share))
+        rows.append(pay(f"b{i}", ts(2022, 5, day, 21, 10 * i + 4), "transfer", "w_o1", f"w_{x}", back))
+    ds = Dataset.from_rows(people=people, payments=rows)
+    [f] = screen(book, registry, ds, "gambling.red-packet-bill-shape")
+    assert f.subject.id == "O1" and f.category == "integrity.gambling"
+    assert "3 轮" in f.explanation and "分布在 2 天、涉及 2 人" in f.explanation
+    assert "没有红包祝福语和雷号" in f.explanation and "仅有支付账单" in f.explanation
+    notes = {e.id: e.note for e in f.evidence}
+    assert notes["s0"] == "抢到的红包份额" and notes["b0"] == "随后转给发包人（疑似中雷赔付）"
+    late = [pay("s9", ts(2022, 5, 3, 9), "red_packet", "w_x1", "w_o1", 100)]
+    late.append(
+        pay("b9", ts(2022, 5, 3, 10), "transfer", "w_o1", "w_x1", 1500)
+    )  # an hour later: not a payout
+    ds2 = Dataset.from_rows(people=people, payments=rows[:2] + late)
+    assert screen(book, registry, ds2, "gambling.red-packet-bill-shape") == []
