@@ -1,13 +1,14 @@
 """P3b — the shape of red-packet 扫雷 in bill rows alone (no chat: no blessing text, no mine digits).
 
 A player's bill: a small red-packet share received from one sender, then, within
-``settle_minutes``, a 1:1 transfer (or packet) back to that same sender larger than the share (the
-payout when the share "hit the mine": 1–2× the packet's face, which the bill does not show). A
-layer's bill: a group packet sent, then 1:1 payments to him from others of 1–2× its face within
-the same minutes. One such pair is a round; the shape is rounds repeated over days. Each payment
-joins at most one round (a payment back pairs with the latest share before it). Family 接龙 (a
-packet answered by a packet into the group) and reciprocated gifts (equal packets, larger than a
-share) do not have this shape.
+``settle_minutes``, a transfer back to that same sender larger than the share (the payout when
+the share "hit the mine": 1–2× the packet's face, which the bill does not show). A layer's bill: a
+group packet sent, then transfers to him from others of 1–2× its face within the same minutes.
+Payouts are transfers: a received packet may be a share of someone's group packet (a bill does
+not say), so it never counts as a payout. One such pair is a round; the shape is rounds repeated
+over days. Each payment joins at most one round (a payment back pairs with the latest share
+before it). Family 接龙 (a packet answered by a packet into the group) and reciprocated gifts
+(equal packets, larger than a share) do not have this shape.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class BillShapeParams(ScoredParams):
 
 
 def _player_sql(t: Relations, p: BillShapeParams) -> str:
-    """Share from X to an official, then a 1:1 payment from him back to X, larger than the share."""
+    """Share from X to an official, then a transfer from him back to X, larger than the share."""
     win = p.settle_minutes * 60
     return f"""
     SELECT * FROM (
@@ -50,14 +51,14 @@ def _player_sql(t: Relations, p: BillShapeParams) -> str:
       JOIN {t.flow} b ON b.src = s.dst AND b.dst = s.src AND b.tsec > s.tsec AND b.tsec <= s.tsec + {win}
       WHERE s.kind = 'red_packet' AND NOT s.returned AND s.src IS NOT NULL AND s.src <> s.dst
         AND s.amount_fen IS NOT NULL AND s.amount_fen <= {p.max_share_fen}
-        AND b.kind IN ('transfer', 'red_packet') AND NOT b.returned AND b.amount_fen IS NOT NULL
+        AND b.kind = 'transfer' AND NOT b.returned AND b.amount_fen IS NOT NULL
         AND COALESCE(b.chat_id, '') NOT LIKE '%@chatroom'
         AND b.amount_fen > s.amount_fen AND b.amount_fen <= {p.max_payout_fen}
     ) x WHERE rn_back = 1 AND rn_lead = 1"""
 
 
 def _layer_sql(t: Relations, p: BillShapeParams) -> str:
-    """Group packet sent by an official, then 1:1 payments to him of 1–2× its face."""
+    """Group packet sent by an official, then transfers to him of 1–2× its face."""
     win, lo, hi = (
         p.settle_minutes * 60,
         p.min_multiple * (1 - p.tolerance),
@@ -74,7 +75,7 @@ def _layer_sql(t: Relations, p: BillShapeParams) -> str:
       JOIN {t.flow} b ON b.dst = s.src AND b.tsec > s.tsec AND b.tsec <= s.tsec + {win}
       WHERE s.kind = 'red_packet' AND s.dst IS NULL AND s.amount_fen IS NOT NULL
         AND s.amount_fen <= {p.max_face_fen}
-        AND b.kind IN ('transfer', 'red_packet') AND NOT b.returned AND b.amount_fen IS NOT NULL
+        AND b.kind = 'transfer' AND NOT b.returned AND b.amount_fen IS NOT NULL
         AND b.src IS NOT NULL AND b.src <> s.src AND COALESCE(b.chat_id, '') NOT LIKE '%@chatroom'
         AND b.amount_fen >= s.amount_fen * {lo} AND b.amount_fen <= s.amount_fen * {hi}
     ) x WHERE rn_back = 1"""

@@ -98,15 +98,19 @@ def neighbours(rels: Iterable[Rel], codes: tuple[str, ...]) -> dict[str, dict[st
 
 
 def officials(ds: Dataset, people: dict[str, dict], party: dict[str, str]) -> list[str]:
-    """公职人员, holders of served/subordinate relations, election candidates, owners of exports."""
+    """公职人员, holders of served/subordinate relations, election candidates, and owners of exports
+    other than a spouse, relative or 特定关系人 of one of those (not themselves 公职人员)."""
     ids = {pid for pid, p in people.items() if p["is_official"] or p["identity_kind"] == "公职人员"}
     ids |= {r["person_id"] for r in ds["relations"].to_pylist() if r["relation"] in ("管理服务对象", "下级")}
     ids |= {r["related_person_id"] for r in ds["relations"].to_pylist() if r["relation"] == "上级"}
     for e in ds["events"].to_pylist():
         if e["event_type"] in ("换届选举", "民主推荐"):
             ids |= set(e["person_ids"] or ())
-    owners = ds["payments"].column("owner_account").unique().to_pylist()
-    ids |= {party.get(o, o) for o in owners if o}
+    owners = {party.get(o, o) for o in ds["payments"].column("owner_account").unique().to_pylist() if o}
+    # a spouse's, relative's or 特定关系人's export is in the case for the official's sake
+    near = neighbours(relations(ds), RECIPIENT_VIA)
+    proxies = {p for o in ids for p in near.get(o, {})}
+    ids |= {o for o in owners if o not in proxies}
     return sorted(ids)
 
 
