@@ -5,6 +5,7 @@ CSV per export owner (`hongxian.testing.bills`), one decrypted PC database per c
 from __future__ import annotations
 
 import csv
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -166,7 +167,9 @@ class Case:
 
     # ------------------------------------------------------------ write
     def write(self, case_id: str) -> Path:
-        (self.root / "exports").mkdir(parents=True, exist_ok=True)
+        if self.root.exists():
+            raise SystemExit(f"{self.root} exists: the generator writes fresh case folders only")
+        (self.root / "exports").mkdir(parents=True)
         (self.root / "case.toml").write_text(CASE_TOML.format(id=case_id, title=self.title), encoding="utf-8")
         people = [
             [p.pid, p.name, p.unit, "", "", "群众", p.kind, "", "", p.wxid, p.nick, "", "", "在职", ""]
@@ -181,7 +184,9 @@ class Case:
             write_wechat_csv(
                 self.root / "exports" / f"微信支付账单_{owner.pid}.csv", rows, nickname=owner.nick
             )
-        for wxid, b in self.chats.items():
+        for k, (wxid, b) in enumerate(self.chats.items()):
+            for m in b.messages:  # MsgSvrID is global on WeChat's servers: unique per export and case
+                m.row[2] += (zlib.crc32(self.title.encode()) % 10**6) * 10**9 + k * 10**6
             b.write_merged(self.root / "exports" / "WeChat Files" / wxid / "Msg" / "merge_all.db")
         return self.root
 

@@ -140,7 +140,7 @@ def vote(g: Gen) -> None:
     """A candidate, spouse or 特定关系人 pays members of the electing unit before the vote."""
     unit = f"某村{g.tag}{g.n}"
     c, rng, case = g.official(unit), g.rng, g.case
-    sender_kind, data = rng.choice(["self", "spouse", "proxy"]), rng.choice(["bill", "bill", "both"])
+    sender_kind, data = rng.choice(["self", "spouse", "proxy"]), rng.choice(["bill", "bill", "both", "chat"])
     sender = c
     if sender_kind != "self":
         sender = case.person(g.pid("K"), "帮手", "群众", unit if rng.random() < 0.5 else "")
@@ -153,33 +153,38 @@ def vote(g: Gen) -> None:
     )
     lead = rng.choice([1, 5, 20, 40])
     reached = rng.sample(voters, rng.randint(3, len(voters)))
+    b = case.chat(sender) if data in ("both", "chat") else None
+    if b:
+        b.add_group(group, "村民群", [(v.wxid, v.nick) for v in voters])
     for v in reached:
         when = day - timedelta(days=rng.uniform(0.2, lead))
-        case.transfer_out(
-            sender,
-            when,
-            v,
+        fen, memo = (
             rng.choice([5000, 9990, 10000, 19900, 20000, 50000]),
             rng.choice(["", "过节", "一点心意", ""]),
         )
-    if data == "both":
-        b = case.chat(sender)
-        b.add_group(group, "村民群", [v.wxid for v in voters])
+        if b and data == "chat":
+            b.add_contact(v.wxid, nickname=v.nick)
+            b.add_red_packet(v.wxid, case.sendid(when), memo or "恭喜发财", ts=when)
+        else:
+            case.transfer_out(sender, when, v, fen, memo)
+    if b:
         when = day - timedelta(days=rng.uniform(0.2, lead))
-        sid = case.group_packet_out(sender, when, rng.choice([50000, 100000]))
+        sid = case.sendid(when)
+        if data == "both":
+            case.group_packet_out(sender, when, rng.choice([50000, 100000]), sid)
         b.add_red_packet(group, sid, rng.choice(["恭喜发财", "元宵节快乐"]), ts=when)
     g.label(c, VOTE, f"vote/{sender_kind}/{data}", n=len(reached))
 
 
 def gambling(g: Gen) -> None:
-    """扫雷 from the official's bill: shares then payouts (player) or own packets then payouts (layer)."""
+    """扫雷: shares then payouts (player) or own packets then payouts (layer); bill, chat or both."""
     o, rng, case = g.official(f"某中心{g.tag}"), g.rng, g.case
-    role, data = rng.choice(["player", "player", "layer"]), rng.choice(["bill", "bill", "both"])
+    role, data = rng.choice(["player", "player", "layer"]), rng.choice(["bill", "bill", "both", "chat"])
     group = f"{rng.randint(10**8, 10**9)}@chatroom"
     mates = [f"牌友{g.tag}{g.n}{i}" for i in range(rng.randint(2, 8))]
     rounds, days = rng.randint(3, 30), rng.randint(1, 20)
     start = datetime(rng.choice([2021, 2022]), rng.randint(1, 12), rng.randint(1, 28), 20)
-    b = case.chat(o) if data == "both" else None
+    b = case.chat(o) if data in ("both", "chat") else None
     if b:
         b.add_group(group, "娱乐群", [(f"wxid_{m}", m) for m in mates])
         for m in mates:
@@ -190,19 +195,32 @@ def gambling(g: Gen) -> None:
         payout = int(face * rng.choice([1.0, 1.2, 1.5, 1.8, 2.0]))
         mate = rng.choice(mates)
         lag = timedelta(minutes=rng.uniform(0.5, 20))
-        if role == "player":
-            sid = case.packet_in(o, when, mate, rng.randint(1, face // 3))
+        blessing, sid = f"{face // 100}/{rng.randint(0, 9)}", case.sendid(when)
+        if data != "chat" and role == "player":
+            case.packet_in(o, when, mate, rng.randint(1, face // 3), sid)
             case.transfer_out(o, when + lag, mate, payout)
-            if b:
-                b.add_red_packet(
-                    group, sid, f"{face // 100}/{rng.randint(0, 9)}", sender=f"wxid_{mate}", ts=when
-                )
-        else:
-            sid = case.group_packet_out(o, when, face)
+        elif data != "chat":
+            case.group_packet_out(o, when, face, sid)
             case.transfer_in(o, when + lag, mate, payout)
-            if b:
-                b.add_red_packet(group, sid, f"{face // 100}/{rng.randint(0, 9)}", ts=when)
+        if b:
+            b.add_red_packet(
+                group, sid, blessing, sender=f"wxid_{mate}" if role == "player" else None, ts=when
+            )
+        if b and data == "chat":
+            if role == "player":
+                b.add_claim(group, sid, claimer="你", packet_sender=mate, ts=when + timedelta(seconds=20))
+            _chat_transfer(case, b, o, f"wxid_{mate}", when + lag, payout, outgoing=role == "player")
     g.label(o, GAMBLING, f"gambling/{role}/{data}", n=rounds)
+
+
+def _chat_transfer(
+    case: Case, b, owner: Person, other: str, when: datetime, fen: int, outgoing: bool
+) -> None:
+    """A 1:1 transfer as the chat shows it (amount in the XML; no bill row)."""
+    payer, receiver = (owner.wxid, other) if outgoing else (other, owner.wxid)
+    b.add_transfer(
+        other, case.transferid(when), case.txn(), fen, sender=payer, payer=payer, receiver=receiver, ts=when
+    )
 
 
 def _gift(
