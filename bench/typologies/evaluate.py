@@ -18,6 +18,7 @@ TYPOLOGY = {
     "gift-money.served-party-fan-in": "P1",
     "vote-buying.payments-fan-out": "P2",
     "gambling.red-packet-games": "P3",
+    "gambling.red-packet-bill-shape": "P3",
     "gift-money.festival": "P4",
     "gift-money.splitting": "P5",
 }

@@ -122,3 +122,10 @@ PERMISSION_ZH: dict[str, str] = {
     "export": "导出报告",
     "import_run": "导入筛查结果",
 }
+ROUTE_VIA_ZH: dict[str, str] = {
+    "spouse": "配偶",
+    "kin": "亲属",
+    "close": "特定关系人",
+    "employee": "雇员",
+}
+"""How money reached an official indirectly (payment typologies): the declared relation used."""

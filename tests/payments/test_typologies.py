@@ -13,7 +13,7 @@ from tests.payments.realcase import screen
 from hongxian.dataset.dataset import Dataset
 from hongxian.detect.payments import festival, gambling_sql, served, splitting, vote
 from hongxian.detect.payments.features import reciprocity_sql
-from hongxian.detect.payments.frame import PaymentFrame
+from hongxian.detect.payments.frame import PaymentFrame, Relations
 from hongxian.detect.payments.sql import Dialect
 
 Z = ZoneInfo("Asia/Shanghai")
@@ -339,15 +339,16 @@ DUCKDB_ONLY = re.compile(
 def test_typology_sql_avoids_engine_specific_forms(book, dialect):
     frame = PaymentFrame(Dataset.from_rows(), dialect)
     b = {c: book.bound[c].params for c in book.bound}
+    t = Relations()
     sqls = [
-        served._rows_sql(b["gift-money.served-party-fan-in"]),
-        served._features_sql(b["gift-money.served-party-fan-in"]),
-        festival._rows_sql(b["gift-money.festival"]),
-        festival._features_sql(b["gift-money.festival"]),
-        splitting._rows_sql(b["gift-money.splitting"]),
+        served._rows_sql(t, b["gift-money.served-party-fan-in"]),
+        served._features_sql(t, b["gift-money.served-party-fan-in"]),
+        festival._rows_sql(t, b["gift-money.festival"]),
+        festival._features_sql(t, b["gift-money.festival"]),
+        splitting._rows_sql(t, b["gift-money.splitting"]),
         splitting._days_sql(b["gift-money.splitting"]),
-        vote._rows_sql(b["vote-buying.payments-fan-out"]),
-        reciprocity_sql("t", 30),
+        vote._rows_sql(t, b["vote-buying.payments-fan-out"]),
+        reciprocity_sql(t, "t", 30),
         gambling_sql.rows_sql(frame),
         gambling_sql.xfer_sql(frame),
         gambling_sql.packets_sql(),

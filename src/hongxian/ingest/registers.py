@@ -58,6 +58,7 @@ def _required(col: str, v: str) -> str:
 IDENTITY_KINDS = ("公职人员", "企业人员", "个体经营者", "群众", "其他")
 EMPLOYMENT = ("在职", "调离", "退休")
 RELATIONS = ("亲属", "特定关系人", "上级", "下级", "管理服务对象", "同乡", "同学", "战友", "同事")
+ROUTE_RELATIONS = ("配偶", "雇员", "员工")  # payment routes: spouse accounts, served parties' employees
 EVENT_TYPES = ("换届选举", "民主推荐", "业务办理期", "个人事项")
 GROUP_TYPES = ("工作群", "专项工作群", "临时工作群")
 PLATFORMS = ("微信", "微博", "抖音", "其他")
@@ -95,7 +96,7 @@ def _relation(c: dict[str, str]) -> dict:
     return {
         "person_id": _required("人员编号", c.get("人员编号", "")),
         "related_person_id": _required("关联人员编号", c.get("关联人员编号", "")),
-        "relation": _choice("关系", c.get("关系", ""), RELATIONS, required=True),
+        "relation": _choice("关系", c.get("关系", ""), RELATIONS + ROUTE_RELATIONS, required=True),
         "start_date": _date("开始日期", c.get("开始日期", "")),
         "end_date": _date("结束日期", c.get("结束日期", "")),
         "note": c.get("说明") or None,

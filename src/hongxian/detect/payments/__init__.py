@@ -3,6 +3,6 @@ money and splitting. Each module has ``register(registry)``; `PLUGINS` lists the
 
 from __future__ import annotations
 
-from hongxian.detect.payments import festival, gambling, served, splitting, vote
+from hongxian.detect.payments import festival, gambling, gambling_bill, served, splitting, vote
 
-PLUGINS = (served, vote, gambling, festival, splitting)
+PLUGINS = (served, vote, gambling, gambling_bill, festival, splitting)

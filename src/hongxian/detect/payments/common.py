@@ -10,6 +10,7 @@ from hongxian.detect.base import BoundCheck, DetectContext
 from hongxian.detect.payments.explain import availability, evidence_of
 from hongxian.detect.payments.frame import PaymentFrame
 from hongxian.detect.payments.scoring import Scorecard, ScoredParams
+from hongxian.labels import ROUTE_VIA_ZH
 from hongxian.schema import Evidence, Finding, Subject, Window
 
 TIME_COLS = "payment_id, ts, tsec, day_no, kind, amount_fen, memo, origin, returned, chat_id"
@@ -93,3 +94,32 @@ def group_rows(rows: Iterable[dict], *keys: str) -> dict[tuple, list[dict]]:
 def first_last(rows: list[dict]) -> tuple[datetime, datetime]:
     times = [r["ts"] for r in rows]
     return min(times), max(times)
+
+
+def route_notes(frame: PaymentFrame, rows: list[dict]) -> dict[str, str]:
+    """Evidence notes for money that took an indirect route (``via_recipient``/``via_payer`` rows)."""
+    notes: dict[str, str] = {}
+    for r in rows:
+        parts = []
+        if r.get("via_payer"):
+            parts.append(
+                f"由{frame.name(r['cp'])}的{ROUTE_VIA_ZH[r['via_payer']]}{frame.name(r['payer'])}支付"
+            )
+        if r.get("via_recipient"):
+            parts.append(f"经{ROUTE_VIA_ZH[r['via_recipient']]}{frame.name(r['recipient'])}账户收取")
+        if parts:
+            notes[r["payment_id"]] = "，".join(parts)
+    return notes
+
+
+def route_phrase(frame: PaymentFrame, rows: list[dict]) -> str:
+    """``；其中 2 笔经配偶王某账户收取，1 笔由送款人的雇员代付`` (empty when every payment is direct)."""
+    acc = [r for r in rows if not r["returned"]]
+    parts = []
+    by_recipient = group_rows([r for r in acc if r.get("via_recipient")], "via_recipient", "recipient")
+    for (via, who), rs in sorted(by_recipient.items()):
+        parts.append(f"{len(rs)} 笔经{ROUTE_VIA_ZH[via]} {frame.name(who)} 的账户收取")
+    by_payer = group_rows([r for r in acc if r.get("via_payer")], "via_payer")
+    for (via,), rs in sorted(by_payer.items()):
+        parts.append(f"{len(rs)} 笔由送款人的{ROUTE_VIA_ZH[via]}代付（依据登记的关系）")
+    return f"；其中{'，'.join(parts)}" if parts else ""

@@ -16,10 +16,18 @@ from pydantic import Field
 
 from hongxian.calendar import CalendarWindow, FestivalSpec, event_windows, festival_windows, windows_table
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
-from hongxian.detect.payments.common import Candidate, findings_of, group_rows
+from hongxian.detect.payments.common import Candidate, findings_of, group_rows, route_notes, route_phrase
 from hongxian.detect.payments.explain import kind_counts, reciprocity_phrase, span, total_phrase
-from hongxian.detect.payments.features import back_rows, like_any, recip_ratio, reciprocity_sql
-from hongxian.detect.payments.frame import BUSINESS_KINDS, PaymentFrame
+from hongxian.detect.payments.features import (
+    LoanParams,
+    Loans,
+    back_rows,
+    like_any,
+    recip_ratio,
+    reciprocity_sql,
+    set_aside_loans,
+)
+from hongxian.detect.payments.frame import BUSINESS_KINDS, PaymentFrame, Relations, frame_of
 from hongxian.detect.payments.scoring import ScoredParams, score
 from hongxian.detect.payments.sql import in_list
 from hongxian.schema import Finding
@@ -27,7 +35,7 @@ from hongxian.schema import Finding
 CLASS_ZH = {"subordinate": "下级", "served": "管理服务对象", "business": "企业主/个体经营者"}
 
 
-class FestivalParams(ScoredParams):
+class FestivalParams(ScoredParams, LoanParams):
     festivals: list[str] = Field(default_factory=lambda: ["春节", "端午", "中秋", "国庆"])
     before_days: int = Field(default=7, ge=0)
     after_days: int = Field(default=3, ge=0)
@@ -50,12 +58,24 @@ class FestivalParams(ScoredParams):
         ]
     )
     repay_words: list[str] = Field(
-        default_factory=lambda: ["饭钱", "AA", "还你", "还钱", "车费", "垫付", "代付", "油费", "门票"]
+        default_factory=lambda: [
+            "饭钱",
+            "AA",
+            "还你",
+            "还钱",
+            "车费",
+            "垫付",
+            "代付",
+            "油费",
+            "门票",
+            "还款",
+            "借款",
+        ]
     )
 
 
 def _windows(frame: PaymentFrame, p: FestivalParams) -> pa.Table:
-    span_row = frame.rows("SELECT MIN(ts) AS lo, MAX(ts) AS hi FROM hx_flow")[0]
+    span_row = frame.rows(f"SELECT MIN(ts) AS lo, MAX(ts) AS hi FROM {frame.t.flow}")[0]
     fest: list[CalendarWindow] = []
     if span_row["lo"] is not None:
         years = range(span_row["lo"].year, span_row["hi"].year + 2)
@@ -81,30 +101,37 @@ def _windows(frame: PaymentFrame, p: FestivalParams) -> pa.Table:
     return pa.table({k: pa.array([r[k] for r in rows], t) for k, t in types.items()})
 
 
-def _rows_sql(p: FestivalParams) -> str:
+def _rows_sql(t: Relations, p: FestivalParams) -> str:
     share = (
         ""
         if p.include_group_shares
         else "AND NOT (f.kind = 'red_packet' AND COALESCE(f.chat_id, '') LIKE '%@chatroom')"
     )
+    kinds = in_list(p.kinds)
+    direct = "CASE WHEN via_recipient IS NULL AND via_payer IS NULL THEN 0 ELSE 1 END"
     cls = f"""
-      SELECT f.*, f.src AS cp, f.dst AS official,
-             CASE WHEN sub.a IS NOT NULL THEN 'subordinate' WHEN srv.a IS NOT NULL THEN 'served'
-                  ELSE 'business' END AS cp_class
-      FROM hx_flow f
-      JOIN hx_official o ON o.person_id = f.dst
-      LEFT JOIN hx_rel sub ON sub.rel = 'subordinate' AND sub.a = f.dst AND sub.b = f.src
-      LEFT JOIN hx_rel srv ON srv.rel = 'served' AND srv.a = f.dst AND srv.b = f.src
-      LEFT JOIN hx_person_kind pk ON pk.person_id = f.src
-      LEFT JOIN hx_rel k ON k.rel = 'kin' AND k.a = f.dst AND k.b = f.src
-      WHERE k.a IS NULL AND f.kind IN {in_list(p.kinds)} {share}
-        AND (sub.a IS NOT NULL OR srv.a IS NOT NULL OR pk.identity_kind IN {in_list(BUSINESS_KINDS)})"""
+      SELECT f.*, r.cp, r.official, r.cp_class, r.via_recipient, r.via_payer,
+             CASE WHEN r.cp_class = 'subordinate' THEN 0 ELSE 1 END AS cls_rank
+      FROM {t.flow} f
+      JOIN {t.route} r ON r.recipient = f.dst AND r.payer = f.src
+                      AND f.day_no >= r.start_day AND f.day_no <= r.end_day
+      WHERE f.kind IN {kinds} {share}
+      UNION ALL
+      SELECT f.*, f.src, rc.official, 'business', rc.via, NULL, 2
+      FROM {t.flow} f
+      JOIN {t.recipient} rc ON rc.recipient = f.dst AND (rc.via IS NULL OR rc.via IN ('spouse', 'close'))
+      JOIN {t.person_kind} pk ON pk.person_id = f.src AND pk.identity_kind IN {in_list(BUSINESS_KINDS)}
+      LEFT JOIN {t.family} k1 ON k1.a = rc.official AND k1.b = f.src
+      LEFT JOIN {t.family} k2 ON k2.a = rc.recipient AND k2.b = f.src
+      WHERE k1.a IS NULL AND k2.a IS NULL AND f.src <> rc.official AND f.kind IN {kinds} {share}"""
     pick = """c.payment_id, c.ts, c.tsec, c.day_no, c.kind, c.amount_fen, c.memo, c.origin, c.returned,
-              c.chat_id, c.cp, c.official, c.cp_class, w.win_key, w.win_name, w.win_kind, w.start_sec"""
+              c.chat_id, c.cp, c.official, c.cp_class, c.dst AS recipient, c.src AS payer, c.via_recipient,
+              c.via_payer, c.cls_rank, w.win_key, w.win_name, w.win_kind, w.start_sec"""
     return f"""
     CREATE OR REPLACE TEMP TABLE hx_p4_rows AS
     SELECT * FROM (
-      SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.payment_id ORDER BY x.start_sec) AS win_rn FROM (
+      SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.payment_id
+                                     ORDER BY x.cls_rank, {direct}, x.start_sec) AS win_rn FROM (
         SELECT {pick} FROM ({cls}) c JOIN hx_p4_win w
           ON w.official IS NULL AND c.tsec >= w.start_sec AND c.tsec < w.end_sec
         UNION ALL
@@ -114,7 +141,7 @@ def _rows_sql(p: FestivalParams) -> str:
     ) y WHERE win_rn = 1"""
 
 
-def _features_sql(p: FestivalParams) -> str:
+def _features_sql(t: Relations, p: FestivalParams) -> str:
     return f"""
     WITH per_cp AS (
       SELECT official, win_key, cp, SUM(CASE WHEN returned THEN 0 ELSE amount_fen END) AS cp_fen
@@ -143,7 +170,7 @@ def _features_sql(p: FestivalParams) -> str:
     LEFT JOIN (SELECT p.official, p.win_key, COUNT(DISTINCT p.cp) AS n_recurring FROM per_cp p
                JOIN recur ON recur.official = p.official AND recur.cp = p.cp GROUP BY p.official, p.win_key) r
       ON r.official = w.official AND r.win_key = w.win_key
-    LEFT JOIN ({reciprocity_sql("hx_p4_rows", p.reciprocity_days)}) back
+    LEFT JOIN ({reciprocity_sql(t, "hx_p4_rows", p.reciprocity_days)}) back
       ON back.official = w.official AND back.win_key = w.win_key"""
 
 
@@ -190,14 +217,15 @@ def _summary(frame: PaymentFrame, w: dict, rows: list[dict]) -> str:
 
 
 def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
-    frame = PaymentFrame.of(ctx.dataset)
+    frame = frame_of(ctx)
     out: list[Finding] = []
     for bound in bound_checks:
         p: FestivalParams = bound.params
         frame.con.register("hx_p4_win", _windows(frame, p))
-        frame.con.execute(_rows_sql(p))
+        frame.con.execute(_rows_sql(frame.t, p))
+        loans = set_aside_loans(frame, "hx_p4_rows", p)
         cands = {}
-        for w in frame.rows(_features_sql(p)):
+        for w in frame.rows(_features_sql(frame.t, p)):
             card = score(_features(w), p)
             if card.fired:
                 cands[(w["official"], w["win_key"])] = (w, card)
@@ -209,22 +237,29 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
             ctx,
             bound,
             frame,
-            [
-                Candidate(
-                    o,
-                    k,
-                    {},
-                    rows[(o, k)],
-                    card,
-                    _summary(frame, w, rows[(o, k)]),
-                    related=[r["cp"] for r in rows[(o, k)]],
-                    context_rows=back.get((o, k), []),
-                    notes={r["payment_id"]: "回礼（往来款）" for r in back.get((o, k), [])},
-                )
-                for (o, k), (w, card) in cands.items()
-            ],
+            [_candidate(frame, w, card, rows[k], back, loans) for k, (w, card) in cands.items()],
         )
     return out
+
+
+def _candidate(frame: PaymentFrame, w: dict, card, rows: list[dict], back: dict, loans: Loans) -> Candidate:
+    key = (w["official"], w["win_key"])
+    notes = (
+        {r["payment_id"]: "回礼（往来款）" for r in back.get(key, [])}
+        | loans.notes
+        | route_notes(frame, rows)
+    )
+    return Candidate(
+        w["official"],
+        w["win_key"],
+        {},
+        rows,
+        card,
+        _summary(frame, w, rows) + route_phrase(frame, rows) + loans.phrase(key),
+        related=[k for r in rows for k in (r["cp"], r["payer"], r["recipient"]) if k != w["official"]],
+        context_rows=back.get(key, []) + loans.rows.get(key, []),
+        notes=notes,
+    )
 
 
 DETECTORS = [

@@ -19,7 +19,7 @@ from hongxian.detect.payments import gambling_sql as q
 from hongxian.detect.payments.common import Candidate, findings_of, group_rows
 from hongxian.detect.payments.explain import span, total_phrase
 from hongxian.detect.payments.features import like_any
-from hongxian.detect.payments.frame import PaymentFrame
+from hongxian.detect.payments.frame import PaymentFrame, Relations, frame_of
 from hongxian.detect.payments.scoring import ScoredParams, score
 from hongxian.schema import Finding
 
@@ -84,14 +84,14 @@ def _group_features(frame: PaymentFrame, p: GamblingParams) -> dict[str, dict]:
     return {r["chat_id"]: r for r in rows}
 
 
-def _participation_sql(p: GamblingParams) -> str:
+def _participation_sql(t: Relations, p: GamblingParams) -> str:
     share = f"""SELECT o.person_id AS official, s.chat_id, s.pk, 'grab' AS role, s.hit,
         {COLS.replace("payment_id", "s.payment_id")}
-        FROM hx_p3_share s JOIN hx_official o ON o.person_id = s.grabber
+        FROM hx_p3_share s JOIN {t.official} o ON o.person_id = s.grabber
         JOIN hx_p3_gchat g ON g.chat_id = s.chat_id"""
     sent = f"""SELECT o.person_id, k.chat_id, k.pk, 'send', 0,
         {", ".join("f." + c.strip() for c in COLS.split(","))}
-        FROM hx_p3_pk k JOIN hx_official o ON o.person_id = k.sender
+        FROM hx_p3_pk k JOIN {t.official} o ON o.person_id = k.sender
         JOIN hx_p3_gchat g ON g.chat_id = k.chat_id
         JOIN hx_p3_rows f ON f.payment_id = k.send_id"""
     money = []
@@ -99,17 +99,17 @@ def _participation_sql(p: GamblingParams) -> str:
         for side in ("payer", "payee"):
             money.append(f"""SELECT o.person_id, t.chat_id, NULL, '{role}', 0,
                 {COLS.replace("payment_id", "t.payment_id")}
-                FROM {table} t JOIN hx_official o ON o.person_id = t.{side}
+                FROM {table} t JOIN {t.official} o ON o.person_id = t.{side}
                 JOIN hx_p3_gchat g ON g.chat_id = t.chat_id WHERE t.payment_id IS NOT NULL""")
     deposit = f"""SELECT o.person_id, k.chat_id, NULL, 'deposit', 0,
         {", ".join("f." + c.strip() for c in COLS.split(","))}
         FROM (SELECT DISTINCT chat_id, sender FROM hx_p3_pk WHERE mines IS NOT NULL) k
-        JOIN hx_p3_gchat g ON g.chat_id = k.chat_id JOIN hx_flow f ON f.dst = k.sender
-        JOIN hx_official o ON o.person_id = f.src WHERE {like_any("f.memo", p.deposit_words)}"""
+        JOIN hx_p3_gchat g ON g.chat_id = k.chat_id JOIN {t.flow} f ON f.dst = k.sender
+        JOIN {t.official} o ON o.person_id = f.src WHERE {like_any("f.memo", p.deposit_words)}"""
     memo = [
         f"""SELECT o.person_id, '{MEMO_KEY}', NULL, 'memo', 0,
         {", ".join("f." + c.strip() for c in COLS.split(","))}
-        FROM hx_flow f JOIN hx_official o ON o.person_id = f.{side}
+        FROM {t.flow} f JOIN {t.official} o ON o.person_id = f.{side}
         WHERE f.kind IN ('transfer', 'red_packet', 'qr') AND {like_any("f.memo", p.strong_words)}"""
         for side in ("src", "dst")
     ]
@@ -184,7 +184,7 @@ def _gated(g: dict, p: GamblingParams) -> bool:
 
 
 def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
-    frame = PaymentFrame.of(ctx.dataset)
+    frame = frame_of(ctx)
     out: list[Finding] = []
     for bound in bound_checks:
         p: GamblingParams = bound.params
@@ -192,7 +192,7 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
         groups = _group_features(frame, p)
         gambling = [c for c, g in groups.items() if _gated(g, p)]
         frame.con.register("hx_p3_gchat", pa.table({"chat_id": pa.array(gambling, pa.string())}))
-        rows = group_rows(frame.rows(_participation_sql(p)), "official", "chat_id")
+        rows = group_rows(frame.rows(_participation_sql(frame.t, p)), "official", "chat_id")
         cands = []
         for (official, chat), rs in rows.items():
             feats = _features(groups.get(chat, {}), rs)

@@ -20,16 +20,17 @@ MINE_RE = (
 
 
 def rows_sql(frame: PaymentFrame) -> str:
+    t = frame.t
     official_chats = " UNION ".join(
         [
             *(
-                f"SELECT f.chat_id FROM hx_flow f JOIN hx_official o ON o.person_id = f.{side} "
+                f"SELECT f.chat_id FROM {t.flow} f JOIN {t.official} o ON o.person_id = f.{side} "
                 "WHERE f.kind = 'red_packet' AND f.chat_id LIKE '%@chatroom'"
                 for side in ("src", "dst")
             ),
-            "SELECT m.group_id FROM group_members m JOIN hx_party h ON h.account_id = m.account_id "
-            "JOIN hx_official o ON o.person_id = h.person_id",
-            "SELECT m.group_id FROM group_members m JOIN hx_official o ON o.person_id = m.account_id",
+            f"SELECT m.group_id FROM group_members m JOIN {t.party} h ON h.account_id = m.account_id "
+            f"JOIN {t.official} o ON o.person_id = h.person_id",
+            f"SELECT m.group_id FROM group_members m JOIN {t.official} o ON o.person_id = m.account_id",
         ]
     )
     return f"""CREATE OR REPLACE TEMP TABLE hx_p3_rows AS {
@@ -41,10 +42,11 @@ def rows_sql(frame: PaymentFrame) -> str:
 
 def xfer_sql(frame: PaymentFrame) -> str:
     """Every 1:1 payment to or from an account (or any account of a person) that played in those chats."""
-    parties = """(SELECT k FROM (SELECT src AS k FROM hx_p3_rows UNION SELECT dst FROM hx_p3_rows) w
+    t = frame.t
+    parties = f"""(SELECT k FROM (SELECT src AS k FROM hx_p3_rows UNION SELECT dst FROM hx_p3_rows) w
                   WHERE k IS NOT NULL
-                  UNION SELECT h.account_id FROM hx_party h JOIN hx_p3_rows r ON r.src = h.person_id
-                  UNION SELECT h.account_id FROM hx_party h JOIN hx_p3_rows r ON r.dst = h.person_id)"""
+                  UNION SELECT h.account_id FROM {t.party} h JOIN hx_p3_rows r ON r.src = h.person_id
+                  UNION SELECT h.account_id FROM {t.party} h JOIN hx_p3_rows r ON r.dst = h.person_id)"""
     where = (
         f"(p.payee_account IN {parties} OR p.payer_account IN {parties}) "
         "AND p.kind IN ('transfer', 'red_packet', 'qr') AND COALESCE(p.chat_id, '') NOT LIKE '%@chatroom'"

@@ -15,16 +15,23 @@ from pydantic import Field
 
 from hongxian.calendar import event_windows
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
-from hongxian.detect.payments.common import Candidate, findings_of, group_rows
+from hongxian.detect.payments.common import Candidate, findings_of, group_rows, route_notes, route_phrase
 from hongxian.detect.payments.explain import kind_counts, reciprocity_phrase, span, total_phrase
-from hongxian.detect.payments.features import back_rows, recip_ratio, reciprocity_sql
-from hongxian.detect.payments.frame import PaymentFrame
+from hongxian.detect.payments.features import (
+    LoanParams,
+    Loans,
+    back_rows,
+    recip_ratio,
+    reciprocity_sql,
+    set_aside_loans,
+)
+from hongxian.detect.payments.frame import PaymentFrame, Relations, frame_of
 from hongxian.detect.payments.scoring import ScoredParams, score
 from hongxian.detect.payments.sql import in_list
 from hongxian.schema import Finding
 
 
-class ServedParams(ScoredParams):
+class ServedParams(ScoredParams, LoanParams):
     season_pad_days: int = Field(default=14, ge=0)
     reciprocity_days: int = Field(default=30, ge=0)
     kinds: list[str] = Field(default_factory=lambda: ["red_packet", "transfer", "gift_card", "qr"])
@@ -48,25 +55,27 @@ def _season_table(frame: PaymentFrame, pad: int) -> pa.Table:
     )
 
 
-def _rows_sql(params: ServedParams) -> str:
+def _rows_sql(t: Relations, params: ServedParams) -> str:
+    """Money from a served party (or his kin, spouse, employee) to the official (or his spouse, kin,
+    特定关系人) while the relation holds; one row per payment, the direct route first."""
+    direct = "CASE WHEN r.via_recipient IS NULL AND r.via_payer IS NULL THEN 0 ELSE 1 END"
     return f"""
     CREATE OR REPLACE TEMP TABLE hx_p1_rows AS
     SELECT * FROM (
       SELECT f.payment_id, f.ts, f.tsec, f.day_no, f.kind, f.amount_fen, f.memo, f.origin, f.returned,
-             f.chat_id, f.src AS cp, f.dst AS official,
+             f.chat_id, r.cp, r.official, f.dst AS recipient, f.src AS payer, r.via_recipient, r.via_payer,
              COALESCE(s.win_key, 'Y' || CAST(EXTRACT(YEAR FROM f.ts) AS VARCHAR)) AS win_key,
              s.win_name, s.season_days,
-             ROW_NUMBER() OVER (PARTITION BY f.payment_id ORDER BY s.start_sec) AS win_rn
-      FROM hx_flow f
-      JOIN hx_rel r ON r.rel = 'served' AND r.a = f.dst AND r.b = f.src
-                   AND f.day_no >= r.start_day AND f.day_no <= r.end_day
-      LEFT JOIN hx_rel k ON k.rel = 'kin' AND k.a = f.dst AND k.b = f.src
-      LEFT JOIN hx_p1_season s ON s.official = f.dst AND f.tsec >= s.start_sec AND f.tsec < s.end_sec
-      WHERE k.a IS NULL AND f.kind IN {in_list(params.kinds)}
+             ROW_NUMBER() OVER (PARTITION BY f.payment_id ORDER BY {direct}, s.start_sec) AS win_rn
+      FROM {t.flow} f
+      JOIN {t.route} r ON r.cp_class = 'served' AND r.recipient = f.dst AND r.payer = f.src
+                      AND f.day_no >= r.start_day AND f.day_no <= r.end_day
+      LEFT JOIN hx_p1_season s ON s.official = r.official AND f.tsec >= s.start_sec AND f.tsec < s.end_sec
+      WHERE f.kind IN {in_list(params.kinds)}
     ) x WHERE win_rn = 1"""
 
 
-def _features_sql(params: ServedParams) -> str:
+def _features_sql(t: Relations, params: ServedParams) -> str:
     accepted = "CASE WHEN returned THEN 0 ELSE 1 END"
     return f"""
     WITH w AS (
@@ -84,7 +93,7 @@ def _features_sql(params: ServedParams) -> str:
         SELECT official, win_key, amount_fen, COUNT(*) AS n FROM hx_p1_rows
         WHERE NOT returned AND amount_fen IS NOT NULL GROUP BY official, win_key, amount_fen) e
       GROUP BY official, win_key
-    ), back AS ({reciprocity_sql("hx_p1_rows", params.reciprocity_days)}
+    ), back AS ({reciprocity_sql(t, "hx_p1_rows", params.reciprocity_days)}
     )
     SELECT w.*, eq.n_equal, back.back_fen, back.back_n FROM w
     LEFT JOIN eq ON eq.official = w.official AND eq.win_key = w.win_key
@@ -146,13 +155,14 @@ def _summary(frame: PaymentFrame, w: dict, rows: list[dict], label: str) -> str:
 
 
 def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
-    frame = PaymentFrame.of(ctx.dataset)
+    frame = frame_of(ctx)
     out: list[Finding] = []
     for bound in bound_checks:
         p: ServedParams = bound.params
         frame.con.register("hx_p1_season", _season_table(frame, p.season_pad_days))
-        frame.con.execute(_rows_sql(p))
-        wins = frame.rows(_features_sql(p))
+        frame.con.execute(_rows_sql(frame.t, p))
+        loans = set_aside_loans(frame, "hx_p1_rows", p)
+        wins = frame.rows(_features_sql(frame.t, p))
         rates = _baselines(wins)
         cands = {}
         for w in wins:
@@ -165,22 +175,32 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
             ctx,
             bound,
             frame,
-            [
-                Candidate(
-                    o,
-                    k,
-                    {},
-                    rows[(o, k)],
-                    card,
-                    _summary(frame, w, rows[(o, k)], p.relation_label),
-                    related=[r["cp"] for r in rows[(o, k)]],
-                    context_rows=back.get((o, k), []),
-                    notes={r["payment_id"]: "回礼（往来款）" for r in back.get((o, k), [])},
-                )
-                for (o, k), (w, card) in cands.items()
-            ],
+            [_candidate(frame, p, w, card, rows[k], back, loans) for k, (w, card) in cands.items()],
         )
     return out
+
+
+def _candidate(
+    frame: PaymentFrame, p: ServedParams, w: dict, card, rows: list[dict], back: dict, loans: Loans
+) -> Candidate:
+    key = (w["official"], w["win_key"])
+    context = back.get(key, []) + loans.rows.get(key, [])
+    notes = (
+        {r["payment_id"]: "回礼（往来款）" for r in back.get(key, [])}
+        | loans.notes
+        | route_notes(frame, rows)
+    )
+    return Candidate(
+        w["official"],
+        w["win_key"],
+        {},
+        rows,
+        card,
+        _summary(frame, w, rows, p.relation_label) + route_phrase(frame, rows) + loans.phrase(key),
+        related=[k for r in rows for k in (r["cp"], r["payer"], r["recipient"]) if k != w["official"]],
+        context_rows=context,
+        notes=notes,
+    )
 
 
 DETECTORS = [

@@ -15,10 +15,11 @@ from statistics import mean, pstdev
 from pydantic import Field
 
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
-from hongxian.detect.payments.common import Candidate, findings_of, group_rows
+from hongxian.detect.payments.common import Candidate, findings_of, group_rows, route_notes, route_phrase
 from hongxian.detect.payments.explain import span, yuan
-from hongxian.detect.payments.frame import PaymentFrame
+from hongxian.detect.payments.frame import BUSINESS_KINDS, PaymentFrame, Relations, frame_of
 from hongxian.detect.payments.scoring import ScoredParams, score
+from hongxian.detect.payments.sql import in_list
 from hongxian.schema import Finding
 
 
@@ -41,18 +42,30 @@ def _structured(d: dict, p: SplittingParams) -> dict:
     return {**d, "structured": 1 if hit else 0}
 
 
-def _rows_sql(p: SplittingParams) -> str:
+def _rows_sql(t: Relations, p: SplittingParams) -> str:
+    """Maximum-size packets to an official or into his spouse's/kin's account (there only from a
+    served party, subordinate — or their proxies — or a business owner); family money left out."""
     return f"""
     CREATE OR REPLACE TEMP TABLE hx_p5_rows AS
-    SELECT f.payment_id, f.ts, f.tsec, f.day_no, f.kind, f.amount_fen, f.memo, f.origin, f.returned,
-           f.chat_id, f.src AS sender, f.dst AS official,
-           CASE WHEN srv.a IS NULL THEN 0 ELSE 1 END AS served
-    FROM hx_flow f
-    JOIN hx_official o ON o.person_id = f.dst
-    LEFT JOIN hx_rel k ON k.rel = 'kin' AND k.a = f.dst AND k.b = f.src
-    LEFT JOIN hx_rel srv ON srv.rel = 'served' AND srv.a = f.dst AND srv.b = f.src
-    WHERE k.a IS NULL AND f.kind = 'red_packet' AND NOT f.returned AND f.src <> f.dst
-      AND f.amount_fen >= {p.min_fen} AND f.amount_fen <= {p.max_fen}"""
+    SELECT payment_id, ts, tsec, day_no, kind, amount_fen, memo, origin, returned, chat_id, sender, official,
+           recipient, via_recipient, served FROM (
+      SELECT f.payment_id, f.ts, f.tsec, f.day_no, f.kind, f.amount_fen, f.memo, f.origin, f.returned,
+             f.chat_id, f.src AS sender, rc.official, f.dst AS recipient, rc.via AS via_recipient,
+             CASE WHEN r.cp_class = 'served' THEN 1 ELSE 0 END AS served,
+             ROW_NUMBER() OVER (PARTITION BY f.payment_id
+                                ORDER BY CASE WHEN rc.via IS NULL THEN 0 ELSE 1 END,
+                                         CASE WHEN r.cp_class = 'served' THEN 0 ELSE 1 END) AS rn
+      FROM {t.flow} f
+      JOIN {t.recipient} rc ON rc.recipient = f.dst
+      LEFT JOIN {t.family} k1 ON k1.a = rc.official AND k1.b = f.src
+      LEFT JOIN {t.family} k2 ON k2.a = rc.recipient AND k2.b = f.src
+      LEFT JOIN {t.route} r ON r.official = rc.official AND r.recipient = f.dst AND r.payer = f.src
+      LEFT JOIN {t.person_kind} pk ON pk.person_id = f.src
+      WHERE k1.a IS NULL AND k2.a IS NULL AND f.kind = 'red_packet' AND NOT f.returned
+        AND f.src <> f.dst AND f.src <> rc.official
+        AND f.amount_fen >= {p.min_fen} AND f.amount_fen <= {p.max_fen}
+        AND (rc.via IS NULL OR r.official IS NOT NULL OR pk.identity_kind IN {in_list(BUSINESS_KINDS)})
+    ) x WHERE rn = 1"""
 
 
 def _days_sql(p: SplittingParams) -> str:
@@ -111,15 +124,26 @@ def _candidate(frame: PaymentFrame, p: SplittingParams, days: list[dict], rows: 
         f"{yuan(p.max_fen)} 元封顶红包 {len(rs)} 个，合计 {yuan(sum(r['amount_fen'] for r in rs))} 元；"
         f"单日同一人最多 {feats['same_sender_day']} 个，单日最多 {feats['senders_day']} 人"
     )
-    return Candidate(official, f"d{days[0]['day_no']}", feats, rs, card, summary, related=senders)
+    summary += route_phrase(frame, rs)
+    related = senders + [r["recipient"] for r in rs if r["recipient"] != official]
+    return Candidate(
+        official,
+        f"d{days[0]['day_no']}",
+        feats,
+        rs,
+        card,
+        summary,
+        related=related,
+        notes=route_notes(frame, rs),
+    )
 
 
 def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
-    frame = PaymentFrame.of(ctx.dataset)
+    frame = frame_of(ctx)
     out: list[Finding] = []
     for bound in bound_checks:
         p: SplittingParams = bound.params
-        frame.con.execute(_rows_sql(p))
+        frame.con.execute(_rows_sql(frame.t, p))
         fired = [d for d in frame.rows(_days_sql(p)) if score({**_structured(d, p), "regular": 0}, p).fired]
         if not fired:
             continue

@@ -20,10 +20,10 @@ from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRe
 from hongxian.detect.payments.common import Candidate, group_rows, to_finding
 from hongxian.detect.payments.explain import kind_counts, span, yuan
 from hongxian.detect.payments.features import like_any
-from hongxian.detect.payments.frame import PaymentFrame
+from hongxian.detect.payments.frame import PaymentFrame, Relations, frame_of
 from hongxian.detect.payments.scoring import ScoredParams, score
 from hongxian.detect.payments.sql import DAY, in_list
-from hongxian.schema import Evidence, Finding
+from hongxian.schema import SEVERITIES, Evidence, Finding
 
 
 class VoteParams(ScoredParams):
@@ -36,33 +36,55 @@ class VoteParams(ScoredParams):
     )
 
 
-def _tables(frame: PaymentFrame, p: VoteParams) -> dict[str, pa.Table]:
-    rel = frame.ds["relations"].to_pylist()
-    helpers: dict[str, set[str]] = {}
-    for r in rel:
-        if r["relation"] in ("亲属", "特定关系人"):
-            helpers.setdefault(r["person_id"], set()).add(r["related_person_id"])
-            helpers.setdefault(r["related_person_id"], set()).add(r["person_id"])
+HELPER_RELATIONS = ("亲属", "配偶", "特定关系人")
+
+
+def _helpers(frame: PaymentFrame) -> dict[str, dict[str, str]]:
+    """Candidate → {helper: role}: kin, spouse, 特定关系人 (both ways) and employees (雇员/员工)."""
+    helpers: dict[str, dict[str, str]] = {}
+    for r in frame.ds["relations"].to_pylist():
+        a, b = r["person_id"], r["related_person_id"]
+        if r["relation"] in HELPER_RELATIONS:
+            helpers.setdefault(a, {})[b] = "亲属/特定关系人"
+            helpers.setdefault(b, {})[a] = "亲属/特定关系人"
+        elif r["relation"] in ("雇员", "员工"):
+            helpers.setdefault(a, {})[b] = "雇员"
+    return helpers
+
+
+def _unit_members(frame: PaymentFrame, unit: str | None) -> set[str]:
+    return {pid for pid, p in frame.people.items() if unit and p.get("org_unit") == unit}
+
+
+def _tables(frame: PaymentFrame, p: VoteParams) -> tuple[dict[str, pa.Table], set[str]]:
+    """The election tables, and the elections whose electorate was inferred from the registers
+    (no member list of the election groups in the exports: the people of the event's 单位)."""
+    helpers = _helpers(frame)
     members: dict[str, set[str]] = {}
     for m in frame.ds["group_members"].select(["group_id", "account_id"]).to_pylist():
         members.setdefault(m["group_id"], set()).add(frame.party.get(m["account_id"], m["account_id"]))
     senders, elect, wins, groups = [], [], [], []
+    inferred: set[str] = set()
     for w in event_windows(frame.ds["events"], ["换届选举", "民主推荐"]):
         p_w = w.padded(p.lead_days, p.tail_days)
         wins.append((w.key, p_w.start_sec, p_w.end_sec))
         for c in w.person_ids:
             senders.append((w.key, c, c, "本人"))
-            senders += [(w.key, c, h, "亲属/特定关系人") for h in sorted(helpers.get(c, ()))]
-        own = set(w.person_ids).union(*(helpers.get(c, set()) for c in w.person_ids))
-        voters = set().union(*(members.get(g, set()) for g in w.group_ids)) - own if w.group_ids else set()
-        elect += [(w.key, v) for v in sorted(voters)]
+            senders += [(w.key, c, h, role) for h, role in sorted(helpers.get(c, {}).items())]
+        own = set(w.person_ids).union(*(set(helpers.get(c, {})) for c in w.person_ids))
+        voters = set().union(*(members.get(g, set()) for g in w.group_ids))
+        if not voters and _unit_members(frame, w.org_unit) - own:
+            voters = _unit_members(frame, w.org_unit)
+            inferred.add(w.key)
+        elect += [(w.key, v) for v in sorted(voters - own)]
         groups += [(w.key, g) for g in w.group_ids]
-    return {
+    tables = {
         "hx_p2_sender": _tab(["election", "candidate", "sender", "role"], senders),
         "hx_p2_voter": _tab(["election", "voter"], elect),
         "hx_p2_win": _tab(["election", "start_sec", "end_sec"], wins, ints={"start_sec", "end_sec"}),
         "hx_p2_group": _tab(["election", "group_id"], groups),
     }
+    return tables, inferred
 
 
 def _tab(names: list[str], rows: list[tuple], ints: AbstractSet[str] = frozenset()) -> pa.Table:
@@ -74,12 +96,12 @@ def _tab(names: list[str], rows: list[tuple], ints: AbstractSet[str] = frozenset
     )
 
 
-def _rows_sql(p: VoteParams, shift: int = 0) -> str:
+def _rows_sql(t: Relations, p: VoteParams, shift: int = 0) -> str:
     """Payments from senders to voters (or packets into the election groups) in the window − shift."""
     base = f"""
       SELECT s.election, s.candidate, s.role, f.payment_id, f.ts, f.tsec, f.kind, f.amount_fen, f.memo,
              f.origin, f.returned, f.chat_id, f.ext_id, f.src, f.dst, {{target}} AS via
-      FROM hx_flow f
+      FROM {t.flow} f
       JOIN hx_p2_sender s ON s.sender = f.src
       JOIN hx_p2_win w ON w.election = s.election
        AND f.tsec >= w.start_sec - {shift} AND f.tsec < w.end_sec - {shift}
@@ -103,7 +125,7 @@ def _canvass(frame: PaymentFrame, p: VoteParams) -> list[dict]:
     return frame.rows(f"""
         SELECT s.election, s.candidate, m.message_id, m.ts, m.text, m.chat_id
         FROM messages m
-        LEFT JOIN hx_party a ON a.account_id = m.sender_account
+        LEFT JOIN {frame.t.party} a ON a.account_id = m.sender_account
         JOIN hx_p2_sender s ON s.sender = COALESCE(a.person_id, m.sender_account)
         JOIN hx_p2_win w ON w.election = s.election
          AND {frame.dialect.epoch_sec("m.ts")} >= w.start_sec
@@ -135,16 +157,19 @@ def _features(rows: list[dict], electorate: int, baseline: int, canvass: int, mi
 
 
 def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
-    frame = PaymentFrame.of(ctx.dataset)
+    frame = frame_of(ctx)
     out: list[Finding] = []
     for bound in bound_checks:
         p: VoteParams = bound.params
-        for name, table in _tables(frame, p).items():
+        tables, inferred = _tables(frame, p)
+        for name, table in tables.items():
             frame.con.register(name, table)
-        rows = group_rows(frame.rows(_rows_sql(p)), "election", "candidate")
-        base = group_rows(frame.rows(_rows_sql(p, 365 * DAY)), "election", "candidate")
+        rows = group_rows(frame.rows(_rows_sql(frame.t, p)), "election", "candidate")
+        base = group_rows(frame.rows(_rows_sql(frame.t, p, 365 * DAY)), "election", "candidate")
         talk = group_rows(_canvass(frame, p), "election", "candidate")
-        names = {w.key: w.name for w in event_windows(frame.ds["events"], ["换届选举", "民主推荐"])}
+        events = event_windows(frame.ds["events"], ["换届选举", "民主推荐"])
+        names = {w.key: w.name for w in events}
+        units = {w.key: w.org_unit for w in events}
         sizes = {
             r["election"]: r["n"]
             for r in frame.rows("SELECT election, COUNT(*) AS n FROM hx_p2_voter GROUP BY election")
@@ -154,6 +179,7 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
             rs, msgs = rows.get(key, []), talk.get(key, [])
             feats = _features(rs, sizes.get(key[0], 0), len(base.get(key, [])), len(msgs), p.min_voters)
             feats["election_name"] = names.get(key[0], key[0])
+            feats["inferred"] = units.get(key[0]) if key[0] in inferred else None
             card = score(feats, p)
             if card.fired and rs:
                 cands.append((key, rs, msgs, feats, card))
@@ -179,6 +205,12 @@ def _finding(ctx, bound, frame: PaymentFrame, key, rows, msgs, feats, card) -> F
         f"{posts}，{total}{per}"
         + (f"；同期发送拉票言论 {len(msgs)} 条" if msgs else "")
         + "。节日不构成免责理由"
+        + (
+            f"。导出数据中没有选举群的成员名单，选民按 events.csv 所列单位“{feats['inferred']}”"
+            "及 people.csv 的在册人员推断，置信度相应降低"
+            if feats["inferred"]
+            else ""
+        )
     )
     talk = [
         Evidence(
@@ -193,10 +225,25 @@ def _finding(ctx, bound, frame: PaymentFrame, key, rows, msgs, feats, card) -> F
         rows,
         card,
         summary,
-        related=[r["dst"] for r in rows if r["dst"]],
+        related=[r["dst"] for r in rows if r["dst"]] + [r["src"] for r in rows if r["src"] != candidate],
         extra_evidence=talk,
+        notes={
+            r["payment_id"]: f"由候选人的{r['role']}{frame.name(r['src'])}发出"
+            for r in rows
+            if r["role"] != "本人"
+        },
     )
-    return to_finding(ctx, bound, frame, c)
+    finding = to_finding(ctx, bound, frame, c)
+    return _lowered(finding) if feats["inferred"] else finding
+
+
+def _lowered(finding: Finding) -> Finding:
+    """One severity step down and 0.8 × the score: the electorate was inferred, not read."""
+    order = list(SEVERITIES)
+    severity = (
+        order[max(0, order.index(finding.severity) - 1)] if finding.severity in order else finding.severity
+    )
+    return finding.model_copy(update={"severity": severity, "score": round(finding.score * 0.8, 4)})
 
 
 DETECTORS = [
