@@ -1,4 +1,4 @@
-"""The case folder (shared/CASE_FORMAT.md): case.toml validation and paths.
+"""The case folder (docs/case-format.md): case.toml validation and paths.
 
 Nothing is screened without an ``[authorisation]``; a missing or invalid one raises
 `CaseError`, which the CLI turns into a Chinese message and exit code 2.

@@ -195,7 +195,7 @@ def screen_case(
 
 
 def write_findings(findings: list[Finding], path: Path) -> None:
-    """findings.jsonl: one finding per line (shared/findings.schema.json)."""
+    """findings.jsonl: one finding per line (hongxian/findings.schema.json)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
