@@ -24,6 +24,29 @@ def case_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+def invocation() -> str:
+    """How the user can run hongxian again from here: ``hongxian`` when that is on PATH, else the path used.
+
+    After ``make demo`` the command lives in ``.venv/bin`` and is not on PATH, so hints must say
+    ``.venv/bin/hongxian``.
+    """
+    import os
+    import shutil
+    import sys
+    from pathlib import Path
+
+    used = Path(sys.argv[0])
+    if used.name != "hongxian":
+        return "hongxian"
+    on_path = shutil.which("hongxian")
+    if on_path and Path(on_path).resolve() == used.resolve():
+        return "hongxian"
+    rel = os.path.relpath(used.absolute())
+    if rel.startswith(".."):
+        return str(used.absolute())
+    return rel if os.sep in rel else f".{os.sep}{rel}"
+
+
 def acting_password(prompt: str, stdin_ok: bool = True) -> str:
     """The acting user's password: env HONGXIAN_PASSWORD, else stdin's first line, else a hidden prompt."""
     import getpass
