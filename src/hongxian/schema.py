@@ -149,4 +149,3 @@ def findings_json_schema() -> dict:
     import json
 
     return json.loads(findings_schema_text())
-

@@ -33,5 +33,16 @@ app = typer.Typer(
 
 register_all(
     app,
-    (ingest_cmd, rules_cmd, screen_cmd, check_typer, review_cmd, report_cmd, web_cmd, demo_cmd, train_cmd, schema_cmd),
+    (
+        ingest_cmd,
+        rules_cmd,
+        screen_cmd,
+        check_typer,
+        review_cmd,
+        report_cmd,
+        web_cmd,
+        demo_cmd,
+        train_cmd,
+        schema_cmd,
+    ),
 )

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from hongxian.case import CaseError
 
@@ -20,7 +21,7 @@ def case_errors() -> Iterator[None]:
     try:
         yield
     except CaseError as exc:
-        err_console.print(f"[bold red]错误：[/]{exc}")
+        err_console.print(f"[bold red]错误：[/]{escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -71,11 +72,11 @@ def review_errors(*other: type[Exception]) -> Iterator[None]:
         try:
             yield
         except (AuthError, PermissionDenied) as exc:
-            err_console.print(f"[bold red]拒绝：[/]{exc}")
+            err_console.print(f"[bold red]拒绝：[/]{escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(3) from None
         except ConflictError as exc:
-            err_console.print(f"[bold red]{exc}[/]")
+            err_console.print(f"[bold red]{escape(str(exc))}[/]", soft_wrap=True)
             raise typer.Exit(4) from None
         except review_or_other as exc:
-            err_console.print(f"[bold red]错误：[/]{exc}")
+            err_console.print(f"[bold red]错误：[/]{escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from None

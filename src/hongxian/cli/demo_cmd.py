@@ -73,7 +73,8 @@ def _report(case_dir: Path, reviewer) -> None:
         report = generate_report(case_dir, "html", user=reviewer)
     except ReportError as exc:
         console.print(
-            f"[yellow]未生成报告：[/]{escape(str(exc))} 之后可运行 {invocation()} report {case_dir} --format html",
+            f"[yellow]未生成报告：[/]{escape(str(exc))} "
+            f"之后可运行 {invocation()} report {case_dir} --format html",
             soft_wrap=True,
         )
         return
@@ -106,5 +107,5 @@ def register(app: typer.Typer) -> None:
         try:
             run_demo(out)
         except FileExistsError as exc:
-            console.print(f"[red]错误：[/]{exc}")
+            console.print(f"[red]错误：[/]{escape(str(exc))}")
             raise typer.Exit(2) from None

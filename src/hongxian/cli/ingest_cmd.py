@@ -128,4 +128,19 @@ def register(app: typer.Typer) -> None:
         if table not in TABLE_NAMES:
             err_console.print(f"[red]错误：[/]未知表名“{table}”，可选：{'、'.join(TABLE_NAMES)}")
             raise typer.Exit(2)
+        with case_errors():
+            ensure_ingested(case_dir)
         export_table(case_dir, table, fmt, out)
+
+
+def ensure_ingested(case_dir: Path) -> None:
+    """Ingest a case that has no dataset yet (as `screen` does), saying so on stderr."""
+    from hongxian.case import CasePaths, load_case_config
+    from hongxian.dataset.store import TableStore
+
+    load_case_config(case_dir)  # CaseError (exit 2) before anything is written
+    if TableStore(CasePaths(case_dir).state).has_dataset():
+        return
+    err_console.print("案件尚未导入，先导入（等同 hongxian ingest）……")
+    report = run_ingest(case_dir)
+    err_console.print(f"导入完成：{len(report.sources)} 个文件，拒绝 {report.rejected} 行。")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from hongxian.cli.common import case_errors, console, err_console
@@ -22,7 +23,7 @@ def _load_rules():
     try:
         return registry, load_rulebook(registry.params_models())
     except RulebookError as exc:
-        err_console.print(f"[bold red]规则库加载失败：[/]\n{exc}")
+        err_console.print(f"[bold red]规则库加载失败：[/]\n{escape(str(exc))}")
         raise typer.Exit(2) from None
 
 

@@ -20,6 +20,7 @@ from hongxian.report.load import (
     from_file,
     from_service,
     open_case,
+    resolve_person,
     store_present,
 )
 from hongxian.settings import Settings
@@ -86,6 +87,7 @@ def _from_store(case_dir: Path, settings: Settings, user, login, person: str | N
     from hongxian.review.service import ReviewService, open_store
 
     case, dataset = open_case(case_dir)
+    person = resolve_person(dataset, person)
     if user is None and login is None:
         raise AuthError(
             "该案件已有审查库，导出报告需要操作人：请用 --user 指定用户名（或设置环境变量 HONGXIAN_USER）"
@@ -121,6 +123,7 @@ def load_case_report(
     if findings is None and store_present(case_dir, settings):
         return _from_store(case_dir, settings, user, login, person)
     case, dataset = open_case(case_dir)
+    person = resolve_person(dataset, person)
     loaded = from_file(
         case_dir,
         case,
@@ -156,7 +159,7 @@ def generate_report(
         case_dir, person=person, findings=findings, settings=settings, user=user, login=login
     )
     try:
-        target = out or default_out(case_dir, loaded.input.case.case.id, fmt, person)
+        target = out or default_out(case_dir, loaded.input.case.case.id, fmt, loaded.input.person)
         path = write_report(loaded, fmt, target)
         return ReportResult(path, fmt, len(loaded.input.filtered().findings), loaded.input.origin)
     finally:

@@ -379,6 +379,11 @@ class ReviewService:
 
     def login(self, name: str, password: str) -> User:
         user = self.authenticate(name, password)
+        if user is None and not self.has_users():
+            raise AuthError(
+                "审查库中还没有任何用户。请先创建用户：hongxian user add 案件目录 用户名 --role 审查员 "
+                "--password-stdin（角色：管理员、审查员、调查员、只读）"
+            )
         if user is None:
             raise AuthError("用户名或密码错误，或账号已停用")
         return user
