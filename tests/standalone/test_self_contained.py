@@ -54,7 +54,11 @@ def test_no_file_points_outside_the_repository():
 
 
 def test_the_pattern_catches_what_it_should():
-    for bad in ("../" + "shared/testdata", "see " + "shared/" + "CASE_" + "FORMAT.md", "research/" + "formats.md §4"):
+    for bad in (
+        "../" + "shared/testdata",
+        "see " + "shared/" + "CASE_" + "FORMAT.md",
+        "research/" + "formats.md §4",
+    ):
         assert OUTSIDE.search(bad), bad
     for fine in ("xl/sharedStrings.xml", "docs/formats.md §4", "/usr/share/fonts"):
         assert not OUTSIDE.search(fine), fine
@@ -62,7 +66,10 @@ def test_the_pattern_catches_what_it_should():
 
 def test_vendored_samples_are_inside_with_their_licences(external_dir: Path):
     assert ROOT in external_dir.resolve().parents
-    for project, licence in (("double-entry-generator", "Apache License"), ("beancount-daoru", "MIT License")):
+    for project, licence in (
+        ("double-entry-generator", "Apache License"),
+        ("beancount-daoru", "MIT License"),
+    ):
         folder = external_dir / project
         assert licence in (folder / "LICENSE").read_text(encoding="utf-8")
         assert any(p.suffix in {".csv", ".xlsx"} for p in folder.iterdir())
