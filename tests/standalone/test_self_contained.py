@@ -55,7 +55,7 @@ def test_no_file_points_outside_the_repository():
 
 def test_the_pattern_catches_what_it_should():
     for bad in (
-        "../" + "shared/testdata",
+        "../" + "shared/" + "testdata",
         "see " + "shared/" + "CASE_" + "FORMAT.md",
         "research/" + "formats.md §4",
     ):
