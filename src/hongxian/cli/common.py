@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import typer
@@ -23,6 +23,34 @@ def case_errors() -> Iterator[None]:
     except CaseError as exc:
         err_console.print(f"[bold red]错误：[/]{escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
+
+
+Step = Callable[[str, int, int], None]
+"""A progress callback: (what is being done, done, total)."""
+
+
+@contextmanager
+def progress_bar(title: str) -> Iterator[Step]:
+    """A Rich progress bar on stderr for long work; a silent callback when stderr is not a terminal."""
+    if not err_console.is_terminal:
+        yield lambda _name, _done, _total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn(f"[bold]{escape(title)}[/] {{task.description}}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def step(name: str, done: int, total: int) -> None:
+            bar.update(task, description=escape(name), completed=done, total=total)
+
+        yield step
 
 
 def invocation() -> str:

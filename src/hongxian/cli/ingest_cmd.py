@@ -13,11 +13,10 @@ from typing import Annotated
 import pyarrow.parquet as pq
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from hongxian.canonical import SCHEMAS
-from hongxian.cli.common import case_errors, console, err_console
+from hongxian.cli.common import case_errors, console, err_console, progress_bar
 from hongxian.dataset.store import read_table
 from hongxian.ingest.pipeline import IngestReport, ingest_case
 from hongxian.labels import SOURCE_STATUS_ZH
@@ -62,20 +61,8 @@ def print_ingest_report(report: IngestReport) -> None:
 
 
 def run_ingest(case_dir: Path) -> IngestReport:
-    with Progress(
-        TextColumn("[bold]导入[/] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("", total=None)
-
-        def progress(name: str, done: int, total: int) -> None:
-            bar.update(task, description=name, completed=done, total=total)
-
-        return ingest_case(case_dir, progress=progress)
+    with progress_bar("导入") as step:
+        return ingest_case(case_dir, progress=step)
 
 
 def _jsonable(value):

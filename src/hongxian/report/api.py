@@ -147,6 +147,7 @@ def generate_report(
     settings: Settings | None = None,
     user=None,
     login: Callable[[object], object] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ReportResult:
     """Write the report of a case and return where it went.
 
@@ -155,12 +156,16 @@ def generate_report(
     """
     if fmt not in FORMATS:
         raise ReportError(f"未知报告格式“{fmt}”，可选：{'、'.join(FORMATS)}")
+    step = progress or (lambda _what, _done, _total: None)
+    step("读取案件数据与发现", 0, 2)
     loaded = load_case_report(
         case_dir, person=person, findings=findings, settings=settings, user=user, login=login
     )
     try:
         target = out or default_out(case_dir, loaded.input.case.case.id, fmt, loaded.input.person)
+        step(f"生成 {fmt.upper()}（图表与版面）", 1, 2)
         path = write_report(loaded, fmt, target)
+        step("完成", 2, 2)
         return ReportResult(path, fmt, len(loaded.input.filtered().findings), loaded.input.origin)
     finally:
         loaded.close()
