@@ -140,3 +140,17 @@ def test_mojibake_bill_says_why_it_was_skipped(people_case: Path, external_dir: 
     result = run("ingest", str(people_case))
     assert result.exit_code == 0, result.output
     assert "乱码" in result.output
+
+
+def test_web_login_on_an_empty_store_suggests_user_add(people_case: Path):
+    from fastapi.testclient import TestClient
+
+    from hongxian.settings import Settings
+    from hongxian.web import create_app
+
+    _with_findings(people_case)
+    application = create_app(people_case, Settings())
+    with TestClient(application) as client:
+        r = client.post("/login", data={"username": "demo", "password": "demo-2024"})
+    assert r.status_code == 401
+    assert "user add" in r.text and "还没有任何用户" in r.text
