@@ -154,3 +154,22 @@ def test_web_login_on_an_empty_store_suggests_user_add(people_case: Path):
         r = client.post("/login", data={"username": "demo", "password": "demo-2024"})
     assert r.status_code == 401
     assert "user add" in r.text and "还没有任何用户" in r.text
+
+
+def test_demo_report_step_names_the_debian_package_when_noto_is_absent(
+    people_case: Path, monkeypatch, capsys
+):
+    from matplotlib import font_manager
+
+    from hongxian.cli import demo_cmd
+    from hongxian.report import charts
+
+    _with_findings(people_case)
+    monkeypatch.delenv(charts.FONT_ENV, raising=False)
+    monkeypatch.setattr(charts, "FONT_DIRS", ())
+    without_cjk = [f for f in font_manager.fontManager.ttflist if f.name not in charts.CJK_FAMILIES]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", without_cjk)
+    demo_cmd._report(people_case, None)
+    out = capsys.readouterr().out
+    assert "未生成报告" in out and "fonts-noto-cjk" in out
+    assert len([line for line in out.splitlines() if line.strip()]) == 1
