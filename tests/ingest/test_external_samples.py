@@ -1,4 +1,5 @@
-"""Every real public sample bill in tests/data/external (vendored, see NOTICE), through the whole ingest pipeline.
+"""Every real public sample bill in tests/data/external (vendored, see NOTICE), through the whole
+ingest pipeline.
 
 Expected figures were counted by hand from the files (README there): rows, money per direction
 to the fen, kinds, refund pairs. The double-entry-generator WeChat sample repeats 交易单号
