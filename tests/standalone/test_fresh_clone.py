@@ -1,11 +1,11 @@
 """A fresh clone, alone in an empty folder, runs the README's commands (issue 14).
 
-The clone has no ``../shared`` (or anything else) beside it. ``make demo`` runs twice: first with the
-CJK font unavailable (``HONGXIAN_CJK_FONT`` names a font that is not installed, and no system packages
-are installed), which must finish with one clear line instead of a traceback; then with the font. Then
-``make serve`` must answer HTTP, ``.venv/bin/hongxian`` must work as the README says, and the whole
-test suite must collect inside the clone. The clone is of the committed HEAD. Slow (it builds the
-clone's own .venv): about two minutes of CPU.
+The clone has no folder beside it (none of the material used while developing). ``make demo`` runs
+twice: first with the CJK font unavailable (``HONGXIAN_CJK_FONT`` names a font that is not
+installed, and no system packages are installed), which must finish with one clear line instead of
+a traceback; then with the font. Then ``make serve`` must answer HTTP, ``.venv/bin/hongxian`` must
+work as the README says, and the whole test suite must collect inside the clone. The clone is of the
+committed HEAD. Slow (it builds the clone's own .venv): about two minutes of CPU.
 """
 
 from __future__ import annotations
