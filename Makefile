@@ -1,10 +1,15 @@
-# Two-command quick start (see README):  make demo  |  make test
+# Quick start (see README):  make demo  |  make serve  |  make test
 PY ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 SYSTEM_PACKAGES ?= postgresql fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
+# What `make demo` needs from Debian: the CJK font of the report charts. Installed when missing and
+# possible (root or sudo); otherwise the demo still runs and says in one line why there is no report.
+DEMO_PACKAGES ?= fonts-noto-cjk
+DEMO_DIR ?= demo-case
+PORT ?= 8000
 
-.PHONY: setup system-deps demo test lint bench
+.PHONY: setup system-deps demo-deps demo serve test lint bench
 
 $(BIN)/hongxian: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,8 +22,15 @@ setup: $(BIN)/hongxian
 system-deps:
 	bash scripts/system-deps.sh $(SYSTEM_PACKAGES)
 
-demo: setup
-	$(BIN)/hongxian demo --out demo-case
+demo-deps:
+	bash scripts/system-deps.sh --optional $(DEMO_PACKAGES)
+
+demo: setup demo-deps
+	$(BIN)/hongxian demo --out $(DEMO_DIR)
+
+serve: setup
+	@test -f $(DEMO_DIR)/case.toml || $(MAKE) --no-print-directory demo
+	$(BIN)/hongxian serve $(DEMO_DIR) --port $(PORT)
 
 test: setup system-deps
 	bash scripts/run-tests.sh

@@ -32,15 +32,10 @@ def case_dir(tmp_path: Path) -> Path:
     return d
 
 
+EXTERNAL_DIR = Path(__file__).resolve().parent / "data" / "external"
+
+
 @pytest.fixture
 def external_dir() -> Path:
-    """shared/testdata/external: the real public sample bills."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        cand = parent / "shared" / "testdata" / "external"
-        if cand.is_dir():
-            return cand
-        cand = parent.parent / "shared" / "testdata" / "external"
-        if cand.is_dir():
-            return cand
-    pytest.fail("shared/testdata/external not found beside the project")
+    """tests/data/external: the real public sample bills vendored in the repository (NOTICE)."""
+    return EXTERNAL_DIR

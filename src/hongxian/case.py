@@ -1,4 +1,4 @@
-"""The case folder (shared/CASE_FORMAT.md): case.toml validation and paths.
+"""The case folder (docs/case-format.md): case.toml validation and paths.
 
 Nothing is screened without an ``[authorisation]``; a missing or invalid one raises
 `CaseError`, which the CLI turns into a Chinese message and exit code 2.
@@ -103,6 +103,11 @@ def load_case_config(case_dir: Path) -> CaseConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CaseError(f"{path}：case.toml 格式错误：{exc}") from exc
+    if "authorisation" not in data and "authorization" in data:
+        raise CaseError(
+            f"{path}：授权段写成了 [authorization]（美式拼写），应为 [authorisation]（英式拼写）；"
+            "请改正段名后重试。"
+        )
     if "authorisation" not in data:
         raise CaseError(
             f"{path}：缺少 [authorisation] 授权信息（审批单位、审批日期、依据）。未经授权的数据一律不予筛查。"

@@ -114,7 +114,8 @@ class RuleRef(_Strict):
 
 
 class Finding(_Strict):
-    """One finding, serialised as one line of findings.jsonl (shared/findings.schema.json)."""
+    """One finding, serialised as one line of findings.jsonl (the JSON Schema shipped as
+    ``hongxian/findings.schema.json``, `findings_json_schema`; ``hongxian schema findings`` prints it)."""
 
     finding_id: str
     check_id: str
@@ -132,3 +133,19 @@ class Finding(_Strict):
 
     def to_json_dict(self) -> dict:
         return self.model_dump(mode="json", exclude_none=True)
+
+
+FINDINGS_SCHEMA_FILE = "findings.schema.json"
+
+
+def findings_schema_text() -> str:
+    """The JSON Schema of one findings.jsonl line, as shipped inside the package."""
+    from importlib.resources import files
+
+    return files("hongxian").joinpath(FINDINGS_SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+def findings_json_schema() -> dict:
+    import json
+
+    return json.loads(findings_schema_text())

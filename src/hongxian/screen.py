@@ -132,12 +132,20 @@ def runnable_batches(
     return list(batches.values())
 
 
-def screen_dataset(dataset: Dataset, rulebook, registry: DetectorRegistry, settings=None) -> ScreenResult:
+def screen_dataset(
+    dataset: Dataset, rulebook, registry: DetectorRegistry, settings=None, progress: Callable | None = None
+) -> ScreenResult:
+    """Run every runnable check; ``progress(what, done, total)`` before each detector and at the end."""
     ctx = DetectContext(dataset=dataset, rulebook=rulebook, settings=settings)
     findings: list[Finding] = []
     skipped: list[tuple[str, str]] = []
-    for detector, bounds in runnable_batches(dataset, rulebook, registry, skipped):
+    batches = runnable_batches(dataset, rulebook, registry, skipped)
+    for i, (detector, bounds) in enumerate(batches):
+        if progress is not None:
+            progress(f"检查 {bounds[0].check.title}" + (" 等" if len(bounds) > 1 else ""), i, len(batches))
         findings.extend(_run_detector(ctx, detector, bounds, skipped))
+    if progress is not None:
+        progress("完成", len(batches), len(batches))
     merged = sorted(merge_findings(findings), key=_sort_key)
     return ScreenResult(merged, sorted(skipped), rulebook.version)
 
@@ -189,13 +197,13 @@ def screen_case(
         ingest_case(paths.root, progress=progress)
     dataset = apply_scope(Dataset.open(paths.state), config.scope.start, config.scope.end)
     try:
-        return screen_dataset(dataset, rulebook, registry, settings)
+        return screen_dataset(dataset, rulebook, registry, settings, progress=progress)
     finally:
         dataset.close()
 
 
 def write_findings(findings: list[Finding], path: Path) -> None:
-    """findings.jsonl: one finding per line (shared/findings.schema.json)."""
+    """findings.jsonl: one finding per line (hongxian/findings.schema.json)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")

@@ -8,16 +8,7 @@ from typer.testing import CliRunner
 
 from hongxian.cli import app
 from hongxian.dataset.store import read_table
-from hongxian.schema import CATEGORIES
-
-
-def _schema() -> dict:
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        cand = parent.parent / "shared" / "findings.schema.json"
-        if cand.is_file():
-            return json.loads(cand.read_text(encoding="utf-8"))
-    raise AssertionError("shared/findings.schema.json not found")
+from hongxian.schema import CATEGORIES, findings_json_schema
 
 
 def test_demo_runs_the_whole_flow(tmp_path: Path):
@@ -27,7 +18,7 @@ def test_demo_runs_the_whole_flow(tmp_path: Path):
     findings = [
         json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()
     ]
-    schema = _schema()
+    schema = findings_json_schema()
     for f in findings:
         jsonschema.validate(f, schema)
     assert {f["category"] for f in findings} == set(CATEGORIES)

@@ -1,6 +1,6 @@
 """A real-format case folder for the group detectors (seed 000's 在京老乡精英会 and friends).
 
-Writes people.csv / groups.csv / accounts.csv (the Chinese headers of CASE_FORMAT.md) and a
+Writes people.csv / groups.csv / accounts.csv (the Chinese headers of docs/case-format.md) and a
 WeChat PC 3.x export (``exports/WeChat Files/<wxid>/Msg/MicroMsg.db`` with Contact + ChatRoom/RoomData,
 ``Msg/Multi/MSG0.db``) written by `hongxian.testing.wechat_db.WeChatDbBuilder`.
 

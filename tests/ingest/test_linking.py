@@ -21,7 +21,7 @@ SENT_RP, RECV_RP, CHAT_ONLY_RP = (
     "1000039801202403290000000000001",
 )
 TRANSFER_ID, TXN_ID = "1000050001202403200111222333444", "100005000124032000011122233344455566"
-# research/formats.md §1.10, the ≤2025 CSV layout, byte for byte (TAB after the ids).
+# docs/formats.md §1, the ≤2025 CSV layout, byte for byte (TAB after the ids).
 BILL = f"""微信支付账单明细,,,,,,,,,,
 微信昵称：[林小舟],,,,,,,,,,
 起始时间：[2024-03-01 00:00:00] 终止时间：[2024-03-31 23:59:59],,,,,,,,,,

@@ -11,7 +11,7 @@ import pytest
 from hongxian.rulebook.loader import default_root, load_rulebook
 from hongxian.rulebook.models import Check, Ref
 
-# The contract in docs/dev/BRIEF.md: families and provision ids that checks cite.
+# The families and provision ids that checks cite (docs/extending.md, "A new text check").
 CONTRACT = {
     "ccp-discipline": [
         "association",

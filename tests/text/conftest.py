@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from hongxian.detect import default_registry
@@ -29,14 +27,6 @@ def checker(rulebook, registry):
 
 @pytest.fixture(scope="session")
 def findings_schema() -> dict:
-    import json
+    from hongxian.schema import findings_json_schema
 
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        for cand in (
-            parent / "shared" / "findings.schema.json",
-            parent.parent / "shared" / "findings.schema.json",
-        ):
-            if cand.is_file():
-                return json.loads(cand.read_text(encoding="utf-8"))
-    pytest.fail("shared/findings.schema.json not found beside the project")
+    return findings_json_schema()

@@ -57,6 +57,7 @@ ROUTES: list[Route] = [
     Route("POST", "/users/status", frozenset({ADMIN}), lambda web, role: {"name": "只读丁", "disabled": "0"}),
     Route("GET", "/check", EVERYONE),
     Route("POST", "/check", EVERYONE, lambda web, role: {"text": "这份讨论稿请勿外传"}),
+    Route("POST", "/api/check", EVERYONE, lambda web, role: {"json": {"text": "这份讨论稿请勿外传"}}),
     Route("GET", "/report.html", frozenset({READONLY, REVIEWER, INVESTIGATOR})),
     Route("GET", "/report.xlsx", frozenset({READONLY, REVIEWER, INVESTIGATOR})),
     Route("GET", "/report.pdf?person=P404", frozenset({READONLY, REVIEWER, INVESTIGATOR})),

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from hongxian.cli.common import console
+from hongxian.cli.common import console, invocation
 
 DEMO_USERS = (
     ("demo", "审查员", "demo-2024"),
@@ -28,7 +29,6 @@ def run_demo(out: Path) -> None:
     from hongxian.cli.ingest_cmd import print_ingest_report, run_ingest
     from hongxian.cli.screen_cmd import _load_rules, print_summary
     from hongxian.demo.build import write_demo_case
-    from hongxian.report.api import generate_report
     from hongxian.review.screening import record_screen
     from hongxian.review.service import ReviewService, open_store
     from hongxian.screen import screen_case, write_findings
@@ -59,16 +59,42 @@ def run_demo(out: Path) -> None:
     finally:
         store.dispose()
     console.rule("[bold]5. 报告")
-    report = generate_report(case_dir, "html", user=reviewer)
-    console.print(f"案件报告（HTML）：{report.path}")
+    _report(case_dir, reviewer)
     console.rule("[bold]完成")
+    _print_next_steps(case_dir, findings_path)
+
+
+def _report(case_dir: Path, reviewer) -> None:
+    """The HTML report; a missing CJK font costs the report, not the demo (one line, no traceback)."""
+    from hongxian.report.api import generate_report
+    from hongxian.report.inputs import ReportError
+
+    try:
+        report = generate_report(case_dir, "html", user=reviewer)
+    except ReportError as exc:
+        console.print(
+            f"[yellow]未生成报告：[/]{escape(str(exc))} "
+            f"之后可运行 {invocation()} report {case_dir} --format html",
+            soft_wrap=True,
+        )
+        return
+    console.print(f"案件报告（HTML）：{report.path}")
+
+
+def _print_next_steps(case_dir: Path, findings_path: Path) -> None:
+    cmd = invocation()
     console.print(f"发现清单：{findings_path}")
-    console.print(f"启动审查界面：hongxian serve {case_dir} --port 8000 ，浏览器打开 http://127.0.0.1:8000/")
+    console.print(
+        f"启动审查界面：{cmd} serve {case_dir} --port 8000 （或在源码目录运行 make serve），"
+        "浏览器打开 http://127.0.0.1:8000/",
+        soft_wrap=True,
+    )
     for name, role, password in DEMO_USERS:
         console.print(f"  演示账号 {name} / {password}（{role}）")
     console.print(
-        f"命令行审查：hongxian review list {case_dir} --user demo "
-        "（密码经标准输入或环境变量 HONGXIAN_PASSWORD）"
+        f"命令行审查：{cmd} review list {case_dir} --user demo "
+        "（密码经标准输入或环境变量 HONGXIAN_PASSWORD）",
+        soft_wrap=True,
     )
 
 
@@ -81,5 +107,5 @@ def register(app: typer.Typer) -> None:
         try:
             run_demo(out)
         except FileExistsError as exc:
-            console.print(f"[red]错误：[/]{exc}")
+            console.print(f"[red]错误：[/]{escape(str(exc))}")
             raise typer.Exit(2) from None

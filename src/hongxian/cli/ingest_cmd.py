@@ -13,11 +13,10 @@ from typing import Annotated
 import pyarrow.parquet as pq
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from hongxian.canonical import SCHEMAS
-from hongxian.cli.common import case_errors, console, err_console
+from hongxian.cli.common import case_errors, console, err_console, progress_bar
 from hongxian.dataset.store import read_table
 from hongxian.ingest.pipeline import IngestReport, ingest_case
 from hongxian.labels import SOURCE_STATUS_ZH
@@ -62,20 +61,8 @@ def print_ingest_report(report: IngestReport) -> None:
 
 
 def run_ingest(case_dir: Path) -> IngestReport:
-    with Progress(
-        TextColumn("[bold]导入[/] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("", total=None)
-
-        def progress(name: str, done: int, total: int) -> None:
-            bar.update(task, description=name, completed=done, total=total)
-
-        return ingest_case(case_dir, progress=progress)
+    with progress_bar("导入") as step:
+        return ingest_case(case_dir, progress=step)
 
 
 def _jsonable(value):
@@ -128,4 +115,19 @@ def register(app: typer.Typer) -> None:
         if table not in TABLE_NAMES:
             err_console.print(f"[red]错误：[/]未知表名“{table}”，可选：{'、'.join(TABLE_NAMES)}")
             raise typer.Exit(2)
+        with case_errors():
+            ensure_ingested(case_dir)
         export_table(case_dir, table, fmt, out)
+
+
+def ensure_ingested(case_dir: Path) -> None:
+    """Ingest a case that has no dataset yet (as `screen` does), saying so on stderr."""
+    from hongxian.case import CasePaths, load_case_config
+    from hongxian.dataset.store import TableStore
+
+    load_case_config(case_dir)  # CaseError (exit 2) before anything is written
+    if TableStore(CasePaths(case_dir).state).has_dataset():
+        return
+    err_console.print("案件尚未导入，先导入（等同 hongxian ingest）……")
+    report = run_ingest(case_dir)
+    err_console.print(f"导入完成：{len(report.sources)} 个文件，拒绝 {report.rejected} 行。")

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from hongxian.cli.common import acting_password, console, review_errors
+from hongxian.cli.common import acting_password, console, progress_bar, review_errors
 from hongxian.report.api import generate_report
 from hongxian.report.inputs import ReportError
 from hongxian.settings import Settings
@@ -27,10 +27,17 @@ class ReportFormat(StrEnum):
     pdf = "pdf"
 
 
-def _login_as(name: str | None):
-    """A login callback for the review store (None when no user was named)."""
+def _login_as(name: str | None, case_dir: Path, settings: Settings, findings: Path | None = None):
+    """A login callback for the review store (None when no user was named).
+
+    The password is read now, before the progress bar starts, when the case has a review store."""
     if not name:
         return None
+    from hongxian.report.load import store_present
+
+    if findings is None and store_present(case_dir, settings):
+        password = acting_password(f"{name} 的密码：")
+        return lambda service: service.login(name, password)
     return lambda service: service.login(name, acting_password(f"{name} 的密码："))
 
 
@@ -70,15 +77,18 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """生成案件报告：摘要、分类发现、证据、规则条款与处分幅度、审查结论、资金往来图表；个人信息脱敏。"""
-        with _errors():
+        settings = Settings(database_url=db)
+        login = _login_as(user, case_dir, settings, findings)
+        with _errors(), progress_bar("报告") as step:
             result = generate_report(
                 case_dir,
                 fmt.value,
                 person=person,
                 out=out,
                 findings=findings,
-                settings=Settings(database_url=db),
-                login=_login_as(user),
+                settings=settings,
+                login=login,
+                progress=step,
             )
         console.print(
             f"已生成 {fmt.value.upper()} 报告：{result.path}"

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from hongxian.cli.common import case_errors, console, err_console
+from hongxian.cli.common import case_errors, console, err_console, progress_bar
 from hongxian.labels import CATEGORY_ZH, SEVERITY_STYLE, SEVERITY_ZH
 from hongxian.schema import SEVERITIES
 
@@ -22,7 +23,7 @@ def _load_rules():
     try:
         return registry, load_rulebook(registry.params_models())
     except RulebookError as exc:
-        err_console.print(f"[bold red]规则库加载失败：[/]\n{exc}")
+        err_console.print(f"[bold red]规则库加载失败：[/]\n{escape(str(exc))}")
         raise typer.Exit(2) from None
 
 
@@ -75,8 +76,8 @@ def register(app: typer.Typer) -> None:
         from hongxian.screen import screen_case, write_findings
 
         registry, book = _load_rules()
-        with case_errors():
-            result = screen_case(case_dir, registry, book, reingest=reingest)
+        with case_errors(), progress_bar("筛查") as step:
+            result = screen_case(case_dir, registry, book, reingest=reingest, progress=step)
         target = out or Path(case_dir) / "findings.jsonl"
         write_findings(result.findings, target)
         print_summary(result, target)

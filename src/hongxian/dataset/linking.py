@@ -1,4 +1,4 @@
-"""Chat ↔ bill payment linking and refund pairing (research/formats.md §6).
+"""Chat ↔ bill payment linking and refund pairing (docs/formats.md §5).
 
 A red packet or transfer seen in chat is a payment row with ``origin = 'chat'`` and its
 ``ext_id`` = sendid / transferid (``txn_id`` = a transfer's transcationid); a bill row carries

@@ -1,8 +1,8 @@
 """The synthetic organisation of the demo case: people and the case registers.
 
 Everything is generated from a seeded `random.Random`, so the demo case is identical on every
-machine. Names, ids and numbers are made up; the situations mirror the public cases in
-shared/seeds (粮站红包, 古云村换届红包, 在京老乡精英会, 公交公司讨论稿).
+machine. Names, ids and numbers are made up; the situations mirror published disciplinary cases
+(粮站红包, 古云村换届红包, 在京老乡精英会, 公交公司讨论稿).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """WeChat message payloads: LZ4 ``CompressContent``, appmsg XML, red-packet claim notices.
 
-research/formats.md §4.2, §4.5–4.7. Nothing here raises on bad input: every parser returns
+docs/formats.md §3.2, §3.5–3.7. Nothing here raises on bad input: every parser returns
 what it could read plus a flag saying whether the input was well-formed, so the caller can
 keep the message and record a warning or reject.
 

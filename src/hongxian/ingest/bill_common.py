@@ -1,4 +1,4 @@
-"""Value parsing shared by the WeChat Pay and Alipay bill readers (research/formats.md §1.6, §1.8, §3).
+"""Value parsing shared by the WeChat Pay and Alipay bill readers (docs/formats.md §1.5, §1.7, §2).
 
 Hot-path helpers use ``str`` methods, not regexes: a bill can have a million rows. Every parser
 raises `BadValue` with a Chinese reason; the reader turns that into a reject, never a crash.

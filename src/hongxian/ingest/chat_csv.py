@@ -1,4 +1,4 @@
-"""Chat CSV exports: PyWxDump and WeChatMsg / MemoTrace (research/formats.md §4.9).
+"""Chat CSV exports: PyWxDump and WeChatMsg / MemoTrace (docs/formats.md §4).
 
 Recognised by the header line, never by the file name.
 

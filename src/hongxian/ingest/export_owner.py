@@ -1,4 +1,4 @@
-"""Who owns an export (whose phone / computer it came from), research CASE_FORMAT.md.
+"""Who owns an export (whose phone / computer it came from), docs/case-format.md ("Who owns an export").
 
 Order: the case's ``[[sources]]`` declaration; the path (``WeChat Files/<wxid>/``, PyWxDump's
 ``export/<wxid>/csv/``; note PyWxDump's ``<wxid>_<start>_<end>.csv`` file name names the

@@ -21,6 +21,7 @@ from hongxian.ingest.base import (
     SourceContext,
     UnreadableSource,
 )
+from hongxian.ingest.diagnose import why_unrecognised
 from hongxian.ingest.registers import REGISTERS, people_index, read_register
 from hongxian.ingest.registry import default_registry
 
@@ -240,7 +241,9 @@ class CaseIngester:
         reader, problem = self.registry.identify(path)
         if reader is None:
             reports.append(
-                SourceReport(rel, "failed", error=problem) if problem else SourceReport(rel, "unrecognised")
+                SourceReport(rel, "failed", error=problem)
+                if problem
+                else SourceReport(rel, "unrecognised", warnings=[why_unrecognised(path)])
             )
             return
         source_id = fingerprint("s", sha)

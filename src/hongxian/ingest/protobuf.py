@@ -1,7 +1,7 @@
 """A small protobuf wire-format reader and writer — no schema, no generated code.
 
 WeChat PC 3.x stores a few blobs as protobuf without a published schema (``MSG.BytesExtra``,
-``ChatRoom.RoomData``; research/formats.md §4.4, §4.8). Reading them needs only the wire
+``ChatRoom.RoomData``; docs/formats.md §3.4, §3.8). Reading them needs only the wire
 format: varint (0), fixed64 (1), length-delimited (2) and fixed32 (5). Groups (3/4) are
 deprecated and never seen in these blobs; they are reported as errors.
 

@@ -1,6 +1,6 @@
 """The case registers: people, relations, events, groups (work-group register), accounts.
 
-Headers are the fixed Chinese ones of CASE_FORMAT.md. A bad value rejects only that row, with
+Headers are the fixed Chinese ones of docs/case-format.md. A bad value rejects only that row, with
 file, row, column and reason; unknown extra columns are ignored.
 """
 

@@ -1,6 +1,6 @@
 """Decrypted WeChat PC 3.x databases: ``MSG*.db`` shards, ``MicroMsg.db``, or a merged db.
 
-research/formats.md §4. Recognised by content: the SQLite magic, then the tables present
+docs/formats.md §3. Recognised by content: the SQLite magic, then the tables present
 (``MSG`` → messages; ``Contact`` / ``ChatRoom`` → accounts, groups, members). One file is one
 source; a merged database (PyWxDump ``merge_all.db``) yields everything at once. A message
 seen in a shard and in a merged db gets the same id (MsgSvrID) and collapses in the dataset.

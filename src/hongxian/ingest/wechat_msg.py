@@ -2,7 +2,7 @@
 
 Shared by the database reader (`wechat_db`) and the chat-CSV readers (`chat_csv`), which
 all see the same raw fields (Type, SubType, IsSender, CreateTime, StrTalker, StrContent,
-CompressContent, BytesExtra, MsgSvrID). research/formats.md §4.2–4.7.
+CompressContent, BytesExtra, MsgSvrID). docs/formats.md §3.2–3.7.
 
 Column decisions:
 

@@ -5,7 +5,7 @@ All functions work on *normalised* text (hongxian.normalize: full-width digits a
 * 18-digit resident ID (GB 11643-1999): check digit (ISO 7064 MOD 11-2), province code, birth date
   that exists and is not in the future. The province is a hard gate; the city/county part is only
   checked for shape, because IDs keep the region code of birth forever and many codes were later
-  abolished (python-stdnum's table rejects 4–6 % of real codes, research/compliance_anchors.md §6.1).
+  abolished (a table of current codes, such as python-stdnum's, rejects a few per cent of real IDs).
 * 15-digit old IDs (before 1999): province + a valid 19YYMMDD date; no check digit exists, so callers
   demand a context word (身份证 …).
 * Mainland mobiles: 1[3-9]x prefixes in use, with +86 / 86 / 0086 prefixes, spaces or dashes (3-4-4).

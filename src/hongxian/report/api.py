@@ -20,6 +20,7 @@ from hongxian.report.load import (
     from_file,
     from_service,
     open_case,
+    resolve_person,
     store_present,
 )
 from hongxian.settings import Settings
@@ -86,6 +87,7 @@ def _from_store(case_dir: Path, settings: Settings, user, login, person: str | N
     from hongxian.review.service import ReviewService, open_store
 
     case, dataset = open_case(case_dir)
+    person = resolve_person(dataset, person)
     if user is None and login is None:
         raise AuthError(
             "该案件已有审查库，导出报告需要操作人：请用 --user 指定用户名（或设置环境变量 HONGXIAN_USER）"
@@ -121,6 +123,7 @@ def load_case_report(
     if findings is None and store_present(case_dir, settings):
         return _from_store(case_dir, settings, user, login, person)
     case, dataset = open_case(case_dir)
+    person = resolve_person(dataset, person)
     loaded = from_file(
         case_dir,
         case,
@@ -144,6 +147,7 @@ def generate_report(
     settings: Settings | None = None,
     user=None,
     login: Callable[[object], object] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ReportResult:
     """Write the report of a case and return where it went.
 
@@ -152,12 +156,16 @@ def generate_report(
     """
     if fmt not in FORMATS:
         raise ReportError(f"未知报告格式“{fmt}”，可选：{'、'.join(FORMATS)}")
+    step = progress or (lambda _what, _done, _total: None)
+    step("读取案件数据与发现", 0, 2)
     loaded = load_case_report(
         case_dir, person=person, findings=findings, settings=settings, user=user, login=login
     )
     try:
-        target = out or default_out(case_dir, loaded.input.case.case.id, fmt, person)
+        target = out or default_out(case_dir, loaded.input.case.case.id, fmt, loaded.input.person)
+        step(f"生成 {fmt.upper()}（图表与版面）", 1, 2)
         path = write_report(loaded, fmt, target)
+        step("完成", 2, 2)
         return ReportResult(path, fmt, len(loaded.input.filtered().findings), loaded.input.origin)
     finally:
         loaded.close()

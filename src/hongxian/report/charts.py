@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -55,20 +56,33 @@ class Chart:
         return buf.getvalue()
 
 
+FONT_ENV = "HONGXIAN_CJK_FONT"
+MISSING_FONT = "未找到中文字体（Noto Sans CJK）。请安装 Debian 软件包 fonts-noto-cjk 后重试。"
+
+
+def _families() -> tuple[str, ...]:
+    """The families to try: ``HONGXIAN_CJK_FONT`` (another installed CJK font) or the Noto CJK ones."""
+    chosen = os.environ.get(FONT_ENV, "").strip()
+    return (chosen,) if chosen else CJK_FAMILIES
+
+
 def cjk_family() -> str:
     """The CJK font family matplotlib should use; registers Noto CJK files if the cache missed them."""
+    families = _families()
     names = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
+    for family in families:
         if family in names:
             return family
     for folder in FONT_DIRS:
         for path in sorted(Path(folder).rglob("Noto*CJK*")) if Path(folder).is_dir() else []:
             font_manager.fontManager.addfont(str(path))
     names = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
+    for family in families:
         if family in names:
             return family
-    raise ReportError("未找到中文字体（Noto Sans CJK）。请安装 Debian 软件包 fonts-noto-cjk 后重试。")
+    if families != CJK_FAMILIES:
+        raise ReportError(f"未找到中文字体“{families[0]}”（环境变量 {FONT_ENV}）。请安装该字体或取消该变量。")
+    raise ReportError(MISSING_FONT)
 
 
 def _new_figure(width: float, height: float) -> Figure:

@@ -151,6 +151,28 @@ def from_file(
     return LoadedReport(inp, _no_log)
 
 
+def resolve_person(dataset: Dataset, person: str | None) -> str | None:
+    """``--person``: a 人员编号 or a unique 姓名 → the 人员编号; unknown or ambiguous → `ReportError`."""
+    if person is None:
+        return None
+    wanted = person.strip()
+    people = dataset.sql("SELECT person_id, name FROM people").to_pylist() if dataset.has("people") else []
+    if any(p["person_id"] == wanted for p in people):
+        return wanted
+    named = sorted(p["person_id"] for p in people if p["name"] == wanted)
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise ReportError(f"姓名“{wanted}”对应多名人员（{'、'.join(named)}），请用 --person 指定人员编号。")
+    if not people:
+        raise ReportError(f"找不到人员“{wanted}”：案件没有人员登记表 people.csv（或尚未导入）。")
+    sample = "、".join(f"{p['person_id']} {p['name']}" for p in people[:5])
+    raise ReportError(
+        f"找不到人员“{wanted}”：people.csv 中既没有这个人员编号，也没有这个姓名。"
+        f"可用人员编号或姓名，例如：{sample}。"
+    )
+
+
 def open_case(case_dir: Path) -> tuple[CaseConfig, Dataset]:
     """The case config (CaseError when invalid) and its ingested dataset."""
     case = load_case_config(Path(case_dir))

@@ -24,7 +24,6 @@ from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH
 from hongxian.review import counts, textsearch
 from hongxian.review.errors import ReviewInputError
 from hongxian.review.status import SEVERITY_RANK, parse_status, status_label
-from hongxian.schema import CATEGORIES, SEVERITIES
 from hongxian.store.models import FindingPartyRow, StoredFinding
 
 T = TypeVar("T")
@@ -124,15 +123,21 @@ class Page(Generic[T]):
         return self.page < self.pages
 
 
+def _code(value: str, labels: dict[str, str], what: str) -> str:
+    """A category or severity code, given as the code or its Chinese label; unknown → the valid values."""
+    if value in labels:
+        return value
+    for code, label in labels.items():
+        if value == label:
+            return code
+    valid = "、".join(f"{label}（{code}）" for code, label in labels.items())
+    raise ReviewInputError(f"未知{what}“{value}”，可选：{valid}")
+
+
 def _columns(flt: FindingFilter) -> tuple[tuple[str, ...], list[int], tuple[str, ...]]:
     """Validated (categories, severity ranks, status codes) of a filter."""
-    cats, sevs = _tuple(flt.category), _tuple(flt.severity)
-    for c in cats:
-        if c not in CATEGORIES:
-            raise ReviewInputError(f"未知类别“{c}”")
-    for s in sevs:
-        if s not in SEVERITIES:
-            raise ReviewInputError(f"未知严重程度“{s}”，应为 {'、'.join(SEVERITIES)}")
+    cats = tuple(_code(c, CATEGORY_ZH, "类别") for c in _tuple(flt.category))
+    sevs = tuple(_code(s, SEVERITY_ZH, "严重程度") for s in _tuple(flt.severity))
     return cats, [SEVERITY_RANK[s] for s in sevs], tuple(parse_status(s) for s in _tuple(flt.status))
 
 

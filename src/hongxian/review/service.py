@@ -82,6 +82,12 @@ def open_store(case_dir: Path, settings: Settings) -> CaseStore:
     return open_case_store(url, config.case.id, config.case.title)
 
 
+NO_USERS_HINT = (
+    "审查库中还没有任何用户。请先创建用户：hongxian user add 案件目录 用户名 --role 审查员 "
+    "--password-stdin（角色：管理员、审查员、调查员、只读）"
+)
+
+
 class ReviewService:
     def __init__(
         self,
@@ -379,6 +385,8 @@ class ReviewService:
 
     def login(self, name: str, password: str) -> User:
         user = self.authenticate(name, password)
+        if user is None and not self.has_users():
+            raise AuthError(NO_USERS_HINT)
         if user is None:
             raise AuthError("用户名或密码错误，或账号已停用")
         return user

@@ -1,4 +1,4 @@
-"""Writers of real-format payment bills (research/formats.md §1, §3) for tests, demo and benchmarks.
+"""Writers of real-format payment bills (docs/formats.md §1, §2) for tests, demo and benchmarks.
 
 * `write_wechat_csv`: WeChat Pay CSV (≤ 2025 layout); every lexical quirk of §1.8 is an option
   of `WeChatCsvStyle` (mixed quoting, TAB/space after ids, ¥ or ￥, unquoted commas, BOM, CRLF,

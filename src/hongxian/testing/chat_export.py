@@ -1,4 +1,4 @@
-"""PyWxDump and MemoTrace (WeChatMsg) CSV exports of builder messages (research/formats.md §4.9).
+"""PyWxDump and MemoTrace (WeChatMsg) CSV exports of builder messages (docs/formats.md §4).
 
 Rows are produced the way the tools produce them: PyWxDump renders some types into text
 (transfers as ``转账：￥X`` lines, red packets as ``未知``) and keeps MsgSvrID; MemoTrace copies the

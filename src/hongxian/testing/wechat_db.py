@@ -1,7 +1,7 @@
 """Writers of real-format WeChat PC 3.x files for tests, the demo and benchmarks.
 
 `WeChatDbBuilder` collects contacts, groups and messages and writes them with the real
-schemas of research/formats.md §4.2 / §4.8: ``MSG`` shards, ``MicroMsg.db``, or one merged db.
+schemas of docs/formats.md §3.2 / §3.8: ``MSG`` shards, ``MicroMsg.db``, or one merged db.
 Blobs are real too: BytesExtra / RoomData protobuf (`hongxian.ingest.protobuf.encode`),
 LZ4-block CompressContent without a frame header, appmsg XML. The same messages can be
 written as PyWxDump or MemoTrace CSV exports (`write_pywxdump_csv`, `write_memotrace_csv`).

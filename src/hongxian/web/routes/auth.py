@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from hongxian.review.auth import LoginThrottled
 from hongxian.review.errors import ReviewInputError
 from hongxian.review.roles import MANAGE_USERS, ROLE_ZH, User, require
+from hongxian.review.service import NO_USERS_HINT
 from hongxian.web.security import (
     COOKIE,
     CurrentUser,
@@ -50,10 +51,11 @@ def login_submit(
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
     if user is None:
+        error = "用户名或密码错误，或账号已停用" if service.has_users() else NO_USERS_HINT
         return render(
             request,
             "login.html",
-            {"next_url": safe_next(next), "username": username, "error": "用户名或密码错误，或账号已停用"},
+            {"next_url": safe_next(next), "username": username, "error": error},
             status=401,
         )
     previous = session_token(request)
