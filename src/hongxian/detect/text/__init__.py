@@ -3,7 +3,8 @@
 The package's door: `PLUGINS` (the detectors, registered through `hongxian.plugins`), `TextChecker`
 (one draft against every text check, for the self-check), `run_text_checks` (a dataset's messages
 against a set of text checks) and the learned scorer's model and training (`TextModel`,
-`train_model`). Everything else in the package is internal.
+`train_model`) and `TextSelector` (which messages of a batch hit, for engines that scan in
+parts). Everything else in the package is internal.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from hongxian.detect.text.learned.model import CATEGORIES as MODEL_CATEGORIES
 from hongxian.detect.text.learned.model import MODEL_FILE, TextModel
 from hongxian.detect.text.learned.train import TrainReport, load_training, train_model
 from hongxian.detect.text.learned_check import LEARNED
+from hongxian.detect.text.selection import TextSelector
 
 PLUGINS = (detectors,)
 
@@ -27,6 +29,7 @@ __all__ = [
     "CheckedHit",
     "TextChecker",
     "TextModel",
+    "TextSelector",
     "TrainReport",
     "is_text_check",
     "load_training",
