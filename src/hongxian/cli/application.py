@@ -16,6 +16,7 @@ from hongxian.cli import (
     review_cmd,
     rules_cmd,
     screen_cmd,
+    store_cmd,
     train_cmd,
     web_cmd,
 )
@@ -32,5 +33,16 @@ app = typer.Typer(
 
 register_all(
     app,
-    (ingest_cmd, rules_cmd, screen_cmd, check_typer, review_cmd, report_cmd, web_cmd, demo_cmd, train_cmd),
+    (
+        ingest_cmd,
+        rules_cmd,
+        screen_cmd,
+        store_cmd,
+        check_typer,
+        review_cmd,
+        report_cmd,
+        web_cmd,
+        demo_cmd,
+        train_cmd,
+    ),
 )

@@ -98,7 +98,8 @@ def plan_cases(presence: dict[str, set[str]], rulebook, registry, skipped: dict)
         batches = runnable_batches(_Presence(tables), rulebook, registry, skips)  # type: ignore[arg-type]
         skipped[case_id] = skips
         plan[case_id] = [
-            Step(d.name, [b.check.id for b in bounds], families.get(d.name, "groups")) for d, bounds in batches
+            Step(d.name, [b.check.id for b in bounds], families.get(d.name, "groups"))
+            for d, bounds in batches
         ]
     return plan
 
@@ -143,6 +144,10 @@ def _family_rows(spark, frames: dict, bc, family: str) -> list:
     from hongxian.spark import tasks
 
     messages, payments = frames["messages"], frames["payments"]
+    if family == "payments":
+        from hongxian.spark.payments import payment_rows
+
+        return payment_rows(spark, frames, bc.value)
     if family == "text":
         hits = messages.mapInArrow(tasks.select_text_hits(bc), messages.schema)
         out = hits.groupBy(CASE_COLUMN).applyInArrow(tasks.text_findings(bc), OUT_SCHEMA)

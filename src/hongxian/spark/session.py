@@ -37,7 +37,9 @@ def require_pyspark() -> Any:
     try:
         import pyspark
     except ImportError as exc:
-        raise CaseError("未安装 Spark 引擎：请安装可选组件 pip install 'hongxian[spark]'（需要 Java 17）") from exc
+        raise CaseError(
+            "未安装 Spark 引擎：请安装可选组件 pip install 'hongxian[spark]'（需要 Java 17）"
+        ) from exc
     return pyspark
 
 

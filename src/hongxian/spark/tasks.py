@@ -107,7 +107,9 @@ def run_steps(shared: Shared, case_id: str, dataset: Dataset, family: str) -> li
 
 def out_table(rows: list[tuple[str, str, str]]) -> pa.Table:
     cols = list(zip(*rows, strict=True)) if rows else [(), (), ()]
-    return pa.table({n: pa.array(list(c), pa.string()) for n, c in zip(("case_id", "kind", "payload"), cols)})
+    return pa.table(
+        {n: pa.array(list(c), pa.string()) for n, c in zip(("case_id", "kind", "payload"), cols, strict=True)}
+    )
 
 
 def _case_ids(table: pa.Table) -> list[str]:

@@ -30,7 +30,7 @@ from decimal import Decimal
 import pyarrow as pa
 
 from hongxian.dataset.dataset import Dataset
-from hongxian.detect.payments.sql import DAY, DUCKDB, Dialect, in_list, table_exists
+from hongxian.detect.payments.sql import DAY, DUCKDB, Dialect, dialect_of, in_list, table_exists
 
 FLOW_KINDS = ("red_packet", "transfer", "gift_card", "qr", "group_collection")
 RETURN_LIKE = ("%退还%", "%全额退款%", "%过期%", "%拒收%", "%拒绝%", "%退回%")
@@ -77,8 +77,8 @@ class PaymentFrame:
     party: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, ds: Dataset, dialect: Dialect = DUCKDB) -> PaymentFrame:
-        frame = cls(ds, dialect)
+    def of(cls, ds: Dataset, dialect: Dialect | None = None) -> PaymentFrame:
+        frame = cls(ds, dialect or dialect_of(ds.con))
         frame.people = {r["person_id"]: r for r in ds["people"].to_pylist()}
         frame.party = _party_map(ds)
         if not table_exists(ds.con, "hx_flow"):

@@ -39,5 +39,5 @@ class TextSelector:
     def hit_mask(self, messages: pa.Table) -> pa.ChunkedArray | pa.Array:
         """Boolean mask over `messages` (canonical schema): True where a message produces a hit."""
         hits = scan_messages(self.suite, messages, self.env)
-        ids = pa.array(sorted({h.meta.message_id for h in hits}), pa.string())
+        ids = pa.array(sorted({h.meta.message_id for h in hits if h.meta is not None}), pa.string())
         return pc.is_in(messages.column("message_id"), value_set=ids)
