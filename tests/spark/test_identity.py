@@ -57,11 +57,17 @@ def test_demo_case_same_findings_through_the_cli(spark, rules, demo_case: Path, 
     assert embedded.findings
     out = tmp_path / "out"
     res = CliRunner().invoke(
-        app, ["screen", str(demo_case), "--engine", "spark", "--master", "local[2]", "--out", str(out)]
+        app,
+        ["screen", str(demo_case), "--engine", "spark", "--master", "local[2]", "--out", str(out)]
+        + ["--findings-uri", str(tmp_path / "uri"), "--findings-format", "parquet"],
     )
     assert res.exit_code == 0, res.output
     assert "hongxian store import" in res.output
     (case_out,) = out.iterdir()
+    import pyarrow.parquet as pq
+
+    on_uri = pq.read_table(tmp_path / "uri")
+    assert sorted(on_uri.column("finding_id").to_pylist()) == sorted(f.finding_id for f in embedded.findings)
     from hongxian.cli.store_cmd import load_run
 
     assert_same(embedded, load_run(case_out / "findings.jsonl", book.version))
@@ -77,7 +83,7 @@ def test_generated_cases_same_findings(spark, rules, demo_case: Path, tmp_path: 
 
     registry, book = rules
     base = Dataset.open(CasePaths(demo_case).state)
-    cases = scaled_cases(base.tables, cases=3, factor=6)
+    cases = scaled_cases(base.tables, cases=3, factor=3)
     base.close()
     root = tmp_path / "canonical"
     for case_id, tables in cases.items():
