@@ -88,6 +88,12 @@ def register(app: typer.Typer) -> None:
         findings_uri: Annotated[
             str | None, typer.Option("--findings-uri", help="Spark 引擎：另将全部发现按案件分区写到此 URI")
         ] = None,
+        stage: Annotated[
+            Path | None,
+            typer.Option(
+                "--stage", help="Spark 引擎：案件目录导出的暂存目录（集群上须为各执行器可读的共享目录）"
+            ),
+        ] = None,
         findings_format: Annotated[
             str, typer.Option("--findings-format", help="--findings-uri 的格式：json 或 parquet")
         ] = "json",
@@ -103,7 +109,13 @@ def register(app: typer.Typer) -> None:
         if engine == "spark":
             from hongxian.cli.spark_screen import screen_on_spark
 
-            job = {"target": str(case_dir), "master": master, "out": out, "reingest": reingest}
+            job = {
+                "target": str(case_dir),
+                "master": master,
+                "out": out,
+                "reingest": reingest,
+                "stage": stage,
+            }
             screen_on_spark(
                 job | {"findings_uri": findings_uri, "findings_format": findings_format}, conf or []
             )

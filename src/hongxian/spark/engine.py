@@ -31,6 +31,9 @@ class SparkJob:
     findings_uri: str | None = None
     findings_format: str = "json"
     reingest: bool = False
+    stage: Path | None = None
+    """Where case folders are exported for Spark (default: a temporary folder, fine for local[N]; on a
+    cluster it must be a folder every executor reads, e.g. a shared mount)."""
 
 
 def is_uri(target: str) -> bool:
@@ -61,13 +64,14 @@ def run_spark_screen(
     from hongxian.spark.session import spark_session
 
     say = progress or (lambda _m: None)
-    with tempfile.TemporaryDirectory(prefix="hongxian-spark-") as stage:
+    with tempfile.TemporaryDirectory(prefix="hongxian-spark-") as tmp:
         folders: dict[str, Path] = {}
         root = job.target
         if not is_uri(job.target):
             say("导出案件的规范化数据表")
-            folders = export_cases(case_folders(Path(job.target)), Path(stage), job.reingest)
-            root = stage
+            stage = Path(job.stage or tmp)
+            folders = export_cases(case_folders(Path(job.target)), stage, job.reingest)
+            root = str(stage)
         elif job.out is None:
             raise CaseError("输入为数据表 URI 时须用 --out 指定发现输出目录")
         say("启动 Spark")

@@ -40,6 +40,10 @@ class _Result:
     def __init__(self, df):
         self.df = df
 
+    @property
+    def columns(self) -> list[str]:
+        return list(self.df.columns)
+
     def to_arrow_table(self) -> pa.Table:
         """The result with timestamps in China time, as DuckDB returns them."""
         table = self.df.toArrow()
