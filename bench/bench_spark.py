@@ -43,13 +43,17 @@ def prepare(work: Path, cases: int, factor: int) -> tuple[Path, int, int]:
     return root, n_msg, n_pay
 
 
-def digest(results: dict) -> str:
+def comparable_rows(results: dict) -> list:
     rows = []
     for case_id in sorted(results):
         for f in results[case_id].findings:
             d = f.to_json_dict()
             d["evidence"] = sorted((e["table"], e["id"]) for e in d["evidence"])
             rows.append([case_id, d["finding_id"], d["category"], d["subject"], d["evidence"], d["score"]])
+    return rows
+
+
+def digest(rows: list) -> str:
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
@@ -142,6 +146,11 @@ def main() -> None:
     same = len({r["digest"] for r in recs}) == 1
     print("identical findings across engines:", same)
     if not same:
+        for other in recs[1:]:
+            for a, b in zip(recs[0]["rows"], other["rows"], strict=False):
+                if a != b:
+                    print(f"first difference ({other['engine']}):\n  embedded {a}\n  spark    {b}")
+                    break
         sys.exit(1)
 
 
