@@ -2,7 +2,7 @@
 PY ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
-SYSTEM_PACKAGES ?= postgresql fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
+SYSTEM_PACKAGES ?= postgresql fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium openjdk-17-jre-headless
 # What `make demo` needs from Debian: the CJK font of the report charts. Installed when missing and
 # possible (root or sudo); otherwise the demo still runs and says in one line why there is no report.
 DEMO_PACKAGES ?= fonts-noto-cjk

@@ -32,7 +32,7 @@ LAYERS: list[set[str]] = [
     {"pii", "rulebook", "dataset", "store"},
     {"ingest", "detect"},
     {"screen", "selfcheck", "training", "review", "testing"},
-    {"report"},
+    {"report", "spark"},
     {"web", "demo"},
     {"cli"},
 ]

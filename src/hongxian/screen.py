@@ -99,9 +99,10 @@ def _sort_key(f: Finding) -> tuple:
     return (-SEVERITIES.index(f.severity), CATEGORIES.index(f.category), f.check_id, -f.score, f.subject.id)
 
 
-def _run_detector(
+def run_detector(
     ctx: DetectContext, detector: Detector, bounds: list[BoundCheck], skipped: list
 ) -> list[Finding]:
+    """The detector's findings; if it fails, its checks are added to `skipped` with the error."""
     try:
         return detector.run(ctx, bounds)
     except Exception as exc:  # one broken detector must not stop the screen
@@ -143,11 +144,15 @@ def screen_dataset(
     for i, (detector, bounds) in enumerate(batches):
         if progress is not None:
             progress(f"检查 {bounds[0].check.title}" + (" 等" if len(bounds) > 1 else ""), i, len(batches))
-        findings.extend(_run_detector(ctx, detector, bounds, skipped))
+        findings.extend(run_detector(ctx, detector, bounds, skipped))
     if progress is not None:
         progress("完成", len(batches), len(batches))
-    merged = sorted(merge_findings(findings), key=_sort_key)
-    return ScreenResult(merged, sorted(skipped), rulebook.version)
+    return ScreenResult(order_findings(findings), sorted(skipped), rulebook.version)
+
+
+def order_findings(findings: list[Finding]) -> list[Finding]:
+    """Merged by finding_id, in report order (worst severity first): every engine's final step."""
+    return sorted(merge_findings(findings), key=_sort_key)
 
 
 def apply_scope(dataset: Dataset, start: date | None, end: date | None) -> Dataset:

@@ -17,6 +17,7 @@ from hongxian.cli import (
     rules_cmd,
     schema_cmd,
     screen_cmd,
+    store_cmd,
     train_cmd,
     web_cmd,
 )
@@ -37,6 +38,7 @@ register_all(
         ingest_cmd,
         rules_cmd,
         screen_cmd,
+        store_cmd,
         check_typer,
         review_cmd,
         report_cmd,

@@ -66,14 +66,61 @@ def store_screen(case_dir: Path, result):
 def register(app: typer.Typer) -> None:
     @app.command("screen")
     def screen(
-        case_dir: Annotated[Path, typer.Argument(help="案件目录（含 case.toml）")],
+        case_dir: Annotated[
+            Path,
+            typer.Argument(
+                help="案件目录（含 case.toml）；Spark 引擎还可为多个案件的上级目录或按案件分区的数据表 URI"
+            ),
+        ],
         out: Annotated[
-            Path | None, typer.Option("--out", help="发现输出文件（默认 CASE_DIR/findings.jsonl）")
+            Path | None,
+            typer.Option("--out", help="发现输出文件（默认 CASE_DIR/findings.jsonl）；Spark 引擎为输出目录"),
         ] = None,
         reingest: Annotated[bool, typer.Option("--reingest", help="筛查前重新导入")] = False,
+        engine: Annotated[
+            str, typer.Option("--engine", help="筛查引擎：duckdb（内嵌，默认）或 spark")
+        ] = "duckdb",
+        master: Annotated[
+            str | None, typer.Option("--master", help="Spark master：local[N]、spark://…、yarn、k8s://…")
+        ] = None,
+        conf: Annotated[
+            list[str] | None, typer.Option("--conf", help="Spark 配置 key=value（可重复）")
+        ] = None,
+        findings_uri: Annotated[
+            str | None, typer.Option("--findings-uri", help="Spark 引擎：另将全部发现按案件分区写到此 URI")
+        ] = None,
+        stage: Annotated[
+            Path | None,
+            typer.Option(
+                "--stage", help="Spark 引擎：案件目录导出的暂存目录（集群上须为各执行器可读的共享目录）"
+            ),
+        ] = None,
+        findings_format: Annotated[
+            str, typer.Option("--findings-format", help="--findings-uri 的格式：json 或 parquet")
+        ] = "json",
     ) -> None:
         """筛查案件：按规则库运行所有有数据可查的检查项，发现写入 findings.jsonl，并按类别汇总。"""
         from hongxian.screen import screen_case, write_findings
+
+        if engine not in ("duckdb", "spark") or findings_format not in ("json", "parquet"):
+            err_console.print(
+                "[bold red]错误：[/]--engine 只能是 duckdb 或 spark，--findings-format 只能是 json 或 parquet"
+            )
+            raise typer.Exit(2)
+        if engine == "spark":
+            from hongxian.cli.spark_screen import screen_on_spark
+
+            job = {
+                "target": str(case_dir),
+                "master": master,
+                "out": out,
+                "reingest": reingest,
+                "stage": stage,
+            }
+            screen_on_spark(
+                job | {"findings_uri": findings_uri, "findings_format": findings_format}, conf or []
+            )
+            return
 
         registry, book = _load_rules()
         with case_errors(), progress_bar("筛查") as step:

@@ -41,7 +41,7 @@ import pyarrow as pa
 
 from hongxian.dataset.dataset import Dataset
 from hongxian.detect.payments import registers as reg
-from hongxian.detect.payments.sql import DAY, DUCKDB, Dialect, in_list
+from hongxian.detect.payments.sql import DAY, DUCKDB, Dialect, dialect_of, in_list
 
 if TYPE_CHECKING:
     from hongxian.detect.base import DetectContext
@@ -139,9 +139,10 @@ class PaymentFrame:
     rels: list[reg.Rel] = field(default_factory=list)
 
     @classmethod
-    def build(cls, ds: Dataset, dialect: Dialect = DUCKDB) -> PaymentFrame:
-        """Prepare every relation in `COLUMNS` on ``ds``'s connection (replacing earlier ones)."""
-        frame = cls(ds, dialect)
+    def build(cls, ds: Dataset, dialect: Dialect | None = None) -> PaymentFrame:
+        """Prepare every relation in `COLUMNS` on ``ds``'s connection (replacing earlier ones); the
+        dialect is the connection's own unless given (DuckDB, or Spark through its adapter)."""
+        frame = cls(ds, dialect or dialect_of(ds.con))
         frame.people = {r["person_id"]: r for r in ds["people"].to_pylist()}
         frame.party = reg.party_map(ds)
         frame.rels = reg.relations(ds)

@@ -36,6 +36,13 @@ class Dialect:
 
 
 DUCKDB = Dialect("duckdb")
+SPARK = Dialect("spark")
+
+
+def dialect_of(con) -> Dialect:
+    """The dialect of a connection: DuckDB's, or the one an adapter declares (``dialect_name``,
+    e.g. the Spark engine's connection over a SparkSession)."""
+    return Dialect(getattr(con, "dialect_name", "duckdb"))
 
 
 def in_list(values: list[str] | tuple[str, ...]) -> str:
@@ -44,6 +51,8 @@ def in_list(values: list[str] | tuple[str, ...]) -> str:
 
 
 def table_exists(con, name: str) -> bool:
+    if hasattr(con, "table_exists"):  # an adapter over another engine knows its own catalogue
+        return bool(con.table_exists(name))
     row = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
     ).fetchall()[0]

@@ -3,7 +3,8 @@
 The package's door: `PLUGINS` (the detectors, registered through `hongxian.plugins`), `TextChecker`
 (one draft against every text check, for the self-check), `run_text_checks` (a dataset's messages
 against a set of text checks) and the learned scorer's model and training (`TextModel`,
-`train_model`). Everything else in the package is internal.
+`train_model`) and `TextSelector` (which messages of a batch hit, for engines that scan in
+parts). Everything else in the package is internal.
 
 Names are imported when first used (PEP 562): `hongxian check` loads a compiled checker from its cache
 and must not pay for the detectors, Arrow or training code it does not run.
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from hongxian.detect.text.learned.model import MODEL_FILE, TextModel
     from hongxian.detect.text.learned.train import TrainReport, load_training, train_model
     from hongxian.detect.text.learned_check import LEARNED
+    from hongxian.detect.text.selection import TextSelector
 
     PLUGINS: tuple[ModuleType, ...]
 
@@ -40,6 +42,7 @@ _WHERE = {
     "load_training": ("learned.train", "load_training"),
     "train_model": ("learned.train", "train_model"),
     "LEARNED": ("learned_check", "LEARNED"),
+    "TextSelector": ("selection", "TextSelector"),
 }
 
 
@@ -60,6 +63,7 @@ __all__ = [
     "CheckedHit",
     "TextChecker",
     "TextModel",
+    "TextSelector",
     "TrainReport",
     "is_text_check",
     "load_training",
