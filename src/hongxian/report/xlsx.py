@@ -248,6 +248,15 @@ def _money_sheet(wb, view: ReportView, fmt: _Formats, charts: list[Chart]) -> No
         end += 1
         ws.write_string(end, 6, label, fmt.total_label)
         ws.write_number(end, 7, fen / 100, fmt.total)
+    end += 1
+    ws.write_string(
+        end, 0, f"涉及报告对象账户的支付记录共 {m.considered} 笔，计入 {len(m.flows)} 笔", fmt.total_label
+    )
+    for x in m.left_out:  # what the flows leave out, and why (nothing is dropped silently)
+        end += 1
+        ws.write_string(end, 0, f"未计入：{x.reason_zh}", fmt.total_label)
+        ws.write_string(end, 6, f"{x.count} 笔", fmt.total_label)
+        ws.write_number(end, 7, x.amount_fen / 100, fmt.total)
     col = len(cols) + 1
     for i, chart in enumerate(charts):
         ws.insert_image(
