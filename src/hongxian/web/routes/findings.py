@@ -7,6 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from hongxian.review.casedata import CaseFacts
 from hongxian.review.detail import FindingDetail
 from hongxian.review.errors import ConflictError, ReviewInputError
 from hongxian.review.queries import SORT_ZH
@@ -18,6 +19,12 @@ from hongxian.web.security import CurrentUser, service_of
 from hongxian.web.templating import render
 
 router = APIRouter()
+
+
+def facts_of(request: Request) -> CaseFacts:
+    return request.app.state.web.get_facts()
+
+
 SAVED_ZH = {"1": "审查结论已保存"}
 
 
@@ -67,7 +74,7 @@ def _detail_page(
 @router.get("/findings/{finding_id}")
 def finding_page(request: Request, user: CurrentUser, finding_id: str, saved: str = "") -> Response:
     require(user, VIEW_FINDING)
-    detail = service_of(request).get_finding(user, finding_id)
+    detail = service_of(request).get_finding(user, finding_id, facts_of(request))
     return _detail_page(request, detail, message=SAVED_ZH.get(saved))
 
 
@@ -91,11 +98,19 @@ def decide(
         service.decide(user, finding_id, status, reason, expected)
     except ConflictError as exc:
         return _detail_page(
-            request, service.get_finding(user, finding_id), error=str(exc), status=409, form=form
+            request,
+            service.get_finding(user, finding_id, facts_of(request)),
+            error=str(exc),
+            status=409,
+            form=form,
         )
     except ReviewInputError as exc:
         return _detail_page(
-            request, service.get_finding(user, finding_id), error=str(exc), status=400, form=form
+            request,
+            service.get_finding(user, finding_id, facts_of(request)),
+            error=str(exc),
+            status=400,
+            form=form,
         )
     return RedirectResponse(f"/findings/{quote(finding_id, safe='')}?saved=1", status_code=303)
 
@@ -105,7 +120,8 @@ def reveal(request: Request, user: CurrentUser, finding_id: str, reason: str = F
     require(user, REVEAL)
     service = service_of(request)
     try:
-        detail = service.reveal(user, finding_id, reason)
+        detail = service.reveal(user, finding_id, reason, facts_of(request))
     except ReviewInputError as exc:
-        return _detail_page(request, service.get_finding(user, finding_id), error=str(exc), status=400)
+        detail = service.get_finding(user, finding_id, facts_of(request))
+        return _detail_page(request, detail, error=str(exc), status=400)
     return _detail_page(request, detail, message="已显示未脱敏内容（本次查看及理由已记入审计日志）")
