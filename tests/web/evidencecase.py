@@ -127,6 +127,8 @@ def evidence_findings() -> list[Finding]:
     )
     for e in vote.evidence:
         e.amount_fen = 140000
+    for e in splitting.evidence + festival.evidence:
+        e.amount_fen = 20000
     privacy = make_finding(
         4,
         check="privacy.identifiers",

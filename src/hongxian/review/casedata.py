@@ -58,6 +58,21 @@ WHERE r.rn BETWEEN h.rn - ? AND h.rn + ? ORDER BY r.rn
 """
 
 
+_OWNERS_SQL = """
+SELECT account_id, person_id FROM (
+    SELECT unnest(wechat_ids) AS account_id, person_id, 0 AS pri FROM people
+    UNION ALL SELECT unnest(alipay_accounts), person_id, 0 FROM people
+    UNION ALL SELECT account_id, person_id, 1 FROM accounts WHERE person_id IS NOT NULL
+) WHERE account_id = ANY($1::VARCHAR[]) ORDER BY pri
+"""
+
+_ACCOUNTS_OF_SQL = """
+SELECT account_id FROM accounts WHERE person_id = $1
+UNION SELECT unnest(wechat_ids) FROM people WHERE person_id = $1
+UNION SELECT unnest(alipay_accounts) FROM people WHERE person_id = $1
+"""
+
+
 @dataclass(frozen=True)
 class PaymentFact:
     payment_id: str
@@ -235,13 +250,28 @@ class CaseFacts:
             )
         return out
 
+    def owners(self, accounts: list[str]) -> dict[str, str]:
+        """Account → person id, from the accounts table and the people register."""
+        out: dict[str, str] = {}
+        for r in self.dataset.sql(_OWNERS_SQL, [accounts]).to_pylist():
+            out.setdefault(r["account_id"], r["person_id"])
+        return out
+
+    def accounts_of(self, person_id: str) -> set[str]:
+        rows = self.dataset.sql(_ACCOUNTS_OF_SQL, [person_id]).to_pylist()
+        return {r["account_id"] for r in rows if r["account_id"]}
+
+    def person_name(self, person_id: str) -> str | None:
+        rows = self.dataset.sql("SELECT name FROM people WHERE person_id = ?", [person_id]).to_pylist()
+        return rows[0]["name"] if rows else None
+
     def evidence(
-        self, keys: Iterable[tuple[str, str]], clear: bool = False
+        self, keys: Iterable[tuple[str, str]], clear: bool = False, context: int = CONTEXT
     ) -> dict[tuple[str, str], EvidenceFact]:
         """Facts for evidence rows ``(table, id)``; rows of other tables or not in the dataset are absent."""
         keys = list(keys)
         pays = self.payments([i for t, i in keys if t == "payments"], clear)
-        msgs = self.messages([i for t, i in keys if t == "messages"], clear)
+        msgs = self.messages([i for t, i in keys if t == "messages"], clear, context)
         out: dict[tuple[str, str], EvidenceFact] = {}
         out.update({("payments", k): v for k, v in pays.items()})
         out.update({("messages", k): v for k, v in msgs.items()})

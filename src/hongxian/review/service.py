@@ -14,10 +14,22 @@ from pathlib import Path
 from argon2 import PasswordHasher
 
 from hongxian.case import load_case_config
-from hongxian.review import audit, auth, casedata, checkpoint, decide, detail, queries, runs, suppress
+from hongxian.review import (
+    audit,
+    auth,
+    casedata,
+    checkpoint,
+    decide,
+    detail,
+    dossiers,
+    queries,
+    runs,
+    suppress,
+)
 from hongxian.review.casedata import CaseFacts
 from hongxian.review.detail import Decision, FindingDetail
-from hongxian.review.errors import AuthError, ConflictError, PermissionDenied, ReviewInputError
+from hongxian.review.dossier import Dossier
+from hongxian.review.errors import AuthError, ConflictError, NotFound, PermissionDenied, ReviewInputError
 from hongxian.review.queries import FindingFilter, FindingRow, Page
 from hongxian.review.roles import (  # noqa: F401  (role constants re-exported for callers)
     ADMIN,
@@ -274,6 +286,23 @@ class ReviewService:
         require(user, SUPPRESS)
         with self.store.read() as s:
             return suppress.listing(s, self.case_id)
+
+    # ------------------------------------------------------------------ dossiers
+
+    def dossier_index(self, user: User, facts: CaseFacts | None = None) -> list[dossiers.DossierEntry]:
+        require(user, LIST_FINDINGS)
+        with self.store.read() as s:
+            return dossiers.index(s, self.case_id, self.now(), facts)
+
+    def dossier(self, user: User, key: str, facts: CaseFacts | None = None) -> Dossier:
+        """One subject's dossier (masked); the view is audited."""
+        require(user, VIEW_FINDING)
+        with self.store.write() as s:
+            d = dossiers.one(s, self.case_id, key, self.now(), facts)
+            if d is None:
+                raise NotFound(f"对象 {key} 没有线索")
+            self._audit(s, user.name, "view", f"dossier:{key}", {"findings": len(d.findings)})
+            return d
 
     # ------------------------------------------------------------------ reports and audit
 

@@ -110,6 +110,7 @@ def nav_items(user: roles.User | None) -> list[tuple[str, str]]:
     items = [("/", "案件概览")]
     if roles.can(user, roles.LIST_FINDINGS):
         items.append(("/findings", "线索审查"))
+        items.append(("/dossiers", "人员画像"))
     if roles.can(user, roles.VIEW_AUDIT):
         items.append(("/audit", "审计日志"))
     if roles.can(user, roles.MANAGE_USERS):

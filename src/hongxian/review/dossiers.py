@@ -1,0 +1,72 @@
+"""Store queries behind the dossier pages: the subject index and one subject's findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from hongxian.review import queries
+from hongxian.review.casedata import CaseFacts
+from hongxian.review.dossier import Dossier, build_dossiers
+from hongxian.review.queries import FindingFilter
+from hongxian.review.stats import load_details
+from hongxian.review.status import SEVERITY_RANK
+from hongxian.store.models import StoredFinding as F
+
+_RANK_SEVERITY = {v: k for k, v in SEVERITY_RANK.items()}
+
+
+@dataclass
+class DossierEntry:
+    key: str
+    kind: str
+    name: str
+    findings: int
+    severity: str
+
+
+def index(session: Session, case_id: str, now: datetime, facts: CaseFacts | None) -> list[DossierEntry]:
+    """One entry per subject (accounts folded into their owner), most severe and largest first."""
+    rows = session.execute(
+        select(
+            F.subject_kind, F.subject_id, func.max(F.subject_name), func.count(), func.max(F.severity_rank)
+        )
+        .where(F.case_id == case_id, or_(F.suppressed_until.is_(None), F.suppressed_until <= now))
+        .group_by(F.subject_kind, F.subject_id)
+    ).all()
+    accounts = [r[1] for r in rows if r[0] == "account"]
+    owner_of = facts.owners(accounts) if facts is not None and accounts else {}
+    out: dict[str, DossierEntry] = {}
+    for kind, sid, name, n, rank in rows:
+        key, k = (sid, "person") if kind == "person" else (f"{kind}:{sid}", kind)
+        if kind == "account" and sid in owner_of:
+            key, k = owner_of[sid], "person"
+        e = out.setdefault(key, DossierEntry(key, k, name or sid, 0, _RANK_SEVERITY[rank]))
+        e.findings += n
+        if SEVERITY_RANK[_RANK_SEVERITY[rank]] > SEVERITY_RANK[e.severity]:
+            e.severity = _RANK_SEVERITY[rank]
+        if kind == "person" and name:
+            e.name = name
+    for e in out.values():
+        if e.kind == "person" and facts is not None:
+            e.name = facts.person_name(e.key) or e.name
+    return sorted(out.values(), key=lambda e: (-SEVERITY_RANK[e.severity], -e.findings, e.key))
+
+
+def one(session: Session, case_id: str, key: str, now: datetime, facts: CaseFacts | None) -> Dossier | None:
+    """The dossier of one subject key (a person id, or ``kind:id``), None when it has no findings."""
+    if key.startswith("account:") and facts is not None:  # an owned account's dossier is its owner's
+        key = facts.owners([key[len("account:") :]]).get(key[len("account:") :], key)
+    party = key.split(":", 1)[1] if key.startswith(("group:", "account:")) else key
+    parties = {party} | (facts.accounts_of(party) if facts is not None else set())
+    ids: list[str] = []
+    for p in sorted(parties):
+        for fid in queries.iter_ids(session, case_id, FindingFilter(person=p), "severity", now):
+            if fid not in ids:
+                ids.append(fid)
+    details = load_details(session, case_id, ids)
+    found = build_dossiers(((d.finding, d.status_label) for d in details), facts)
+    return next((d for d in found if d.key == key), None)
