@@ -108,3 +108,29 @@ def test_html_and_xlsx_say_what_is_left_out(tmp_path) -> None:
     assert cells.count("群聊：古云村党总支部") == 6
     assert any("未计入：退款记录" in c for c in cells)
     assert any("共 10 笔，计入 7 笔" in c for c in cells)
+
+
+def test_reports_lead_with_dossiers_and_show_who_paid_whom(tmp_path) -> None:
+    """Demo-like overlap: two findings citing the same five packets; one money total in the dossier."""
+    from hongxian.case import CasePaths
+    from hongxian.dataset.dataset import Dataset
+    from hongxian.report.inputs import ReportFinding
+    from tests.web.evidencecase import evidence_findings, write_dataset
+
+    write_dataset(tmp_path)
+    inp = replace(
+        make_input(),
+        dataset=Dataset.open(CasePaths(tmp_path).state),
+        findings=[ReportFinding(f) for f in evidence_findings()],
+        sources=[],
+    )
+    html = render_html(inp)
+    assert html.index("二、人员画像（线索档案）") < html.index("三、发现统计")
+    assert "其中 1,000.00 元为重复计算" in html and "共用 5 行证据" in html
+    assert "李四 → 张三" in html and "群聊“古云村党总支部”（群红包，领取人不详）" in html
+    book = load_workbook(write_xlsx(inp, tmp_path / "d.xlsx"))
+    assert book.sheetnames[1] == "人员画像"
+    cells = [str(c.value) for row in book["人员画像"].iter_rows() for c in row if c.value is not None]
+    assert any("去重金额 3,800.00 元" in c for c in cells)
+    ev = [str(c.value) for row in book["证据"].iter_rows() for c in row if c.value is not None]
+    assert "李四 → 张三" in ev

@@ -168,13 +168,88 @@ def _evidence_sheet(wb, view: ReportView, fmt: _Formats) -> None:
         Col("摘录", 60, "wrap"),
         Col("金额（元）", 14, "money"),
         Col("备注", 24, "wrap"),
+        Col("付款方 → 收款方 / 发送人", 26, "wrap"),
+        Col("聊天/群", 20, "wrap"),
+        Col("出处（文件、行/消息编号）", 40, "wrap"),
     ]
     rows = [
-        [e.finding_id, f.title, e.table, e.id, e.ts, e.excerpt, e.amount_fen, e.note]
+        [
+            e.finding_id,
+            f.title,
+            e.table,
+            e.id,
+            e.ts,
+            e.excerpt,
+            e.amount_fen,
+            e.note,
+            e.parties,
+            e.chat,
+            e.source,
+        ]
         for f in view.findings
         for e in f.evidence
     ]
     write_table(wb.add_worksheet("证据"), cols, rows, fmt)
+
+
+def _dossier_sheet(wb, view: ReportView, fmt: _Formats) -> None:
+    """One block of rows per subject: its totals, then its de-duplicated evidence timeline."""
+    cols = [
+        Col("对象", 16),
+        Col("最高严重程度", 10),
+        Col("发现（报告编号）", 22, "wrap"),
+        Col("时间", 18),
+        Col("类型", 9),
+        Col("付款方 → 收款方 / 发送人", 26, "wrap"),
+        Col("聊天/群", 20, "wrap"),
+        Col("内容", 36, "wrap"),
+        Col("出处（文件、行/消息编号）", 40, "wrap"),
+        Col("金额（元）", 14, "money"),
+        Col("引用发现编号", 12),
+        Col("多条发现共用", 10),
+    ]
+    nums = view.numbers
+    rows: list[list] = []
+    for d in view.dossiers:
+        found = "、".join(str(nums.get(fid, "?")) for fid, _, _ in d.findings)
+        summary = (
+            f"去重证据 {d.rows} 行（引用 {d.citations} 次）；去重金额 {d.money_fen / 100:,.2f} 元"
+            f"（直接相加 {d.cited_money_fen / 100:,.2f} 元）"
+        )
+        rows.append(
+            [
+                f"{d.name}（{d.key}）",
+                d.severity,
+                found,
+                None,
+                "合计",
+                "",
+                "",
+                summary,
+                "",
+                d.money_fen,
+                "",
+                "",
+            ]
+        )
+        rows += [
+            [
+                d.name,
+                "",
+                "",
+                r.time,
+                r.table,
+                r.parties,
+                r.chat,
+                r.text,
+                r.source,
+                r.amount_fen,
+                r.cited,
+                "是" if r.shared else "",
+            ]
+            for r in d.timeline
+        ]
+    write_table(wb.add_worksheet("人员画像"), cols, rows, fmt)
 
 
 def _rules_sheet(wb, view: ReportView, fmt: _Formats) -> None:
@@ -287,6 +362,7 @@ def render_xlsx(inp: ReportInput) -> bytes:
     )
     fmt = _Formats(wb)
     _summary_sheet(wb, view, fmt)
+    _dossier_sheet(wb, view, fmt)
     _findings_sheet(wb, view, fmt)
     _evidence_sheet(wb, view, fmt)
     _rules_sheet(wb, view, fmt)
