@@ -50,7 +50,9 @@ def fmt_ts(dt: datetime | None, seconds: bool = False) -> str:
 def article_text(ref: RuleRef) -> str:
     if not ref.article:
         return UNVERIFIED
-    return ref.article if ref.verified else f"{ref.article}{UNVERIFIED}"
+    if ref.verified or UNVERIFIED in ref.article:  # the rulebook may have marked it already
+        return ref.article
+    return f"{ref.article}{UNVERIFIED}"
 
 
 @dataclass
