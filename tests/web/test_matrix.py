@@ -46,8 +46,15 @@ ROUTES: list[Route] = [
     Route(
         "POST", f"/findings/{FID}/reveal", frozenset({INVESTIGATOR}), lambda web, role: {"reason": "核实身份"}
     ),
+    Route(
+        "POST",
+        f"/findings/{FID}/suppress",
+        TRIAGE,
+        lambda web, role: {"reason": f"{role} 矩阵测试", "days": "1"},
+    ),
+    Route("POST", "/suppressions/1/revoke", TRIAGE, lambda web, role: {"finding": FID}),
     Route("GET", "/dossiers", TRIAGE),
-    Route("GET", "/dossiers/P001", TRIAGE),
+    Route("GET", "/dossiers/P002", TRIAGE),
     Route("GET", "/audit", frozenset({ADMIN, INVESTIGATOR})),
     Route("GET", "/users", frozenset({ADMIN})),
     Route(
@@ -138,5 +145,8 @@ def test_matrix_covers_every_route() -> None:
     }
     registered -= {("GET", "/login"), ("POST", "/login")}
     covered = {(r.method, r.path.split("?")[0]) for r in ROUTES}
-    templated = {(m, p.replace("{finding_id}", FID).replace("{key}", "P001")) for m, p in registered}
+    templated = {
+        (m, p.replace("{finding_id}", FID).replace("{key}", "P002").replace("{suppression_id}", "1"))
+        for m, p in registered
+    }
     assert templated == covered

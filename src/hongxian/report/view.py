@@ -138,6 +138,7 @@ class ReportView:
     title: str
     mask: Callable[[str | None], str] = field(repr=False)
     dossiers: list[DossierView] = field(default_factory=list)
+    suppressed: str = ""
 
     @property
     def numbers(self) -> dict[str, int]:
@@ -254,7 +255,22 @@ def _summary(inp: ReportInput, mask) -> list[tuple[str, str]]:
         ("发现来源", inp.origin),
         ("生成时间", fmt_ts(inp.generated_at, True)),
     ]
+    if inp.suppressed:
+        rows.append(("已屏蔽（未列入）", suppressed_text(inp, mask)))
     return rows
+
+
+def suppressed_text(inp: ReportInput, mask) -> str:
+    """另有 N 项已屏蔽，理由…: what suppression keeps out of the report, rule by rule."""
+    total = sum(s.findings for s in inp.suppressed)
+    parts = []
+    for s in inp.suppressed:
+        scope = f"（对象 {mask(s.subject)}）" if s.subject else "（全部对象）"
+        parts.append(
+            f"检查项 {s.check_id}{scope} {s.findings} 项，理由“{mask(s.reason)}”，"
+            f"{mask(s.by)} 设置，至 {fmt_ts(s.until)}"
+        )
+    return f"另有 {total} 项已屏蔽，未列入本报告：" + "；".join(parts)
 
 
 def _counts(findings: list[ReportFinding]):
@@ -326,4 +342,5 @@ def build_view(inp: ReportInput) -> ReportView:
         title=title,
         mask=mask,
         dossiers=report_dossiers(inp, order, mask, fmt_ts, fmt_yuan),
+        suppressed=suppressed_text(inp, mask) if inp.suppressed else "",
     )

@@ -54,7 +54,7 @@ from hongxian.review.roles import (  # noqa: F401  (role constants re-exported f
 )
 from hongxian.review.runs import ClearExcerpts, RunSummary
 from hongxian.review.stats import CaseStats, case_stats, load_details
-from hongxian.review.suppress import Suppression
+from hongxian.review.suppress import SuppressedCount, Suppression
 from hongxian.schema import Finding
 from hongxian.settings import Settings
 from hongxian.store.engine import CaseStore, open_case_store, resolve_url
@@ -281,6 +281,21 @@ class ReviewService:
             rule = suppress.revoke(s, self.case_id, suppression_id, user.name, self.now())
             self._audit(s, user.name, "unsuppress", f"suppression:{suppression_id}")
             return rule
+
+    def suppressions_for(self, user: User, finding_id: str) -> list[Suppression]:
+        """The active rules hiding this finding (reason, who, expiry) for its detail page."""
+        require(user, VIEW_FINDING)
+        with self.store.read() as s:
+            row = detail.get_stored(s, self.case_id, finding_id)
+            return suppress.matching(
+                s, self.case_id, row.check_id, row.subject_kind, row.subject_id, self.now()
+            )
+
+    def suppressed_counts(self, user: User) -> list[SuppressedCount]:
+        """Active rules with the number of findings each hides now (reports print them)."""
+        require(user, REPORT)
+        with self.store.read() as s:
+            return suppress.counts(s, self.case_id, self.now())
 
     def suppressions(self, user: User) -> list[Suppression]:
         require(user, SUPPRESS)

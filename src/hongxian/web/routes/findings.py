@@ -11,7 +11,7 @@ from hongxian.review.casedata import CaseFacts
 from hongxian.review.detail import FindingDetail
 from hongxian.review.errors import ConflictError, ReviewInputError
 from hongxian.review.queries import SORT_ZH
-from hongxian.review.roles import DECIDE, LIST_FINDINGS, REVEAL, VIEW_FINDING, require
+from hongxian.review.roles import DECIDE, LIST_FINDINGS, REVEAL, SUPPRESS, VIEW_FINDING, can, require
 from hongxian.review.status import STATUS_ZH
 from hongxian.schema import CATEGORIES, SEVERITIES
 from hongxian.web.filters import parse_query
@@ -25,7 +25,12 @@ def facts_of(request: Request) -> CaseFacts:
     return request.app.state.web.get_facts()
 
 
-SAVED_ZH = {"1": "审查结论已保存"}
+SAVED_ZH = {
+    "1": "审查结论已保存",
+    "suppressed": "已设置屏蔽规则：同类线索在到期前不再出现在队列中（可随时解除）",
+    "lifted": "已解除屏蔽规则",
+}
+SUPPRESS_DAYS = 90
 
 
 @router.get("/findings")
@@ -39,6 +44,7 @@ def triage(request: Request, user: CurrentUser) -> Response:
         {
             "page": page,
             "tq": tq,
+            "now": service_of(request).now(),
             "categories": CATEGORIES,
             "severities": tuple(reversed(SEVERITIES)),
             "statuses": tuple(STATUS_ZH),
@@ -56,10 +62,14 @@ def _detail_page(
     status: int = 200,
     form: dict | None = None,
 ) -> Response:
+    user = request.state.user
+    rules = service_of(request).suppressions_for(user, detail.finding_id) if can(user, SUPPRESS) else []
     return render(
         request,
         "finding.html",
         {
+            "rules": rules,
+            "suppress_days": SUPPRESS_DAYS,
             "d": detail,
             "f": detail.finding,
             "message": message,
@@ -125,3 +135,42 @@ def reveal(request: Request, user: CurrentUser, finding_id: str, reason: str = F
         detail = service.get_finding(user, finding_id, facts_of(request))
         return _detail_page(request, detail, error=str(exc), status=400)
     return _detail_page(request, detail, message="已显示未脱敏内容（本次查看及理由已记入审计日志）")
+
+
+def _back(finding_id: str, saved: str) -> RedirectResponse:
+    return RedirectResponse(f"/findings/{quote(finding_id, safe='')}?saved={saved}", status_code=303)
+
+
+@router.post("/findings/{finding_id}/suppress")
+def suppress_finding(
+    request: Request,
+    user: CurrentUser,
+    finding_id: str,
+    scope: str = Form("subject"),
+    days: str = Form(""),
+    reason: str = Form(""),
+) -> Response:
+    """Suppress this finding's check for its subject (scope=subject) or for everyone (scope=check)."""
+    require(user, SUPPRESS)
+    service = service_of(request)
+    f = service.get_finding(user, finding_id).finding
+    try:
+        n = int(days) if days.strip() else SUPPRESS_DAYS
+        subject = (f.subject.kind, f.subject.id) if scope != "check" else (None, None)
+        service.suppress(user, f.check_id, reason, days=n, subject_kind=subject[0], subject_id=subject[1])
+    except (ValueError, ReviewInputError) as exc:
+        msg = str(exc) if isinstance(exc, ReviewInputError) else "有效期天数必须是整数"
+        detail = service.get_finding(user, finding_id, facts_of(request))
+        return _detail_page(request, detail, error=msg, status=400)
+    return _back(finding_id, "suppressed")
+
+
+@router.post("/suppressions/{suppression_id}/revoke")
+def lift_suppression(
+    request: Request, user: CurrentUser, suppression_id: int, finding: str = Form("")
+) -> Response:
+    require(user, SUPPRESS)
+    service_of(request).revoke_suppression(user, suppression_id)
+    if finding:
+        return _back(finding, "lifted")
+    return RedirectResponse("/findings?suppressed=1", status_code=303)
