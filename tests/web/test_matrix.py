@@ -53,6 +53,7 @@ ROUTES: list[Route] = [
         lambda web, role: {"reason": f"{role} 矩阵测试", "days": "1"},
     ),
     Route("POST", "/suppressions/1/revoke", TRIAGE, lambda web, role: {"finding": FID}),
+    Route("POST", "/findings/bulk", TRIAGE, lambda web, role: {"pick": "f-000005:999", "status": "pending"}),
     Route("GET", "/dossiers", TRIAGE),
     Route("GET", "/dossiers/P002", TRIAGE),
     Route("GET", "/audit", frozenset({ADMIN, INVESTIGATOR})),
