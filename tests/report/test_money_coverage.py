@@ -134,3 +134,21 @@ def test_reports_lead_with_dossiers_and_show_who_paid_whom(tmp_path) -> None:
     assert any("去重金额 3,800.00 元" in c for c in cells)
     ev = [str(c.value) for row in book["证据"].iter_rows() for c in row if c.value is not None]
     assert "李四 → 张三" in ev
+
+
+def test_merchants_are_not_relations_in_the_network() -> None:
+    from hongxian.report.money import Flow, MoneyFlows
+
+    t = ts(12)
+    m = MoneyFlows(
+        subjects=["a", "b"],
+        labels={"a": "甲", "b": "乙", "shop": "美团平台商户"},
+        flows=[
+            Flow("1", t, "merchant", "a", "shop", "out", 100, ""),
+            Flow("2", t, "merchant", "b", "shop", "out", 200, ""),
+        ],
+    )
+    net = m.for_network()
+    assert {f.counterparty for f in net.flows} == {"merchants-of:a", "merchants-of:b"}
+    assert net.label("merchants-of:a") == "商户消费（甲）"
+    assert m.flows[0].counterparty == "shop"  # the flows themselves are unchanged

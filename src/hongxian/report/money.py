@@ -9,7 +9,7 @@ group chat has no payee account: the group (``group:<chat_id>``) is its counterp
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from hongxian.dataset.dataset import Dataset
@@ -28,6 +28,7 @@ def name_only(account: str) -> str | None:
     return None
 
 
+MERCHANT_PREFIX = "merchants-of:"  # network chart only: one merchant node per subject
 GROUP_PREFIX = "group:"  # a red packet or collection into a group chat: the group is the counterparty
 
 # Every payment touching a subject account (as payer, payee or bill owner), with the reason it is
@@ -164,6 +165,20 @@ class MoneyFlows:
             slot[0] += f.amount_fen
             slot[1] += 1
         return [(a, b, v[0], v[1]) for (a, b), v in sorted(acc.items(), key=lambda kv: -kv[1][0])]
+
+    def for_network(self) -> MoneyFlows:
+        """The flows as the network chart draws them: merchants are not relations, so each subject's
+        merchant payments go to that subject's own 商户消费 node instead of joining subjects who merely
+        paid the same platform merchant."""
+        labels = dict(self.labels)
+        flows = []
+        for f in self.flows:
+            if f.kind == "merchant":
+                node = f"{MERCHANT_PREFIX}{f.subject_account}"
+                labels[node] = f"商户消费（{self.label(f.subject_account)}）"
+                f = replace(f, counterparty=node)
+            flows.append(f)
+        return MoneyFlows(subjects=self.subjects, labels=labels, flows=flows, left_out=self.left_out)
 
     def label(self, account: str) -> str:
         if account in self.labels:
