@@ -50,3 +50,26 @@ def test_readonly_has_no_dossiers(ev) -> None:
     login(c, READONLY)
     assert c.get("/dossiers").status_code == 403
     assert c.get("/dossiers/P001").status_code == 403
+
+
+def test_dossier_charts(ev) -> None:
+    from hongxian.schema import Evidence, Subject
+    from hongxian.web.svgcharts import member_network, money_timeline
+
+    c = ev.client()
+    login(c, REVIEWER)
+    page = c.get("/dossiers/P001").text
+    assert page.count('class="bar"') == 2 and "2024-02 收入 1,000.00 元" in page
+    group = evidence_findings()[0].model_copy(
+        update={
+            "subject": Subject(kind="group", id="555@chatroom", name="在京老乡精英会"),
+            "evidence": [
+                Evidence(table="group_members", id=f"555@chatroom/wxid_{i}", excerpt=f"成员{i}")
+                for i in range(5)
+            ],
+        }
+    )
+    (d,) = build_dossiers([(group, "待审")])
+    svg = member_network(d)
+    assert svg.count('class="member"') == 5 and "成员3" in svg and "在京老乡精英会" in svg
+    assert money_timeline(d) == ""

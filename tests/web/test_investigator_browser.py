@@ -69,6 +69,7 @@ def test_payment_evidence_and_dossier(live, page) -> None:
     page.click("a.dossier-link")
     page.wait_for_url(f"{url}/dossiers/P001")
     assert "3,800.00 元" in page.locator("#dossier-money").inner_text()
+    assert page.locator("svg.money-timeline rect.bar").count() == 2
     assert "共用 5 行证据" in page.locator("#dossier-links").inner_text()
     page.screenshot(path=str(SHOTS / "dossier.png"), full_page=True)
 

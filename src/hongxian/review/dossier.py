@@ -77,7 +77,8 @@ class Dossier:
     def payments(self) -> list[DossierRow]:
         return [r for r in self.rows if r.table == "payments" and r.amount_fen is not None]
 
-    def _direction(self, r: DossierRow) -> str:
+    def direction(self, r: DossierRow) -> str:
+        """in / out seen from the subject's accounts, or unknown."""
         f = r.fact
         if isinstance(f, PaymentFact) and self.accounts:
             if f.payer_account in self.accounts:
@@ -94,7 +95,7 @@ class Dossier:
     def money_by_direction(self) -> dict[str, int]:
         out = {"in": 0, "out": 0, "unknown": 0}
         for r in self.payments:
-            out[self._direction(r)] += r.amount_fen or 0
+            out[self.direction(r)] += r.amount_fen or 0
         return out
 
     @property

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from hongxian.review.roles import LIST_FINDINGS, VIEW_FINDING, require
+from hongxian.web import svgcharts
 from hongxian.web.routes.findings import facts_of
 from hongxian.web.security import CurrentUser, service_of
 from hongxian.web.templating import render
@@ -20,11 +22,24 @@ def dossier_index(request: Request, user: CurrentUser) -> Response:
     return render(request, "dossiers.html", {"entries": entries})
 
 
+def _people_names(request: Request, d) -> dict[str, str]:
+    facts = facts_of(request)
+    ids = [r.id for r in d.rows if r.table == "people"]
+    return {pid: name for pid in ids if (name := facts.person_name(pid))}
+
+
 @router.get("/dossiers/{key}")
 def dossier_page(request: Request, user: CurrentUser, key: str) -> Response:
     require(user, VIEW_FINDING)
     d = service_of(request).dossier(user, key, facts_of(request))
     titles = {f.id: f.finding.title for f in [*d.findings, *d.mentioned]}
     nums = {f.id: i for i, f in enumerate([*d.findings, *d.mentioned], start=1)}
-    ctx = {"d": d, "titles": titles, "nums": nums, "money": d.money_by_direction()}
+    ctx = {
+        "d": d,
+        "titles": titles,
+        "nums": nums,
+        "money": d.money_by_direction(),
+        "timeline_svg": Markup(svgcharts.money_timeline(d)),
+        "network_svg": Markup(svgcharts.member_network(d, _people_names(request, d))),
+    }
     return render(request, "dossier.html", ctx)
