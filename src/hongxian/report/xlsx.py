@@ -125,7 +125,7 @@ def _findings_sheet(wb, view: ReportView, fmt: _Formats) -> None:
         Col("标题", 36, "wrap"),
         Col("对象", 24, "wrap"),
         Col("严重程度", 9),
-        Col("评分", 7, "float"),
+        Col("得分（0–1）", 9, "float"),
         Col("审查状态", 9),
         Col("时间范围", 34),
         Col("说明", 60, "wrap"),

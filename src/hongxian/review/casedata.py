@@ -261,6 +261,12 @@ class CaseFacts:
         rows = self.dataset.sql(_ACCOUNTS_OF_SQL, [person_id]).to_pylist()
         return {r["account_id"] for r in rows if r["account_id"]}
 
+    def person_names(self, person_ids: list[str]) -> dict[str, str]:
+        rows = self.dataset.sql(
+            "SELECT person_id, name FROM people WHERE person_id = ANY($1::VARCHAR[])", [person_ids]
+        ).to_pylist()
+        return {r["person_id"]: r["name"] for r in rows if r["name"]}
+
     def person_name(self, person_id: str) -> str | None:
         rows = self.dataset.sql("SELECT name FROM people WHERE person_id = ?", [person_id]).to_pylist()
         return rows[0]["name"] if rows else None

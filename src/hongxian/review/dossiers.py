@@ -28,32 +28,66 @@ class DossierEntry:
     severity: str
 
 
-def index(session: Session, case_id: str, now: datetime, facts: CaseFacts | None) -> list[DossierEntry]:
-    """One entry per subject (accounts folded into their owner), most severe and largest first."""
+INDEX_PAGE = 100
+
+
+def _ranked(session: Session, case_id: str, now: datetime) -> list[tuple[str, int, int]]:
+    """(subject id, findings, top severity rank) for every subject: an index-only walk of
+    ix_findings_subject, most severe and largest first."""
     rows = session.execute(
-        select(
-            F.subject_kind, F.subject_id, func.max(F.subject_name), func.count(), func.max(F.severity_rank)
-        )
+        select(F.subject_id, func.count(), func.max(F.severity_rank))
         .where(F.case_id == case_id, or_(F.suppressed_until.is_(None), F.suppressed_until <= now))
-        .group_by(F.subject_kind, F.subject_id)
+        .group_by(F.subject_id)
     ).all()
-    accounts = [r[1] for r in rows if r[0] == "account"]
+    return sorted(((sid, n, rank) for sid, n, rank in rows), key=lambda r: (-r[2], -r[1], r[0]))
+
+
+def index(
+    session: Session, case_id: str, now: datetime, facts: CaseFacts | None, page: int = 1
+) -> tuple[list[DossierEntry], int]:
+    """One page of subjects (accounts shown under their owner) and the number of subjects."""
+    ranked = _ranked(session, case_id, now)
+    chosen = ranked[(page - 1) * INDEX_PAGE : page * INDEX_PAGE]
+    ids = [r[0] for r in chosen]
+    kinds = (
+        dict(
+            session.execute(
+                select(F.subject_id, func.max(F.subject_kind))
+                .where(F.case_id == case_id, F.subject_id.in_(ids))
+                .group_by(F.subject_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    names = (
+        dict(
+            session.execute(
+                select(F.subject_id, func.max(F.subject_name))
+                .where(F.case_id == case_id, F.subject_id.in_(ids))
+                .group_by(F.subject_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    accounts = [sid for sid in ids if kinds.get(sid) == "account"]
     owner_of = facts.owners(accounts) if facts is not None and accounts else {}
     out: dict[str, DossierEntry] = {}
-    for kind, sid, name, n, rank in rows:
+    for sid, n, rank in chosen:
+        kind = kinds.get(sid, "person")
         key, k = (sid, "person") if kind == "person" else (f"{kind}:{sid}", kind)
         if kind == "account" and sid in owner_of:
             key, k = owner_of[sid], "person"
-        e = out.setdefault(key, DossierEntry(key, k, name or sid, 0, _RANK_SEVERITY[rank]))
+        e = out.setdefault(key, DossierEntry(key, k, names.get(sid) or sid, 0, _RANK_SEVERITY[rank]))
         e.findings += n
-        if SEVERITY_RANK[_RANK_SEVERITY[rank]] > SEVERITY_RANK[e.severity]:
+        if rank > SEVERITY_RANK[e.severity]:
             e.severity = _RANK_SEVERITY[rank]
-        if kind == "person" and name:
-            e.name = name
+    people = [e.key for e in out.values() if e.kind == "person"]
+    real = facts.person_names(people) if facts is not None and people else {}
     for e in out.values():
-        if e.kind == "person" and facts is not None:
-            e.name = facts.person_name(e.key) or e.name
-    return sorted(out.values(), key=lambda e: (-SEVERITY_RANK[e.severity], -e.findings, e.key))
+        e.name = real.get(e.key) or e.name
+    return list(out.values()), len(ranked)
 
 
 def one(session: Session, case_id: str, key: str, now: datetime, facts: CaseFacts | None) -> Dossier | None:

@@ -304,10 +304,13 @@ class ReviewService:
 
     # ------------------------------------------------------------------ dossiers
 
-    def dossier_index(self, user: User, facts: CaseFacts | None = None) -> list[dossiers.DossierEntry]:
+    def dossier_index(
+        self, user: User, facts: CaseFacts | None = None, page: int = 1
+    ) -> tuple[list[dossiers.DossierEntry], int]:
+        """One page of subjects with findings (most severe first) and the number of subjects."""
         require(user, LIST_FINDINGS)
         with self.store.read() as s:
-            return dossiers.index(s, self.case_id, self.now(), facts)
+            return dossiers.index(s, self.case_id, self.now(), facts, page)
 
     def dossier(self, user: User, key: str, facts: CaseFacts | None = None) -> Dossier:
         """One subject's dossier (masked); the view is audited."""

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from hongxian.review.dossiers import INDEX_PAGE
 from hongxian.review.roles import LIST_FINDINGS, VIEW_FINDING, require
 from hongxian.web import svgcharts
 from hongxian.web.routes.findings import facts_of
@@ -16,10 +17,13 @@ router = APIRouter()
 
 
 @router.get("/dossiers")
-def dossier_index(request: Request, user: CurrentUser) -> Response:
+def dossier_index(request: Request, user: CurrentUser, page: int = 1) -> Response:
     require(user, LIST_FINDINGS)
-    entries = service_of(request).dossier_index(user, facts_of(request))
-    return render(request, "dossiers.html", {"entries": entries})
+    page = max(1, page)
+    entries, total = service_of(request).dossier_index(user, facts_of(request), page)
+    pages = max(1, -(-total // INDEX_PAGE))
+    ctx = {"entries": entries, "total": total, "page": page, "pages": pages}
+    return render(request, "dossiers.html", ctx)
 
 
 def _people_names(request: Request, d) -> dict[str, str]:
