@@ -13,6 +13,7 @@ audited by the caller).
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -155,6 +156,11 @@ class CaseFacts:
     def __init__(self, dataset: Dataset, sources: dict[str, str] | None = None) -> None:
         self.dataset = dataset
         self.sources = sources or {}  # source_id → file path (relative to the case folder)
+        self._lock = threading.Lock()  # one DuckDB connection; web requests run in a thread pool
+
+    def _sql(self, query: str, params: list | None = None) -> list[dict]:
+        with self._lock:
+            return self.dataset.sql(query, params).to_pylist()
 
     @classmethod
     def open(cls, case_dir: Path) -> CaseFacts:
@@ -170,7 +176,7 @@ class CaseFacts:
         if not wanted:
             return {}
         out: dict[str, str] = {}
-        for r in self.dataset.sql(_NAMES_SQL, [wanted]).to_pylist():
+        for r in self._sql(_NAMES_SQL, [wanted]):
             out.setdefault(r["account_id"], r["label"])
         return out
 
@@ -185,7 +191,7 @@ class CaseFacts:
     def payments(self, ids: list[str], clear: bool = False) -> dict[str, PaymentFact]:
         if not ids:
             return {}
-        rows = self.dataset.sql(_PAYMENTS_SQL, [sorted(set(ids))]).to_pylist()
+        rows = self._sql(_PAYMENTS_SQL, [sorted(set(ids))])
         names = self.names(a for r in rows for a in (r["payer_account"], r["payee_account"], r["chat_id"]))
         out = {}
         for r in rows:
@@ -215,7 +221,7 @@ class CaseFacts:
         return out
 
     def _context(self, message_id: str, names: dict[str, str], clear: bool, n: int) -> tuple[ChatLine, ...]:
-        rows = self.dataset.sql(_CONTEXT_SQL, [message_id, message_id, n, n]).to_pylist()
+        rows = self._sql(_CONTEXT_SQL, [message_id, message_id, n, n])
         missing = [r["sender_account"] for r in rows if r["sender_account"] not in names]
         names.update(self.names(missing))
         return tuple(
@@ -232,7 +238,7 @@ class CaseFacts:
     def messages(self, ids: list[str], clear: bool = False, context: int = CONTEXT) -> dict[str, MessageFact]:
         if not ids:
             return {}
-        rows = self.dataset.sql(_MESSAGES_SQL, [sorted(set(ids))]).to_pylist()
+        rows = self._sql(_MESSAGES_SQL, [sorted(set(ids))])
         names = self.names(a for r in rows for a in (r["sender_account"], r["chat_id"]))
         out = {}
         for r in rows:
@@ -253,22 +259,22 @@ class CaseFacts:
     def owners(self, accounts: list[str]) -> dict[str, str]:
         """Account → person id, from the accounts table and the people register."""
         out: dict[str, str] = {}
-        for r in self.dataset.sql(_OWNERS_SQL, [accounts]).to_pylist():
+        for r in self._sql(_OWNERS_SQL, [accounts]):
             out.setdefault(r["account_id"], r["person_id"])
         return out
 
     def accounts_of(self, person_id: str) -> set[str]:
-        rows = self.dataset.sql(_ACCOUNTS_OF_SQL, [person_id]).to_pylist()
+        rows = self._sql(_ACCOUNTS_OF_SQL, [person_id])
         return {r["account_id"] for r in rows if r["account_id"]}
 
     def person_names(self, person_ids: list[str]) -> dict[str, str]:
-        rows = self.dataset.sql(
+        rows = self._sql(
             "SELECT person_id, name FROM people WHERE person_id = ANY($1::VARCHAR[])", [person_ids]
-        ).to_pylist()
+        )
         return {r["person_id"]: r["name"] for r in rows if r["name"]}
 
     def person_name(self, person_id: str) -> str | None:
-        rows = self.dataset.sql("SELECT name FROM people WHERE person_id = ?", [person_id]).to_pylist()
+        rows = self._sql("SELECT name FROM people WHERE person_id = ?", [person_id])
         return rows[0]["name"] if rows else None
 
     def evidence(
