@@ -157,6 +157,8 @@ class CaseFacts:
         self.dataset = dataset
         self.sources = sources or {}  # source_id → file path (relative to the case folder)
         self._lock = threading.Lock()  # one DuckDB connection; web requests run in a thread pool
+        self._accounts: dict[str, set[str]] = {}  # per-person look-ups, cached for this dataset
+        self._names: dict[str, str | None] = {}
 
     def _sql(self, query: str, params: list | None = None) -> list[dict]:
         with self._lock:
@@ -264,8 +266,10 @@ class CaseFacts:
         return out
 
     def accounts_of(self, person_id: str) -> set[str]:
-        rows = self._sql(_ACCOUNTS_OF_SQL, [person_id])
-        return {r["account_id"] for r in rows if r["account_id"]}
+        if person_id not in self._accounts:
+            rows = self._sql(_ACCOUNTS_OF_SQL, [person_id])
+            self._accounts[person_id] = {r["account_id"] for r in rows if r["account_id"]}
+        return set(self._accounts[person_id])
 
     def person_names(self, person_ids: list[str]) -> dict[str, str]:
         rows = self._sql(
@@ -274,8 +278,10 @@ class CaseFacts:
         return {r["person_id"]: r["name"] for r in rows if r["name"]}
 
     def person_name(self, person_id: str) -> str | None:
-        rows = self._sql("SELECT name FROM people WHERE person_id = ?", [person_id])
-        return rows[0]["name"] if rows else None
+        if person_id not in self._names:
+            rows = self._sql("SELECT name FROM people WHERE person_id = ?", [person_id])
+            self._names[person_id] = rows[0]["name"] if rows else None
+        return self._names[person_id]
 
     def evidence(
         self, keys: Iterable[tuple[str, str]], clear: bool = False, context: int = CONTEXT
