@@ -75,12 +75,14 @@ def main() -> None:
         ("/findings?category=integrity.gambling", FindingFilter(category="integrity.gambling"), 1),
         ("/findings?severity=high&status=待审", FindingFilter(severity="high", status="待审"), 1),
         ("/findings?person=P00042", FindingFilter(person="P00042"), 1),
+        ("/findings?person=人员00042 (by name)", FindingFilter(person="P00042"), 1),
         ("/findings?page=200", FindingFilter(), 200),
         ("/api/findings?category=secrecy.leak", FindingFilter(category="secrecy.leak"), 1),
     ]
     print(f"{'page':45} {'p50 ms':>8} {'p95 ms':>8} {'service p95':>12} {'ratio':>6}")
     for path, flt, page in cases:
-        web = timed(lambda p=path: client.get(p).raise_for_status(), args.repeat)
+        url = path.split(" (")[0]
+        web = timed(lambda p=url: client.get(p).raise_for_status(), args.repeat)
         base = timed(lambda f=flt, pg=page: svc.list_findings(user, f, "severity", pg, 50), args.repeat)
         print(
             f"{path:45} {statistics.median(web):8.1f} {p95(web):8.1f} {p95(base):12.1f} "
@@ -89,6 +91,9 @@ def main() -> None:
     for path, fn in (
         ("/", lambda: svc.stats(user)),
         (f"/findings/{first_id}", lambda: svc.get_finding(user, first_id)),
+        (f"/findings/{first_id}?back=/findings%3Fsort%3Dscore", lambda: svc.get_finding(user, first_id)),
+        ("/dossiers", lambda: svc.dossier_index(user)),
+        ("/dossiers/P00042", lambda: svc.dossier(user, "P00042")),
     ):
         web = timed(lambda p=path: client.get(p).raise_for_status(), args.repeat)
         base = timed(fn, args.repeat)

@@ -129,3 +129,24 @@ ROUTE_VIA_ZH: dict[str, str] = {
     "employee": "雇员",
 }
 """How money reached an official indirectly (payment typologies): the declared relation used."""
+AUDIT_DETAIL_ZH: dict[str, str] = {
+    "reason": "理由",
+    "from": "原状态",
+    "to": "新状态",
+    "version": "版本",
+    "clear_excerpts": "未脱敏摘录数",
+    "clear_rows": "以明文显示的证据行数",
+    "shown": "显示的证据行",
+    "digest": "显示内容摘要（SHA-256）",
+    "address": "登录地址",
+    "path": "文件",
+    "person": "人员",
+    "findings": "线索数",
+    "role": "角色",
+    "user": "用户",
+    "check_id": "检查项",
+    "expires_at": "到期",
+    "subject": "对象",
+    "scope": "范围",
+}
+"""Audit detail keys as users read them (values that are status keys go through STATUS_ZH)."""

@@ -39,6 +39,21 @@ def test_demo_runs_the_whole_flow(tmp_path: Path):
         if f["check_id"] == "gift-money.served-party-fan-in" and "张宾" in f["explanation"]
     ]
     assert served and "6,800.00" in served[0]["explanation"]
+    _assert_no_failed_logins(out)
+
+
+def _assert_no_failed_logins(out: Path) -> None:
+    """The demo creates its accounts without trial logins: the audit log starts clean."""
+    from hongxian.review import ReviewService, open_store
+    from hongxian.settings import Settings
+
+    settings = Settings()
+    service = ReviewService(open_store(out, settings), settings)
+    try:
+        admin = service.login("admin", "demo-2024")
+        assert "login_failed" not in [e.action for e in service.audit_entries(admin).items]
+    finally:
+        service.store.dispose()
 
 
 def test_demo_refuses_to_overwrite_a_foreign_folder(tmp_path: Path):

@@ -22,11 +22,12 @@ from .conftest import HOSTILE, ID_NO, PHONE, make_input, ts
 
 SECTIONS = (
     "一、基本情况",
-    "二、发现统计",
-    "三、资金往来",
-    "四、发现详情（按类别）",
-    "五、规则引用汇总",
-    "六、说明",
+    "二、人员画像（线索档案）",
+    "三、发现统计",
+    "四、资金往来",
+    "五、发现详情（按类别）",
+    "六、规则引用汇总",
+    "七、说明",
 )
 
 
@@ -82,7 +83,7 @@ def test_html_person_filter():
 
 
 def test_xlsx_sheets_headers_and_frozen_rows(xlsx):
-    assert xlsx.sheetnames == ["摘要", "发现", "证据", "规则引用", "审查记录", "资金往来"]
+    assert xlsx.sheetnames == ["摘要", "人员画像", "发现", "证据", "规则引用", "审查记录", "资金往来"]
     for ws in xlsx.worksheets:
         assert ws.freeze_panes == "A2"
     assert [c.value for c in xlsx["证据"][1]][:7] == [

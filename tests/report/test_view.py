@@ -100,3 +100,13 @@ def test_read_findings_file_names_the_bad_line(tmp_path):
         raise AssertionError("bad line accepted")
     p.write_text(good + "\n", encoding="utf-8")
     assert read_findings_file(p)[0].finding_id == "f-gift-1"
+
+
+def test_unverified_mark_printed_once() -> None:
+    from hongxian.report.view import article_text
+    from hongxian.schema import RuleRef
+
+    marked = RuleRef(code="某规范", article="第一百零三条（条号待核）", verified=False)
+    assert article_text(marked) == "第一百零三条（条号待核）"
+    assert article_text(RuleRef(code="某规范", article="（条号待核）", verified=False)) == "（条号待核）"
+    assert article_text(RuleRef(code="某规范", article="第六条", verified=False)) == "第六条（条号待核）"

@@ -149,4 +149,6 @@ def test_clear_excerpt_only_on_reveal(service: ReviewService, users) -> None:
     with pytest.raises(ReviewInputError):
         service.reveal(users[INVESTIGATOR], "f-000001", " ")
     reveal = [e for e in service.audit_entries(users[INVESTIGATOR]).items if e.action == "reveal"]
-    assert reveal[0].detail == {"reason": "核实当事人联系方式", "clear_excerpts": 1}
+    detail = reveal[0].detail
+    assert (detail["reason"], detail["clear_excerpts"], detail["clear_rows"]) == ("核实当事人联系方式", 1, 0)
+    assert detail["shown"] == ["payments:pay-a"]  # the stored clear excerpt that was shown

@@ -110,11 +110,16 @@ def test_every_provision_has_article_and_unverified_marked(book):
 @pytest.mark.parametrize(
     ("on", "version", "articles"),
     [
+        (date(2016, 1, 1), "2015", ["第六十八条", "第八十三条"]),  # boundary days of every version
         (date(2016, 6, 1), "2015", ["第六十八条", "第八十三条"]),
+        (date(2018, 9, 30), "2015", ["第六十八条", "第八十三条"]),
+        (date(2018, 10, 1), "2018", ["第七十四条", "第八十八条"]),
         (date(2019, 3, 1), "2018", ["第七十四条", "第八十八条"]),
-        (date(2024, 1, 15), "2018", ["第七十四条", "第八十八条"]),
-        (date(2024, 3, 1), "2023", ["第八十二条", "第九十七条（条号待核）"]),
-        (None, "2023", ["第八十二条", "第九十七条（条号待核）"]),
+        (date(2023, 12, 31), "2018", ["第七十四条", "第八十八条"]),
+        (date(2024, 1, 1), "2023", ["第八十二条", "第九十七条"]),  # in force from 2024-01-01
+        (date(2024, 1, 15), "2023", ["第八十二条", "第九十七条"]),
+        (date(2024, 3, 1), "2023", ["第八十二条", "第九十七条"]),
+        (None, "2023", ["第八十二条", "第九十七条"]),
     ],
 )
 def test_conduct_date_selects_version(book, on, version, articles):
@@ -128,7 +133,7 @@ def test_conduct_date_selects_version(book, on, version, articles):
     all_numbers = {
         "2015": ["第六十八条", "第八十三条"],
         "2018": ["第七十四条", "第八十八条"],
-        "2023": ["第八十二条", "第九十七条（条号待核）"],
+        "2023": ["第八十二条", "第九十七条"],
     }
     for i, ref in enumerate(refs):
         expected = [f"中国共产党纪律处分条例({v}) {a[i]}" for v, a in all_numbers.items() if v != version]
@@ -146,11 +151,34 @@ def test_leak_unpublished_numbers(book):
 def test_unknown_number_shown_as_pending(book):
     ref = book.resolve_refs(_check(("ccp-discipline", "kin-benefit")), date(2019, 1, 1))[0]
     assert (ref.code, ref.article, ref.verified) == ("中国共产党纪律处分条例(2018)", "（条号待核）", False)
-    assert ref.other_versions == ["中国共产党纪律处分条例(2023) 第一百零四条"]
-    # 2015 has no kin-benefit entry: the nearest version that has it is cited instead
-    assert book.resolve_refs(_check(("ccp-discipline", "kin-benefit")), date(2016, 5, 1))[0].code.endswith(
-        "(2018)"
-    )
+    assert ref.other_versions == [
+        "中国共产党纪律处分条例(2015) 第八十八条第二款",
+        "中国共产党纪律处分条例(2023) 第一百零四条",
+    ]
+    # 2015: relatives' business is handled under art. 88, second paragraph
+    old = book.resolve_refs(_check(("ccp-discipline", "kin-benefit")), date(2016, 5, 1))[0]
+    assert (old.code, old.article, old.verified) == ("中国共产党纪律处分条例(2015)", "第八十八条第二款", True)
+
+
+@pytest.mark.parametrize(
+    ("on", "code", "article"),
+    [
+        (date(2017, 5, 1), "中国共产党纪律处分条例(2015)", "第二十九条"),
+        (date(2018, 10, 1), "中国共产党纪律处分条例(2018)", "第二十八条"),
+        (date(2023, 12, 31), "中国共产党纪律处分条例(2018)", "第二十八条"),
+        (date(2024, 1, 1), "中国共产党纪律处分条例(2023)", "第三十条"),
+    ],
+)
+def test_gambling_general_clause_by_version(book, on, code, article):
+    ref = book.resolve_refs(_check(("ccp-discipline", "illegal-conduct")), on)[0]
+    assert (ref.code, ref.article, ref.verified) == (code, article, True)
+    if code.endswith("(2015)"):
+        assert "刑法" not in book.provision("ccp-discipline", "illegal-conduct", on).provision.text
+
+
+def test_vote_buying_2023_is_article_83(book):
+    ref = book.resolve_refs(_check(("ccp-discipline", "election-canvassing")), date(2024, 1, 1))[0]
+    assert ref.article == "第八十三条"
 
 
 def test_state_secrets_law_versions(book):

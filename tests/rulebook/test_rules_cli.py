@@ -19,7 +19,9 @@ from tests.rulebook.testdetectors import make_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
-ARTICLE = re.compile(r"^(第[一二三四五六七八九十百零]+条|[0-9.]+)?(（条号待核）)?$")
+ARTICLE = re.compile(
+    r"^(第[一二三四五六七八九十百零]+条(第[一二三四五六七八九十]+款)?|[0-9.]+)?(（条号待核）)?$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -116,4 +118,4 @@ def test_docs_content(tmp_path: Path):
         "| 第六十八条 | 第七十四条 | 第八十二条 |" in text
     )
     assert "## 三、不筛查的条款" in text and "hongxian 不判断观点与真伪，由人依规依纪处理" in text
-    assert "在京老乡精英会" in text and "第九十七条（条号待核）" in text
+    assert "在京老乡精英会" in text and "第一百零三条（条号待核）" in text and "第三十条" in text

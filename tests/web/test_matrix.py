@@ -46,6 +46,16 @@ ROUTES: list[Route] = [
     Route(
         "POST", f"/findings/{FID}/reveal", frozenset({INVESTIGATOR}), lambda web, role: {"reason": "核实身份"}
     ),
+    Route(
+        "POST",
+        f"/findings/{FID}/suppress",
+        TRIAGE,
+        lambda web, role: {"reason": f"{role} 矩阵测试", "days": "1"},
+    ),
+    Route("POST", "/suppressions/1/revoke", TRIAGE, lambda web, role: {"finding": FID}),
+    Route("POST", "/findings/bulk", TRIAGE, lambda web, role: {"pick": "f-000005:999", "status": "pending"}),
+    Route("GET", "/dossiers", TRIAGE),
+    Route("GET", "/dossiers/P002", TRIAGE),
     Route("GET", "/audit", frozenset({ADMIN, INVESTIGATOR})),
     Route("GET", "/users", frozenset({ADMIN})),
     Route(
@@ -71,6 +81,7 @@ ROUTES: list[Route] = [
         lambda web, role: {"json": {"status": "待审", "reason": role, "version": web.version(FID)}},
     ),
     Route("GET", "/api/me", EVERYONE),
+    Route("POST", "/api/check", EVERYONE, lambda web, role: {"json": {"text": "这份讨论稿请勿外传"}}),
     Route("POST", "/logout", EVERYONE, success_location="/login?bye=1"),
 ]
 CASES = [
@@ -136,5 +147,8 @@ def test_matrix_covers_every_route() -> None:
     }
     registered -= {("GET", "/login"), ("POST", "/login")}
     covered = {(r.method, r.path.split("?")[0]) for r in ROUTES}
-    templated = {(m, p.replace("{finding_id}", FID)) for m, p in registered}
+    templated = {
+        (m, p.replace("{finding_id}", FID).replace("{key}", "P002").replace("{suppression_id}", "1"))
+        for m, p in registered
+    }
     assert templated == covered

@@ -214,6 +214,7 @@ def network_figure(money: MoneyFlows) -> Figure:
     if not money.flows:
         _empty(ax, family, "所选对象无资金往来记录")
         return fig
+    money = money.for_network()
     subjects, others, labels, totals, fold = _network_nodes(money)
     pos = _positions(subjects, others)
     edges: dict[tuple[str, str], int] = {}

@@ -42,6 +42,7 @@ def jinja_env() -> Environment:
         finalize=finalize_for_display,  # bidi controls shown as visible marks (issue 13 item 14)
     )
     env.globals["cn_num"] = cn_num
+    env.globals["yuan"] = fmt_yuan
     return env
 
 

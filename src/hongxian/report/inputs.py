@@ -59,6 +59,18 @@ class DecisionRecord:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class SuppressedNote:
+    """An active suppression rule and how many findings it keeps out of the report."""
+
+    check_id: str
+    subject: str  # "" when the rule covers every subject of the check
+    reason: str
+    by: str
+    until: datetime
+    findings: int
+
+
 @dataclass
 class ReportFinding:
     finding: Finding
@@ -79,6 +91,7 @@ class ReportInput:
     sources: list[dict] = field(default_factory=list)
     origin: str = "findings.jsonl"
     mask_personal_data: bool = True
+    suppressed: list[SuppressedNote] = field(default_factory=list)
 
     def person_accounts(self, person_id: str) -> set[str]:
         return person_accounts(self.dataset, person_id)

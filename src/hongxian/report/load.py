@@ -14,7 +14,14 @@ from pathlib import Path
 
 from hongxian.case import STATE_DIR, CaseConfig, CasePaths, load_case_config
 from hongxian.dataset.dataset import Dataset
-from hongxian.report.inputs import DecisionRecord, ReportError, ReportFinding, ReportInput, read_findings_file
+from hongxian.report.inputs import (
+    DecisionRecord,
+    ReportError,
+    ReportFinding,
+    ReportInput,
+    SuppressedNote,
+    read_findings_file,
+)
 from hongxian.review.checkpoint import SIDECAR_SUFFIX
 from hongxian.schema import Evidence
 from hongxian.settings import Settings
@@ -102,6 +109,17 @@ def from_service(
     """Report input from the review service (masked details; the read is audited as a report)."""
     details = service.report_findings(user)
     stats = service.stats(user)
+    suppressed = [
+        SuppressedNote(
+            c.rule.check_id,
+            c.rule.subject_id or "",
+            c.rule.reason,
+            c.rule.created_by,
+            c.rule.expires_at,
+            c.findings,
+        )
+        for c in service.suppressed_counts(user)
+    ]
     inp = ReportInput(
         case=case,
         findings=[_detail_to_report(d) for d in details],
@@ -111,6 +129,7 @@ def from_service(
         sources=sources or [],
         origin="审查库（含审查结论）",
         mask_personal_data=mask,
+        suppressed=suppressed,
     )
 
     def log_export(fmt: str, path: Path) -> None:

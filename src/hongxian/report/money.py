@@ -1,13 +1,15 @@
 """Money flows of the report's subjects: daily in/out series and counterparty edges.
 
-Amounts are net of refunds (``amount_fen - refunded_fen``); refund rows themselves and failed
-or closed payments are left out. A payment between two subject accounts is internal and is
-not counted as in or out.
+Every payment of a subject account (payer, payee or bill owner) is either a flow or counted in
+``left_out`` with its reason, so the report can say exactly what it leaves out. Amounts are net of
+refunds (``amount_fen - refunded_fen``); refund rows themselves, failed or closed payments and
+payments between two subject accounts (internal) are left out. A red packet or collection into a
+group chat has no payee account: the group (``group:<chat_id>``) is its counterparty.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from hongxian.dataset.dataset import Dataset
@@ -26,21 +28,58 @@ def name_only(account: str) -> str | None:
     return None
 
 
+MERCHANT_PREFIX = "merchants-of:"  # network chart only: one merchant node per subject
+GROUP_PREFIX = "group:"  # a red packet or collection into a group chat: the group is the counterparty
+
+# Every payment touching a subject account (as payer, payee or bill owner), with the reason it is
+# left out of the flows (NULL: counted). Null-safe: a group red packet has no payee account.
 _FLOWS_SQL = """
 WITH subj AS (SELECT unnest($1::VARCHAR[]) AS account_id),
 p AS (
-    SELECT payment_id, ts, kind, payer_account, payee_account, counterparty_name, memo,
-           amount_fen - coalesce(refunded_fen, 0) AS net_fen,
-           payer_account IN (SELECT account_id FROM subj) AS payer_in,
-           payee_account IN (SELECT account_id FROM subj) AS payee_in
+    SELECT payment_id, ts, kind, payer_account, payee_account, owner_account, chat_id,
+           counterparty_name, memo,
+           amount_fen, amount_fen - coalesce(refunded_fen, 0) AS net_fen,
+           coalesce(payer_account IN (SELECT account_id FROM subj), false) AS payer_in,
+           coalesce(payee_account IN (SELECT account_id FROM subj), false) AS payee_in,
+           coalesce(owner_account IN (SELECT account_id FROM subj), false) AS owner_in,
+           direction,
+           coalesce(lower(status), '') AS st
     FROM payments
-    WHERE coalesce(kind, '') <> 'refund'
-      AND NOT list_contains($2::VARCHAR[], coalesce(lower(status), ''))
-      AND amount_fen IS NOT NULL
 )
-SELECT * FROM p WHERE (payer_in OR payee_in) AND NOT (payer_in AND payee_in) AND net_fen > 0
+SELECT *,
+    CASE
+        WHEN coalesce(kind, '') = 'refund' THEN 'refund'
+        WHEN list_contains($2::VARCHAR[], st) THEN 'failed'
+        WHEN amount_fen IS NULL THEN 'no_amount'
+        WHEN payer_in AND payee_in THEN 'internal'
+        WHEN NOT payer_in AND NOT payee_in AND direction NOT IN ('in', 'out') THEN 'no_direction'
+        WHEN net_fen <= 0 THEN 'refunded'
+    END AS left_out
+FROM p WHERE payer_in OR payee_in OR owner_in
 ORDER BY ts, payment_id
 """
+
+LEFT_OUT_ZH = {
+    "refund": "退款记录（金额已从原交易中扣除）",
+    "failed": "交易失败、关闭或已取消",
+    "no_amount": "账单未载明金额",
+    "internal": "报告对象账户之间的内部往来",
+    "no_direction": "无法判断收支方向",
+    "refunded": "已全额退款",
+}
+
+
+@dataclass
+class LeftOut:
+    """Payments of the subjects that the flows leave out, per reason."""
+
+    reason: str
+    count: int = 0
+    amount_fen: int = 0
+
+    @property
+    def reason_zh(self) -> str:
+        return LEFT_OUT_ZH.get(self.reason, self.reason)
 
 
 @dataclass
@@ -73,6 +112,12 @@ class MoneyFlows:
     subjects: list[str]
     labels: dict[str, str]
     flows: list[Flow] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
+
+    @property
+    def considered(self) -> int:
+        """Payments of the subjects in the dataset: counted flows plus every left-out one."""
+        return len(self.flows) + sum(x.count for x in self.left_out)
 
     @property
     def total_in(self) -> int:
@@ -121,9 +166,25 @@ class MoneyFlows:
             slot[1] += 1
         return [(a, b, v[0], v[1]) for (a, b), v in sorted(acc.items(), key=lambda kv: -kv[1][0])]
 
+    def for_network(self) -> MoneyFlows:
+        """The flows as the network chart draws them: merchants are not relations, so each subject's
+        merchant payments go to that subject's own 商户消费 node instead of joining subjects who merely
+        paid the same platform merchant."""
+        labels = dict(self.labels)
+        flows = []
+        for f in self.flows:
+            if f.kind == "merchant":
+                node = f"{MERCHANT_PREFIX}{f.subject_account}"
+                labels[node] = f"商户消费（{self.label(f.subject_account)}）"
+                f = replace(f, counterparty=node)
+            flows.append(f)
+        return MoneyFlows(subjects=self.subjects, labels=labels, flows=flows, left_out=self.left_out)
+
     def label(self, account: str) -> str:
         if account in self.labels:
             return self.labels[account]
+        if account.startswith(GROUP_PREFIX):
+            return f"群聊（{account[len(GROUP_PREFIX) :]}）"
         return name_only(account) or account
 
 
@@ -160,6 +221,8 @@ def account_labels(ds: Dataset) -> dict[str, str]:
         FROM accounts a LEFT JOIN people pe ON pe.person_id = a.person_id
         UNION ALL
         SELECT unnest(wechat_ids), name FROM people
+        UNION ALL
+        SELECT 'group:' || group_id, '群聊：' || coalesce(nullif(name, ''), group_id) FROM groups
         """
     ).to_pylist()
     labels: dict[str, str] = {}
@@ -169,17 +232,44 @@ def account_labels(ds: Dataset) -> dict[str, str]:
     return labels
 
 
+def _counterparty(r: dict, out: bool) -> str:
+    other = r["payee_account"] if out else r["payer_account"]
+    if other:
+        return other
+    if r["chat_id"]:
+        return GROUP_PREFIX + r["chat_id"]
+    if r["counterparty_name"]:
+        return NAME_PREFIX + r["counterparty_name"]
+    return "（未知对方）"
+
+
+def _is_out(r: dict) -> bool:
+    if r["payer_in"] or r["payee_in"]:
+        return bool(r["payer_in"])
+    return r["direction"] == "out"  # only the bill owner is known: the bill's own direction
+
+
+def _subject_of(r: dict, out: bool) -> str:
+    if r["payer_in"] or r["payee_in"]:
+        return r["payer_account"] if out else r["payee_account"]
+    return r["owner_account"] if r.get("owner_account") else (r["payer_account"] or r["payee_account"])
+
+
 def money_flows(inp: ReportInput) -> MoneyFlows:
+    """Every payment of the subjects: counted as a flow, or listed under `left_out` with its reason."""
     subjects = subject_accounts(inp)
     labels = account_labels(inp.dataset)
     rows = inp.dataset.sql(_FLOWS_SQL, [subjects, list(FAILED_STATUSES)]).to_pylist() if subjects else []
-    flows = []
+    flows: list[Flow] = []
+    left: dict[str, LeftOut] = {}
     for r in rows:
-        out = bool(r["payer_in"])
-        subject, other = (
-            (r["payer_account"], r["payee_account"]) if out else (r["payee_account"], r["payer_account"])
-        )
-        other = other or (NAME_PREFIX + r["counterparty_name"] if r["counterparty_name"] else "（未知对方）")
+        if r["left_out"]:
+            slot = left.setdefault(r["left_out"], LeftOut(r["left_out"]))
+            slot.count += 1
+            slot.amount_fen += int(r["amount_fen"] or 0)
+            continue
+        out = _is_out(r)
+        other = _counterparty(r, out)
         shown = name_only(other)
         if shown and other not in labels:
             labels[other] = shown
@@ -188,11 +278,17 @@ def money_flows(inp: ReportInput) -> MoneyFlows:
                 r["payment_id"],
                 r["ts"],
                 r["kind"] or "",
-                subject,
+                _subject_of(r, out),
                 other,
                 "out" if out else "in",
                 int(r["net_fen"]),
                 r["memo"] or "",
             )
         )
-    return MoneyFlows(subjects=subjects, labels=labels, flows=flows)
+    order = list(LEFT_OUT_ZH)
+    return MoneyFlows(
+        subjects=subjects,
+        labels=labels,
+        flows=flows,
+        left_out=sorted(left.values(), key=lambda x: order.index(x.reason) if x.reason in order else 99),
+    )

@@ -13,12 +13,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH, SUBJECT_ZH, TABLE_ZH
+from hongxian.report.dossiers import DossierView, report_dossiers
 from hongxian.report.inputs import STATUSES, ReportFinding, ReportInput
 from hongxian.report.masking import make_masker
 from hongxian.report.money import MoneyFlows, money_flows
+from hongxian.review.casedata import CaseFacts, PaymentFact
 from hongxian.schema import CATEGORIES, SEVERITIES, TZ, Finding, RuleRef, Subject
 
 UNVERIFIED = "（条号待核）"
+TABLE_KEY = {v: k for k, v in TABLE_ZH.items()}  # evidence rows hold the Chinese table name
 _TZ = ZoneInfo(TZ)
 
 
@@ -47,7 +50,9 @@ def fmt_ts(dt: datetime | None, seconds: bool = False) -> str:
 def article_text(ref: RuleRef) -> str:
     if not ref.article:
         return UNVERIFIED
-    return ref.article if ref.verified else f"{ref.article}{UNVERIFIED}"
+    if ref.verified or UNVERIFIED in ref.article:  # the rulebook may have marked it already
+        return ref.article
+    return f"{ref.article}{UNVERIFIED}"
 
 
 @dataclass
@@ -61,6 +66,9 @@ class EvidenceRow:
     amount_fen: int | None
     amount: str
     note: str
+    parties: str = ""  # payer → payee, or the sender (names as in people.csv)
+    chat: str = ""
+    source: str = ""  # file and transaction / message id
 
 
 @dataclass
@@ -129,6 +137,13 @@ class ReportView:
     money: MoneyFlows
     title: str
     mask: Callable[[str | None], str] = field(repr=False)
+    dossiers: list[DossierView] = field(default_factory=list)
+    suppressed: str = ""
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """Finding id → its number in the report (sections in order), as dossiers cite it."""
+        return {f.id: i for i, f in enumerate(self.findings, start=1)}
 
     @property
     def findings(self) -> list[FindingView]:
@@ -240,7 +255,22 @@ def _summary(inp: ReportInput, mask) -> list[tuple[str, str]]:
         ("发现来源", inp.origin),
         ("生成时间", fmt_ts(inp.generated_at, True)),
     ]
+    if inp.suppressed:
+        rows.append(("已屏蔽（未列入）", suppressed_text(inp, mask)))
     return rows
+
+
+def suppressed_text(inp: ReportInput, mask) -> str:
+    """另有 N 项已屏蔽，理由…: what suppression keeps out of the report, rule by rule."""
+    total = sum(s.findings for s in inp.suppressed)
+    parts = []
+    for s in inp.suppressed:
+        scope = f"（对象 {mask(s.subject)}）" if s.subject else "（全部对象）"
+        parts.append(
+            f"检查项 {s.check_id}{scope} {s.findings} 项，理由“{mask(s.reason)}”，"
+            f"{mask(s.by)} 设置，至 {fmt_ts(s.until)}"
+        )
+    return f"另有 {total} 项已屏蔽，未列入本报告：" + "；".join(parts)
 
 
 def _counts(findings: list[ReportFinding]):
@@ -268,6 +298,24 @@ def _source_rows(inp: ReportInput, mask) -> list[dict]:
     ]
 
 
+def _attach_facts(inp: ReportInput, sections: list[CategorySection], mask) -> None:
+    """Who paid whom, chat and source of every payment/message evidence row, from the case data."""
+    rows = [e for sec in sections for f in sec.findings for e in f.evidence]
+    keys = {(TABLE_KEY.get(e.table, e.table), e.id) for e in rows}
+    sources = {s.get("source_id") or "": s.get("path") or "" for s in inp.sources}
+    facts = CaseFacts(inp.dataset, sources).evidence(keys, context=0)
+    for e in rows:
+        fact = facts.get((TABLE_KEY.get(e.table, e.table), e.id))
+        if fact is None:
+            continue
+        who = f"{fact.payer} → {fact.payee}" if isinstance(fact, PaymentFact) else fact.sender
+        e.parties, e.chat, e.source = (
+            mask(who),
+            mask(fact.chat),
+            mask(f"{fact.source} {fact.row_ref}".strip()),
+        )
+
+
 def build_view(inp: ReportInput) -> ReportView:
     """Filter by person, mask, format: the whole report content."""
     inp = inp.filtered()
@@ -279,6 +327,8 @@ def build_view(inp: ReportInput) -> ReportView:
     for flow in money.flows:
         flow.memo = mask(flow.memo)
     title = f"违规线索筛查报告 · {inp.case.case.id}"
+    order = [f.id for sec in sections for f in sec.findings]
+    _attach_facts(inp, sections, mask)
     return ReportView(
         summary=_summary(inp, mask),
         sources=_source_rows(inp, mask),
@@ -291,4 +341,6 @@ def build_view(inp: ReportInput) -> ReportView:
         money=money,
         title=title,
         mask=mask,
+        dossiers=report_dossiers(inp, order, mask, fmt_ts, fmt_yuan),
+        suppressed=suppressed_text(inp, mask) if inp.suppressed else "",
     )

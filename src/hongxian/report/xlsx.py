@@ -125,7 +125,7 @@ def _findings_sheet(wb, view: ReportView, fmt: _Formats) -> None:
         Col("标题", 36, "wrap"),
         Col("对象", 24, "wrap"),
         Col("严重程度", 9),
-        Col("评分", 7, "float"),
+        Col("得分（0–1）", 9, "float"),
         Col("审查状态", 9),
         Col("时间范围", 34),
         Col("说明", 60, "wrap"),
@@ -168,13 +168,88 @@ def _evidence_sheet(wb, view: ReportView, fmt: _Formats) -> None:
         Col("摘录", 60, "wrap"),
         Col("金额（元）", 14, "money"),
         Col("备注", 24, "wrap"),
+        Col("付款方 → 收款方 / 发送人", 26, "wrap"),
+        Col("聊天/群", 20, "wrap"),
+        Col("出处（文件、行/消息编号）", 40, "wrap"),
     ]
     rows = [
-        [e.finding_id, f.title, e.table, e.id, e.ts, e.excerpt, e.amount_fen, e.note]
+        [
+            e.finding_id,
+            f.title,
+            e.table,
+            e.id,
+            e.ts,
+            e.excerpt,
+            e.amount_fen,
+            e.note,
+            e.parties,
+            e.chat,
+            e.source,
+        ]
         for f in view.findings
         for e in f.evidence
     ]
     write_table(wb.add_worksheet("证据"), cols, rows, fmt)
+
+
+def _dossier_sheet(wb, view: ReportView, fmt: _Formats) -> None:
+    """One block of rows per subject: its totals, then its de-duplicated evidence timeline."""
+    cols = [
+        Col("对象", 16),
+        Col("最高严重程度", 10),
+        Col("发现（报告编号）", 22, "wrap"),
+        Col("时间", 18),
+        Col("类型", 9),
+        Col("付款方 → 收款方 / 发送人", 26, "wrap"),
+        Col("聊天/群", 20, "wrap"),
+        Col("内容", 36, "wrap"),
+        Col("出处（文件、行/消息编号）", 40, "wrap"),
+        Col("金额（元）", 14, "money"),
+        Col("引用发现编号", 12),
+        Col("多条发现共用", 10),
+    ]
+    nums = view.numbers
+    rows: list[list] = []
+    for d in view.dossiers:
+        found = "、".join(str(nums.get(fid, "?")) for fid, _, _ in d.findings)
+        summary = (
+            f"去重证据 {d.rows} 行（引用 {d.citations} 次）；去重金额 {d.money_fen / 100:,.2f} 元"
+            f"（直接相加 {d.cited_money_fen / 100:,.2f} 元）"
+        )
+        rows.append(
+            [
+                f"{d.name}（{d.key}）",
+                d.severity,
+                found,
+                None,
+                "合计",
+                "",
+                "",
+                summary,
+                "",
+                d.money_fen,
+                "",
+                "",
+            ]
+        )
+        rows += [
+            [
+                d.name,
+                "",
+                "",
+                r.time,
+                r.table,
+                r.parties,
+                r.chat,
+                r.text,
+                r.source,
+                r.amount_fen,
+                r.cited,
+                "是" if r.shared else "",
+            ]
+            for r in d.timeline
+        ]
+    write_table(wb.add_worksheet("人员画像"), cols, rows, fmt)
 
 
 def _rules_sheet(wb, view: ReportView, fmt: _Formats) -> None:
@@ -248,6 +323,15 @@ def _money_sheet(wb, view: ReportView, fmt: _Formats, charts: list[Chart]) -> No
         end += 1
         ws.write_string(end, 6, label, fmt.total_label)
         ws.write_number(end, 7, fen / 100, fmt.total)
+    end += 1
+    ws.write_string(
+        end, 0, f"涉及报告对象账户的支付记录共 {m.considered} 笔，计入 {len(m.flows)} 笔", fmt.total_label
+    )
+    for x in m.left_out:  # what the flows leave out, and why (nothing is dropped silently)
+        end += 1
+        ws.write_string(end, 0, f"未计入：{x.reason_zh}", fmt.total_label)
+        ws.write_string(end, 6, f"{x.count} 笔", fmt.total_label)
+        ws.write_number(end, 7, x.amount_fen / 100, fmt.total)
     col = len(cols) + 1
     for i, chart in enumerate(charts):
         ws.insert_image(
@@ -278,6 +362,7 @@ def render_xlsx(inp: ReportInput) -> bytes:
     )
     fmt = _Formats(wb)
     _summary_sheet(wb, view, fmt)
+    _dossier_sheet(wb, view, fmt)
     _findings_sheet(wb, view, fmt)
     _evidence_sheet(wb, view, fmt)
     _rules_sheet(wb, view, fmt)

@@ -4,17 +4,20 @@ Detectors already mask other people's personal data in ``Evidence.excerpt``; the
 text as given. ``excerpt_clear`` is stored only when an importer passes it (``clear_excerpts`` of
 `ReviewService.record_run`; the current detectors do not provide one). A reveal therefore shows the
 clear excerpt where one was stored and the masked one everywhere else (``has_clear`` says which).
-Spans index the masked excerpt.
+Spans index the masked excerpt. The service attaches ``facts`` read from the case data (payer →
+payee, chat, memo, source, surrounding messages), clear text only for a reveal.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hongxian.review.casedata import EvidenceFact
 from hongxian.review.errors import NotFound
 from hongxian.review.status import status_label
 from hongxian.schema import Finding
@@ -64,6 +67,8 @@ class FindingDetail:
     evidence: list[EvidenceView]
     decisions: list[Decision]
     revealed: bool
+    facts: Mapping[tuple[str, str], EvidenceFact] = field(default_factory=dict)
+    """Case data behind evidence rows (`hongxian.review.casedata`), clear only when revealed."""
 
     @property
     def finding_id(self) -> str:

@@ -7,15 +7,29 @@ writes the audit log in the same transaction as the change.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
 
 from hongxian.case import load_case_config
-from hongxian.review import audit, auth, checkpoint, decide, detail, queries, runs, suppress
+from hongxian.review import (
+    audit,
+    auth,
+    casedata,
+    checkpoint,
+    decide,
+    detail,
+    dossiers,
+    queries,
+    runs,
+    suppress,
+)
+from hongxian.review.casedata import CaseFacts
 from hongxian.review.detail import Decision, FindingDetail
-from hongxian.review.errors import AuthError, ConflictError, PermissionDenied, ReviewInputError
+from hongxian.review.dossier import Dossier
+from hongxian.review.errors import AuthError, ConflictError, NotFound, PermissionDenied, ReviewInputError
 from hongxian.review.queries import FindingFilter, FindingRow, Page
 from hongxian.review.roles import (  # noqa: F401  (role constants re-exported for callers)
     ADMIN,
@@ -40,7 +54,7 @@ from hongxian.review.roles import (  # noqa: F401  (role constants re-exported f
 )
 from hongxian.review.runs import ClearExcerpts, RunSummary
 from hongxian.review.stats import CaseStats, case_stats, load_details
-from hongxian.review.suppress import Suppression
+from hongxian.review.suppress import SuppressedCount, Suppression
 from hongxian.schema import Finding
 from hongxian.settings import Settings
 from hongxian.store.engine import CaseStore, open_case_store, resolve_url
@@ -167,27 +181,43 @@ class ReviewService:
                 s, self.case_id, filters or FindingFilter(), sort, page, per_page, self.now()
             )
 
-    def get_finding(self, user: User, finding_id: str) -> FindingDetail:
-        """The finding with masked evidence; the view is audited."""
+    def get_finding(self, user: User, finding_id: str, facts: CaseFacts | None = None) -> FindingDetail:
+        """The finding with masked evidence (and masked case facts when given); the view is audited."""
         require(user, VIEW_FINDING)
         with self.store.write() as s:
             d = detail.load_detail(s, self.case_id, finding_id, reveal=False)
             self._audit(s, user.name, "view", f"finding:{finding_id}")
-            return d
+        if facts is not None:
+            d = replace(d, facts=facts.evidence(((e.table, e.id) for e in d.evidence), clear=False))
+        return d
 
-    def reveal(self, user: User, finding_id: str, reason: str) -> FindingDetail:
-        """Clear excerpts where stored (调查员 only); the reveal and its reason are audited."""
+    def reveal(
+        self, user: User, finding_id: str, reason: str, facts: CaseFacts | None = None
+    ) -> FindingDetail:
+        """Clear excerpts where stored and the clear case data behind the evidence (调查员 only).
+
+        The clear text is read from the case data now and never stored; the audit entry records the
+        reason, which rows were shown in clear and a digest of exactly what was shown."""
         require(user, REVEAL)
         if not reason or not reason.strip():
             raise ReviewInputError("查看未脱敏信息必须填写理由")
         with self.store.write() as s:
             d = detail.load_detail(s, self.case_id, finding_id, reveal=True)
+            clear = facts.evidence(((e.table, e.id) for e in d.evidence), clear=True) if facts else {}
+            d = replace(d, facts=clear)
+            shown = [f"{t}:{i}" for t, i in clear] + [f"{e.table}:{e.id}" for e in d.evidence if e.revealed]
             self._audit(
                 s,
                 user.name,
                 "reveal",
                 f"finding:{finding_id}",
-                {"reason": reason.strip(), "clear_excerpts": sum(e.has_clear for e in d.evidence)},
+                {
+                    "reason": reason.strip(),
+                    "clear_excerpts": sum(e.has_clear for e in d.evidence),
+                    "clear_rows": len(clear),
+                    "shown": sorted(set(shown))[:200],
+                    "digest": casedata.digest(clear.values()),
+                },
             )
             return d
 
@@ -258,10 +288,45 @@ class ReviewService:
             self._audit(s, user.name, "unsuppress", f"suppression:{suppression_id}")
             return rule
 
+    def suppressions_for(self, user: User, finding_id: str) -> list[Suppression]:
+        """The active rules hiding this finding (reason, who, expiry) for its detail page."""
+        require(user, VIEW_FINDING)
+        with self.store.read() as s:
+            row = detail.get_stored(s, self.case_id, finding_id)
+            return suppress.matching(
+                s, self.case_id, row.check_id, row.subject_kind, row.subject_id, self.now()
+            )
+
+    def suppressed_counts(self, user: User) -> list[SuppressedCount]:
+        """Active rules with the number of findings each hides now (reports print them)."""
+        require(user, REPORT)
+        with self.store.read() as s:
+            return suppress.counts(s, self.case_id, self.now())
+
     def suppressions(self, user: User) -> list[Suppression]:
         require(user, SUPPRESS)
         with self.store.read() as s:
             return suppress.listing(s, self.case_id)
+
+    # ------------------------------------------------------------------ dossiers
+
+    def dossier_index(
+        self, user: User, facts: CaseFacts | None = None, page: int = 1
+    ) -> tuple[list[dossiers.DossierEntry], int]:
+        """One page of subjects with findings (most severe first) and the number of subjects."""
+        require(user, LIST_FINDINGS)
+        with self.store.read() as s:
+            return dossiers.index(s, self.case_id, self.now(), facts, page)
+
+    def dossier(self, user: User, key: str, facts: CaseFacts | None = None) -> Dossier:
+        """One subject's dossier (masked); the view is audited."""
+        require(user, VIEW_FINDING)
+        with self.store.write() as s:
+            d = dossiers.one(s, self.case_id, key, self.now(), facts)
+            if d is None:
+                raise NotFound(f"对象 {key} 没有线索")
+            self._audit(s, user.name, "view", f"dossier:{key}", {"findings": len(d.findings)})
+            return d
 
     # ------------------------------------------------------------------ reports and audit
 

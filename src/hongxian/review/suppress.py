@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from hongxian.review.errors import NotFound, ReviewInputError
@@ -156,3 +156,31 @@ def listing(session: Session, case_id: str) -> list[Suppression]:
         select(SuppressionRow).where(SuppressionRow.case_id == case_id).order_by(SuppressionRow.id)
     )
     return [Suppression.of(r) for r in rows]
+
+
+def matching(
+    session: Session, case_id: str, check_id: str, subject_kind: str, subject_id: str, now: datetime
+) -> list[Suppression]:
+    """The active rules hiding a finding of this check and subject."""
+    return [
+        Suppression.of(r)
+        for r in _active(session, case_id, now, check_id)
+        if r.subject_id is None or (r.subject_kind in (None, subject_kind) and r.subject_id == subject_id)
+    ]
+
+
+@dataclass(frozen=True)
+class SuppressedCount:
+    """An active rule and how many findings it hides now (for the line reports print)."""
+
+    rule: Suppression
+    findings: int
+
+
+def counts(session: Session, case_id: str, now: datetime) -> list[SuppressedCount]:
+    f = StoredFinding
+    out = []
+    for r in _active(session, case_id, now):
+        n = session.scalar(select(func.count()).select_from(f).where(_matches(r), f.suppressed_until > now))
+        out.append(SuppressedCount(Suppression.of(r), int(n or 0)))
+    return [c for c in out if c.findings]

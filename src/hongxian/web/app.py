@@ -14,12 +14,12 @@ from hongxian.review.errors import AuthError, NotFound, PermissionDenied, Review
 from hongxian.review.service import ReviewService, open_store
 from hongxian.settings import Settings
 from hongxian.web.context import WebState
-from hongxian.web.routes import api, audit, auth, findings, home, selfcheck
+from hongxian.web.routes import api, audit, auth, dossiers, findings, home, selfcheck
 from hongxian.web.security import CsrfRejected, LoginRequired, auth_gate, is_api, login_redirect_url
 from hongxian.web.templating import make_env, render
 
 STATIC = Path(__file__).parent / "static"
-ROUTE_MODULES = (auth, home, findings, audit, selfcheck, api)
+ROUTE_MODULES = (auth, home, findings, dossiers, audit, selfcheck, api)
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hongxian.case import CaseConfig
+from hongxian.case import CaseConfig, CasePaths
+from hongxian.review.casedata import CaseFacts
 from hongxian.review.service import ReviewService
 from hongxian.settings import Settings
 
@@ -22,6 +23,8 @@ class WebState:
     case: CaseConfig
     rulebook: Any = None
     self_checker: Any = None
+    _facts: Any = None
+    _facts_stamp: tuple = ()
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def get_rulebook(self):
@@ -45,3 +48,14 @@ class WebState:
                     book = self.rulebook
                     self.self_checker = SelfChecker(book) if book is not None else load_self_checker()
         return self.self_checker
+
+    def get_facts(self) -> CaseFacts:
+        """The case data behind evidence rows, reopened when the ingested tables change on disk."""
+        state = CasePaths(self.case_dir).state
+        files = sorted((state / "dataset").glob("*.parquet")) + sorted((state / "case").glob("*.parquet"))
+        stamp = tuple((f.name, f.stat().st_mtime_ns) for f in files if f.is_file())
+        with self._lock:
+            if self._facts is None or stamp != self._facts_stamp:
+                self._facts = CaseFacts.open(self.case_dir)
+                self._facts_stamp = stamp
+            return self._facts

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH, SUBJECT_ZH, TABLE_ZH
+from hongxian.labels import AUDIT_DETAIL_ZH, CATEGORY_ZH, PAYMENT_KIND_ZH, SEVERITY_ZH, SUBJECT_ZH, TABLE_ZH
 from hongxian.review import roles
 from hongxian.review.render import money, ts
 from hongxian.review.status import STATUS_ZH
@@ -62,10 +62,17 @@ def penalty_steps(text: str | None) -> list[str]:
     return [p.strip() for p in text.replace(";", "；").split("；") if p.strip()]
 
 
+def _detail_value(key: str, v: object) -> str:
+    if key in ("from", "to") and isinstance(v, str):
+        return STATUS_ZH.get(v, v)
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return "、".join(v)
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+
+
 def detail_text(detail: dict) -> str:
-    return "；".join(
-        f"{k}={v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}" for k, v in detail.items()
-    )
+    """An audit entry's details in Chinese: ``原状态：待审；新状态：确认``."""
+    return "；".join(f"{AUDIT_DETAIL_ZH.get(k, k)}：{_detail_value(k, v)}" for k, v in detail.items())
 
 
 def _ts(value: datetime | None) -> str:
@@ -90,6 +97,7 @@ def make_env() -> Environment:
         STATUS_ZH=STATUS_ZH,
         SUBJECT_ZH=SUBJECT_ZH,
         TABLE_ZH=TABLE_ZH,
+        PAYMENT_KIND_ZH=PAYMENT_KIND_ZH,
         ROLE_ZH=roles.ROLE_ZH,
         urlencode=urlencode,
     )
@@ -102,6 +110,7 @@ def nav_items(user: roles.User | None) -> list[tuple[str, str]]:
     items = [("/", "案件概览")]
     if roles.can(user, roles.LIST_FINDINGS):
         items.append(("/findings", "线索审查"))
+        items.append(("/dossiers", "人员画像"))
     if roles.can(user, roles.VIEW_AUDIT):
         items.append(("/audit", "审计日志"))
     if roles.can(user, roles.MANAGE_USERS):
