@@ -211,7 +211,8 @@ def _ofd_text(lines: Sequence[str], top: float, size: float = 5.0) -> str:
     for i, line in enumerate(lines):
         y = top + i * size * 1.8
         objs.append(
-            f'<ofd:TextObject ID="{100 + i}" Boundary="25 {y:.1f} 160 {size * 1.4:.1f}" Font="1" Size="{size}">'
+            f'<ofd:TextObject ID="{100 + i}" Boundary="25 {y:.1f} 160 {size * 1.4:.1f}" '
+            f'Font="1" Size="{size}">'
             f'<ofd:TextCode X="0" Y="{size}">{_xml(line)}</ofd:TextCode></ofd:TextObject>'
         )
     return "".join(objs)
@@ -228,7 +229,8 @@ def ofd_bytes(pages: Sequence[Sequence[str]], header: str | None = None) -> byte
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(
             "OFD.xml",
-            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{_OFD_NS}" Version="1.0" DocType="OFD">'
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<ofd:OFD xmlns:ofd="{_OFD_NS}" Version="1.0" DocType="OFD">'
             "<ofd:DocBody><ofd:DocInfo><ofd:DocID>demo</ofd:DocID></ofd:DocInfo>"
             "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
         )

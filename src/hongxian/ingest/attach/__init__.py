@@ -8,7 +8,16 @@ pages), marks the GB/T 9704 document structure, and writes the ``attachments`` t
 
 from __future__ import annotations
 
-from hongxian.ingest.attach.extract import Block, Extracted, extract_bytes, extract_file
+from hongxian.ingest.attach.extract import Block, Extracted, Limits, extract_bytes, extract_file
+from hongxian.ingest.attach.run import AttachOptions, AttachReport, attach_case
 
-
-__all__ = ["Block", "Extracted", "extract_bytes", "extract_file"]
+__all__ = [
+    "AttachOptions",
+    "AttachReport",
+    "Block",
+    "Extracted",
+    "Limits",
+    "attach_case",
+    "extract_bytes",
+    "extract_file",
+]

@@ -84,10 +84,9 @@ class _Cursor:
             return kind, "header"
         body = block.part.startswith("正文") or block.part.startswith("第") or block.field == "image_text"
         top = body and (block.page in (None, 1)) and self.doc_line < TOP_LINES
-        if not top and body and index == 0 and (block.page or 0) > 1:
-            # first line of a later page: a running header repeating the 密级
-            if SECRECY.search(line) and "★" in line:
-                return "密级和保密期限", "header"
+        later_first = not top and body and index == 0 and (block.page or 0) > 1
+        if later_first and SECRECY.search(line) and "★" in line:
+            return "密级和保密期限", "header"  # a running header repeating the 密级 on a later page
         kind = _top_kind(line) if top else None
         if kind is None and body:
             kind = _any_kind(line, self.doc_line)
