@@ -19,8 +19,9 @@ from rich.table import Table
 from hongxian.canonical import SCHEMAS
 from hongxian.cli.common import case_errors, console, err_console
 from hongxian.dataset.store import read_table
+from hongxian.ingest.attach import AttachReport
 from hongxian.ingest.pipeline import IngestReport, ingest_case
-from hongxian.labels import SOURCE_STATUS_ZH
+from hongxian.labels import ATTACHMENT_STATUS_ZH, SOURCE_STATUS_ZH
 from hongxian.textsafe import csv_cell, json_line, visible_bidi
 
 TABLE_NAMES = ("sources", "rejects", *SCHEMAS.keys())
@@ -57,8 +58,22 @@ def print_ingest_report(report: IngestReport) -> None:
             console.print(f"[red]错误[/] {shown}：{escape(visible_bidi(s.error))}")
     counts = "，".join(f"{k} {v}" for k, v in report.table_counts.items())
     console.print(f"规范化数据表：{counts}")
+    if report.attachments is not None and report.attachments.files:
+        print_attach_report(report.attachments)
     if report.rejected:
         console.print(f"[yellow]共 {report.rejected} 行被拒绝，详见 `hongxian tables CASE_DIR rejects`。[/]")
+
+
+def print_attach_report(a: AttachReport) -> None:
+    states = "，".join(f"{ATTACHMENT_STATUS_ZH.get(k, k)} {v}" for k, v in sorted(a.status.items()))
+    console.print(
+        f"附件：{a.files} 个（关联到消息 {a.linked} 个；{states}）；页数 {a.pages}，"
+        f"其中识别扫描页 {a.ocr_pages}；图片 {a.images}；沿用缓存 {a.cached}；用时 {a.seconds:.1f} 秒"
+    )
+    for path, status, reason in a.problems:
+        shown = escape(visible_bidi(path))
+        label = ATTACHMENT_STATUS_ZH.get(status, status)
+        console.print(f"[yellow]附件{label}[/] {shown}：{escape(visible_bidi(reason))}")
 
 
 def run_ingest(case_dir: Path) -> IngestReport:

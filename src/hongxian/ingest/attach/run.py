@@ -65,6 +65,8 @@ class AttachReport:
     seconds: float = 0.0
     problems: list[tuple[str, str, str]] = field(default_factory=list)
     """(path, status, reason) of every file that gave no or partial text."""
+    paths: set[str] = field(default_factory=set)
+    """Case-relative paths of the files read as attachments."""
 
 
 def candidate_files(paths: CasePaths, ingested: set[str]) -> list[Path]:
@@ -230,6 +232,7 @@ def attach_case(
     rows: list[dict] = []
     for i, f in enumerate(files):
         ex, rel = results[i], paths.relative(f)
+        report.paths.add(rel)
         rows.extend(_rows(rel, shas[i], links.get(f), ex))
         report.status[ex.status] += 1
         report.pages += ex.pages or 0
