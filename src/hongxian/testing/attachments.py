@@ -1,5 +1,5 @@
 """Real attachment files for tests, the demo and the bench, built with the libraries that write them:
-.docx (python-docx), .xlsx (openpyxl), .xls (xlwt, dev only), .pptx (python-pptx), text-layer .pdf
+.docx (python-docx), .xlsx (xlsxwriter), .xls (xlwt, dev only), .pptx (python-pptx), text-layer .pdf
 (fpdf2 with Noto CJK), scanned .pdf and photos (Pillow: rendered text, rotation, perspective, blur,
 JPEG noise), .ofd (the GB/T 33190 package layout) and WeChat 3.x ``.dat`` images (XOR-ed JPEG).
 """
@@ -47,16 +47,15 @@ def docx_bytes(
 
 
 def xlsx_bytes(sheets: dict[str, Sequence[Sequence[object]]]) -> bytes:
-    from openpyxl import Workbook
+    import xlsxwriter
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(list(row))
     buf = io.BytesIO()
-    wb.save(buf)
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            ws.write_row(r, 0, list(row))
+    wb.close()
     return buf.getvalue()
 
 

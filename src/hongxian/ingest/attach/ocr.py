@@ -34,10 +34,10 @@ def open_image(data: bytes):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        img = Image.open(io.BytesIO(data))
-        if img.width * img.height > MAX_PIXELS:
-            raise ImageError(f"图片过大（{img.width}×{img.height} 像素），未识别")
-        img = ImageOps.exif_transpose(img).convert("RGB")
+        raw = Image.open(io.BytesIO(data))
+        if raw.width * raw.height > MAX_PIXELS:
+            raise ImageError(f"图片过大（{raw.width}×{raw.height} 像素），未识别")
+        img = ImageOps.exif_transpose(raw).convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ImageError(f"图片无法打开：{exc}") from exc
     scale = MAX_SIDE / max(img.width, img.height)

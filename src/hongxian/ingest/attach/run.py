@@ -13,10 +13,11 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -151,6 +152,7 @@ def _extract_all(
 ) -> dict[int, Extracted]:
     work = partial(extract_file, limits=options.limits)
     out: dict[int, Extracted] = {}
+    results: Iterator[tuple[int, bool, Any]]
     if options.workers <= 0:
         results = ((i, True, work(p)) for i, p in todo)
     else:
