@@ -19,6 +19,9 @@ from hongxian.detect.text.env import MsgMeta, TextEnv
 from hongxian.detect.text.suite import CompiledSuite, Hit
 from hongxian.labels import ATTACHMENT_FIELD_ZH
 
+IMAGE_SUFFIXES = frozenset(
+    {".dat", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".heic"}
+)
 COLUMNS = ("attachment_id", "message_id", "path", "page", "part", "mark", "field", "text", "boxes")
 
 
@@ -34,8 +37,9 @@ class AttachMeta(MsgMeta):
 
 def place_of(row: dict) -> str:
     """附件《name》第 N 页·part（mark） — where a block sits, in Chinese."""
-    noun = ATTACHMENT_FIELD_ZH.get(row["field"] or "", "附件")
     name = PurePosixPath(row["path"] or "").name
+    is_image = PurePosixPath(name).suffix.lower() in IMAGE_SUFFIXES
+    noun = ATTACHMENT_FIELD_ZH["image_text" if is_image else "attachment_text"]
     part = row["part"] or ""
     if row["page"] and not part.startswith(f"第{row['page']}页"):
         part = f"第{row['page']}页·{part}" if part else f"第{row['page']}页"
