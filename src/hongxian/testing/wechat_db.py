@@ -563,6 +563,34 @@ class WeChatDbBuilder:
         msgs = [m for m in self.messages if m.talker == chat]
         return write_csv(path, pywxdump_rows(msgs, my_wxid or "我"), "utf-8")
 
+    def write_pywxdump_users(self, path: Path) -> Path:
+        """PyWxDump's ``users.json``: every contact and chat room keyed by wxid, with the fields its
+        exporter writes (account = Alias, describe = the profile text, extra = room data for groups)."""
+        import json
+
+        users = {}
+        for wxid, c in self.contacts.items():
+            room = self.groups.get(wxid)
+            extra = (
+                {"wxid2userinfo": {w: {"wxid": w, "roomNickname": n or ""} for w, n in room["members"]}}
+                if room
+                else None
+            )
+            users[wxid] = {
+                "wxid": wxid,
+                "nickname": c["NickName"] or "",
+                "remark": c["Remark"] or "",
+                "account": c["Alias"] or "",
+                "describe": c["Reserved6"] or "",
+                "headImgUrl": "",
+                "ExtraBuf": None,
+                "LabelIDList": [],
+                "extra": extra,
+            }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(users, ensure_ascii=False, indent=4), encoding="utf-8")
+        return path
+
     def write_memotrace_csv(self, path: Path, chat: str) -> Path:
         """MemoTrace ``<remark>_utf8.csv`` of one conversation (UTF-8 BOM, newest first)."""
         msgs = [m for m in self.messages if m.talker == chat]
