@@ -568,7 +568,7 @@ class WeChatDbBuilder:
         exporter writes (account = Alias, describe = the profile text, extra = room data for groups)."""
         import json
 
-        users = {}
+        users: dict[str, dict] = {}
         for wxid, c in self.contacts.items():
             room = self.groups.get(wxid)
             extra = (
