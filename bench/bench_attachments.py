@@ -224,14 +224,16 @@ def main() -> None:
     print(f"baseline ingest (no attachments):        {t_base_ingest:6.1f} s")
     print(f"baseline screen (no attachments):        {t_base_screen:6.1f} s")
     print(
-        f"ingest with attachments:                 {t_ingest:6.1f} s  ({t_ingest / t_base:.1f}× baseline ingest)"
+        f"ingest with attachments:                 {t_ingest:6.1f} s  "
+        f"({t_ingest / t_base:.1f}× baseline ingest)"
     )
     print(
         f"screen with attachment text:             {t_screen:6.1f} s  "
         f"({t_screen / t_base_screen:.2f}× baseline screen; {findings} findings)"
     )
     print(
-        f"re-ingest (cache):                       {t_cached:6.1f} s  ({t_cached / t_base:.1f}× baseline ingest)"
+        f"re-ingest (cache):                       {t_cached:6.1f} s  "
+        f"({t_cached / t_base:.1f}× baseline ingest)"
     )
     print(
         f"attachment throughput: {len(files) / t_ingest:.2f} files/s, "
