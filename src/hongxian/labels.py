@@ -33,6 +33,7 @@ TABLE_ZH: dict[str, str] = {
     "events": "事件登记",
     "group_register": "工作群登记",
     "account_register": "账号登记",
+    "attachments": "附件",
     "sources": "数据来源",
     "rejects": "未能读取的行",
 }
