@@ -119,3 +119,15 @@ def test_reingest_uses_the_cache(screened):
     case_dir, _, _ = screened
     report = ingest_case(case_dir, attach=AttachOptions(workers=0))
     assert report.attachments.cached == report.attachments.files == 4
+
+
+def test_report_shows_the_ocr_region_pixelated_for_personal_data(screened, tmp_path):
+    from hongxian.report.html import render_html
+    from hongxian.report.inputs import from_findings
+    from hongxian.report.load import open_case
+
+    case_dir, _, result = screened
+    case, dataset = open_case(case_dir)
+    html = render_html(from_findings(case, result.findings, dataset, case_dir=case_dir))
+    assert html.count('class="crop"') >= 1 and "data:image/png;base64," in html
+    assert ID_NUMBER not in html

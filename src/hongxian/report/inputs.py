@@ -79,6 +79,8 @@ class ReportInput:
     sources: list[dict] = field(default_factory=list)
     origin: str = "findings.jsonl"
     mask_personal_data: bool = True
+    case_dir: Path | None = None
+    """The case folder, when known: OCR evidence then shows the cropped image region."""
 
     def person_accounts(self, person_id: str) -> set[str]:
         return person_accounts(self.dataset, person_id)
