@@ -44,7 +44,8 @@ class Crops:
         )
         if row is None:
             return ""
-        coords = tuple(float(v) for v in box.groups())
+        x0, y0, x1, y1 = (float(v) for v in box.groups())
+        coords = (x0, y0, x1, y1)
         png = crop_png(
             self.case_dir / row["path"], row["page"], coords, masked=category.startswith("privacy")
         )
