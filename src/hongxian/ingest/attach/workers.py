@@ -23,10 +23,11 @@ def _serve(fn: Callable[[Any], Any], tasks: Any, results: Any) -> None:
         if item is None:
             return
         key, arg = item
+        results.put(("start", key, True, None))  # the time limit counts from here, not from start-up
         try:
-            results.put((key, True, fn(arg)))
+            results.put(("done", key, True, fn(arg)))
         except Exception as exc:  # reported per file by the caller
-            results.put((key, False, f"{type(exc).__name__}: {exc}"))
+            results.put(("done", key, False, f"{type(exc).__name__}: {exc}"))
 
 
 @dataclass
@@ -34,7 +35,7 @@ class _Worker:
     proc: Any
     tasks: Any
     key: Any = None
-    started: float = 0.0
+    started: float | None = None
 
 
 class TimedPool:
@@ -43,7 +44,9 @@ class TimedPool:
 
     def __init__(self, fn: Callable[[Any], Any], workers: int, limit: float):
         self.fn, self.n, self.limit = fn, max(1, workers), limit
-        self.ctx = mp.get_context("fork")
+        # spawn, not fork: the parent may hold onnxruntime threads (OCR run in-process), and a
+        # forked child of a threaded process can deadlock; `fn` must therefore be picklable.
+        self.ctx = mp.get_context("spawn")
         self.results = self.ctx.Queue()
         self.workers: list[_Worker] = []
 
@@ -62,7 +65,7 @@ class TimedPool:
                 for w in self.workers:
                     if w.key is None and pending:
                         w.key, arg = pending[-1][0], pending.pop()[1]
-                        w.started = time.monotonic()
+                        w.started = None
                         w.tasks.put((w.key, arg))
                         busy += 1
                 done = self._collect()
@@ -70,7 +73,11 @@ class TimedPool:
                     busy -= 1
                     yield done
                 for i, w in enumerate(self.workers):
-                    if w.key is not None and time.monotonic() - w.started > self.limit:
+                    if (
+                        w.key is not None
+                        and w.started is not None
+                        and time.monotonic() - w.started > self.limit
+                    ):
                         key = w.key
                         w.proc.kill()
                         w.proc.join()
@@ -82,10 +89,13 @@ class TimedPool:
 
     def _collect(self) -> tuple[Any, bool, Any] | None:
         try:
-            key, ok, value = self.results.get(timeout=POLL_SECONDS)
+            kind, key, ok, value = self.results.get(timeout=POLL_SECONDS)
         except Empty:
             return None
         for w in self.workers:
+            if w.key == key and kind == "start":
+                w.started = time.monotonic()
+                return None
             if w.key == key:
                 w.key = None
                 return key, ok, value
