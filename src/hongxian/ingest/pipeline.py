@@ -14,6 +14,7 @@ from hongxian.dataset.build import build_dataset
 from hongxian.dataset.store import PartWriter, TableStore
 from hongxian.ids import fingerprint, sha256_file
 from hongxian.ingest.attach import AttachOptions, AttachReport, attach_case
+from hongxian.ingest.attach.storage import in_storage
 from hongxian.ingest.base import (
     PeopleIndex,
     ReaderRegistry,
@@ -152,8 +153,13 @@ class CaseIngester:
         counts = build_dataset(self.store)
         attached = attach_case(self.paths.root, self.attach, self.progress)
         counts["attachments"] = attached.files
-        # files read as attachments are reported there, not as unrecognised sources
-        reports = [r for r in reports if not (r.status == "unrecognised" and r.path in attached.paths)]
+        # files under FileStorage are reported with the attachments, not as unrecognised exports (a
+        # loose document stays listed as unrecognised: it is not an export, though it is read)
+        reports = [
+            r
+            for r in reports
+            if not (r.status == "unrecognised" and r.path in attached.paths and in_storage(Path(r.path)))
+        ]
         return IngestReport(self.config, reports, counts, attached)
 
     def _export_files(self) -> list[Path]:
