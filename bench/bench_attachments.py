@@ -12,6 +12,8 @@ Then, as whole commands in child processes:
 * attachments: the same commands on the full case (first run: every file extracted);
 * cached: ``hongxian ingest`` again (extraction results reused by content hash).
 
+then in-process: text-layer pages/s per format (PDF, OFD, DOCX; no OCR) and OCR images/s.
+
 Prints wall seconds, the ratio to the baseline, pages/s of text-layer documents, OCR images/s, and
 OCR character accuracy (1 − edit distance / length, spaces ignored) on rendered Noto CJK text under
 photographed-document distortions (clean, rotation, blur, perspective + JPEG noise), plus the OFD
@@ -165,6 +167,24 @@ def ocr_accuracy(samples: int) -> list[tuple[str, float, float]]:
     return out
 
 
+def layer_speed(n: int) -> list[tuple[str, float]]:
+    """(format, pages/s) of text-layer extraction in-process (no OCR): PDF, OFD, DOCX (paragraph
+    blocks counted as one page per document)."""
+    body = [*LINES, *LINES]
+    samples = {
+        "pdf": (A.pdf_bytes([HEAD + body, body, body, body], header="机密★1年"), ".pdf", 4),
+        "ofd": (A.ofd_bytes([HEAD + body, body, body, body], header="机密★1年"), ".ofd", 4),
+        "docx": (A.docx_bytes(HEAD + body * 4, header="内部资料"), ".docx", 1),
+    }
+    out = []
+    for fmt, (data, suffix, pages) in samples.items():
+        started = time.perf_counter()
+        for _ in range(n):
+            extract_bytes(data, suffix, Limits(ocr=False))
+        out.append((fmt, n * pages / (time.perf_counter() - started)))
+    return out
+
+
 def ofd_speed(n: int) -> tuple[float, float]:
     pages = [HEAD + LINES, LINES, LINES]
     data = [A.ofd_bytes(pages, header="机密★1年") for _ in range(n)]
@@ -242,6 +262,8 @@ def main() -> None:
     print("OCR (RapidOCR PP-OCRv4, 1 thread, in-process):")
     for name, acc, ips in ocr_accuracy(args.samples):
         print(f"  {name:20s} character accuracy {acc:6.1%}   {ips:5.2f} images/s")
+    for fmt, pps in layer_speed(30):
+        print(f"text layer {fmt:5s} {pps:8,.0f} pages/s (in-process, structure marks included)")
     pps, exact = ofd_speed(50)
     print(f"OFD extractor: {pps:,.0f} pages/s, exact text {exact:.0%}")
     shutil.rmtree(work, ignore_errors=True)
