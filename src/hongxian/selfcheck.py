@@ -18,12 +18,15 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from hongxian.detect.base import DetectorRegistry
 from hongxian.detect.text import MODEL_FILE, TextChecker
 from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH
 from hongxian.schema import RuleRef
+
+if TYPE_CHECKING:
+    from hongxian.detect.base import DetectorRegistry
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -130,6 +133,10 @@ def _cache_key(rulebook_root: Path, model_file: Path) -> str:
     from hongxian import __version__
 
     h = hashlib.sha256(f"{__version__}|{sys.version}|".encode())
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):  # the pickled classes: any code change rebuilds
+        st = source.stat()
+        h.update(f"{source.relative_to(package)}|{st.st_size}|{st.st_mtime_ns}\0".encode())
     for path in sorted(rulebook_root.glob("*/*.yaml")) + [model_file]:
         h.update(path.relative_to(path.parent.parent).as_posix().encode() + b"\0")
         h.update(path.read_bytes() if path.is_file() else b"")
@@ -140,10 +147,11 @@ def load_self_checker(cache: Path | None = None, use_cache: bool = True) -> Self
     """The self-checker of the shipped rulebook and model, from the cache when it is current.
 
     A cache that cannot be read or written is ignored (the checker is then built each time)."""
-    from hongxian.rulebook.loader import default_root
+    import hongxian.rulebook  # its folder, without the loader (YAML, Arrow) a cache hit never needs
 
     folder = cache or cache_dir()
-    path = folder / f"selfcheck-{_cache_key(default_root(), MODEL_FILE)}.pickle"
+    rulebook_root = Path(hongxian.rulebook.__file__).resolve().parent
+    path = folder / f"selfcheck-{_cache_key(rulebook_root, MODEL_FILE)}.pickle"
     if use_cache and path.is_file():
         try:
             with open(path, "rb") as fh:

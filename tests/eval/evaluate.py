@@ -13,7 +13,8 @@ false alarms per 1,000 of their messages, per category and in all.
 ``--heldout`` reports it alone. ``messages_heldout2.yaml`` was written before looking at the rules;
 its header keeps the out-of-sample figures measured before any tuning on it. ``--file NAME`` (repeatable,
 with or without the ``messages_`` prefix / ``.yaml`` suffix) reports the named files alone;
-``--by-file`` prints one table per file. A file with ``tuned: false`` is an out-of-sample batch the
+``--by-file`` prints one table per file; ``--rules-only`` scores the keyword rules without the learned
+scorer. A file with ``tuned: false`` is an out-of-sample batch the
 rules were never adjusted on; its first figures are frozen in its ``measured:`` block, and the tests
 keep it out of the pooled targets but fail if a rule change makes it worse than those figures.
 """
@@ -118,13 +119,19 @@ def evaluate(checker, items: list[Item]) -> dict[str, Score]:
     return scores
 
 
-def build_checker():
+def build_checker(rules_only: bool = False):
+    """The self-checker of the shipped rulebook; `rules_only` leaves the learned scorer's checks out (the
+    keyword rules alone, as before the scorer existed), to show what the scorer adds."""
     from hongxian.detect import default_registry
+    from hongxian.detect.text import LEARNED
     from hongxian.rulebook.loader import load_rulebook
     from hongxian.selfcheck import SelfChecker
 
     registry = default_registry()
-    return SelfChecker(load_rulebook(registry.params_models()), registry)
+    book = load_rulebook(registry.params_models())
+    if rules_only:
+        book = book.restricted_to({c.id for c in book.checks if c.detector != LEARNED})
+    return SelfChecker(book, registry)
 
 
 def select_files(argv: list[str]) -> set[str]:
@@ -148,7 +155,7 @@ def print_table(title: str, items: list[Item], scores: dict[str, Score]) -> None
 
 def main(argv: list[str]) -> int:
     items = load_items()
-    checker = build_checker()
+    checker = build_checker(rules_only="--rules-only" in argv)
     if "--background" in argv:
         for name, texts in load_background().items():
             rates = false_alarms(checker, texts)

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from hongxian.detect.text.learned.charmap import char_maps
 from hongxian.detect.text.learned.features import Featurizer, encode
 from hongxian.detect.text.learned.model import CATEGORIES, Calibration, TextModel
+
+
+def fz_encode(texts: list[str]):
+    return encode(texts, char_maps())
+
 
 BITS = 12
 
@@ -23,7 +29,7 @@ def tiny_model(
     fz = Featurizer(BITS)
     weights = np.zeros((fz.n_buckets, len(CATEGORIES)), dtype=np.float32)
     for text, by_cat in (ngrams or {}).items():
-        grams = fz.grams(encode([text]))
+        grams = fz.grams(fz_encode([text]))
         longest = max(grams, key=lambda g: g.order)
         for cat, w in by_cat.items():
             weights[longest.bucket, CATEGORIES.index(cat)] += w

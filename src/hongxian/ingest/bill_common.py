@@ -93,6 +93,8 @@ def number_to_fen(value: float, column: str = "金额") -> int:
         raise BadValue(column, f"金额“{value}”无法识别")
     if value < 0:
         raise BadValue(column, f"金额“{value}”为负数（账单金额应为正数，方向见收/支列）")
+    if value * 100 >= MAX_FEN:  # before rounding: a huge float has no integer value to round to
+        raise BadValue(column, f"金额“{value}”超出合理范围")
     exact = value * 100
     if abs(exact - round(exact)) > 1e-6 + abs(exact) * 1e-12:
         raise BadValue(column, f"金额“{value!r}”超过两位小数")

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from hongxian.dataset.dataset import Dataset
 from hongxian.schema import Subject
+
+if TYPE_CHECKING:
+    from hongxian.dataset.dataset import Dataset
 
 ELECTION_TYPES = ("换届选举", "民主推荐")
 WORK_GROUP_KINDS = ("工作群", "专项工作群", "临时工作群")

@@ -25,12 +25,15 @@ checks this against the unfiltered path, typography included.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from hongxian.normalize import Tables, re2_cleaning
 from hongxian.pii import CANDIDATE
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 PREFILTER_BACKEND = "hyperscan"
 """The literal pass over raw bytes is matching-bound: hyperscan's bare pass is 2–3× ahocorasick-rs's
@@ -70,6 +73,8 @@ class _BytesMatcher:
 
 def _data_and_offsets(arr: pa.Array) -> tuple[bytes, np.ndarray]:
     """The UTF-8 bytes of all values of a (large_)string array and the value offsets into them."""
+    import pyarrow as pa
+
     width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
     bufs = arr.buffers()
     offs = np.frombuffer(
@@ -97,6 +102,8 @@ class Prefilter:
 
     def cleaned(self, strings: pa.Array) -> pa.Array:
         """The column with removable characters dropped and ideographs joined across separators."""
+        import pyarrow.compute as pc
+
         out = pc.replace_substring_regex(strings, self.cleaning.removable, "")
         for _ in range(2):  # each pass joins every other gap of a run (红 包 群 → 红包 群 → 红包群)
             out = pc.replace_substring_regex(out, self.cleaning.gap, r"\1\2")
@@ -104,6 +111,9 @@ class Prefilter:
 
     def rows(self, arr: pa.Array) -> np.ndarray:
         """Sorted indices of the rows that need the exact path (nulls never do)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         if len(arr) == 0:
             return np.zeros(0, dtype=np.int64)
         strings = arr if arr.type in (pa.string(), pa.large_string()) else arr.cast(pa.string())

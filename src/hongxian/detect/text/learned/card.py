@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hongxian.detect.text.learned.features import LENGTH_ZH, NUMBER_KINDS, NUMBER_ZH, encode
+from hongxian.detect.text.learned.features import LENGTH_ZH, NUMBER_KINDS, NUMBER_ZH
 from hongxian.detect.text.learned.model import CATEGORIES, TextModel
 
 TOP = 12
@@ -60,7 +60,7 @@ def _lexical_top(model: TextModel, c: int) -> str:
 
 def _ngram_top(model: TextModel, c: int, texts: list[str]) -> str:
     fz = model.featurizer
-    enc = encode(texts)
+    enc = fz.encode(texts)
     best: dict[int, tuple[float, str]] = {}
     for g in fz.grams(enc):
         if g.order < 2:

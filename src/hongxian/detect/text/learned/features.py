@@ -21,9 +21,8 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-import yaml
 
-from hongxian.detect.text.learned.charmap import DROPPED, char_map, digit_map
+from hongxian.detect.text.learned.charmap import DROPPED, CharMaps, char_maps
 from hongxian.pii import plain_pii
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
@@ -77,6 +76,8 @@ def lexicon_digest(path: Path = LEXICON_FILE) -> str:
 
 
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
+    import yaml
+
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     classes = [
         LexClass(name, c["zh"], tuple(str(w) for w in c["words"])) for name, c in doc["classes"].items()
@@ -110,12 +111,12 @@ class Encoded:
         return len(self.starts) - 1
 
 
-def encode(texts: list[str]) -> Encoded:
+def encode(texts: list[str], maps: CharMaps) -> Encoded:
     """Map and concatenate a batch of texts (dropped characters removed)."""
     n = len(texts)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     raw = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    mapped = char_map()[raw]
+    mapped = maps.chars[raw]
     keep = mapped != DROPPED
     msg_all = np.repeat(np.arange(n, dtype=np.int64), lengths)
     first = np.zeros(n + 1, dtype=np.int64)
@@ -124,7 +125,7 @@ def encode(texts: list[str]) -> Encoded:
     msg = msg_all[keep]
     pos = np.flatnonzero(keep) - first[msg]
     starts = np.searchsorted(msg, np.arange(n + 1, dtype=np.int64))
-    return Encoded(codes, msg, pos, starts, digit_map()[raw[keep]])
+    return Encoded(codes, msg, pos, starts, maps.digits[raw[keep]])
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class Featurizer:
     def __init__(self, bits: int = 18, orders: tuple[int, ...] = (1, 2, 3), lexicon: Lexicon | None = None):
         self.bits, self.orders = bits, tuple(orders)
         self.lexicon = load_lexicon() if lexicon is None else lexicon
+        self.maps = char_maps()
         k = len(self.lexicon)
         self._frame_col = np.full(k * k, -1, dtype=np.int64)
         for j, (a, b) in enumerate(self.lexicon.frames):
@@ -151,6 +153,9 @@ class Featurizer:
 
     def __getstate__(self) -> dict:  # the lexicon automaton is rebuilt on first use after unpickling
         return {k: v for k, v in self.__dict__.items() if k != "_automaton"}
+
+    def encode(self, texts: list[str]) -> Encoded:
+        return encode(texts, self.maps)
 
     @property
     def n_buckets(self) -> int:
@@ -186,7 +191,7 @@ class Featurizer:
         words, cls = [], []
         for i, c in enumerate(self.lexicon.classes):
             for w in c.words:
-                mapped = _map_word(w)
+                mapped = _map_word(w, self.maps)
                 if mapped:
                     words.append(mapped)
                     cls.append(i)
@@ -277,7 +282,7 @@ class Featurizer:
         """The feature matrix of `texts` (scipy CSR), for training and tests."""
         import scipy.sparse as sp
 
-        enc = encode(texts)
+        enc = self.encode(texts)
         grams = self.grams(enc)
         inv = self.norms(enc, grams)
         rows = [g.msg for g in grams]
@@ -335,8 +340,8 @@ def _runs_of(enc: Encoded, s: int, e: int) -> list[tuple[int, int, int, int]]:
     return [(text, NUMBER_KINDS.index(kind), s, end)]
 
 
-def _map_word(word: str) -> str:
-    codes = char_map()[np.frombuffer(word.encode("utf-32-le"), dtype=np.uint32)]
+def _map_word(word: str, maps: CharMaps) -> str:
+    codes = maps.chars[np.frombuffer(word.encode("utf-32-le"), dtype=np.uint32)]
     return codes[codes != DROPPED].tobytes().decode("utf-32-le")
 
 

@@ -28,7 +28,6 @@ from hongxian.detect.text.learned.features import (
     NUMBER_ZH,
     Encoded,
     Featurizer,
-    encode,
     lexicon_digest,
     load_lexicon,
     number_runs,
@@ -108,7 +107,7 @@ class TextModel:
 
     def logits(self, texts: list[str]) -> np.ndarray:
         """(n, categories) log-odds of a batch."""
-        enc = encode(texts)
+        enc = self.featurizer.encode(texts)
         return self.logits_encoded(enc)
 
     def logits_encoded(self, enc: Encoded) -> np.ndarray:
@@ -136,7 +135,7 @@ class TextModel:
     def explain(self, text: str, category: str, top: int = 8) -> Explanation:
         """The contributions behind one text's score for one category, strongest first."""
         c = CATEGORIES.index(category)
-        enc = encode([text])
+        enc = self.featurizer.encode([text])
         fz = self.featurizer
         grams = fz.grams(enc)
         inv = float(fz.norms(enc, grams)[0])
