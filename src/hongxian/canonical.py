@@ -172,8 +172,32 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("raw_type", STR),
         ("message_id", STR),
     ),
+    "attachments": _schema(
+        ("attachment_id", STR),
+        ("message_id", STR),
+        ("path", STR),
+        ("sha256", STR),
+        ("link", STR),
+        ("format", STR),
+        ("status", STR),
+        ("detail", STR),
+        ("pages", I64),
+        ("block", I64),
+        ("page", I64),
+        ("part", STR),
+        ("mark", STR),
+        ("field", STR),
+        ("text", STR),
+        ("boxes", STR),
+    ),
 }
-"""Column contracts. Readers may leave columns null; they may not add or rename columns."""
+"""Column contracts. Readers may leave columns null; they may not add or rename columns.
+
+``attachments`` (derived after the readers, by `hongxian.ingest.attach`): one row per text block of
+a file posted in a chat or handed in loose, or one row with null text for a file that gave none
+(``status``/``detail`` say why). ``message_id`` is null for loose files; ``link`` says how the file
+was tied to its message (bytes_extra | file_name | loose); ``boxes`` are "x0,y0,x1,y1" per line of
+``text`` joined by ";" (OCR only)."""
 
 
 def empty_table(name: str) -> pa.Table:

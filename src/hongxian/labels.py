@@ -33,6 +33,7 @@ TABLE_ZH: dict[str, str] = {
     "events": "事件登记",
     "group_register": "工作群登记",
     "account_register": "账号登记",
+    "attachments": "附件",
     "sources": "数据来源",
     "rejects": "未能读取的行",
 }
@@ -65,6 +66,19 @@ PAYMENT_UNIT_ZH: dict[str, str] = {
 }
 DIRECTION_ZH: dict[str, str] = {"in": "收入", "out": "支出", "neutral": "不计收支"}
 TEXT_FIELD_ZH: dict[str, str] = {"text": "消息", "file_name": "文件名"}
+ATTACHMENT_FIELD_ZH: dict[str, str] = {"attachment_text": "附件", "image_text": "图片"}
+"""Where text screened from an attachment came from: the file's text layer, or OCR of an image/scan."""
+ATTACHMENT_STATUS_ZH: dict[str, str] = {
+    "ok": "已读取",
+    "empty": "无文字",
+    "capped": "超出上限，部分读取",
+    "undecodable": "无法解码",
+    "unsupported": "格式不支持",
+    "too_large": "文件过大，未读取",
+    "timeout": "读取超时",
+    "failed": "读取失败",
+    "skipped": "未识别（OCR 未启用）",
+}
 PII_KIND_ZH: dict[str, str] = {
     "id18": "身份证号",
     "id15": "身份证号（15位）",

@@ -64,6 +64,8 @@ MESSAGE_KINDS = (
 
 CASE_TABLES = ("people", "relations", "events", "group_register", "account_register")
 SOURCE_TABLES = ("accounts", "groups", "group_members", "messages", "payments")
+DERIVED_TABLES = ("attachments",)
+"""Tables built from the source tables and the files beside them after the readers ran."""
 PRIMARY_KEYS = {
     "people": ("person_id",),
     "accounts": ("account_id",),
@@ -71,6 +73,7 @@ PRIMARY_KEYS = {
     "group_members": ("group_id", "account_id"),
     "messages": ("message_id",),
     "payments": ("payment_id",),
+    "attachments": ("attachment_id", "block"),
 }
 
 
@@ -93,7 +96,7 @@ class Window(_Strict):
 
 
 class Evidence(_Strict):
-    table: Literal["messages", "payments", "groups", "group_members", "people", "accounts"]
+    table: Literal["messages", "payments", "groups", "group_members", "people", "accounts", "attachments"]
     id: str
     ts: datetime | None = None
     excerpt: str | None = None

@@ -282,3 +282,28 @@ def test_wechat_file_is_not_alipay(tmp_path: Path):
 )
 def test_kind_mapping(category, goods, txn, status, direction, kind):
     assert alipay_kind(category, goods, txn, status, direction) == kind
+
+
+def test_xlsx_export_reads_like_the_csv(tmp_path: Path):
+    from hongxian.testing.bills import write_alipay_xlsx
+
+    xlsx = write_alipay_xlsx(
+        tmp_path / "alipay.xlsx", rows_sample(), name="林小舟", account="linxz@example.com"
+    )
+    csv_path = write_alipay_csv(
+        tmp_path / "alipay.csv", rows_sample(), name="林小舟", account="linxz@example.com"
+    )
+    assert READER.sniff(xlsx, xlsx.read_bytes()[:65536]) and not WeChatBillReader().sniff(
+        xlsx, xlsx.read_bytes()
+    )
+    from_xlsx, from_csv = read_bill(READER, xlsx), read_bill(READER, csv_path)
+    assert from_xlsx.rejects == [] and from_xlsx.format_label == "支付宝账单 XLSX"
+
+    def strip(sink):
+        return sorted(
+            ({k: v for k, v in p.items() if k != "source_id"} for p in sink.table("payments").to_pylist()),
+            key=str,
+        )
+
+    assert strip(from_xlsx) == strip(from_csv) and len(strip(from_xlsx)) == len(rows_sample())
+    assert from_xlsx.owner_account == from_csv.owner_account == "alipay:linxz@example.com"

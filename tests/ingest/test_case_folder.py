@@ -83,10 +83,12 @@ def test_people_register_xlsx(case_dir: Path):
 
 
 def test_unrecognised_export_is_listed_and_skipped(case_dir: Path):
-    (case_dir / "exports" / "notes.txt").write_text("随手记", encoding="utf-8")
+    (case_dir / "exports" / "notes.bin").write_bytes(b"\x00\x01 not an export")
+    (case_dir / "exports" / "notes.txt").write_text("随手记", encoding="utf-8")  # a loose document (issue 17)
     result = CliRunner().invoke(app, ["ingest", str(case_dir)])
     assert result.exit_code == 0, result.output
     assert "无法识别" in result.output
+    assert "附件：1 个" in result.output
 
 
 def test_declaring_an_owner_in_case_toml_rereads_an_unchanged_file(case_dir: Path):

@@ -18,8 +18,9 @@ from rich.table import Table
 from hongxian.canonical import SCHEMAS
 from hongxian.cli.common import case_errors, console, err_console, progress_bar
 from hongxian.dataset.store import read_table
+from hongxian.ingest.attach import AttachOptions, AttachReport, Limits
 from hongxian.ingest.pipeline import IngestReport, ingest_case
-from hongxian.labels import SOURCE_STATUS_ZH
+from hongxian.labels import ATTACHMENT_STATUS_ZH, SOURCE_STATUS_ZH
 from hongxian.textsafe import csv_cell, json_line, visible_bidi
 
 TABLE_NAMES = ("sources", "rejects", *SCHEMAS.keys())
@@ -56,13 +57,27 @@ def print_ingest_report(report: IngestReport) -> None:
             console.print(f"[red]错误[/] {shown}：{escape(visible_bidi(s.error))}")
     counts = "，".join(f"{k} {v}" for k, v in report.table_counts.items())
     console.print(f"规范化数据表：{counts}")
+    if report.attachments is not None and report.attachments.files:
+        print_attach_report(report.attachments)
     if report.rejected:
         console.print(f"[yellow]共 {report.rejected} 行被拒绝，详见 `hongxian tables CASE_DIR rejects`。[/]")
 
 
-def run_ingest(case_dir: Path) -> IngestReport:
+def print_attach_report(a: AttachReport) -> None:
+    states = "，".join(f"{ATTACHMENT_STATUS_ZH.get(k, k)} {v}" for k, v in sorted(a.status.items()))
+    console.print(
+        f"附件：{a.files} 个（关联到消息 {a.linked} 个；{states}）；页数 {a.pages}，"
+        f"其中识别扫描页 {a.ocr_pages}；图片 {a.images}；沿用缓存 {a.cached}；用时 {a.seconds:.1f} 秒"
+    )
+    for path, status, reason in a.problems:
+        shown = escape(visible_bidi(path))
+        label = ATTACHMENT_STATUS_ZH.get(status, status)
+        console.print(f"[yellow]附件{label}[/] {shown}：{escape(visible_bidi(reason))}")
+
+
+def run_ingest(case_dir: Path, attach: AttachOptions | None = None) -> IngestReport:
     with progress_bar("导入") as step:
-        return ingest_case(case_dir, progress=step)
+        return ingest_case(case_dir, progress=step, attach=attach)
 
 
 def _jsonable(value):
@@ -98,10 +113,18 @@ def export_table(case_dir: Path, name: str, fmt: TableFormat, out: Path | None) 
 
 def register(app: typer.Typer) -> None:
     @app.command("ingest")
-    def ingest(case_dir: Annotated[Path, typer.Argument(help="案件目录（含 case.toml）")]) -> None:
-        """导入案件目录：读取登记表与 exports/ 下的全部导出文件，生成规范化数据表。"""
+    def ingest(
+        case_dir: Annotated[Path, typer.Argument(help="案件目录（含 case.toml）")],
+        workers: Annotated[int, typer.Option("--workers", help="读取附件的进程数（0：不另开进程）")] = 2,
+        ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="识别图片和扫描页中的文字")] = True,
+        max_pages: Annotated[int, typer.Option("--max-pages", help="每个附件最多读取的页数")] = 50,
+        max_mb: Annotated[int, typer.Option("--max-mb", help="附件大小上限（MB）")] = 100,
+        timeout: Annotated[float, typer.Option("--attach-timeout", help="单个附件读取时限（秒）")] = 120.0,
+    ) -> None:
+        """导入案件目录：读取登记表与 exports/ 下的全部导出文件（含聊天附件），生成规范化数据表。"""
+        limits = Limits(max_bytes=max_mb << 20, max_pages=max_pages, ocr=ocr)
         with case_errors():
-            report = run_ingest(case_dir)
+            report = run_ingest(case_dir, AttachOptions(limits=limits, workers=workers, timeout=timeout))
         print_ingest_report(report)
 
     @app.command("tables")

@@ -13,9 +13,9 @@ import pyarrow as pa
 
 from hongxian.canonical import SCHEMAS, table_from_rows
 from hongxian.dataset.store import TableStore
-from hongxian.schema import CASE_TABLES, SOURCE_TABLES
+from hongxian.schema import CASE_TABLES, DERIVED_TABLES, SOURCE_TABLES
 
-ALL_TABLES = CASE_TABLES + SOURCE_TABLES
+ALL_TABLES = CASE_TABLES + SOURCE_TABLES + DERIVED_TABLES
 
 
 class Dataset:
@@ -42,7 +42,7 @@ class Dataset:
     def open(cls, state_dir: Path) -> Dataset:
         store = TableStore(state_dir)
         tables = {n: store.read(store.case_path(n), n) for n in CASE_TABLES}
-        tables |= {n: store.read(store.dataset_path(n), n) for n in SOURCE_TABLES}
+        tables |= {n: store.read(store.dataset_path(n), n) for n in SOURCE_TABLES + DERIVED_TABLES}
         return cls(tables)
 
     def __getitem__(self, name: str) -> pa.Table:

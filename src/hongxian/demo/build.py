@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from hongxian.demo import bills, chats
+from hongxian.demo import attachments, bills, chats
 from hongxian.demo.numbers import PaymentIds
 from hongxian.demo.population import build_population
 from hongxian.demo.registers import write_registers
@@ -47,3 +47,4 @@ def _write(root: Path, seed: int) -> None:
     bills.village_bill(pop, village_bill, root)
     bills.bureau_head_bills(pop, ids, head_bill, root)
     write_registers(pop, root, chats.ROOMS)
+    attachments.staff_computer(pop, ids, root)  # last: the other exports' random draws stay as they were

@@ -1,4 +1,5 @@
-"""Alipay bill CSV (支付宝交易明细): app e-mail export (2020–2026) and the older web export.
+"""Alipay bill CSV (支付宝交易明细): app e-mail export (2020–2026) and the older web export; the same
+content saved as .xlsx (first sheet, preamble in the first column) is read the same way.
 
 Recognised by content (formats.md §3.1): GB18030 (or UTF-8) text whose preamble names Alipay —
 the app export's ``导出信息：`` block with ``支付宝账户：`` and the ``…电子客户回单`` banner, or the web
@@ -39,6 +40,7 @@ from hongxian.ingest.bill_common import (
 )
 from hongxian.ingest.bill_csv import CsvRecords
 from hongxian.ingest.bill_refunds import Original, RefundPairer
+from hongxian.ingest.tabular import read_rows
 from hongxian.ingest.wechat_rows import INTERNAL, memo_text
 
 ACCOUNT_PREFIX = "alipay:"
@@ -105,9 +107,7 @@ class AlipayBillReader:
     label = "支付宝账单"
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        if head[:4] == b"PK\x03\x04":
-            return False
-        lines = first_lines(head, 30)
+        lines = _xlsx_lines(path) if head[:4] == b"PK\x03\x04" else first_lines(head, 30)
         if not lines:
             return False
         if lines[0].startswith(WEB_TITLE):
@@ -119,15 +119,18 @@ class AlipayBillReader:
 
     def read(self, ctx: SourceContext, sink: Sink) -> None:
         with few_collections():
-            records = CsvRecords(ctx.path, text_encoding(ctx.path))
-            it = iter(records)
+            with ctx.path.open("rb") as fh:
+                xlsx = fh.read(4) == b"PK\x03\x04"
+            records = None if xlsx else CsvRecords(ctx.path, text_encoding(ctx.path))
+            it = iter(read_rows(ctx.path)[0]) if records is None else iter(records)
             pre = _Preamble()
             header = pre.consume(it)
             try:
                 rows = AlipayRows(header, sink, ctx, pre)
             except KeyError as exc:
                 raise UnreadableSource(f"支付宝账单表头缺少列：{exc.args[0]}") from None
-            records.width = rows.width
+            if records is not None:
+                records.width = rows.width
             footer = False
             for number, cells in it:
                 filled = sum(1 for c in cells if c.strip(STRIP))
@@ -141,7 +144,17 @@ class AlipayBillReader:
                     continue
                 rows.feed(number, cells)
             rows.finish()
-            sink.format_label = "支付宝账单 CSV(网页版)" if pre.web else "支付宝账单 CSV"
+            kind = "XLSX" if xlsx else "CSV"
+            sink.format_label = f"支付宝账单 {kind}(网页版)" if pre.web else f"支付宝账单 {kind}"
+
+
+def _xlsx_lines(path: Path) -> list[str]:
+    """The first rows of an .xlsx's first visible sheet as lines (cells joined by commas)."""
+    try:
+        rows, _ = read_rows(path)
+    except UnreadableSource:
+        return []
+    return [",".join(cells) for _, cells in rows[:30]]
 
 
 class _Preamble:

@@ -13,6 +13,8 @@ from hongxian.case import CaseConfig, CasePaths, load_case_config
 from hongxian.dataset.build import build_dataset
 from hongxian.dataset.store import PartWriter, TableStore
 from hongxian.ids import fingerprint, sha256_file
+from hongxian.ingest.attach import AttachOptions, AttachReport, attach_case
+from hongxian.ingest.attach.storage import in_storage
 from hongxian.ingest.base import (
     PeopleIndex,
     ReaderRegistry,
@@ -46,6 +48,7 @@ class IngestReport:
     case: CaseConfig
     sources: list[SourceReport]
     table_counts: dict[str, int]
+    attachments: AttachReport | None = None
 
     @property
     def rejected(self) -> int:
@@ -116,8 +119,13 @@ def _source_row(
 
 class CaseIngester:
     def __init__(
-        self, case_dir: Path, registry: ReaderRegistry | None = None, progress: Progress | None = None
+        self,
+        case_dir: Path,
+        registry: ReaderRegistry | None = None,
+        progress: Progress | None = None,
+        attach: AttachOptions | None = None,
     ):
+        self.attach = attach
         self.paths = CasePaths(case_dir)
         self.config = load_case_config(self.paths.root)
         self.registry = registry or default_registry()
@@ -144,7 +152,16 @@ class CaseIngester:
         self.store.write_sources(table_from_rows("sources", manifest))
         self.store.write_rejects(table_from_rows("rejects", rejects))
         counts = build_dataset(self.store)
-        return IngestReport(self.config, reports, counts)
+        attached = attach_case(self.paths.root, self.attach, self.progress)
+        counts["attachments"] = attached.files
+        # files under FileStorage are reported with the attachments, not as unrecognised exports (a
+        # loose document stays listed as unrecognised: it is not an export, though it is read)
+        reports = [
+            r
+            for r in reports
+            if not (r.status == "unrecognised" and r.path in attached.paths and in_storage(Path(r.path)))
+        ]
+        return IngestReport(self.config, reports, counts, attached)
 
     def _export_files(self) -> list[Path]:
         root = self.paths.exports
@@ -303,6 +320,9 @@ class CaseIngester:
 
 
 def ingest_case(
-    case_dir: Path, registry: ReaderRegistry | None = None, progress: Progress | None = None
+    case_dir: Path,
+    registry: ReaderRegistry | None = None,
+    progress: Progress | None = None,
+    attach: AttachOptions | None = None,
 ) -> IngestReport:
-    return CaseIngester(case_dir, registry, progress).run()
+    return CaseIngester(case_dir, registry, progress, attach).run()

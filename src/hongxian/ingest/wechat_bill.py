@@ -28,6 +28,11 @@ NOTE_UTC8 = "UTC+08:00"
 MAX_PREAMBLE = 200
 ZIP_MAGIC = b"PK\x03\x04"
 _SIG_BYTES = SIGNATURE.encode("utf-8")
+_SIG_REFS = (
+    "".join(f"&#{ord(c)};" for c in SIGNATURE).encode(),
+    "".join(f"&#x{ord(c):x};" for c in SIGNATURE).encode(),
+)
+"""The signature as XML character references (openpyxl with lxml writes inline strings this way)."""
 
 
 class WeChatBillReader:
@@ -194,7 +199,8 @@ def _zip_mentions_signature(path: Path) -> bool:
             ]
             for name in parts:
                 with zf.open(name) as fh:
-                    if _SIG_BYTES in fh.read(1 << 20):
+                    part = fh.read(1 << 20)
+                    if _SIG_BYTES in part or any(ref in part.lower() for ref in _SIG_REFS):
                         return True
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
         return False

@@ -103,6 +103,7 @@ def _from_store(case_dir: Path, settings: Settings, user, login, person: str | N
             person=person,
             sources=case_sources(case_dir),
             mask=settings.mask_personal_data,
+            case_dir=Path(case_dir),
         )
     except BaseException:
         service.store.dispose()

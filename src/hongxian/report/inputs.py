@@ -92,6 +92,8 @@ class ReportInput:
     origin: str = "findings.jsonl"
     mask_personal_data: bool = True
     suppressed: list[SuppressedNote] = field(default_factory=list)
+    case_dir: Path | None = None
+    """The case folder, when known: OCR evidence then shows the cropped image region."""
 
     def person_accounts(self, person_id: str) -> set[str]:
         return person_accounts(self.dataset, person_id)

@@ -105,6 +105,7 @@ def from_service(
     person: str | None = None,
     sources: list[dict] | None = None,
     mask: bool = True,
+    case_dir: Path | None = None,
 ) -> LoadedReport:
     """Report input from the review service (masked details; the read is audited as a report)."""
     details = service.report_findings(user)
@@ -130,6 +131,7 @@ def from_service(
         origin="审查库（含审查结论）",
         mask_personal_data=mask,
         suppressed=suppressed,
+        case_dir=case_dir,
     )
 
     def log_export(fmt: str, path: Path) -> None:
@@ -166,6 +168,7 @@ def from_file(
         sources=case_sources(case_dir),
         origin=f"{path.name}（未经审查）",
         mask_personal_data=mask,
+        case_dir=Path(case_dir),
     )
     return LoadedReport(inp, _no_log)
 

@@ -13,12 +13,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH, SUBJECT_ZH, TABLE_ZH
+from hongxian.report.crops import Crops
 from hongxian.report.dossiers import DossierView, report_dossiers
 from hongxian.report.inputs import STATUSES, ReportFinding, ReportInput
 from hongxian.report.masking import make_masker
 from hongxian.report.money import MoneyFlows, money_flows
 from hongxian.review.casedata import CaseFacts, PaymentFact
-from hongxian.schema import CATEGORIES, SEVERITIES, TZ, Finding, RuleRef, Subject
+from hongxian.schema import CATEGORIES, SEVERITIES, TZ, Evidence, Finding, RuleRef, Subject
 
 UNVERIFIED = "（条号待核）"
 TABLE_KEY = {v: k for k, v in TABLE_ZH.items()}  # evidence rows hold the Chinese table name
@@ -69,6 +70,8 @@ class EvidenceRow:
     parties: str = ""  # payer → payee, or the sender (names as in people.csv)
     chat: str = ""
     source: str = ""  # file and transaction / message id
+    crop: str = ""
+    """PNG data URI of the image region where OCR found the text (pixelated for personal data)."""
 
 
 @dataclass
@@ -166,7 +169,9 @@ def _rule_row(ref: RuleRef, mask) -> RuleRow:
     return RuleRow(mask(ref.code), article_text(ref), mask(ref.title), mask(ref.penalties), ref.verified)
 
 
-def finding_view(rf: ReportFinding, mask: Callable[[str | None], str]) -> FindingView:
+def finding_view(
+    rf: ReportFinding, mask: Callable[[str | None], str], crops: Callable[[Evidence, str], str] | None = None
+) -> FindingView:
     f = rf.finding
     evidence = [
         EvidenceRow(
@@ -179,6 +184,7 @@ def finding_view(rf: ReportFinding, mask: Callable[[str | None], str]) -> Findin
             e.amount_fen,
             fmt_yuan(e.amount_fen),
             mask(e.note),
+            crop=crops(e, f.category) if crops else "",
         )
         for e in f.evidence
     ]
@@ -208,7 +214,7 @@ def finding_view(rf: ReportFinding, mask: Callable[[str | None], str]) -> Findin
     )
 
 
-def _sections(findings: list[ReportFinding], mask) -> list[CategorySection]:
+def _sections(findings: list[ReportFinding], mask, crops=None) -> list[CategorySection]:
     order = {s: i for i, s in enumerate(SEVERITIES)}
     sections = []
     for cat in CATEGORIES:
@@ -216,7 +222,7 @@ def _sections(findings: list[ReportFinding], mask) -> list[CategorySection]:
         if not rfs:
             continue
         rfs.sort(key=lambda rf: (-order[rf.finding.severity], -rf.finding.score, rf.finding.finding_id))
-        sections.append(CategorySection(cat, CATEGORY_ZH[cat], [finding_view(rf, mask) for rf in rfs]))
+        sections.append(CategorySection(cat, CATEGORY_ZH[cat], [finding_view(rf, mask, crops) for rf in rfs]))
     return sections
 
 
@@ -320,7 +326,7 @@ def build_view(inp: ReportInput) -> ReportView:
     """Filter by person, mask, format: the whole report content."""
     inp = inp.filtered()
     mask = make_masker(inp.mask_personal_data)
-    sections = _sections(inp.findings, mask)
+    sections = _sections(inp.findings, mask, Crops(inp.case_dir, inp.dataset))
     by_category, by_severity, by_status = _counts(inp.findings)
     money = money_flows(inp)
     money.labels = {k: mask(v) for k, v in money.labels.items()}

@@ -485,6 +485,32 @@ def write_alipay_csv(
     return Path(path)
 
 
+def write_alipay_xlsx(
+    path: Path,
+    rows: Iterable[AlipayBillRow],
+    *,
+    name: str = "林小舟",
+    account: str = "linxz@example.com",
+    period: BillPeriod | None = None,
+) -> Path:
+    """The Alipay app export saved as .xlsx (xlsxwriter): preamble lines in column A, then the header
+    and one row per transaction, every cell text as in the CSV."""
+    import xlsxwriter
+
+    rows = rows if isinstance(rows, list) else list(rows)
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("支付宝交易明细")
+    lines = alipay_preamble(rows, name, account, period or BillPeriod())
+    for i, line in enumerate(lines):
+        ws.write_string(i, 0, line)
+    ws.write_row(len(lines), 0, ALIPAY_HEADER)
+    for i, r in enumerate(rows, start=len(lines) + 1):
+        for c, cell in enumerate(_alipay_cells(r, pad=False)):
+            ws.write_string(i, c, cell.strip("\t "))
+    wb.close()
+    return Path(path)
+
+
 # ---------------------------------------------------------------- reading back
 
 

@@ -101,12 +101,16 @@ def bytes_extra(
     sender: str | None = None,
     msgsource: str = "<msgsource><membercount>3</membercount></msgsource>",
     sender_suffix: str = "",
+    paths: dict[int, str] | None = None,
 ) -> bytes:
-    """BytesExtra: field 1 {1,2}, repeated field 3 {1: key, 2: value}; key 1 = sender wxid."""
+    """BytesExtra: field 1 {1,2}, repeated field 3 {1: key, 2: value}; key 1 = sender wxid, key 3 /
+    key 4 = the attachment's thumbnail / file path as the client wrote it (`paths`)."""
     fields = [(1, encode((1, 0), (2, 0)))]
     if sender:
         fields.append((3, encode((1, 1), (2, sender + sender_suffix))))
     fields.append((3, encode((1, 7), (2, msgsource))))
+    for key, path in sorted((paths or {}).items()):
+        fields.append((3, encode((1, key), (2, path))))
     return encode(*fields)
 
 
@@ -363,12 +367,16 @@ class WeChatDbBuilder:
         sender_in: str = "bytes_extra",
         kind: str = "other",
         info: dict | None = None,
+        paths: dict[int, str] | None = None,
     ) -> Msg:
-        """Any message; ``compress`` is XML stored LZ4-compressed in CompressContent."""
+        """Any message; ``compress`` is XML stored LZ4-compressed in CompressContent; `paths` go into
+        BytesExtra (key 4 the attachment's path, key 3 its thumbnail's)."""
         is_group = chat.endswith("@chatroom")
         local_id = len(self.messages) + 1
         svrid = SVRID_BASE + local_id if svrid is None else svrid
-        extra = bytes_extra(sender if is_group and sender and sender_in == "bytes_extra" else None)
+        extra = bytes_extra(
+            sender if is_group and sender and sender_in == "bytes_extra" else None, paths=paths
+        )
         if is_group and sender and sender_in == "prefix" and content is not None:
             content = f"{sender}:\n{content}"
         row = list(
@@ -554,6 +562,34 @@ class WeChatDbBuilder:
         """PyWxDump CSV of one conversation (``my_wxid`` defaults to PyWxDump's ``我``)."""
         msgs = [m for m in self.messages if m.talker == chat]
         return write_csv(path, pywxdump_rows(msgs, my_wxid or "我"), "utf-8")
+
+    def write_pywxdump_users(self, path: Path) -> Path:
+        """PyWxDump's ``users.json``: every contact and chat room keyed by wxid, with the fields its
+        exporter writes (account = Alias, describe = the profile text, extra = room data for groups)."""
+        import json
+
+        users: dict[str, dict] = {}
+        for wxid, c in self.contacts.items():
+            room = self.groups.get(wxid)
+            extra = (
+                {"wxid2userinfo": {w: {"wxid": w, "roomNickname": n or ""} for w, n in room["members"]}}
+                if room
+                else None
+            )
+            users[wxid] = {
+                "wxid": wxid,
+                "nickname": c["NickName"] or "",
+                "remark": c["Remark"] or "",
+                "account": c["Alias"] or "",
+                "describe": c["Reserved6"] or "",
+                "headImgUrl": "",
+                "ExtraBuf": None,
+                "LabelIDList": [],
+                "extra": extra,
+            }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(users, ensure_ascii=False, indent=4), encoding="utf-8")
+        return path
 
     def write_memotrace_csv(self, path: Path, chat: str) -> Path:
         """MemoTrace ``<remark>_utf8.csv`` of one conversation (UTF-8 BOM, newest first)."""

@@ -6,8 +6,9 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from hongxian.detect.base import DetectContext, RefResolver
+from hongxian.detect.text.attachments import AttachMeta, box_of
 from hongxian.detect.text.env import TextEnv
-from hongxian.detect.text.explain import Item, explain
+from hongxian.detect.text.explain import Item, explain, quoted
 from hongxian.detect.text.rules import max_severity
 from hongxian.labels import TEXT_FIELD_ZH
 from hongxian.pii import excerpt, mask_spans, pii_mask
@@ -27,6 +28,11 @@ def masked_evidence(hit, table: str = "messages") -> Evidence:
     note = f"{TEXT_FIELD_ZH.get(hit.field, hit.field)}；命中：{'、'.join(verdict.labels)}"
     if verdict.note:
         note += f"；{verdict.note}"
+    if isinstance(hit.meta, AttachMeta):
+        table = hit.meta.table
+        box = box_of(hit)
+        if box:
+            note += f"；识别位置（像素）：{box}"
     return Evidence(
         table=table, id=hit.meta.message_id, ts=hit.meta.ts, excerpt=text, spans=ex_spans, note=note
     )
@@ -56,7 +62,12 @@ def _finding(ctx: DetectContext, suite, ri: int, subject: Subject, hits: list, e
         for h in hits
     ]
     notes = list(dict.fromkeys(h.verdict.note for h in hits if h.verdict.note))
-    text = explain(subject.name or subject.id, items, spec.phrase, notes, shown=len(evidence))
+    attached = {h.field for h in hits if isinstance(h.meta, AttachMeta)}
+
+    def phrase(field: str, labels: list[str]) -> str:
+        return f"发送的{field}含{quoted(labels)}" if field in attached else spec.phrase(field, labels)
+
+    text = explain(subject.name or subject.id, items, phrase, notes, shown=len(evidence))
     return ctx.finding(bound, subject, evidence, text, score, severity=severity, window=window)
 
 

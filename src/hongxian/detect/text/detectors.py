@@ -19,8 +19,10 @@ def run_text_checks(
     specs: dict[str, TextSpec] = SPECS,
     backend: str = DEFAULT_BACKEND,
 ) -> list[Finding]:
-    """Every text check in `bound` over the dataset's messages → findings per (check, subject)."""
+    """Every text check in `bound` over the dataset's messages and the text of their attachments →
+    findings per (check, subject)."""
     from hongxian.detect.text.aggregate import build_findings
+    from hongxian.detect.text.attachments import scan_attachments
     from hongxian.detect.text.batches import scan_messages
     from hongxian.detect.text.env import TextEnv
     from hongxian.detect.text.suite import CompiledSuite
@@ -31,6 +33,7 @@ def run_text_checks(
         bound, specs, known_names=env.known_names(), backend=backend, locator=AddressLocator()
     )
     hits = scan_messages(suite, ctx.dataset["messages"], env)
+    hits += scan_attachments(suite, ctx.dataset["attachments"], ctx.dataset["messages"], env)
     return build_findings(ctx, suite, hits, env)
 
 
