@@ -86,9 +86,12 @@ def read_file(path: Path, categories: tuple[str, ...], name: str | None = None) 
     )
 
 
-def is_tuned(path: Path) -> bool:
+def is_trainable(path: Path) -> bool:
+    """Whether an evaluation file may be learned from: the keyword rules were tuned on it (``tuned``, the
+    default), or it is a frozen out-of-sample batch (its first figures kept in ``measured:``). A batch
+    with neither has not been scored yet and must stay unseen."""
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return bool(doc.get("tuned", True))
+    return bool(doc.get("tuned", True)) or bool(doc.get("measured"))
 
 
 def concat(parts: list[Corpus]) -> Corpus:

@@ -2,7 +2,8 @@
 
 1. **Data**: every labelled file under ``data/text/train/`` (messages written for training by
    several writers and personas, plus ordinary background chatter) and every *tuned* evaluation file
-   of ``tests/eval/`` (files with ``tuned: false`` are frozen out-of-sample batches and never used).
+   of ``tests/eval/`` that may be learned from: tuned ones, and frozen out-of-sample batches once their
+   first figures are kept in ``measured:`` (a batch not yet scored is never read).
 2. **Scores on unseen writers** (`cross_writer`): a model fitted on the training-data files alone
    scores the evaluation files (other writers, other sessions, batches of held-out composition); for
    each background file, a model fitted on everything else scores it. One logistic regression per
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hongxian.detect.text.learned.corpus import Corpus, concat, fingerprint, is_tuned, read_file
+from hongxian.detect.text.learned.corpus import Corpus, concat, fingerprint, is_trainable, read_file
 from hongxian.detect.text.learned.features import LEXICON_FILE, Featurizer
 from hongxian.detect.text.learned.model import CATEGORIES, Calibration, TextModel
 
@@ -71,9 +72,9 @@ class TrainReport:
 
 
 def training_files(root: Path) -> tuple[list[Path], list[Path]]:
-    """(training-data files, tuned evaluation files) under the repository `root`."""
+    """(training-data files, evaluation files that may be learned from) under the repository `root`."""
     train = sorted((root / TRAIN_DIR).rglob("*.yaml"))
-    evals = [p for p in sorted((root / EVAL_DIR).glob("messages_*.yaml")) if is_tuned(p)]
+    evals = [p for p in sorted((root / EVAL_DIR).glob("messages_*.yaml")) if is_trainable(p)]
     return train, evals
 
 
