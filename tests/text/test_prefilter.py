@@ -116,10 +116,21 @@ def test_flag_pattern_covers_every_text_normalisation_changes():
 def test_rows_on_sliced_and_large_arrays(large):
     eng = TextEngine({"讨论稿": [("g", 0, 0)], "订单号": [("c", 0, 0)]}, digits=True)
     pre = Prefilter(["讨论稿"], eng.tables, digits=True, backend="hyperscan")
-    values = ["前缀", "讨论", "稿子", "附件讨论稿", None, "订单号", "电话13912345678", "紅包", "討論稿", "好的"]
+    values = [
+        "前缀",
+        "讨论",
+        "稿子",
+        "附件讨论稿",
+        None,
+        "订单号",
+        "电话13912345678",
+        "紅包",
+        "討論稿",
+        "好的",
+    ]
     arr = pa.array(values, type=pa.large_string() if large else pa.string())
-    # 讨论|稿 across two values is no match; context words alone are not; a traditional form counts only
-    # when normalising it can reach a trigger (討論稿 → 讨论稿), not for any character that changes (紅包).
+    # 讨论|稿 across two values is no match; context words alone are not; a traditional form counts
+    # only when normalising it can reach a trigger (討論稿 → 讨论稿), not whenever a character changes.
     assert pre.rows(arr).tolist() == [3, 6, 8]
     assert pre.rows(arr.slice(2)).tolist() == [1, 4, 6]
     assert pre.rows(arr.slice(0, 0)).tolist() == []
