@@ -115,10 +115,16 @@ class TextModel:
         out = np.tile(self.bias, (enc.count, 1))
         grams = fz.grams(enc)
         inv = fz.norms(enc, grams)
+        grams_sum = np.zeros_like(out)
         for g in grams:
-            contrib = self.weights[g.bucket]  # (m, C)
-            for c in range(out.shape[1]):
-                out[:, c] += np.bincount(g.msg, weights=contrib[:, c], minlength=enc.count) * inv
+            if not len(g.msg):
+                continue
+            # n-grams are grouped by text (g.msg ascending): one segment sum per text, all categories at once
+            first = np.flatnonzero(np.concatenate(([True], g.msg[1:] != g.msg[:-1])))
+            grams_sum[g.msg[first]] += np.add.reduceat(
+                self.weights[g.bucket], first, axis=0, dtype=np.float64
+            )
+        out += grams_sum * inv[:, None]
         rows, cols = fz.lexical_features(enc)
         if len(rows):
             contrib = self.lexical[cols] * self.lex_scale
