@@ -35,7 +35,10 @@ REGISTER_TABLES = (
     "accounts",
     "groups",
     "group_members",
+    "attachments",
 )
+"""The small tables of a case, broadcast to every task (``attachments``: the text of the files posted
+or handed in, small beside the messages, scanned with the case's text checks)."""
 
 
 @dataclass

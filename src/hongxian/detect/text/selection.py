@@ -4,7 +4,8 @@
 tells which messages of a batch produce at least one hit. Each message is evaluated on its own
 (its text, its metadata, the case's registers), so running `run_text_checks` afterwards on only the
 selected messages gives exactly the findings of a run over every message: same hits, same
-aggregation per (check, subject), same evidence and explanations.
+aggregation per (check, subject), same evidence and explanations. Messages that carried a file with
+text (the case's ``attachments``) are always selected: the attachment's hits are evidence on them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ class TextSelector:
         from hongxian.pii import AddressLocator
 
         self.env = TextEnv.from_dataset(registers)
+        carried = registers["attachments"] if "attachments" in registers.tables else None
+        self.carriers = (
+            pc.unique(pc.drop_null(carried.column("message_id")))
+            if carried is not None and carried.num_rows
+            else pa.array([], pa.string())
+        )
         self.suite = CompiledSuite.build(
             bound,
             SPECS,
@@ -40,4 +47,5 @@ class TextSelector:
         """Boolean mask over `messages` (canonical schema): True where a message produces a hit."""
         hits = scan_messages(self.suite, messages, self.env)
         ids = pa.array(sorted({h.meta.message_id for h in hits if h.meta is not None}), pa.string())
-        return pc.is_in(messages.column("message_id"), value_set=ids)
+        hit = pc.is_in(messages.column("message_id"), value_set=ids)
+        return pc.or_(hit, pc.is_in(messages.column("message_id"), value_set=self.carriers))
