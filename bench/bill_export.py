@@ -1,4 +1,4 @@
-"""A realistic one-year WeChat Pay bill for the ingest benchmarks (research/formats.md §1).
+"""A realistic one-year WeChat Pay bill for the ingest benchmarks (docs/formats.md §1).
 
 `bill_rows(n)` streams ``n`` bill rows, newest first as the exporter writes them, over one year
 (the same population of friends and merchants at every size, so 10k / 100k / 1M rows are one

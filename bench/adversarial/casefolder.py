@@ -1,6 +1,6 @@
 """A county case folder in the formats users hand in: registers as Chinese CSVs, one WeChat Pay bill
 CSV per export owner (`hongxian.testing.bills`), one decrypted PC database per chat owner
-(`hongxian.testing.wechat_db`). Written from CASE_FORMAT.md and the export formats only."""
+(`hongxian.testing.wechat_db`). Written from docs/case-format.md and the export formats only."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Adversarial generator of county cases (issue 19, item 5).
 
 Written from the typology descriptions (issue 19, the rulebook's check descriptions, DESIGN.md),
-CASE_FORMAT.md and the hard-negative list — not from the detectors' SQL or parameters: no window
+docs/case-format.md and the hard-negative list — not from the detectors' SQL or parameters: no window
 lengths, thresholds or multipliers are taken from the checks. Parameters are spread wide: 1–30
 payments, spans of a day to four months, amounts just below round numbers, proxies on both sides
 (spouse accounts, relatives and employees of the payer, a candidate's spouse or 特定关系人), and

@@ -6,12 +6,20 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import get_args
 
 import jsonschema
 from typer.testing import CliRunner
 
 from hongxian.cli import app
-from hongxian.schema import CATEGORIES, SEVERITIES, Finding, findings_json_schema, findings_schema_text
+from hongxian.schema import (
+    CATEGORIES,
+    SEVERITIES,
+    Evidence,
+    Finding,
+    findings_json_schema,
+    findings_schema_text,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 # Built from parts so that this file does not match its own patterns.
@@ -102,6 +110,30 @@ def test_schema_matches_the_finding_model():
     assert set(schema["required"]) == required
     assert tuple(props["category"]["enum"]) == CATEGORIES
     assert tuple(props["severity"]["enum"]) == SEVERITIES
+    tables = _evidence_tables(schema)
+    assert tables == list(get_args(Evidence.model_fields["table"].annotation)), tables
+
+
+def _evidence_tables(schema: dict) -> list[str]:
+    """The enum of an evidence row's table, wherever the schema defines the evidence item."""
+    found = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            table = (
+                node.get("properties", {}).get("table") if isinstance(node.get("properties"), dict) else None
+            )
+            if isinstance(table, dict) and "enum" in table:
+                found.append(table["enum"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    assert len(found) == 1, found
+    return found[0]
 
 
 def test_schema_refuses_what_the_model_refuses():

@@ -1,4 +1,4 @@
-"""PyWxDump's ``users.json`` (research/formats.md §4.9): the names and remarks of the contacts of an
+"""PyWxDump's ``users.json`` (docs/formats.md §3.9): the names and remarks of the contacts of an
 export, written beside its CSV files.
 
 The file is one JSON object mapping each wxid to ``{wxid, nickname, remark, account (= 微信号 /

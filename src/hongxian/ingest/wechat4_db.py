@@ -1,4 +1,4 @@
-"""Decrypted WeChat 4.x databases (research/formats.md §4.10): ``db_storage/message/message_N.db``
+"""Decrypted WeChat 4.x databases (docs/formats.md §3.10): ``db_storage/message/message_N.db``
 and ``db_storage/contact/contact.db``.
 
 * Messages: one table ``Msg_<md5(username)>`` per conversation; the conversation is found by hashing

@@ -1,4 +1,4 @@
-"""WeChat 4.x decrypted databases in their real layout (research/formats.md §4.10), for tests.
+"""WeChat 4.x decrypted databases in their real layout (docs/formats.md §3.10), for tests.
 
 ``message_0.db``: ``Name2Id(user_name, is_session)`` and one ``Msg_<md5(username)>`` table per
 conversation with the 16 columns of the client, ``local_type`` packed (subtype << 32 | type),

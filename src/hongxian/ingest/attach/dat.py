@@ -1,4 +1,4 @@
-"""WeChat PC ``.dat`` images: 3.x files are the image XOR-ed with one byte (research/formats.md §4.10a).
+"""WeChat PC ``.dat`` images: 3.x files are the image XOR-ed with one byte (docs/formats.md §3.11).
 
 The key is recovered from the header: XOR-ing the first bytes with a known magic number must give the
 same byte for every position. Files of newer clients (``07 08 V1 08 07`` / ``V2``) are partly

@@ -1,4 +1,4 @@
-"""Where attachments are and which message each belongs to (WeChat PC 3.x, research/formats.md §4.10a).
+"""Where attachments are and which message each belongs to (WeChat PC 3.x, docs/formats.md §3.11).
 
 Files sit under ``WeChat Files/<wxid>/FileStorage/``: ``File/YYYY-MM/<name>`` (documents),
 ``Image/YYYY-MM/<hex>.dat`` and ``MsgAttach/<md5>/Image/YYYY-MM/<hex>.dat`` (images, thumbnails in
