@@ -156,11 +156,32 @@ def main() -> None:
     print("identical findings across engines:", same)
     if not same:
         for other in recs[1:]:
-            for a, b in zip(recs[0]["rows"], other["rows"], strict=False):
-                if a != b:
-                    print(f"first difference ({other['engine']}):\n  embedded {a}\n  spark    {b}")
-                    break
+            print_difference(recs[0], other)
         sys.exit(1)
+
+
+def print_difference(base: dict, other: dict) -> None:
+    """The first finding that differs, field by field (evidence as the ids on one side only)."""
+    fields = ("case", "finding_id", "category", "subject", "evidence", "score")
+    if len(base["rows"]) != len(other["rows"]):
+        print(f"{other['engine']}: {len(other['rows'])} findings vs {len(base['rows'])}")
+    for a, b in zip(base["rows"], other["rows"], strict=False):
+        if a == b:
+            continue
+        print(f"first difference ({base['engine']} vs {other['engine']}), finding {a[1]} / {b[1]}:")
+        for name, x, y in zip(fields, a, b, strict=True):
+            if x == y:
+                continue
+            if name == "evidence":
+                only_a = sorted(set(map(tuple, x)) - set(map(tuple, y)))
+                only_b = sorted(set(map(tuple, y)) - set(map(tuple, x)))
+                print(
+                    f"  evidence: {len(x)} vs {len(y)} rows; only in {base['engine']}: {only_a[:5]}; "
+                    f"only in {other['engine']}: {only_b[:5]}"
+                )
+            else:
+                print(f"  {name}: {x!r} vs {y!r}")
+        return
 
 
 if __name__ == "__main__":

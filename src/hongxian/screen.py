@@ -96,7 +96,15 @@ def _merge(a: Finding, b: Finding) -> Finding:
 
 
 def _sort_key(f: Finding) -> tuple:
-    return (-SEVERITIES.index(f.severity), CATEGORIES.index(f.category), f.check_id, -f.score, f.subject.id)
+    """Report order; the finding id last, so ties never depend on the order the detectors produced them."""
+    return (
+        -SEVERITIES.index(f.severity),
+        CATEGORIES.index(f.category),
+        f.check_id,
+        -f.score,
+        f.subject.id,
+        f.finding_id,
+    )
 
 
 def run_detector(

@@ -7,7 +7,7 @@ import json
 import jsonschema
 
 from hongxian.schema import Evidence, Finding, RuleRef, Subject
-from hongxian.screen import merge_findings, screen_dataset, write_findings
+from hongxian.screen import merge_findings, order_findings, screen_dataset, write_findings
 from tests.text.helpers import GROUP, dataset, msg
 
 GOOD_ID = "640104199003071236"
@@ -68,6 +68,32 @@ def test_merge_same_finding_id():
 
     (merged,) = merge_findings([finding("m1", "medium"), finding("m2", "high"), finding("m1", "low")])
     assert [e.id for e in merged.evidence] == ["m1", "m2"] and merged.severity == "high"
+
+
+def test_report_order_does_not_depend_on_the_order_findings_arrive():
+    """Findings tied on severity, category, check, score and subject (one person, several windows)
+    come out in finding-id order whatever order the detectors produced them in."""
+
+    def finding(fid: str) -> Finding:
+        return Finding(
+            finding_id=fid,
+            check_id="gift.served-party",
+            category="integrity.gift_money",
+            severity="high",
+            score=0.8,
+            title="t",
+            subject=Subject(kind="person", id="P001"),
+            evidence=[Evidence(table="payments", id=f"p-{fid}")],
+            rule_refs=[RuleRef(code="x", article="第一条")],
+            explanation="e",
+        )
+
+    ids = ["f-c", "f-a", "f-d", "f-b"]
+    orders = {
+        tuple(f.finding_id for f in order_findings([finding(i) for i in perm]))
+        for perm in (ids, ids[::-1], sorted(ids), ids[1:] + ids[:1])
+    }
+    assert orders == {("f-a", "f-b", "f-c", "f-d")}
 
 
 def test_scope_keeps_whole_days_in_china_time():

@@ -131,7 +131,8 @@ def _rows_sql(t: Relations, p: FestivalParams) -> str:
     CREATE OR REPLACE TEMP TABLE hx_p4_rows AS
     SELECT * FROM (
       SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.payment_id
-                                     ORDER BY x.cls_rank, {direct}, x.start_sec) AS win_rn FROM (
+                                     ORDER BY x.cls_rank, {direct}, x.start_sec,
+                                              x.official, x.cp, x.win_key) AS win_rn FROM (
         SELECT {pick} FROM ({cls}) c JOIN hx_p4_win w
           ON w.official IS NULL AND c.tsec >= w.start_sec AND c.tsec < w.end_sec
         UNION ALL

@@ -234,7 +234,8 @@ def _context(frame: PaymentFrame, chat: str, rows: list[dict], limit: int) -> li
         return []
     own = {r["payment_id"] for r in rows}
     ctx = frame.rows(
-        f"SELECT DISTINCT {COLS} FROM hx_p3_settle WHERE chat_id = ? ORDER BY tsec LIMIT {limit + len(own)}",
+        f"SELECT DISTINCT {COLS} FROM hx_p3_settle WHERE chat_id = ? "
+        f"ORDER BY tsec, payment_id LIMIT {limit + len(own)}",
         [chat],
     )
     return [r for r in ctx if r["payment_id"] not in own][:limit]

@@ -44,8 +44,8 @@ def _player_sql(t: Relations, p: BillShapeParams) -> str:
       SELECT 'player' AS side, s.dst AS official, s.src AS cp, s.payment_id AS lead_id,
              b.payment_id AS back_id,
              s.day_no, CAST(b.amount_fen AS DOUBLE) / s.amount_fen AS ratio,
-             ROW_NUMBER() OVER (PARTITION BY b.payment_id ORDER BY s.tsec DESC) AS rn_back,
-             ROW_NUMBER() OVER (PARTITION BY s.payment_id ORDER BY b.tsec) AS rn_lead
+             ROW_NUMBER() OVER (PARTITION BY b.payment_id ORDER BY s.tsec DESC, s.payment_id) AS rn_back,
+             ROW_NUMBER() OVER (PARTITION BY s.payment_id ORDER BY b.tsec, b.payment_id) AS rn_lead
       FROM {t.flow} s
       JOIN {t.official} o ON o.person_id = s.dst
       JOIN {t.flow} b ON b.src = s.dst AND b.dst = s.src AND b.tsec > s.tsec AND b.tsec <= s.tsec + {win}
@@ -69,7 +69,8 @@ def _layer_sql(t: Relations, p: BillShapeParams) -> str:
       SELECT 'layer' AS side, s.src AS official, b.src AS cp, s.payment_id AS lead_id,
              b.payment_id AS back_id,
              s.day_no, CAST(b.amount_fen AS DOUBLE) / s.amount_fen AS ratio,
-             ROW_NUMBER() OVER (PARTITION BY b.payment_id ORDER BY s.tsec DESC) AS rn_back, 1 AS rn_lead
+             ROW_NUMBER() OVER (PARTITION BY b.payment_id ORDER BY s.tsec DESC, s.payment_id) AS rn_back,
+             1 AS rn_lead
       FROM {t.flow} s
       JOIN {t.official} o ON o.person_id = s.src
       JOIN {t.flow} b ON b.dst = s.src AND b.tsec > s.tsec AND b.tsec <= s.tsec + {win}

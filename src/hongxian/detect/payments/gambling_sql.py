@@ -95,7 +95,8 @@ def settle_sql(multipliers: list[float], tolerance: float, window_sec: int) -> s
     return f"""
     CREATE OR REPLACE TEMP TABLE hx_p3_settle AS
     SELECT * FROM (
-      SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.payment_id ORDER BY m.on_hit DESC, m.tsec0 DESC) AS rn
+      SELECT m.*,
+             ROW_NUMBER() OVER (PARTITION BY m.payment_id ORDER BY m.on_hit DESC, m.tsec0 DESC, m.pk) AS rn
       FROM (
         SELECT DISTINCT pk.pk, pk.chat_id, pk.sender, pk.tsec0, t.payment_id, t.ts, t.tsec, t.kind,
                t.amount_fen,
@@ -119,7 +120,7 @@ def chain_sql(gap_sec: int, pay_sec: int) -> str:
     CREATE OR REPLACE TEMP TABLE hx_p3_chain AS
     WITH mg AS (
       SELECT pk, grabber FROM (
-        SELECT pk, grabber, ROW_NUMBER() OVER (PARTITION BY pk ORDER BY amount_fen, tsec) AS rn
+        SELECT pk, grabber, ROW_NUMBER() OVER (PARTITION BY pk ORDER BY amount_fen, tsec, grabber) AS rn
         FROM hx_p3_share WHERE amount_fen IS NOT NULL) m WHERE rn = 1
     ), seq AS (
       SELECT pk.pk, pk.chat_id, pk.sender, pk.tsec0, pk.total_fen, mg.grabber AS min_grabber,

@@ -66,7 +66,8 @@ def _rows_sql(t: Relations, params: ServedParams) -> str:
              f.chat_id, r.cp, r.official, f.dst AS recipient, f.src AS payer, r.via_recipient, r.via_payer,
              COALESCE(s.win_key, 'Y' || CAST(EXTRACT(YEAR FROM f.ts) AS VARCHAR)) AS win_key,
              s.win_name, s.season_days,
-             ROW_NUMBER() OVER (PARTITION BY f.payment_id ORDER BY {direct}, s.start_sec) AS win_rn
+             ROW_NUMBER() OVER (PARTITION BY f.payment_id
+                                ORDER BY {direct}, s.start_sec NULLS LAST, r.official, r.cp) AS win_rn
       FROM {t.flow} f
       JOIN {t.route} r ON r.cp_class = 'served' AND r.recipient = f.dst AND r.payer = f.src
                       AND f.day_no >= r.start_day AND f.day_no <= r.end_day

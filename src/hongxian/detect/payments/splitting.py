@@ -54,7 +54,8 @@ def _rows_sql(t: Relations, p: SplittingParams) -> str:
              CASE WHEN r.cp_class = 'served' THEN 1 ELSE 0 END AS served,
              ROW_NUMBER() OVER (PARTITION BY f.payment_id
                                 ORDER BY CASE WHEN rc.via IS NULL THEN 0 ELSE 1 END,
-                                         CASE WHEN r.cp_class = 'served' THEN 0 ELSE 1 END) AS rn
+                                         CASE WHEN r.cp_class = 'served' THEN 0 ELSE 1 END,
+                                         rc.official, r.cp) AS rn
       FROM {t.flow} f
       JOIN {t.recipient} rc ON rc.recipient = f.dst
       LEFT JOIN {t.family} k1 ON k1.a = rc.official AND k1.b = f.src
