@@ -54,3 +54,52 @@ def test_payment_findings_do_not_depend_on_row_order(grown_demo: dict[str, pa.Ta
             if name in tables:
                 tables[name] = _shuffled(tables[name], seed)
         assert _comparable(screen_dataset(Dataset(tables), book, registry)) == expected, seed
+
+
+_SCREEN_IN_A_NEW_PROCESS = """
+import json, sys
+from pathlib import Path
+import pyarrow.dataset as pds
+from hongxian.dataset.dataset import ALL_TABLES, Dataset
+from hongxian.detect import default_registry
+from hongxian.rulebook.loader import load_rulebook
+from hongxian.screen import screen_dataset
+root = Path(sys.argv[1])
+registry = default_registry()
+book = load_rulebook(registry.params_models())
+tables = {n: pds.dataset(root / n / "case_id=c1").to_table() for n in ALL_TABLES}
+for f in screen_dataset(Dataset(tables), book, registry).findings:
+    print(json.dumps(f.to_json_dict(), ensure_ascii=False, sort_keys=True))
+"""
+
+
+def test_findings_are_identical_across_processes(tmp_path) -> None:
+    """Two processes (different string-hash seeds) write the same findings in the same order: set
+    iteration order must never leak into what is reported. Before the report order ended on the
+    finding id, same-score findings of one person came out in a different order per process."""
+    import os
+    import subprocess
+    import sys
+
+    from hongxian.demo.build import write_demo_case
+    from hongxian.ingest.pipeline import ingest_case
+    from hongxian.spark.source import write_canonical
+
+    case = write_demo_case(tmp_path / "demo")
+    ingest_case(case)
+    base = Dataset.open(CasePaths(case).state)
+    write_canonical(grow(base.tables, factor=150), "c1", tmp_path / "canonical")
+    base.close()
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        run = subprocess.run(
+            [sys.executable, "-c", _SCREEN_IN_A_NEW_PROCESS, str(tmp_path / "canonical")],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        assert run.stdout.count("\n") > 10
+        outputs.add(run.stdout)
+    assert len(outputs) == 1

@@ -39,3 +39,22 @@ def test_date_ranges_in_file_names_are_not_cards():
     name = "微信支付账单流水文件(20170101-20170228).xlsx"
     assert builtin_mask_text(name) == name
     assert builtin_mask_text("卡号 6222-0212-3456-7890") == "卡号 6222 **** **** 7890"
+
+
+def test_an_id_with_a_wrong_check_digit_is_still_masked_everywhere_it_is_shown():
+    """A mistyped ID still names a person: masked by its layout in excerpts, reports and the
+    self-check, one character for one (spans stay valid); a date range in a file name is not an ID."""
+    from hongxian.pii import mask_text
+    from hongxian.selfcheck import SelfChecker
+
+    bad = "110101199001011234"  # check digit should be 7
+    text = f"张三身份证号{bad}，电话13912345678"
+    masked = mask_text(text)
+    assert bad not in masked and "110101**********34" in masked and len(masked) == len(text)
+    assert mask_text("文件20170101-20170228.pdf") == "文件20170101-20170228.pdf"
+    from hongxian.detect import default_registry
+    from hongxian.rulebook.loader import load_rulebook
+
+    registry = default_registry()
+    hits = SelfChecker(load_rulebook(registry.params_models()), registry).check(text)
+    assert hits and all(bad not in h.excerpt for h in hits)

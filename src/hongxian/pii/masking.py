@@ -6,6 +6,7 @@ evidence spans stay valid on it. Separators inside a number (spaces, dashes) are
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from hongxian.normalize import Normalized
@@ -62,8 +63,24 @@ def excerpt(text: str, spans: list[tuple[int, int]], limit: int = 240) -> tuple[
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else ""), start
 
 
+_ID_SHAPED = re.compile(
+    r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9A-Za-z])"
+)
+"""An 18-character resident ID by its layout (region, birth date, sequence), whatever its check digit:
+a mistyped number still names a person, so it is masked for display though no check relies on it."""
+
+
+def id_shaped_spans(text: str, taken: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """ID-shaped numbers of `text` that no span in `taken` covers, as ``id18`` spans."""
+    return [
+        (m.start(), m.end(), "id18")
+        for m in _ID_SHAPED.finditer(text)
+        if not any(s < m.end() and m.start() < e for s, e, _ in taken)
+    ]
+
+
 def pii_mask(norm: Normalized, extra: Sequence[tuple[int, int, str]] = ()) -> list[tuple[int, int, str]]:
-    """Spans (original offsets) to mask: every validated number and address detail in the text."""
+    """Spans (original offsets) to mask: every validated number, address detail and ID-shaped number."""
     spans = list(extra)
     text = norm.text
     for m in CANDIDATE.finditer(text):
@@ -72,6 +89,7 @@ def pii_mask(norm: Normalized, extra: Sequence[tuple[int, int, str]] = ()) -> li
     for a in find_addresses(text):
         if not any(s < a.end and a.start < e for s, e in known):  # cpca-confirmed spans keep the district
             spans.append((a.admin_end, a.end, "address"))
+    spans += id_shaped_spans(text, spans)
     out = []
     for s, e, kind in spans:
         os_, oe = norm.span(s, e)
@@ -80,6 +98,8 @@ def pii_mask(norm: Normalized, extra: Sequence[tuple[int, int, str]] = ()) -> li
 
 
 def mask_text(text: str) -> str:
-    """`text` with every validated ID, mobile and bank-card number masked (addresses are left alone)."""
-    hits = numbers_in(text, 0, len(text))
-    return mask_spans(text, [(h.start, h.end, h.kind) for h in hits]) if hits else text
+    """`text` with every validated ID, mobile and bank-card number masked, and ID-shaped numbers
+    whose check digit fails (addresses are left alone)."""
+    spans: list[tuple[int, int, str]] = [(h.start, h.end, h.kind) for h in numbers_in(text, 0, len(text))]
+    spans += id_shaped_spans(text, spans)
+    return mask_spans(text, spans) if spans else text

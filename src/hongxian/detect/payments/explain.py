@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from hongxian.labels import PAYMENT_KIND_ZH, PAYMENT_UNIT_ZH
 from hongxian.schema import Evidence
@@ -23,6 +23,23 @@ def span(start: datetime, end: datetime) -> str:
         return a.isoformat()
     right = b.strftime("%m-%d") if a.year == b.year else b.isoformat()
     return f"{a.isoformat()} 至 {right}"
+
+
+def relative_to_event(first: datetime, last: datetime, start: date, end: date, event: str) -> str:
+    """Where the conduct falls against an event's dates, said plainly: ``换届选举（2017-02-15 至 02-20）
+    前 4 天（2017-02-11）`` rather than "during" when the money came before the vote."""
+    a, b = first.date(), last.date()
+    dates = start.isoformat() if start == end else f"{start.isoformat()} 至 {end.strftime('%m-%d')}"
+    when = span(first, last)
+    if b < start:
+        days = f"{(start - a).days}" if a == b else f"{(start - b).days}～{(start - a).days}"
+        return f"{event}（{dates}）前 {days} 天（{when}）"
+    if a > end:
+        days = f"{(a - end).days}" if a == b else f"{(a - end).days}～{(b - end).days}"
+        return f"{event}（{dates}）结束后 {days} 天（{when}）"
+    if start <= a and b <= end:
+        return f"{event}期间（{when}）"
+    return f"{event}（{dates}）前后（{when}）"
 
 
 def kind_counts(rows: Iterable[dict]) -> str:

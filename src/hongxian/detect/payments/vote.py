@@ -18,7 +18,7 @@ from pydantic import Field
 from hongxian.calendar import event_windows
 from hongxian.detect.base import BoundCheck, DetectContext, Detector, DetectorRegistry
 from hongxian.detect.payments.common import Candidate, group_rows, to_finding
-from hongxian.detect.payments.explain import kind_counts, span, yuan
+from hongxian.detect.payments.explain import kind_counts, relative_to_event, yuan
 from hongxian.detect.payments.features import like_any
 from hongxian.detect.payments.frame import PaymentFrame, Relations, frame_of
 from hongxian.detect.payments.scoring import ScoredParams, score
@@ -169,6 +169,7 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
         talk = group_rows(_canvass(frame, p), "election", "candidate")
         events = event_windows(frame.ds["events"], ["换届选举", "民主推荐"])
         names = {w.key: w.name for w in events}
+        dates = {w.key: (w.start, w.end) for w in events}
         units = {w.key: w.org_unit for w in events}
         sizes = {
             r["election"]: r["n"]
@@ -179,6 +180,7 @@ def run(ctx: DetectContext, bound_checks: list[BoundCheck]) -> list[Finding]:
             rs, msgs = rows.get(key, []), talk.get(key, [])
             feats = _features(rs, sizes.get(key[0], 0), len(base.get(key, [])), len(msgs), p.min_voters)
             feats["election_name"] = names.get(key[0], key[0])
+            feats["election_dates"] = dates.get(key[0])
             feats["inferred"] = units.get(key[0]) if key[0] in inferred else None
             card = score(feats, p)
             if card.fired and rs:
@@ -200,8 +202,12 @@ def _finding(ctx, bound, frame: PaymentFrame, key, rows, msgs, feats, card) -> F
     posts = f"，在选举群发红包 {feats['n_group_packets']} 个" if feats["n_group_packets"] else ""
     total = f"合计 {yuan(feats['amount_fen'])} 元" if feats["amount_fen"] is not None else "金额未知"
     per = f"，人均 {feats['per_voter_yuan']:.2f} 元" if feats["per_voter_yuan"] else ""
+    when = f"{feats['election_name']}期间"
+    if feats.get("election_dates"):
+        start, end = feats["election_dates"]
+        when = relative_to_event(first, last, start, end, feats["election_name"])
     summary = (
-        f"{feats['election_name']}期间（{span(first, last)}）候选人 {frame.name(candidate)} 方面{to_voters}"
+        f"{when}候选人 {frame.name(candidate)} 方面{to_voters}"
         f"{posts}，{total}{per}"
         + (f"；同期发送拉票言论 {len(msgs)} 条" if msgs else "")
         + "。节日不构成免责理由"
