@@ -67,7 +67,8 @@ def test_html_escapes_hostile_text_and_masks_personal_data(html):
     assert "<script" not in html.lower()
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert PHONE not in html and ID_NO not in html
-    assert "138****5678" in html and "110101********1234" in html
+    # The ID's check digit is wrong; it is masked by its layout, in the one layout IDs share everywhere.
+    assert "138****5678" in html and "110101**********34" in html
 
 
 def test_html_embeds_both_charts_as_svg_images(html):
