@@ -46,6 +46,34 @@ REGISTER_FILE: dict[str, str] = {
 }
 """The case-folder file each register table is read from."""
 
+SOURCE_FORMAT_ZH: dict[str, str] = {
+    "wechat_bill": "微信支付账单",
+    "alipay_bill": "支付宝账单",
+    "wechat_db": "微信 PC 数据库（MSG / MicroMsg）",
+    "wechat4_db": "微信 4.x 数据库",
+    "pywxdump_csv": "PyWxDump 聊天导出",
+    "memotrace_csv": "MemoTrace 聊天导出",
+    "pywxdump_users": "PyWxDump 联系人（users.json）",
+}
+REGISTER_STEM_ZH: dict[str, str] = {
+    "people": "人员登记表",
+    "relations": "关系登记表",
+    "events": "事件登记表",
+    "groups": "群登记表",
+    "accounts": "账号登记表",
+}
+
+
+def source_format_zh(code: str | None) -> str:
+    """What a source file was read as, in words: ``register:people`` → ``人员登记表``."""
+    if not code:
+        return "-"
+    if code.startswith("register:"):
+        stem = code.split(":", 1)[1]
+        return REGISTER_STEM_ZH.get(stem, f"登记表（{stem}.csv）")
+    return SOURCE_FORMAT_ZH.get(code, code)
+
+
 SUBJECT_ZH: dict[str, str] = {"person": "人员", "account": "账号", "group": "群"}
 PAYMENT_KIND_ZH: dict[str, str] = {
     "red_packet": "红包",

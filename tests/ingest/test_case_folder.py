@@ -128,3 +128,13 @@ def test_declaring_an_owner_in_case_toml_rereads_an_unchanged_file(case_dir: Pat
     assert payee == "wxid_sun7"
     third = ingest_case(case_dir, registry=default_registry())
     assert [s.status for s in third.sources if s.path.endswith("bill.csv")] == ["unchanged"]
+
+
+def test_ingest_table_names_formats_in_words(case_dir: Path):
+    """The 格式 column says what a file was read as (人员登记表), not the reader's code (register:people)."""
+    (case_dir / "people.csv").write_text(
+        PEOPLE_HEADER + "\nP1,张三,,,,群众,公职人员,,,,,,,在职,\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(app, ["ingest", str(case_dir)])
+    assert result.exit_code == 0, result.output
+    assert "人员登记表" in result.output and "register:" not in result.output

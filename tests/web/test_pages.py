@@ -229,7 +229,9 @@ def test_self_check_shows_rule_article_and_suggestion(web: WebCase, self_checker
     r = client.post("/check", data={"text": "这份讨论稿请勿外传，张三手机13812345678", "csrf_token": csrf})
     assert r.status_code == 200
     assert "发现 2 处可能违规" in r.text
-    assert "secrecy.unpublished-draft" in r.text and "privacy.identifiers" in r.text
+    # The titles name the checks; internal check ids are not shown to the person drafting.
+    assert "未定稿" in r.text and "身份证号、手机号" in r.text
+    assert "secrecy.unpublished-draft" not in r.text and "privacy.identifiers" not in r.text
     assert "《中国共产党纪律处分条例(2023)》第一百四十四条" in r.text and "处分幅度：" in r.text
     assert "建议：" in r.text and '<mark class="hit">138****5678</mark>' in r.text
     assert "13812345678" not in r.text.split("</textarea>")[1]  # masked in the results

@@ -20,7 +20,7 @@ from hongxian.cli.common import case_errors, console, err_console, progress_bar
 from hongxian.dataset.store import read_table
 from hongxian.ingest.attach import AttachOptions, AttachReport, Limits
 from hongxian.ingest.pipeline import IngestReport, ingest_case
-from hongxian.labels import ATTACHMENT_STATUS_ZH, SOURCE_STATUS_ZH
+from hongxian.labels import ATTACHMENT_STATUS_ZH, SOURCE_STATUS_ZH, source_format_zh
 from hongxian.textsafe import csv_cell, json_line, visible_bidi
 
 TABLE_NAMES = ("sources", "rejects", *SCHEMAS.keys())
@@ -40,7 +40,7 @@ def print_ingest_report(report: IngestReport) -> None:
         style = {"failed": "red", "unrecognised": "yellow"}.get(s.status)
         t.add_row(
             visible_bidi(s.path),
-            s.format or "-",
+            source_format_zh(s.format),
             SOURCE_STATUS_ZH[s.status],
             str(s.rows_in),
             str(s.rows_ok),

@@ -18,7 +18,15 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from hongxian.labels import AUDIT_DETAIL_ZH, CATEGORY_ZH, PAYMENT_KIND_ZH, SEVERITY_ZH, SUBJECT_ZH, TABLE_ZH
+from hongxian.labels import (
+    AUDIT_DETAIL_ZH,
+    CATEGORY_ZH,
+    PAYMENT_KIND_ZH,
+    SEVERITY_ZH,
+    SUBJECT_ZH,
+    TABLE_ZH,
+    source_format_zh,
+)
 from hongxian.review import roles
 from hongxian.review.render import money, ts
 from hongxian.review.status import STATUS_ZH
@@ -89,7 +97,12 @@ def make_env() -> Environment:
         finalize=finalize_for_display,  # bidi controls shown as visible marks (issue 13 item 14)
     )
     env.filters.update(
-        ts=_ts, money=money, highlight=highlight, penalty_steps=penalty_steps, detail_text=detail_text
+        ts=_ts,
+        money=money,
+        highlight=highlight,
+        penalty_steps=penalty_steps,
+        detail_text=detail_text,
+        source_format=source_format_zh,
     )
     env.globals.update(
         CATEGORY_ZH=CATEGORY_ZH,
