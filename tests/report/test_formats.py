@@ -200,3 +200,22 @@ def test_network_labels_tell_two_accounts_of_one_person_apart():
 
     labels = _unique_labels({"wxid_a": "马志刚", "alipay:x": "马志刚", "wxid_b": "张宾"})
     assert labels == {"wxid_a": "马志刚（微信）", "alipay:x": "马志刚（支付宝）", "wxid_b": "张宾"}
+
+
+def test_timeline_cuts_out_years_without_any_flow():
+    """Flows in 2016 and 2024 only: the axis shows the active months with a dashed cut between them,
+    not seven empty years."""
+    from datetime import datetime, timedelta
+
+    start = datetime(2016, 2, 1, 10)
+    days = [start + timedelta(days=d) for d in (0, 40, 80)]
+    days += [datetime(2024, 1, 5, 10) + timedelta(days=d) for d in (0, 30, 60)]
+    flows = [Flow(f"p{i}", d, "transfer", "me", "acc", "in", 10_000, "") for i, d in enumerate(days)]
+    fig = timeline_figure(MoneyFlows(subjects=["me"], labels={}, flows=flows))
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[0].startswith("2016") and labels[-1].startswith("2024")
+    assert not any(label.startswith(("2018", "2019", "2020", "2021")) for label in labels)
+    assert "略去无往来的时段" in ax.get_title(loc="left")
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert len(dashed) == 1

@@ -108,8 +108,45 @@ def timeline_bucket(money: MoneyFlows) -> str:
     return "day" if span <= 120 else "week" if span <= 730 else "month"
 
 
+GAP_DAYS = {"day": 30, "week": 84, "month": 186}
+"""A stretch longer than this with no flow is cut out of the time axis (marked by a dashed line)."""
+
+
+def _breaks(days: list, bucket: str) -> list[int]:
+    """Indices of the bars that follow a long stretch without any flow."""
+    return [i for i in range(1, len(days)) if (days[i] - days[i - 1]).days > GAP_DAYS[bucket]]
+
+
+def _bars(ax, x: list, series: list, width: float, money: MoneyFlows) -> None:
+    ax.bar(
+        x,
+        [i / 100 for _, i, _ in series],
+        width=width,
+        color=IN_COLOR,
+        label=f"收入（合计 {fmt_yuan(money.total_in)} 元）",
+    )
+    ax.bar(
+        x,
+        [-o / 100 for _, _, o in series],
+        width=width,
+        color=OUT_COLOR,
+        label=f"支出（合计 {fmt_yuan(money.total_out)} 元）",
+    )
+
+
+def _compressed_axis(ax, days: list, bucket: str, breaks: list[int]) -> None:
+    """One slot per active bucket, labelled with its date; dashed lines where empty time was cut."""
+    fmt = "%Y-%m" if bucket == "month" else "%Y-%m-%d"
+    step = max(1, math.ceil(len(days) / 12))
+    ticks = sorted(set(range(0, len(days), step)) | set(breaks))
+    ax.set_xticks(ticks, [days[i].strftime(fmt) for i in ticks])
+    for i in breaks:
+        ax.axvline(i - 0.5, color=OTHER_COLOR, linestyle="--", linewidth=0.8)
+
+
 def timeline_figure(money: MoneyFlows) -> Figure:
-    """Inflow (up) and outflow (down) in 元 per day, week or month for the subject accounts."""
+    """Inflow (up) and outflow (down) in 元 per day, week or month for the subject accounts; long
+    stretches without any flow are cut out of the axis rather than drawn as empty years."""
     family = cjk_family()
     fig = _new_figure(8.0, 3.4)
     ax = fig.add_subplot()
@@ -118,26 +155,17 @@ def timeline_figure(money: MoneyFlows) -> Figure:
     if not series:
         _empty(ax, family, "所选对象无资金往来记录")
         return fig
-    # dates go through matplotlib's unit converters; its stubs accept numbers only (ignores below)
     days = [d for d, _, _ in series]
-    width = {"day": 0.8, "week": 5.5, "month": 24.0}[bucket]
-    ax.bar(
-        days,  # type: ignore[arg-type]
-        [i / 100 for _, i, _ in series],
-        width=width,
-        color=IN_COLOR,
-        label=f"收入（合计 {fmt_yuan(money.total_in)} 元）",
-    )
-    ax.bar(
-        days,  # type: ignore[arg-type]
-        [-o / 100 for _, _, o in series],
-        width=width,
-        color=OUT_COLOR,
-        label=f"支出（合计 {fmt_yuan(money.total_out)} 元）",
-    )
+    breaks = _breaks(days, bucket)
+    if breaks:
+        _bars(ax, list(range(len(days))), series, 0.8, money)
+        _compressed_axis(ax, days, bucket, breaks)
+    else:
+        _bars(ax, days, series, {"day": 0.8, "week": 5.5, "month": 24.0}[bucket], money)
     ax.axhline(0, color="#333333", linewidth=0.6)
     ax.set_ylabel("金额（元）", fontfamily=family)
-    ax.set_title(f"资金往来时间线（{BUCKET_ZH[bucket]}）", fontfamily=family, fontsize=12, loc="left")
+    cut = "；虚线处略去无往来的时段" if breaks else ""
+    ax.set_title(f"资金往来时间线（{BUCKET_ZH[bucket]}{cut}）", fontfamily=family, fontsize=12, loc="left")
     ax.legend(
         prop={"family": family, "size": 9},
         loc="lower right",
