@@ -89,8 +89,11 @@ def read_file(path: Path, categories: tuple[str, ...], name: str | None = None) 
 def is_trainable(path: Path) -> bool:
     """Whether an evaluation file may be learned from: the keyword rules were tuned on it (``tuned``, the
     default), or it is a frozen out-of-sample batch (its first figures kept in ``measured:``). A batch
-    with neither has not been scored yet and must stay unseen."""
+    with neither has not been scored yet and must stay unseen; ``learn: false`` keeps a scored batch out
+    of training until the model is next retrained with it on purpose."""
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if doc.get("learn") is False:  # frozen and scored, not yet taken into training
+        return False
     return bool(doc.get("tuned", True)) or bool(doc.get("measured"))
 
 
