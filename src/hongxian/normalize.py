@@ -175,6 +175,8 @@ def tables() -> Tables:
         if cp not in _KEEP_CONTROL:
             other[cp] = ""
     other[0xE0001] = ""
+    for cp in range(0xD800, 0xE000):  # a lone surrogate (a broken export) cannot be encoded for matching
+        one[cp] = 0xFFFD
     sep = re.escape(SEPARATORS)
     dirty = re.compile(_class_re(list(one) + list(other)))
     spaced = re.compile(f"[{_BMP_CJK}][{sep}]")

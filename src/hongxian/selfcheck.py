@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from hongxian.detect.text import MODEL_FILE, TextChecker
 from hongxian.labels import CATEGORY_ZH, SEVERITY_ZH
 from hongxian.schema import RuleRef
+from hongxian.textsafe import without_lone_surrogates
 
 if TYPE_CHECKING:
     from hongxian.detect.base import DetectorRegistry
@@ -86,6 +87,7 @@ class SelfChecker:
 
     def check(self, text: str, on: date | None = None) -> list[SelfCheckHit]:
         when = datetime.now(SHANGHAI) if on is None else datetime(on.year, on.month, on.day, tzinfo=SHANGHAI)
+        text = without_lone_surrogates(text)
         out = []
         for hit in self.checker.check(text, when):
             check, verdict = hit.bound.check, hit.verdict

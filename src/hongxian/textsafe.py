@@ -12,13 +12,25 @@
 from __future__ import annotations
 
 import json
+import re
 
 from markupsafe import Markup
 
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _VISIBLE = {ord(c): f"⟨U+{ord(c):04X}⟩" for c in BIDI_CONTROLS}
 _JSON_ESCAPED = {ord(c): f"\\u{ord(c):04x}" for c in BIDI_CONTROLS}
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def without_lone_surrogates(text: str) -> str:
+    """A lone UTF-16 surrogate (``\\ud800`` in JSON input, a broken export) replaced by U+FFFD, which
+    keeps every offset: such a text can then be matched, stored and printed as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def visible_bidi(text: str) -> str:

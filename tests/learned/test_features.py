@@ -67,3 +67,48 @@ def test_frames_refer_to_known_classes() -> None:
     lex = load_lexicon()
     assert lex.frames and all(a < b < len(lex) for a, b in lex.frames)
     assert all(c.words for c in lex.classes)
+
+
+ODD_TEXTS = [
+    "",
+    "好",
+    "红包",
+    "   ",
+    "😀 扫雷 😀",
+    "老周下个月去城关当书记，还没公示",
+    "身份证 1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 0 2",
+    "ＰＫ１０ 十包五雷\n\n投我一票",
+    "\ud800 lone surrogate",
+]
+
+
+def test_gram_matrix_sums_exactly_the_ngrams_training_sees() -> None:
+    """The scoring path (one CSR row per text, spare column past a text's end) equals the training
+    features row for row: the model is scored on what it was trained on."""
+    fz = Featurizer(bits=12)
+    enc = fz.encode(ODD_TEXTS * 3)
+    grams = fz.grams(enc)
+    expected = np.zeros((enc.count, fz.n_buckets + 1))
+    for g in grams:
+        np.add.at(expected, (g.msg, g.bucket), 1.0)
+    got = fz.gram_matrix(enc).toarray()
+    assert np.array_equal(got[:, : fz.n_buckets], expected[:, : fz.n_buckets])
+    assert np.allclose(fz.inverse_norms(enc), fz.norms(enc, grams))
+
+
+def test_lexicon_hits_are_the_same_with_either_matcher() -> None:
+    from hongxian.detect.text.learned.features import _map_word
+    from hongxian.detect.text.learned.lexmatch import LexiconMatcher
+
+    fz = Featurizer(bits=12)
+    words = [_map_word(w, fz.maps) for c in fz.lexicon.classes for w in c.words]
+    words = [w for w in words if w]
+    enc = fz.encode(ODD_TEXTS + ["老周下个月去城关当书记还没公示拉个票十包五雷"] * 2)
+    blob = np.insert(enc.codes, enc.starts[1:-1], np.uint64(1))
+    fast = LexiconMatcher(words, backend="hyperscan")
+    plain = LexiconMatcher(words, backend="ahocorasick")
+    a, b = fast.find(blob), plain.find(blob)
+    assert len(a[0]) > 5
+    assert sorted(zip(*[x.tolist() for x in a], strict=True)) == sorted(
+        zip(*[x.tolist() for x in b], strict=True)
+    )

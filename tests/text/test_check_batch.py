@@ -90,3 +90,16 @@ def _env(cache: Path) -> dict:
     import os
 
     return {**os.environ, "HONGXIAN_CACHE_DIR": str(cache)}
+
+
+def test_lone_surrogate_in_json_input_is_checked_and_printable(tmp_path: Path) -> None:
+    """JSON may carry a lone UTF-16 surrogate (\\ud800); it is checked as U+FFFD, offsets kept, and the
+    result can be written as UTF-8 (it used to crash the keyword automaton, then the output)."""
+    src = tmp_path / "drafts.jsonl"
+    src.write_text('{"text": "\\ud800群里玩扫雷，十包五雷，一块一包，输了转账"}\n', encoding="utf-8")
+    out = io.StringIO()
+    assert run(["--batch", str(src)], out=out) == 1
+    printed = out.getvalue().encode("utf-8").decode("utf-8")
+    hit = json.loads(printed)["hits"][0]
+    assert hit["category"] == "integrity.gambling"
+    assert hit["spans"][0][0] == 4  # 扫雷 after the replaced surrogate and 群里玩

@@ -67,7 +67,9 @@ class LearnedLayer:
 
         def explain(category: str):
             if category not in cache:
-                cache[category] = self.model.explain(text, category)
+                cache[category] = self.model.explain(
+                    text, category, probability=float(probs[CATEGORIES.index(category)])
+                )
             return cache[category]
 
         return ModelView(

@@ -96,7 +96,7 @@ class CompiledSuite:
             where.setdefault(text, []).append(i)
         distinct = list(where)
         probs = self.learned.score(distinct) if self.learned is not None else None
-        chosen = self._chosen(distinct, where, exact, probs)
+        chosen = self._chosen(distinct, where, exact, probs, len(texts))
         forced: set[int] = set()
         if probs is not None and self.learned is not None:
             forced = set(np.flatnonzero(self.learned.forced(probs[chosen])).tolist())
@@ -114,16 +114,18 @@ class CompiledSuite:
         out.sort(key=lambda h: (h.row, h.rule))  # message order, as without de-duplication
         return out
 
-    def _chosen(self, distinct: list[str], where, exact: list[bool] | None, probs) -> list[int]:
-        """Distinct texts that go down the exact path: those the pre-filter kept, and those the learned
-        scorer puts over a threshold."""
+    def _chosen(self, distinct: list[str], where, exact: list[bool] | None, probs, n: int) -> list[int]:
+        """Distinct texts that go down the exact path: those the pre-filter kept (any of their messages),
+        and those the learned scorer puts over a threshold."""
         keep = np.ones(len(distinct), dtype=bool)
-        if exact is not None:
+        if exact is not None and len(distinct) == n:  # all texts distinct: in message order
+            keep = np.asarray(exact, dtype=bool)
+        elif exact is not None:
             keep = np.fromiter(
                 (any(exact[i] for i in where[t]) for t in distinct), dtype=bool, count=len(distinct)
             )
         if probs is not None and self.learned is not None:
-            keep |= self.learned.forced(probs)
+            keep = keep | self.learned.forced(probs)
         return np.flatnonzero(keep).tolist()
 
     def _evaluate_row(self, scan: TextScan, i: int, field_name: str, meta, env, prob_row, memo) -> list[Hit]:

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from hongxian.detect.text.learned.charmap import DROPPED, CharMaps, char_maps
+from hongxian.detect.text.learned.lexmatch import SEPARATOR, LexiconMatcher
 from hongxian.pii import plain_pii
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
@@ -114,18 +115,15 @@ class Encoded:
 def encode(texts: list[str], maps: CharMaps) -> Encoded:
     """Map and concatenate a batch of texts (dropped characters removed)."""
     n = len(texts)
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
-    raw = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    mapped = maps.chars[raw]
-    keep = mapped != DROPPED
-    msg_all = np.repeat(np.arange(n, dtype=np.int64), lengths)
     first = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(lengths, out=first[1:])
-    codes = mapped[keep].astype(np.uint64)
-    msg = msg_all[keep]
-    pos = np.flatnonzero(keep) - first[msg]
-    starts = np.searchsorted(msg, np.arange(n + 1, dtype=np.int64))
-    return Encoded(codes, msg, pos, starts, maps.digits[raw[keep]])
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=n), out=first[1:])
+    raw = np.frombuffer("".join(texts).encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+    mapped = maps.chars[raw]
+    kept = np.flatnonzero(mapped != DROPPED)
+    starts = np.searchsorted(kept, first)  # kept characters before each text's first character
+    msg = np.repeat(np.arange(n, dtype=np.int64), np.diff(starts))
+    codes = mapped[kept].astype(np.uint64)
+    return Encoded(codes, msg, kept - first[msg], starts, maps.digits[raw[kept]])
 
 
 @dataclass(frozen=True)
@@ -185,9 +183,7 @@ class Featurizer:
         return self.n_buckets + self.n_lexical
 
     @cached_property
-    def _automaton(self):
-        import ahocorasick_rs
-
+    def _automaton(self) -> tuple[LexiconMatcher, np.ndarray]:
         words, cls = [], []
         for i, c in enumerate(self.lexicon.classes):
             for w in c.words:
@@ -195,8 +191,7 @@ class Featurizer:
                 if mapped:
                     words.append(mapped)
                     cls.append(i)
-        ac = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
-        return ac, np.asarray(cls, dtype=np.int64), np.asarray([len(w) for w in words], dtype=np.int64)
+        return LexiconMatcher(words), np.asarray(cls, dtype=np.int64)
 
     def grams(self, enc: Encoded) -> list[Grams]:
         out = []
@@ -217,26 +212,66 @@ class Featurizer:
             out.append(Grams(n, bucket[at], msg[at], at))
         return out
 
+    def gram_matrix(self, enc: Encoded):
+        """Every n-gram of a batch as one CSR matrix of ``n texts × (n_buckets + 1)``, for scoring.
+
+        Row t holds one entry per kept character of text t and per order: the bucket of the n-gram that
+        starts there, or the spare last column (`dead_bucket`, weight 0) when the n-gram would run past
+        the text's end. The rows are then the texts' slices of `Encoded.codes` as they are, with no
+        compaction, and ``matrix @ weights`` sums exactly the n-grams `grams` lists."""
+        import scipy.sparse as sp
+
+        codes, k = enc.codes, len(self.orders)
+        size = len(codes)
+        left = enc.starts[1:][enc.msg] - np.arange(size, dtype=np.int64)  # characters from here to the end
+        cols = np.empty((size, k), dtype=np.int32)
+        key = codes.copy()
+        shift = np.uint64(64 - self.bits)
+        for n in range(1, max(self.orders, default=0) + 1):
+            m = size - n + 1
+            if n > 1 and m > 0:
+                key[:m] *= _BASE
+                key[:m] += codes[n - 1 :]
+            if n not in self.orders:
+                continue
+            h = key * np.uint64(7)
+            h += np.uint64(n)
+            h *= _MULT
+            h >>= shift
+            col = cols[:, self.orders.index(n)]
+            col[:] = h
+            col[left < n] = self.dead_bucket
+        indptr = enc.starts * k
+        data = np.ones(size * k, dtype=np.float64)
+        shape = (enc.count, self.dead_bucket + 1)
+        return sp.csr_matrix((data, cols.reshape(-1), indptr), shape=shape, copy=False)
+
+    @property
+    def dead_bucket(self) -> int:
+        """The spare column of `gram_matrix` for n-grams that would cross a text's end."""
+        return self.n_buckets
+
+    def inverse_norms(self, enc: Encoded) -> np.ndarray:
+        """1 / sqrt(number of n-grams) per text (1 without n-grams), the same as `norms`, counted."""
+        lengths = np.diff(enc.starts)
+        counts = sum(np.maximum(lengths - n + 1, 0) for n in self.orders).astype(np.float64)
+        counts[counts == 0] = 1.0
+        return 1.0 / np.sqrt(counts)
+
     def lexicon_hits(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(text index, class, start, end) of every lexicon word, starts/ends in `Encoded.codes` units."""
-        ac, cls, lens = self._automaton
+        matcher, cls = self._automaton
         empty = np.zeros(0, dtype=np.int64)
-        if not len(enc.codes):
-            return empty, empty, empty, empty
-        # one blob with a boundary character between texts, so no word spans two texts
-        sep = np.uint64(1)
         n = enc.count
-        blob = np.insert(enc.codes, enc.starts[1:-1], sep) if n > 1 else enc.codes
-        found = ac.find_matches_as_indexes(
-            blob.astype(np.uint32).tobytes().decode("utf-32-le"), overlapping=True
-        )
-        if not found:
+        # one blob with a boundary character between texts, so no word spans two texts
+        blob = np.insert(enc.codes, enc.starts[1:-1], np.uint64(SEPARATOR)) if n > 1 else enc.codes
+        word, at = matcher.find(blob)
+        if not len(word):
             return empty, empty, empty, empty
-        arr = np.asarray(found, dtype=np.int64).reshape(-1, 3)
         starts_blob = enc.starts[:-1] + np.arange(n, dtype=np.int64)  # every earlier text added a separator
-        text = np.searchsorted(starts_blob, arr[:, 1], side="right") - 1
-        start = arr[:, 1] - text  # back to `codes` units
-        return text, cls[arr[:, 0]], start, start + lens[arr[:, 0]]
+        text = np.searchsorted(starts_blob, at, side="right") - 1
+        start = at - text  # back to `codes` units
+        return text, cls[word], start, start + matcher.lengths[word]
 
     def class_sets(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
         """(text index, class) pairs, each present pair once."""

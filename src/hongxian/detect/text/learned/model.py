@@ -17,7 +17,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -113,18 +113,7 @@ class TextModel:
     def logits_encoded(self, enc: Encoded) -> np.ndarray:
         fz = self.featurizer
         out = np.tile(self.bias, (enc.count, 1))
-        grams = fz.grams(enc)
-        inv = fz.norms(enc, grams)
-        grams_sum = np.zeros_like(out)
-        for g in grams:
-            if not len(g.msg):
-                continue
-            # n-grams are grouped by text (g.msg ascending): one segment sum per text, all categories at once
-            first = np.flatnonzero(np.concatenate(([True], g.msg[1:] != g.msg[:-1])))
-            grams_sum[g.msg[first]] += np.add.reduceat(
-                self.weights[g.bucket], first, axis=0, dtype=np.float64
-            )
-        out += grams_sum * inv[:, None]
+        out += (fz.gram_matrix(enc) @ self._gram_weights) * fz.inverse_norms(enc)[:, None]
         rows, cols = fz.lexical_features(enc)
         if len(rows):
             contrib = self.lexical[cols] * self.lex_scale
@@ -132,30 +121,44 @@ class TextModel:
                 out[:, c] += np.bincount(rows, weights=contrib[:, c], minlength=enc.count)
         return out
 
+    @cached_property
+    def _gram_weights(self) -> np.ndarray:
+        """The bucket weights in float64 with a zero row for `Featurizer.dead_bucket`."""
+        return np.vstack((self.weights.astype(np.float64), np.zeros((1, len(CATEGORIES)))))
+
     def score(self, texts: list[str]) -> np.ndarray:
         """(n, categories) probabilities of a batch."""
         return _sigmoid(self.logits(texts))
 
     # ------------------------------------------------------------------ explanation
 
-    def explain(self, text: str, category: str, top: int = 8) -> Explanation:
-        """The contributions behind one text's score for one category, strongest first."""
+    def explain(
+        self, text: str, category: str, top: int = 8, probability: float | None = None
+    ) -> Explanation:
+        """The contributions behind one text's score for one category, strongest first (`probability`:
+        the text's score when the caller has it already, else computed here)."""
         c = CATEGORIES.index(category)
         enc = self.featurizer.encode([text])
-        fz = self.featurizer
-        grams = fz.grams(enc)
-        inv = float(fz.norms(enc, grams)[0])
-        items: dict[tuple[int, int], float] = {}
-        for g in grams:
-            for bucket, at in zip(g.bucket.tolist(), g.at.tolist(), strict=True):
-                key = (at, g.order)
-                items[key] = float(self.weights[bucket, c]) * inv
-        contributions = _ngram_contributions(text, enc, items)
+        contributions = _ngram_contributions(text, enc, self._saliency(enc, c))
         contributions += self._lexical_contributions(text, enc, c)
         contributions = [x for x in contributions if x.weight > 0]
         contributions.sort(key=lambda x: -x.weight)
-        prob = float(_sigmoid(self.logits_encoded(enc))[0, c])
-        return Explanation(category, round(prob, 4), contributions[:top])
+        if probability is None:
+            probability = float(_sigmoid(self.logits_encoded(enc))[0, c])
+        return Explanation(category, round(probability, 4), contributions[:top])
+
+    def _saliency(self, enc: Encoded, c: int) -> np.ndarray:
+        """Per kept character: the n-gram weights for category `c` spread evenly over the characters each
+        n-gram covers (scaled like the score)."""
+        fz = self.featurizer
+        grams = fz.grams(enc)
+        inv = float(fz.norms(enc, grams)[0])
+        saliency = np.zeros(len(enc.codes), dtype=np.float64)
+        for g in grams:
+            w = self.weights[g.bucket, c].astype(np.float64) * (inv / g.order)
+            for j in range(g.order):
+                saliency += np.bincount(g.at + j, weights=w, minlength=len(saliency))
+        return saliency
 
     def _lexical_contributions(self, text: str, enc: Encoded, c: int) -> list[Contribution]:
         fz = self.featurizer
@@ -269,26 +272,17 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _ngram_contributions(text: str, enc: Encoded, items: dict[tuple[int, int], float]) -> list[Contribution]:
-    """N-gram weights spread over the characters they cover; each run of characters that pulls the score
-    up (saliency above a fifth of the strongest character) becomes one contribution."""
-    n = len(enc.codes)
-    saliency = np.zeros(n, dtype=np.float64)
-    for (at, order), w in items.items():
-        saliency[at : at + order] += w / order
-    if not n or saliency.max() <= 0:
+def _ngram_contributions(text: str, enc: Encoded, saliency: np.ndarray) -> list[Contribution]:
+    """Each run of characters that pulls the score up (saliency above a fifth of the strongest character;
+    kept characters at most two apart join a run) becomes one contribution."""
+    if not len(saliency) or saliency.max() <= 0:
         return []
-    hot = saliency > max(0.2 * saliency.max(), 1e-6)
+    hot = np.flatnonzero(saliency > max(0.2 * saliency.max(), 1e-6))
+    pos = enc.pos[hot]
+    breaks = np.flatnonzero((np.diff(hot) != 1) | (np.diff(pos) > 2)) + 1
     out = []
-    i = 0
-    while i < n:
-        if not hot[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and hot[j + 1] and enc.pos[j + 1] - enc.pos[j] <= 2:
-            j += 1
-        s, e = int(enc.pos[i]), int(enc.pos[j]) + 1
-        out.append(Contribution("ngram", text[s:e], float(saliency[i : j + 1].sum()), ((s, e),)))
-        i = j + 1
+    for run in np.split(np.arange(len(hot)), breaks):
+        s, e = int(pos[run[0]]), int(pos[run[-1]]) + 1
+        weight = float(saliency[hot[run]].sum())
+        out.append(Contribution("ngram", text[s:e], weight, ((s, e),)))
     return out
