@@ -74,3 +74,31 @@ def test_batch_never_falls_below_its_first_out_of_sample_figures(name):
     for c in CATS:
         assert scores[c].recall >= frozen[c]["recall"] - 1e-9, (c, scores[c].errors)
         assert scores[c].precision >= frozen[c]["precision"] - 1e-9, (c, scores[c].errors)
+
+
+def _first_false_alarms() -> dict[str, dict]:
+    import yaml
+
+    from tests.eval.evaluate import HERE
+
+    out = {}
+    for path in sorted(HERE.glob("background_*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if doc.get("false_alarms_first"):
+            out[path.name] = doc["false_alarms_first"]
+    return out
+
+
+BACKGROUND_FIRST = _first_false_alarms()
+
+
+@pytest.mark.parametrize("name", sorted(BACKGROUND_FIRST))
+def test_background_never_alarms_more_than_at_its_first_score(name):
+    """An ordinary-chatter file scored once before anything was tuned on it keeps its false alarms per
+    1,000 messages in ``false_alarms_first:``; later changes may not raise them."""
+    from tests.eval.evaluate import false_alarms, load_background
+
+    first = BACKGROUND_FIRST[name]
+    now = false_alarms(build_checker(), load_background()[name])
+    for key in (*CATS, "all"):
+        assert now[key] <= first[key] + 0.01, (key, now, first)
