@@ -192,3 +192,48 @@ AUDIT_DETAIL_ZH: dict[str, str] = {
     "scope": "范围",
 }
 """Audit detail keys as users read them (values that are status keys go through STATUS_ZH)."""
+
+CLI_ZH: dict[str, str] = {
+    "usage": "用法：",
+    "options_metavar": "[选项]",
+    "subcommand_metavar": "命令 [参数]...",
+    "help_option": "显示本帮助并退出。",
+    "try_help": "运行 '{command} {option}' 查看帮助。",
+    "error_title": "错误",
+    "aborted": "已中止。",
+    "panel_arguments": "参数",
+    "panel_options": "选项",
+    "panel_commands": "命令",
+    "default": "默认：{value}",
+    "envvar": "环境变量：{value}",
+    "no_such_option": "没有选项 {name}",
+    "possible_options": "（可用的选项：{options}）",
+    "missing": "缺少{kind} {hint}。",
+    "missing_argument": "参数",
+    "missing_option": "选项",
+    "invalid_value": "{hint} 的值无效：{message}",
+    "invalid_value_bare": "值无效：{message}",
+}
+"""The command line's own words (usage, help, errors of Typer/Click) in Chinese."""
+
+CLI_MESSAGE_ZH: tuple[tuple[str, str], ...] = (
+    (r"^No such command '(?P<a>.*)'\. Did you mean (?P<b>.*)\?$", "没有命令“{a}”。是否要用 {b}？"),
+    (r"^No such command '(?P<a>.*)'\.$", "没有命令“{a}”。"),
+    (r"^Got unexpected extra arguments? \((?P<a>.*)\)$", "多余的参数：{a}"),
+    (r"^Option '(?P<a>.*)' requires an argument\.$", "选项 {a} 需要一个值。"),
+    (r"^Option '(?P<a>.*)' requires (?P<b>\d+) arguments\.$", "选项 {a} 需要 {b} 个值。"),
+    (r"^Option '(?P<a>.*)' does not take a value\.$", "选项 {a} 不接受值。"),
+    (r"^(?P<a>[Ff]ile|[Dd]ir|[Dd]irectory|[Pp]ath) '(?P<b>.*)' does not exist\.$", "路径“{b}”不存在。"),
+    (r"^(?P<a>[Ff]ile|[Pp]ath) '(?P<b>.*)' is a directory\.$", "“{b}”是目录，需要文件。"),
+    (r"^(?P<a>[Dd]ir|[Dd]irectory|[Pp]ath) '(?P<b>.*)' is a file\.$", "“{b}”是文件，需要目录。"),
+    (r"^(?P<a>[Ff]ile|[Dd]ir|[Dd]irectory|[Pp]ath) '(?P<b>.*)' is not readable\.$", "“{b}”不可读。"),
+    (r"^Value '?(?P<a>.*?)'? is not a valid (?P<b>int|integer)\.$", "“{a}”不是整数。"),
+    (r"^Value '?(?P<a>.*?)'? is not a valid (?P<b>float)\.$", "“{a}”不是数字。"),
+    (r"^Input should be a valid integer.*$", "应为整数。"),
+    (r"^Input should be a valid number.*$", "应为数字。"),
+    (r"^Input should be a valid date.*$", "应为日期（如 2024-01-31）。"),
+    (r"^Input should be (?P<a>'.*)$", "应为以下之一：{a}"),
+    (r"^'?(?P<a>.*?)'? is not one of (?P<b>.*)\.$", "“{a}”不是可选值之一（{b}）。"),
+)
+"""English messages of Typer/Click (regular expression) → the Chinese shown instead; a message that
+matches none is shown as it is."""

@@ -92,7 +92,22 @@ def test_departed_member_respects_grace_and_data_end(rulebook, registry):
     late = [msg(1, "wxid_f1", "2022-09-10T09:00:00", "收到")]
     (f,) = run(rulebook, registry, _rows(people, shown, late))
     assert "1 名已调离或退休人员未按规定及时退群：赵强（2022-06-30 调离，仍在群中）" in f.explanation
-    assert {r.provision_id for r in f.rule_refs} == {"leave-on-transfer"}
+    assert {r.provision_id for r in f.rule_refs} == {"leave-on-transfer", "point-4", "report-to-organisation"}
+
+
+def test_every_workgroup_finding_carries_the_national_penalty_ladder_marked_unverified(rulebook, registry):
+    """The local work-group rules carry no penalties; the finding also cites what they rest on nationally
+    (网络行为意见第四条) and the disciplinary provision with its ladder, the number kept 条号待核."""
+    late = [msg(1, "wxid_f1", "2022-09-10T09:00:00", "收到")]
+    (f,) = run(rulebook, registry, _rows([ZHANG, ZHAO], ["财政局张建国", "财政局赵强"], late))
+    (ref,) = [r for r in f.rule_refs if r.provision_id == "report-to-organisation"]
+    assert ref.code == "中国共产党纪律处分条例(2018)"  # conduct of 2022: the version in force then
+    assert ref.penalties == "给予警告或者严重警告处分；情节严重的，给予撤销党内职务处分"
+    assert not ref.verified and ref.article == "（条号待核）"  # marked once, never twice
+    assert any(ref_.penalties for ref_ in f.rule_refs if ref_.provision_id == "report-to-organisation")
+    assert [r.provision_id for r in f.rule_refs if r.code.startswith("关于规范党员干部网络行为")] == [
+        "point-4"
+    ]
 
 
 def test_owner_mismatch_needs_a_known_account(rulebook, registry):

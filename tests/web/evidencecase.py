@@ -154,7 +154,25 @@ def _message_evidence():
     ]
 
 
-def build_evidence_case(root: Path) -> WebCase:
-    web = build_case(root, findings=evidence_findings())
+def association_finding() -> Finding:
+    """A 老乡会-style finding on the group: its members named by people rows and cited messages."""
+    from hongxian.schema import Evidence, Subject
+
+    f = make_finding(
+        5,
+        check="association.self-organised-network",
+        category="network.association",
+        title="自发成立老乡会性质的微信群",
+    )
+    evidence = [Evidence(table="groups", id=GROUP, note="群名“古云村党总支部”，成员 2 人")]
+    evidence += [Evidence(table="people", id=pid, note="组织者") for pid in ("P001", "P002")]
+    evidence += [Evidence(table="messages", id="m-1", ts=_t(12, 1), excerpt="明天开会")]
+    return f.model_copy(
+        update={"subject": Subject(kind="group", id=GROUP, name="古云村党总支部"), "evidence": evidence}
+    )
+
+
+def build_evidence_case(root: Path, extra: list[Finding] | None = None) -> WebCase:
+    web = build_case(root, findings=evidence_findings() + (extra or []))
     write_dataset(web.case_dir)
     return web

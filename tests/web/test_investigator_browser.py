@@ -1,7 +1,7 @@
 """The investigator's workflow in headless Chromium: payment evidence (payer → payee, chat, memo,
 source), conversation context expanded, a reveal showing clear text, the dossier.
 
-Screenshots: build/screenshots/{payment-evidence,reveal,dossier}.png (gitignored)."""
+Screenshots: build/screenshots/{payment-evidence,reveal,dossier,finding-network}.png (gitignored)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from hongxian.review import INVESTIGATOR, REVIEWER
 from tests.store.backends import PASSWORDS
-from tests.web.evidencecase import ID_NO, build_evidence_case
+from tests.web.evidencecase import ID_NO, association_finding, build_evidence_case
 from tests.web.liveserver import CHROMIUM_ARGS, chromium_path, serve
 from tests.web.webcase import ROLE_USERS
 
@@ -21,7 +21,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    web = build_evidence_case(tmp_path_factory.mktemp("investigator"))
+    web = build_evidence_case(tmp_path_factory.mktemp("investigator"), extra=[association_finding()])
     with serve(web.client().app) as url:
         yield web, url
     web.service.store.dispose()
@@ -64,6 +64,7 @@ def test_payment_evidence_and_dossier(live, page) -> None:
     first = rows.first.inner_text()
     assert "张三 → 群聊“古云村党总支部”（群红包，领取人不详）" in first
     assert "元宵快乐，换届请支持我" in first and "微信支付账单(20240101-20240301).csv" in first
+    assert page.locator("#finding-chart svg.money-timeline rect.bar").count() == 2  # the subject's chart
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("table.evidence").screenshot(path=str(SHOTS / "payment-evidence.png"))
     page.click("a.dossier-link")
@@ -72,6 +73,20 @@ def test_payment_evidence_and_dossier(live, page) -> None:
     assert page.locator("svg.money-timeline rect.bar").count() == 2
     assert "共用 5 行证据" in page.locator("#dossier-links").inner_text()
     page.screenshot(path=str(SHOTS / "dossier.png"), full_page=True)
+
+
+def test_association_finding_draws_the_member_network(live, page) -> None:
+    web, url = live
+    _login(page, url, REVIEWER)
+    page.goto(f"{url}/findings/f-000005")
+    network = page.locator("#finding-network svg.member-network")
+    assert network.is_visible() and network.locator("circle.member").count() == 2
+    names = network.locator("circle.member title").all_text_contents()
+    assert sorted(names) == ["张三", "李四"]
+    box = network.bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 200
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#finding-network").screenshot(path=str(SHOTS / "finding-network.png"))
 
 
 def test_context_expands_and_reveal_shows_clear_text(live, page) -> None:

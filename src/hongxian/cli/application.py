@@ -21,6 +21,7 @@ from hongxian.cli import (
     train_cmd,
     web_cmd,
 )
+from hongxian.cli.zh import localise
 from hongxian.plugins import register_all
 
 app = typer.Typer(
@@ -48,3 +49,4 @@ register_all(
         schema_cmd,
     ),
 )
+localise(app)

@@ -19,6 +19,7 @@ from hongxian.report.inputs import STATUSES, ReportFinding, ReportInput
 from hongxian.report.masking import make_masker
 from hongxian.report.money import MoneyFlows, money_flows
 from hongxian.review.casedata import CaseFacts, PaymentFact
+from hongxian.rulebook.titles import check_title, check_titles
 from hongxian.schema import CATEGORIES, SEVERITIES, TZ, Evidence, Finding, RuleRef, Subject
 
 UNVERIFIED = "（条号待核）"
@@ -96,7 +97,8 @@ class DecisionRow:
 @dataclass
 class FindingView:
     id: str
-    check_id: str
+    check_id: str  # the technical id: a muted 规则编号 for developers only
+    check_title: str  # what users see: the check's Chinese title
     category: str
     category_zh: str
     title: str
@@ -170,7 +172,10 @@ def _rule_row(ref: RuleRef, mask) -> RuleRow:
 
 
 def finding_view(
-    rf: ReportFinding, mask: Callable[[str | None], str], crops: Callable[[Evidence, str], str] | None = None
+    rf: ReportFinding,
+    mask: Callable[[str | None], str],
+    crops: Callable[[Evidence, str], str] | None = None,
+    titles: dict[str, str] | None = None,
 ) -> FindingView:
     f = rf.finding
     evidence = [
@@ -197,6 +202,7 @@ def finding_view(
     return FindingView(
         id=f.finding_id,
         check_id=f.check_id,
+        check_title=check_title(titles or {}, f.check_id),
         category=f.category,
         category_zh=CATEGORY_ZH[f.category],
         title=mask(f.title),
@@ -214,7 +220,7 @@ def finding_view(
     )
 
 
-def _sections(findings: list[ReportFinding], mask, crops=None) -> list[CategorySection]:
+def _sections(findings: list[ReportFinding], mask, crops=None, titles=None) -> list[CategorySection]:
     order = {s: i for i, s in enumerate(SEVERITIES)}
     sections = []
     for cat in CATEGORIES:
@@ -222,7 +228,8 @@ def _sections(findings: list[ReportFinding], mask, crops=None) -> list[CategoryS
         if not rfs:
             continue
         rfs.sort(key=lambda rf: (-order[rf.finding.severity], -rf.finding.score, rf.finding.finding_id))
-        sections.append(CategorySection(cat, CATEGORY_ZH[cat], [finding_view(rf, mask, crops) for rf in rfs]))
+        views = [finding_view(rf, mask, crops, titles) for rf in rfs]
+        sections.append(CategorySection(cat, CATEGORY_ZH[cat], views))
     return sections
 
 
@@ -237,7 +244,7 @@ def _rule_index(sections: list[CategorySection]) -> list[RuleIndexRow]:
     return sorted(index.values(), key=lambda r: (r.rule.code, r.rule.article))
 
 
-def _summary(inp: ReportInput, mask) -> list[tuple[str, str]]:
+def _summary(inp: ReportInput, mask, titles: dict[str, str]) -> list[tuple[str, str]]:
     c, a = inp.case, inp.case.authorisation
     scope = "全部数据"
     if c.scope.start or c.scope.end:
@@ -262,18 +269,19 @@ def _summary(inp: ReportInput, mask) -> list[tuple[str, str]]:
         ("生成时间", fmt_ts(inp.generated_at, True)),
     ]
     if inp.suppressed:
-        rows.append(("已屏蔽（未列入）", suppressed_text(inp, mask)))
+        rows.append(("已屏蔽（未列入）", suppressed_text(inp, mask, titles)))
     return rows
 
 
-def suppressed_text(inp: ReportInput, mask) -> str:
-    """另有 N 项已屏蔽，理由…: what suppression keeps out of the report, rule by rule."""
+def suppressed_text(inp: ReportInput, mask, titles: dict[str, str] | None = None) -> str:
+    """另有 N 项已屏蔽，理由…: what suppression keeps out of the report, rule by rule (checks by title)."""
     total = sum(s.findings for s in inp.suppressed)
     parts = []
     for s in inp.suppressed:
         scope = f"（对象 {mask(s.subject)}）" if s.subject else "（全部对象）"
+        name = check_title(titles or {}, s.check_id)
         parts.append(
-            f"检查项 {s.check_id}{scope} {s.findings} 项，理由“{mask(s.reason)}”，"
+            f"检查项“{name}”{scope} {s.findings} 项，理由“{mask(s.reason)}”，"
             f"{mask(s.by)} 设置，至 {fmt_ts(s.until)}"
         )
     return f"另有 {total} 项已屏蔽，未列入本报告：" + "；".join(parts)
@@ -326,7 +334,8 @@ def build_view(inp: ReportInput) -> ReportView:
     """Filter by person, mask, format: the whole report content."""
     inp = inp.filtered()
     mask = make_masker(inp.mask_personal_data)
-    sections = _sections(inp.findings, mask, Crops(inp.case_dir, inp.dataset))
+    titles = check_titles()
+    sections = _sections(inp.findings, mask, Crops(inp.case_dir, inp.dataset), titles)
     by_category, by_severity, by_status = _counts(inp.findings)
     money = money_flows(inp)
     money.labels = {k: mask(v) for k, v in money.labels.items()}
@@ -336,7 +345,7 @@ def build_view(inp: ReportInput) -> ReportView:
     order = [f.id for sec in sections for f in sec.findings]
     _attach_facts(inp, sections, mask)
     return ReportView(
-        summary=_summary(inp, mask),
+        summary=_summary(inp, mask, titles),
         sources=_source_rows(inp, mask),
         total=len(inp.findings),
         by_category=by_category,
@@ -348,5 +357,5 @@ def build_view(inp: ReportInput) -> ReportView:
         title=title,
         mask=mask,
         dossiers=report_dossiers(inp, order, mask, fmt_ts, fmt_yuan),
-        suppressed=suppressed_text(inp, mask) if inp.suppressed else "",
+        suppressed=suppressed_text(inp, mask, titles) if inp.suppressed else "",
     )

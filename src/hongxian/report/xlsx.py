@@ -130,9 +130,10 @@ def _findings_sheet(wb, view: ReportView, fmt: _Formats) -> None:
         Col("时间范围", 34),
         Col("说明", 60, "wrap"),
         Col("建议", 36, "wrap"),
-        Col("检查项", 28),
+        Col("检查项", 28, "wrap"),
         Col("证据条数", 9, "int"),
         Col("证据金额合计（元）", 16, "money"),
+        Col("规则编号", 28),
     ]
     rows = []
     for i, f in enumerate(view.findings, start=1):
@@ -150,9 +151,10 @@ def _findings_sheet(wb, view: ReportView, fmt: _Formats) -> None:
                 f.window,
                 f.explanation,
                 f.suggestion,
-                f.check_id,
+                f.check_title,
                 len(f.evidence),
                 amount if amount else None,
+                f.check_id,
             ]
         )
     write_table(wb.add_worksheet("发现"), cols, rows, fmt)
@@ -263,7 +265,15 @@ def _rules_sheet(wb, view: ReportView, fmt: _Formats) -> None:
         Col("条号已核对", 10),
     ]
     rows = [
-        [f.id, f.check_id, r.code, r.article, r.title, r.penalties, "是" if r.verified else "否（条号待核）"]
+        [
+            f.id,
+            f.check_title,
+            r.code,
+            r.article,
+            r.title,
+            r.penalties,
+            "是" if r.verified else "否（条号待核）",
+        ]
         for f in view.findings
         for r in f.rules
     ]

@@ -120,6 +120,12 @@ class Dossier:
         return sorted(self.rows, key=lambda r: (r.ts is None, r.ts or datetime.min, r.table, r.id))
 
 
+def subject_key(subject: Subject) -> str:
+    """The dossier key of a finding's subject as pages link it: a person id, else ``kind:id`` (an owned
+    account's key leads to its owner's dossier when the store resolves it)."""
+    return subject.id if subject.kind == "person" else f"{subject.kind}:{subject.id}"
+
+
 def _key(subject: Subject, owner_of: Mapping[str, str]) -> tuple[str, str]:
     if subject.kind == "person":
         return subject.id, "person"

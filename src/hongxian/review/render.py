@@ -16,6 +16,7 @@ from hongxian.review.detail import FindingDetail
 from hongxian.review.queries import FindingRow, Page
 from hongxian.review.status import status_label
 from hongxian.review.suppress import Suppression
+from hongxian.rulebook.titles import check_title, check_titles
 from hongxian.schema import TZ
 
 _LOCAL = ZoneInfo(TZ)
@@ -52,8 +53,9 @@ def queue_table(page: Page[FindingRow]) -> Table:
 def print_detail(console: Console, d: FindingDetail) -> None:
     f = d.finding
     console.rule(f"[bold]{escape(f.title)}[/]  {f.finding_id}")
+    console.print(f"检查项：{escape(check_title(check_titles(), f.check_id))}  [dim]规则编号 {f.check_id}[/]")
     console.print(
-        f"检查项：{f.check_id}    类别：{CATEGORY_ZH.get(f.category, f.category)}    "
+        f"类别：{CATEGORY_ZH.get(f.category, f.category)}    "
         f"严重程度：{SEVERITY_ZH.get(f.severity, f.severity)}    得分：{f.score:.2f}"
     )
     console.print(
@@ -108,12 +110,13 @@ def suppressions_table(rules: list[Suppression], now: datetime) -> Table:
     t = Table(title="屏蔽规则")
     for col in ("编号", "检查项", "对象", "理由", "到期", "设置人", "状态"):
         t.add_column(col, overflow="fold")
+    titles = check_titles()
     for r in rules:
         state = "已撤销" if r.revoked_at else ("生效中" if r.active(now) else "已到期")
         subject = f"{r.subject_kind or ''}:{r.subject_id}" if r.subject_id else "全部"
         t.add_row(
             str(r.id),
-            r.check_id,
+            f"{check_title(titles, r.check_id)}（{r.check_id}）",
             escape(subject),
             escape(r.reason),
             ts(r.expires_at),

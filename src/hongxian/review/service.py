@@ -318,14 +318,18 @@ class ReviewService:
         with self.store.read() as s:
             return dossiers.index(s, self.case_id, self.now(), facts, page)
 
-    def dossier(self, user: User, key: str, facts: CaseFacts | None = None) -> Dossier:
-        """One subject's dossier (masked); the view is audited."""
+    def dossier(
+        self, user: User, key: str, facts: CaseFacts | None = None, *, audited: bool = True
+    ) -> Dossier:
+        """One subject's dossier (masked); the view is audited unless it only feeds the charts of a
+        finding page whose own view is (``audited=False``)."""
         require(user, VIEW_FINDING)
-        with self.store.write() as s:
+        with self.store.write() if audited else self.store.read() as s:
             d = dossiers.one(s, self.case_id, key, self.now(), facts)
             if d is None:
                 raise NotFound(f"对象 {key} 没有线索")
-            self._audit(s, user.name, "view", f"dossier:{key}", {"findings": len(d.findings)})
+            if audited:
+                self._audit(s, user.name, "view", f"dossier:{key}", {"findings": len(d.findings)})
             return d
 
     # ------------------------------------------------------------------ reports and audit

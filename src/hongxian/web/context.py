@@ -24,6 +24,7 @@ class WebState:
     rulebook: Any = None
     self_checker: Any = None
     _facts: Any = None
+    _check_titles: dict[str, str] | None = None
     _facts_stamp: tuple = ()
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -36,6 +37,20 @@ class WebState:
 
                 self.rulebook = load_rulebook(default_registry().params_models())
             return self.rulebook
+
+    def check_titles(self) -> dict[str, str]:
+        """Check id → Chinese title: from the rulebook passed in, else read from the shipped check files
+        (cheap; the full rulebook is not loaded for this)."""
+        if self._check_titles is None:
+            with self._lock:
+                if self.rulebook is not None:
+                    book = self.rulebook
+                    self._check_titles = {i: c.title for c in book.checks for i in (c.id, *c.aliases)}
+                else:
+                    from hongxian.rulebook.titles import check_titles
+
+                    self._check_titles = check_titles()
+        return self._check_titles
 
     def get_self_checker(self):
         """One compiled `SelfChecker` per app: for the rulebook passed in, else the shipped one from the

@@ -1,5 +1,6 @@
 """Small server-rendered SVG charts for the pages (no script, CSP-safe): a dossier's money timeline by
-month and the member network of a group dossier (association / work-group findings)."""
+month and the member network of a group dossier (association / work-group findings). The dossier page
+and a finding's page (charts of the finding's subject) both draw them through `charts`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from markupsafe import Markup
+
+from hongxian.review.casedata import CaseFacts
 from hongxian.review.dossier import Dossier
 
 IN_COLOR, OUT_COLOR, OTHER_COLOR = "#2b7a3d", "#b3261e", "#777777"
@@ -116,3 +120,21 @@ def member_network(d: Dossier, people: dict[str, str] | None = None, limit: int 
     parts.append(f'<text x="{cx}" y="{cy + 32}" font-size="13" text-anchor="middle">{escape(d.name)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def people_names(d: Dossier, facts: CaseFacts | None) -> dict[str, str]:
+    """Names of the people rows in the dossier's evidence (the network labels its members with them)."""
+    if facts is None:
+        return {}
+    ids = [r.id for r in d.rows if r.table == "people"]
+    return {pid: name for pid in ids if (name := facts.person_name(pid))}
+
+
+def charts(d: Dossier | None, facts: CaseFacts | None) -> dict[str, Markup]:
+    """The page context of both charts (empty markup when a chart has nothing to draw)."""
+    if d is None:
+        return {"timeline_svg": Markup(""), "network_svg": Markup("")}
+    return {
+        "timeline_svg": Markup(money_timeline(d)),
+        "network_svg": Markup(member_network(d, people_names(d, facts))),
+    }

@@ -30,6 +30,7 @@ from hongxian.labels import (
 from hongxian.review import roles
 from hongxian.review.render import money, ts
 from hongxian.review.status import STATUS_ZH
+from hongxian.rulebook.titles import check_title
 from hongxian.textsafe import finalize_for_display
 from hongxian.web.security import csrf_value
 
@@ -145,6 +146,7 @@ def render(
         "nav": nav_items(user),
         "path": request.url.path,
         "can": lambda action: roles.can(user, action),
+        "check_title": lambda check_id: check_title(web.check_titles(), check_id),
         "A": roles,
         "message": None,
         "error": None,

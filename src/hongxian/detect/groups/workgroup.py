@@ -25,12 +25,15 @@ from hongxian.detect.groups.workgroup_problems import (
 )
 from hongxian.schema import Evidence, Finding, Subject
 
+NATIONAL = ("point-4", "report-to-organisation")
+"""What every work-group finding rests on nationally: 以职务身份建立群组应当向党组织报告 (网络行为意见
+第四条) and the disciplinary provision its 第六条 points to, with the penalty ladder (unverified number)."""
 PROVISIONS = {
-    "owner": ("owner",),
-    "real-name": ("real-name",),
-    "leave": ("leave-on-transfer",),
-    "dissolve": ("dissolve-when-done",),
-    "unregistered": ("point-4", "no-unreported-accounts"),
+    "owner": ("owner", *NATIONAL),
+    "real-name": ("real-name", *NATIONAL),
+    "leave": ("leave-on-transfer", *NATIONAL),
+    "dissolve": ("dissolve-when-done", *NATIONAL),
+    "unregistered": ("no-unreported-accounts", *NATIONAL),
 }
 
 

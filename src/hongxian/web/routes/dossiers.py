@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from markupsafe import Markup
 
 from hongxian.review.dossiers import INDEX_PAGE
 from hongxian.review.roles import LIST_FINDINGS, VIEW_FINDING, require
@@ -26,12 +25,6 @@ def dossier_index(request: Request, user: CurrentUser, page: int = 1) -> Respons
     return render(request, "dossiers.html", ctx)
 
 
-def _people_names(request: Request, d) -> dict[str, str]:
-    facts = facts_of(request)
-    ids = [r.id for r in d.rows if r.table == "people"]
-    return {pid: name for pid in ids if (name := facts.person_name(pid))}
-
-
 @router.get("/dossiers/{key}")
 def dossier_page(request: Request, user: CurrentUser, key: str) -> Response:
     require(user, VIEW_FINDING)
@@ -43,7 +36,6 @@ def dossier_page(request: Request, user: CurrentUser, key: str) -> Response:
         "titles": titles,
         "nums": nums,
         "money": d.money_by_direction(),
-        "timeline_svg": Markup(svgcharts.money_timeline(d)),
-        "network_svg": Markup(svgcharts.member_network(d, _people_names(request, d))),
+        **svgcharts.charts(d, facts_of(request)),
     }
     return render(request, "dossier.html", ctx)

@@ -13,11 +13,13 @@ from starlette.datastructures import QueryParams
 from hongxian.review import triage as triage_helpers
 from hongxian.review.casedata import CaseFacts
 from hongxian.review.detail import FindingDetail
-from hongxian.review.errors import ConflictError, ReviewInputError
+from hongxian.review.dossier import subject_key
+from hongxian.review.errors import ConflictError, NotFound, ReviewInputError
 from hongxian.review.queries import SORT_ZH
 from hongxian.review.roles import DECIDE, LIST_FINDINGS, REVEAL, SUPPRESS, VIEW_FINDING, can, require
 from hongxian.review.status import STATUS_ZH
 from hongxian.schema import CATEGORIES, SEVERITIES
+from hongxian.web import svgcharts
 from hongxian.web.filters import TriageQuery, parse_query
 from hongxian.web.security import CurrentUser, service_of
 from hongxian.web.templating import render
@@ -100,6 +102,18 @@ def _next_of(request: Request, back: str, finding_id: str) -> tuple[str | None, 
     return nxt, tq.url(page=page)
 
 
+def _subject_charts(request: Request, detail: FindingDetail) -> dict:
+    """The money timeline (and, for a group, the member network) of the finding's subject: the charts of
+    its dossier, drawn by the same code as the dossier page."""
+    facts = facts_of(request)
+    key = subject_key(detail.finding.subject)
+    try:
+        d = service_of(request).dossier(request.state.user, key, facts, audited=False)
+    except NotFound:  # e.g. every finding on the subject is suppressed
+        d = None
+    return svgcharts.charts(d, facts)
+
+
 def _detail_page(
     request: Request,
     detail: FindingDetail,
@@ -129,6 +143,8 @@ def _detail_page(
             "error": error,
             "statuses": STATUS_ZH,
             "form": form or {"status": detail.status, "reason": ""},
+            "dossier_key": subject_key(detail.finding.subject),
+            **_subject_charts(request, detail),
         },
         status=status,
     )
