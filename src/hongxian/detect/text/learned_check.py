@@ -9,6 +9,8 @@ reviewer knows to read the message.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field
 
 from hongxian.detect.base import Params
@@ -51,6 +53,8 @@ def evaluate(inp: EvalInput[LearnedParams]) -> Verdict | None:
         return None
     if p.skip_non_official and inp.env.is_official(inp.meta.sender) is False:
         return None
+    if p.category == "privacy.disclosure" and _below_without_own_number(inp, threshold):
+        return None
     expl = view.explain(p.category)
     reasons = [c.label for c in expl.contributions[:TOP_REASONS]]
     note = (
@@ -59,6 +63,20 @@ def evaluate(inp: EvalInput[LearnedParams]) -> Verdict | None:
         "未命中规则库中的具体词语，请结合上下文人工核实"
     )
     return Verdict(round(prob, 4), inp.bound.check.severity, reasons, expl.spans(), note=note)
+
+
+def _below_without_own_number(inp: EvalInput[LearnedParams], threshold: float) -> bool:
+    """A number equal to the sender's own registered phone is not other people's data: the text is
+    scored again with that number blanked, and the learned privacy check fires only if it still
+    reaches the threshold (as the keyword rule does, `privacy._own_phone`)."""
+    person = inp.env.person_of(inp.meta.sender)
+    digits = "".join(ch for ch in (person.phone or "") if ch.isdigit())[-11:] if person else ""
+    view = inp.model
+    if len(digits) < 7 or view is None or view.rescore is None:
+        return False
+    own = re.compile(r"[\s\-]*".join(digits))
+    blanked, found = own.subn("", inp.text)
+    return bool(found) and view.rescore(blanked)[inp.params.category] < threshold
 
 
 def phrase(field: str, labels: list[str]) -> str:

@@ -72,11 +72,15 @@ class LearnedLayer:
                 )
             return cache[category]
 
+        def rescore(other: str) -> dict[str, float]:
+            return {cat: float(p) for cat, p in zip(CATEGORIES, self.model.score([other])[0], strict=True)}
+
         return ModelView(
             {cat: float(probs[i]) for i, cat in enumerate(CATEGORIES)},
             self.threshold,
             explain,
             self.model.version,
+            rescore,
         )
 
     def resolve(self, rules_fired: list[int], probs: np.ndarray | None, field: str) -> list[int]:

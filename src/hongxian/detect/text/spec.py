@@ -37,6 +37,8 @@ class ModelView:
     explain: Callable[[str], Any]
     """Category → `learned.model.Explanation` of this text (computed on demand)."""
     version: str
+    rescore: Callable[[str], dict[str, float]] | None = None
+    """Category → probability of another text (this one with the sender's own number blanked …)."""
 
 
 @dataclass(slots=True)
