@@ -64,10 +64,17 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
+def _yaml(path: Path) -> dict:
+    """A labelled file, parsed with libyaml when PyYAML has it (the pure-Python parser takes seconds
+    on the larger files)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+
+
 def load_items(folder: Path = HERE) -> list[Item]:
     items = []
     for path in sorted(folder.glob("messages_*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = _yaml(path)
         cat, tuned = doc["category"], bool(doc.get("tuned", True))
         items += [Item(t, frozenset({cat}), path.name, tuned) for t in doc.get("positive", [])]
         items += [Item(t, frozenset(), path.name, tuned) for t in doc.get("hard_negative", [])]
@@ -77,15 +84,14 @@ def load_items(folder: Path = HERE) -> list[Item]:
 
 def measured(name: str, folder: Path = HERE) -> dict[str, dict[str, float]]:
     """The figures frozen in an out-of-sample file when it was first scored (``measured:`` block)."""
-    doc = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
-    return doc.get("measured") or {}
+    return _yaml(folder / name).get("measured") or {}
 
 
 def load_background(folder: Path = HERE) -> dict[str, list[str]]:
     """File name → texts of every ordinary-chatter file (``background_*.yaml``)."""
     out = {}
     for path in sorted(folder.glob("background_*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = _yaml(path)
         out[path.name] = [str(x["text"]) for x in doc["items"]]
     return out
 

@@ -58,8 +58,15 @@ def _items(doc: dict) -> list[dict]:
     return items
 
 
+def _parse(path: Path) -> dict:
+    """One labelled file, parsed with libyaml when PyYAML was built with it (same objects as
+    ``yaml.safe_load``, several times faster on the 30k training messages)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+
+
 def read_file(path: Path, categories: tuple[str, ...], name: str | None = None) -> Corpus:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = _parse(path)
     name = name or path.name
     items = _items(doc)
     is_background = doc.get("role") == "background"
@@ -91,7 +98,7 @@ def is_trainable(path: Path) -> bool:
     default), or it is a frozen out-of-sample batch (its first figures kept in ``measured:``). A batch
     with neither has not been scored yet and must stay unseen; ``learn: false`` keeps a scored batch out
     of training until the model is next retrained with it on purpose."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = _parse(path)
     if doc.get("learn") is False:  # frozen and scored, not yet taken into training
         return False
     return bool(doc.get("tuned", True)) or bool(doc.get("measured"))
