@@ -77,13 +77,11 @@ def test_batch_never_falls_below_its_first_out_of_sample_figures(name):
 
 
 def _first_false_alarms() -> dict[str, dict]:
-    import yaml
-
-    from tests.eval.evaluate import HERE
+    from tests.eval.evaluate import HERE, _yaml
 
     out = {}
     for path in sorted(HERE.glob("background_*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = _yaml(path)
         if doc.get("false_alarms_first"):
             out[path.name] = doc["false_alarms_first"]
     return out

@@ -31,3 +31,13 @@ def shared_web(tmp_path_factory) -> WebCase:
     case = build_case(tmp_path_factory.mktemp("webmatrix"), findings=base_findings()[:-1])
     yield case
     case.service.store.dispose()
+
+
+@pytest.fixture
+def ev(tmp_path):
+    """The evidence case (payments, messages, people.csv) behind the investigator pages."""
+    from tests.web.evidencecase import build_evidence_case
+
+    web = build_evidence_case(tmp_path)
+    yield web
+    web.service.store.dispose()

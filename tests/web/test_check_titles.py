@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from rich.console import Console
 
 from hongxian.review import REVIEWER
 from hongxian.review.render import print_detail
-from tests.web.evidencecase import build_evidence_case
 from tests.web.webcase import login
 
 CHECK = "gift-money.splitting"
 TITLE = "化整为零：多次收受 200 元封顶红包"
-
-
-@pytest.fixture
-def ev(tmp_path):
-    web = build_evidence_case(tmp_path)
-    yield web
-    web.service.store.dispose()
 
 
 def test_finding_page_and_queue_show_the_check_title(ev) -> None:

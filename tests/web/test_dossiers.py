@@ -3,20 +3,11 @@ findings that share evidence."""
 
 from __future__ import annotations
 
-import pytest
-
 from hongxian.review import READONLY, REVIEWER
 from hongxian.review.casedata import CaseFacts
 from hongxian.review.dossier import build_dossiers
-from tests.web.evidencecase import build_evidence_case, evidence_findings
+from tests.web.evidencecase import evidence_findings
 from tests.web.webcase import login
-
-
-@pytest.fixture
-def ev(tmp_path):
-    web = build_evidence_case(tmp_path)
-    yield web
-    web.service.store.dispose()
 
 
 def test_build_dossiers_deduplicates_shared_evidence(ev) -> None:

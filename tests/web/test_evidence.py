@@ -4,19 +4,10 @@ the case data (never stored) and audits what was shown."""
 
 from __future__ import annotations
 
-import pytest
-
 from hongxian.review import INVESTIGATOR, REVIEWER
 from hongxian.review.casedata import CaseFacts
-from tests.web.evidencecase import ID_NO, PHONE, build_evidence_case
+from tests.web.evidencecase import ID_NO, PHONE
 from tests.web.webcase import csrf_from_page, login
-
-
-@pytest.fixture
-def ev(tmp_path):
-    web = build_evidence_case(tmp_path)
-    yield web
-    web.service.store.dispose()
 
 
 def test_payment_rows_show_payer_payee_chat_memo_and_source(ev) -> None:

@@ -109,6 +109,13 @@ class TextEnv:
         pid = self.account_person.get(account or "")
         return self.people.get(pid) if pid else None
 
+    def own_phone(self, account: str | None) -> str | None:
+        """The last 11 digits of the registered phone of the sender's person: a number equal to it is
+        the sender's own, not other people's data (the privacy rule and the learned check both ask)."""
+        person = self.person_of(account)
+        digits = "".join(ch for ch in (person.phone or "") if ch.isdigit()) if person else ""
+        return digits[-11:] or None
+
     def subject(self, account: str | None) -> Subject:
         person = self.person_of(account)
         if person is not None:

@@ -68,14 +68,12 @@ def evaluate(inp: EvalInput[LearnedParams]) -> Verdict | None:
 def _below_without_own_number(inp: EvalInput[LearnedParams], threshold: float) -> bool:
     """A number equal to the sender's own registered phone is not other people's data: the text is
     scored again with that number blanked, and the learned privacy check fires only if it still
-    reaches the threshold (as the keyword rule does, `privacy._own_phone`)."""
-    person = inp.env.person_of(inp.meta.sender)
-    digits = "".join(ch for ch in (person.phone or "") if ch.isdigit())[-11:] if person else ""
+    reaches the threshold (as the keyword rule does, `TextEnv.own_phone`)."""
+    digits = inp.env.own_phone(inp.meta.sender) or ""
     view = inp.model
     if len(digits) < 7 or view is None or view.rescore is None:
         return False
-    own = re.compile(r"[\s\-]*".join(digits))
-    blanked, found = own.subn("", inp.text)
+    blanked, found = re.compile(r"[\s\-]*".join(digits)).subn("", inp.text)
     return bool(found) and view.rescore(blanked)[inp.params.category] < threshold
 
 

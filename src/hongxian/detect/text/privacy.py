@@ -122,11 +122,6 @@ def _context(params: PrivacyParams, hits, kind: str, s: int, e: int) -> tuple[fl
     return effect, False, raised
 
 
-def _own_phone(inp: EvalInput) -> str | None:
-    person = inp.env.person_of(inp.meta.sender)
-    return person.phone.replace(" ", "").replace("-", "")[-11:] if person and person.phone else None
-
-
 def _items(inp: EvalInput[PrivacyParams]) -> list[tuple[float, str, str, int, int]]:
     """(score, kind, severity, start, end) per validated number/address (for an address, `start` is
     where its detail begins: the province/city/district before it is not masked)."""
@@ -146,7 +141,7 @@ def _items(inp: EvalInput[PrivacyParams]) -> list[tuple[float, str, str, int, in
             )
     if not found:
         return []
-    own = _own_phone(inp) if any(f[0] == "mobile" for f in found) else None
+    own = inp.env.own_phone(inp.meta.sender) if any(f[0] == "mobile" for f in found) else None
     out: list[tuple[float, str, str, int, int]] = []
     for kind, s, e, value in found:
         rule = p.kinds.get(kind)
