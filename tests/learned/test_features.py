@@ -112,3 +112,21 @@ def test_lexicon_hits_are_the_same_with_either_matcher() -> None:
     assert sorted(zip(*[x.tolist() for x in a], strict=True)) == sorted(
         zip(*[x.tolist() for x in b], strict=True)
     )
+
+
+def test_scores_and_explanations_of_a_batch_equal_those_of_each_text() -> None:
+    """The scoring product (float32) gives the training features' log-odds, and the batch explanation
+    the suite uses gives, text by text, what `explain` gives for that text alone."""
+    from hongxian.detect.text.learned.model import CATEGORIES, default_model
+
+    model = default_model()
+    texts = ODD_TEXTS + ["老周下个月去城关当书记，还没公示", "他身份证号110101199003074514", "三缺一，五块底"]
+    x = model.featurizer.sparse_rows(texts, model.lex_scale)
+    weights = np.vstack((model.weights.astype(np.float64), model.lexical.astype(np.float64)))
+    expected = x @ weights + model.bias
+    assert np.allclose(model.logits(texts), expected, atol=1e-5)
+    cats = [CATEGORIES[i % len(CATEGORIES)] for i in range(len(texts))]
+    batch = model.explain_many(texts, cats)
+    alone = [model.explain(t, c) for t, c in zip(texts, cats, strict=True)]
+    assert batch == alone
+    assert any(e.contributions for e in batch)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hongxian.detect.base import BoundCheck
-from hongxian.detect.text.learned.model import CATEGORIES, TextModel, default_model
+from hongxian.detect.text.learned.model import CATEGORIES, Explanation, TextModel, default_model
 from hongxian.detect.text.learned_check import LEARNED
 from hongxian.detect.text.spec import ModelView, TextSpec
 
@@ -62,15 +62,37 @@ class LearnedLayer:
         """Learned checks (rule indices) whose threshold one text's probabilities reach."""
         return {ri for cat, ri in self.rule_of.items() if probs[CATEGORIES.index(cat)] >= self.threshold[cat]}
 
-    def view(self, probs: np.ndarray, text: str) -> ModelView:
-        cache: dict[str, object] = {}
+    def due_categories(self, probs: np.ndarray) -> list[str]:
+        """Categories of the learned checks whose threshold one text's probabilities reach."""
+        return [cat for cat in self.rule_of if probs[CATEGORIES.index(cat)] >= self.threshold[cat]]
 
-        def explain(category: str):
-            if category not in cache:
-                cache[category] = self.model.explain(
+    def explain_due(self, items: list[tuple[str, np.ndarray]]) -> dict[tuple[str, str], Explanation]:
+        """The explanations a batch's learned hits will ask for, (text, category) → explanation, computed
+        in one vectorised pass (`items`: each text going down the exact path with its probabilities)."""
+        pairs = {
+            (text, cat): float(p[CATEGORIES.index(cat)])
+            for text, p in items
+            for cat in self.due_categories(p)
+        }
+        if not pairs:
+            return {}
+        texts, cats = zip(*pairs, strict=True)
+        found = self.model.explain_many(list(texts), list(cats), probabilities=list(pairs.values()))
+        return dict(zip(pairs, found, strict=True))
+
+    def view(
+        self, probs: np.ndarray, text: str, ready: dict[tuple[str, str], Explanation] | None = None
+    ) -> ModelView:
+        """What the model says of `text` (`ready`: explanations already computed for the batch)."""
+        cache = ready if ready is not None else {}
+
+        def explain(category: str) -> Explanation:
+            key = (text, category)
+            if key not in cache:
+                cache[key] = self.model.explain(
                     text, category, probability=float(probs[CATEGORIES.index(category)])
                 )
-            return cache[category]
+            return cache[key]
 
         def rescore(other: str) -> dict[str, float]:
             return {cat: float(p) for cat, p in zip(CATEGORIES, self.model.score([other])[0], strict=True)}

@@ -21,7 +21,7 @@ from hongxian.detect.text.learned.model import TextModel
 from hongxian.detect.text.learned_layer import LearnedLayer
 from hongxian.detect.text.names import NameFinder
 from hongxian.detect.text.prefilter import PREFILTER_BACKEND, Prefilter
-from hongxian.detect.text.spec import EvalInput, TextSpec, Verdict
+from hongxian.detect.text.spec import EvalInput, ModelView, TextSpec, Verdict
 from hongxian.normalize import Normalized
 
 SKIP_KINDS = frozenset({"system", "call", "voice", "sticker"})
@@ -106,11 +106,12 @@ class CompiledSuite:
         rows_of = [where[distinct[chosen[scan.index]]] for scan in scans]
         meta_of = metas([i for rows in rows_of for i in rows])
         memo: dict = {}
+        prob_rows = [probs[chosen[scan.index]] if probs is not None else None for scan in scans]
+        views = self._views(scans, prob_rows)
         out: list[Hit] = []
-        for scan, rows in zip(scans, rows_of, strict=True):
-            prob_row = probs[chosen[scan.index]] if probs is not None else None
+        for scan, rows, prob_row, view in zip(scans, rows_of, prob_rows, views, strict=True):
             for i in rows:
-                out.extend(self._evaluate_row(scan, i, fields[i], meta_of[i], env, prob_row, memo))
+                out.extend(self._evaluate_row(scan, i, fields[i], meta_of[i], env, prob_row, view, memo))
         out.sort(key=lambda h: (h.row, h.rule))  # message order, as without de-duplication
         return out
 
@@ -128,17 +129,28 @@ class CompiledSuite:
             keep = keep | self.learned.forced(probs)
         return np.flatnonzero(keep).tolist()
 
-    def _evaluate_row(self, scan: TextScan, i: int, field_name: str, meta, env, prob_row, memo) -> list[Hit]:
+    def _views(self, scans: list[TextScan], prob_rows: list) -> list[ModelView | None]:
+        """Per scanned text, what the learned scorer says of it when one of its checks is due; the
+        explanations those checks will show are computed for the whole batch at once."""
+        if self.learned is None:
+            return [None] * len(scans)
+        due = [p is not None and bool(self.learned.due(p)) for p in prob_rows]
+        items = [(s.norm.text, p) for s, p, d in zip(scans, prob_rows, due, strict=True) if d]
+        ready = self.learned.explain_due(items)
+        return [
+            self.learned.view(p, s.norm.text, ready) if d else None
+            for s, p, d in zip(scans, prob_rows, due, strict=True)
+        ]
+
+    def _evaluate_row(
+        self, scan: TextScan, i: int, field_name: str, meta, env, prob_row, view, memo
+    ) -> list[Hit]:
         per_rule = _split(scan)
         todo = {ri for ri, hs in per_rule.items() if _live_trigger(hs)}
         if scan.candidates:
             todo |= {ri for ri, (b, spec) in enumerate(self.rules) if _wants_digits(spec, b)}
-        view = None
         if prob_row is not None and self.learned is not None:
-            due = self.learned.due(prob_row)
-            todo |= due
-            if due:
-                view = self.learned.view(prob_row, scan.norm.text)
+            todo |= self.learned.due(prob_row)
         verdicts: list[tuple[int, Verdict]] = []
         for ri in sorted(todo):
             bound, spec = self.rules[ri]

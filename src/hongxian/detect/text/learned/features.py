@@ -242,7 +242,7 @@ class Featurizer:
             col[:] = h
             col[left < n] = self.dead_bucket
         indptr = enc.starts * k
-        data = np.ones(size * k, dtype=np.float64)
+        data = np.ones(size * k, dtype=np.float32)
         shape = (enc.count, self.dead_bucket + 1)
         return sp.csr_matrix((data, cols.reshape(-1), indptr), shape=shape, copy=False)
 

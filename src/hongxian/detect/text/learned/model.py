@@ -123,8 +123,9 @@ class TextModel:
 
     @cached_property
     def _gram_weights(self) -> np.ndarray:
-        """The bucket weights in float64 with a zero row for `Featurizer.dead_bucket`."""
-        return np.vstack((self.weights.astype(np.float64), np.zeros((1, len(CATEGORIES)))))
+        """The bucket weights (float32: the file stores float16, and the float32 product reads half the
+        memory of float64) with a zero row for `Featurizer.dead_bucket`."""
+        return np.vstack((self.weights, np.zeros((1, len(CATEGORIES)), dtype=np.float32)))
 
     def score(self, texts: list[str]) -> np.ndarray:
         """(n, categories) probabilities of a batch."""
@@ -137,53 +138,77 @@ class TextModel:
     ) -> Explanation:
         """The contributions behind one text's score for one category, strongest first (`probability`:
         the text's score when the caller has it already, else computed here)."""
-        c = CATEGORIES.index(category)
-        enc = self.featurizer.encode([text])
-        contributions = _ngram_contributions(text, enc, self._saliency(enc, c))
-        contributions += self._lexical_contributions(text, enc, c)
-        contributions = [x for x in contributions if x.weight > 0]
-        contributions.sort(key=lambda x: -x.weight)
-        if probability is None:
-            probability = float(_sigmoid(self.logits_encoded(enc))[0, c])
-        return Explanation(category, round(probability, 4), contributions[:top])
+        return self.explain_many([text], [category], top, None if probability is None else [probability])[0]
 
-    def _saliency(self, enc: Encoded, c: int) -> np.ndarray:
-        """Per kept character: the n-gram weights for category `c` spread evenly over the characters each
-        n-gram covers (scaled like the score)."""
+    def explain_many(
+        self,
+        texts: list[str],
+        categories: list[str],
+        top: int = 8,
+        probabilities: list[float] | None = None,
+    ) -> list[Explanation]:
+        """`explain` for many (text, category) pairs in one vectorised pass: the n-gram saliency of all
+        texts at once, the lexicon and the digit runs found once for the batch."""
+        if not texts:
+            return []
+        cats = np.asarray([CATEGORIES.index(c) for c in categories], dtype=np.int64)
+        enc = self.featurizer.encode(texts)
+        if probabilities is None:
+            probs = _sigmoid(self.logits_encoded(enc))[np.arange(len(texts)), cats]
+            probabilities = probs.tolist()
+        saliency = self._saliency(enc, cats)
+        lexical = self._lexical_contributions(enc, cats)
+        out = []
+        for i, text in enumerate(texts):
+            lo, hi = int(enc.starts[i]), int(enc.starts[i + 1])
+            found = _ngram_contributions(text, enc.pos[lo:hi], saliency[lo:hi]) + lexical[i]
+            found = sorted((x for x in found if x.weight > 0), key=lambda x: -x.weight)
+            out.append(Explanation(categories[i], round(float(probabilities[i]), 4), found[:top]))
+        return out
+
+    def _saliency(self, enc: Encoded, cats: np.ndarray) -> np.ndarray:
+        """Per kept character: the n-gram weights for its text's category (`cats`, one per text) spread
+        evenly over the characters each n-gram covers (scaled like the score)."""
         fz = self.featurizer
         grams = fz.grams(enc)
-        inv = float(fz.norms(enc, grams)[0])
+        inv = fz.norms(enc, grams)
         saliency = np.zeros(len(enc.codes), dtype=np.float64)
         for g in grams:
-            w = self.weights[g.bucket, c].astype(np.float64) * (inv / g.order)
+            w = self.weights[g.bucket, cats[g.msg]].astype(np.float64) * (inv[g.msg] / g.order)
             for j in range(g.order):
                 saliency += np.bincount(g.at + j, weights=w, minlength=len(saliency))
         return saliency
 
-    def _lexical_contributions(self, text: str, enc: Encoded, c: int) -> list[Contribution]:
+    def _lexical_contributions(self, enc: Encoded, cats: np.ndarray) -> list[list[Contribution]]:
+        """Per text: its lexical classes, the frames they make and its validated digit runs, each with
+        the weight for the text's category and its spans in the original text."""
         fz = self.featurizer
-        lex = fz.lexicon
-        _, cls, start, end = fz.lexicon_hits(enc)
-        where: dict[int, list[tuple[int, int]]] = {}
-        for k, s, e in zip(cls.tolist(), start.tolist(), end.tolist(), strict=True):
-            where.setdefault(k, []).append((int(enc.pos[s]), int(enc.pos[e - 1]) + 1))
-        present = sorted(where)
-        out = []
-        n = fz.n_classes
-        for a in present:
-            w = float(self.lexical[a, c]) * self.lex_scale
-            out.append(Contribution("class", f"词类：{lex[a].zh}", w, tuple(_merge(where[a]))))
+        classes: list[dict[int, list[tuple[int, int]]]] = [{} for _ in range(enc.count)]
+        for t, k, s, e in zip(*(a.tolist() for a in fz.lexicon_hits(enc)), strict=True):
+            classes[t].setdefault(k, []).append((int(enc.pos[s]), int(enc.pos[e - 1]) + 1))
+        numbers: list[dict[int, list[tuple[int, int]]]] = [{} for _ in range(enc.count)]
+        for t, k, s, e in zip(*(a.tolist() for a in number_runs(enc)), strict=True):
+            numbers[t].setdefault(k, []).append((int(enc.pos[s]), int(enc.pos[e - 1]) + 1))
+        return [self._contributions_of(classes[t], numbers[t], int(cats[t])) for t in range(enc.count)]
+
+    def _contributions_of(
+        self, where: dict[int, list[tuple[int, int]]], spans_of: dict[int, list[tuple[int, int]]], c: int
+    ) -> list[Contribution]:
+        fz = self.featurizer
+        lex, n, scale = fz.lexicon, fz.n_classes, self.lex_scale
+        out = [
+            Contribution(
+                "class", f"词类：{lex[a].zh}", float(self.lexical[a, c]) * scale, tuple(_merge(where[a]))
+            )
+            for a in sorted(where)
+        ]
         for j, (a, b) in enumerate(lex.frames):
             if a in where and b in where:
-                w = float(self.lexical[n + j, c]) * self.lex_scale
+                w = float(self.lexical[n + j, c]) * scale
                 label = f"词类组合：{lex[a].zh}+{lex[b].zh}"
                 out.append(Contribution("frame", label, w, tuple(_merge(where[a] + where[b]))))
-        _, kinds, start, end = number_runs(enc)
-        spans_of: dict[int, list[tuple[int, int]]] = {}
-        for k, s, e in zip(kinds.tolist(), start.tolist(), end.tolist(), strict=True):
-            spans_of.setdefault(k, []).append((int(enc.pos[s]), int(enc.pos[e - 1]) + 1))
         for k, spans in sorted(spans_of.items()):
-            w = float(self.lexical[fz.number_col + k, c]) * self.lex_scale
+            w = float(self.lexical[fz.number_col + k, c]) * scale
             out.append(Contribution("number", f"号码：{NUMBER_ZH[NUMBER_KINDS[k]]}", w, tuple(_merge(spans))))
         return out
 
@@ -272,13 +297,14 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _ngram_contributions(text: str, enc: Encoded, saliency: np.ndarray) -> list[Contribution]:
+def _ngram_contributions(text: str, pos: np.ndarray, saliency: np.ndarray) -> list[Contribution]:
     """Each run of characters that pulls the score up (saliency above a fifth of the strongest character;
-    kept characters at most two apart join a run) becomes one contribution."""
+    kept characters at most two apart join a run) becomes one contribution (`pos`: each kept
+    character's offset in `text`)."""
     if not len(saliency) or saliency.max() <= 0:
         return []
     hot = np.flatnonzero(saliency > max(0.2 * saliency.max(), 1e-6))
-    pos = enc.pos[hot]
+    pos = pos[hot]
     breaks = np.flatnonzero((np.diff(hot) != 1) | (np.diff(pos) > 2)) + 1
     out = []
     for run in np.split(np.arange(len(hot)), breaks):
