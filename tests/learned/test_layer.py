@@ -79,3 +79,24 @@ def test_other_categories_are_not_vetoed(book) -> None:
     text = _fire_case(book, "secrecy.classified-mark")
     checker = TextChecker(_bound(book, "secrecy.classified-mark", "gambling.learned"), model=tiny_model())
     assert [h.bound.check.id for h in checker.check(text, WHEN)] == ["secrecy.classified-mark"]
+
+
+def test_a_rule_hit_resting_on_case_context_is_not_vetoed(book) -> None:
+    """Canvassing inside an election window from events.csv rests on a fact the model never sees: the
+    model's low score does not drop it; the same rule hit without the window is vetoed."""
+    import numpy as np
+
+    from hongxian.detect.text.learned_layer import LearnedLayer
+    from hongxian.detect.text.spec import Verdict
+    from hongxian.detect.text.specs import SPECS
+
+    bound = _bound(book, "vote-buying.canvassing-text", "vote-buying.learned")
+    rules = [(b, SPECS[b.check.detector]) for b in bound]
+    layer = LearnedLayer.build(rules, tiny_model())
+    assert layer is not None
+    rule = next(i for i, (b, _) in enumerate(rules) if b.check.id == "vote-buying.canvassing-text")
+    probs = np.zeros(5)
+    plain = Verdict(0.9, "high", ["多多支持"], [(0, 4)])
+    in_window = Verdict(0.9, "critical", ["多多支持"], [(0, 4)], in_context=True)
+    assert layer.resolve([(rule, plain)], probs, "text") == []
+    assert layer.resolve([(rule, in_window)], probs, "text") == [0]

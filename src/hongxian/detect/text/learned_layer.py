@@ -17,7 +17,7 @@ import numpy as np
 from hongxian.detect.base import BoundCheck
 from hongxian.detect.text.learned.model import CATEGORIES, Explanation, TextModel, default_model
 from hongxian.detect.text.learned_check import LEARNED
-from hongxian.detect.text.spec import ModelView, TextSpec
+from hongxian.detect.text.spec import ModelView, TextSpec, Verdict
 
 
 @dataclass
@@ -105,18 +105,19 @@ class LearnedLayer:
             rescore,
         )
 
-    def resolve(self, rules_fired: list[int], probs: np.ndarray | None, field: str) -> list[int]:
-        """Positions in `rules_fired` (the rule indices that gave a verdict on one message) to keep."""
+    def resolve(self, verdicts: list[tuple[int, Verdict]], probs: np.ndarray | None, field: str) -> list[int]:
+        """Positions in `verdicts` (rule index and verdict of each check that fired on one message) to
+        keep: rule hits the model does not veto, and learned hits of categories no rule hit kept."""
         learned = set(self.rule_of.values())
         kept = [
             k
-            for k, ri in enumerate(rules_fired)
-            if ri not in learned and not self._vetoed(self.category_of[ri], probs, field)
+            for k, (ri, v) in enumerate(verdicts)
+            if ri not in learned and (v.in_context or not self._vetoed(self.category_of[ri], probs, field))
         ]
-        rule_categories = {self.category_of[rules_fired[k]] for k in kept}
+        rule_categories = {self.category_of[verdicts[k][0]] for k in kept}
         kept += [
             k
-            for k, ri in enumerate(rules_fired)
+            for k, (ri, _) in enumerate(verdicts)
             if ri in learned and self.category_of[ri] not in rule_categories
         ]
         return sorted(kept)

@@ -24,6 +24,9 @@ class Verdict:
     """Normalised-text offsets of what triggered."""
     mask: list[tuple[int, int, str]] = field(default_factory=list)
     note: str | None = None
+    in_context: bool = False
+    """The verdict rests on case facts the learned scorer never sees (an election window from
+    events.csv …): the scorer's veto does not apply to it."""
 
 
 @dataclass(slots=True)

@@ -172,7 +172,7 @@ class CompiledSuite:
             if verdict is not None:
                 verdicts.append((ri, verdict))
         if self.learned is not None and verdicts:
-            keep = self.learned.resolve([ri for ri, _ in verdicts], prob_row, field_name)
+            keep = self.learned.resolve(verdicts, prob_row, field_name)
             verdicts = [verdicts[k] for k in keep]
         return [Hit(ri, i, field_name, scan.norm, v, meta) for ri, v in verdicts]
 

@@ -77,6 +77,7 @@ def evaluate(inp: EvalInput[VoteParams]) -> Verdict | None:
         span = f"{e.start or ''} 至 {e.end or ''}".strip()
         verdict.note = f"处于「{e.name}」（{e.event_type}，{span}）期间"
         verdict.severity = raise_severity(verdict.severity)
+        verdict.in_context = True
     return verdict
 
 
