@@ -34,7 +34,7 @@ from hongxian.detect.text.learned.model import CATEGORIES, Calibration, TextMode
 TRAIN_DIR = "data/text/train"
 EVAL_DIR = "tests/eval"
 SEED = 20261207
-C_REG = 8.0
+C_REG = 32.0
 CLASS_WEIGHT: str | None = "balanced"
 LEX_SCALE = 0.5
 BITS = 18
