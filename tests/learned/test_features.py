@@ -54,6 +54,29 @@ def test_lexicon_classes_and_frames() -> None:
     assert (int(start[i]), int(end[i])) == (2, 4)  # 拟任
 
 
+def test_a_word_inside_a_word_that_cancels_its_class_does_not_count() -> None:
+    """公示 is a public marker, but not inside 未公示 (not yet public); 公示期 next to it still counts."""
+    fz = Featurizer(12)
+    names = fz.lexicon.names
+    enc = fz_encode(["老周下月去水务局。未公示。", "还没公示，公示期下周开始", "任前公示已经挂网"])
+    text, cls, _, _ = fz.lexicon_hits(enc)
+    found = {(int(t), names[int(c)]) for t, c in zip(text, cls, strict=True)}
+    assert (0, "not_public") in found and (0, "public_marker") not in found
+    assert (1, "not_public") in found and (1, "public_marker") in found
+    assert (2, "public_marker") in found
+
+
+def test_a_class_cancelled_by_an_unknown_class_fails_to_load(tmp_path) -> None:
+    import pytest
+
+    bad = tmp_path / "lexicon.yaml"
+    bad.write_text(
+        "classes:\n  a:\n    zh: 甲\n    words: [x]\n    not_inside: [nope]\nframes: []\n", "utf-8"
+    )
+    with pytest.raises(ValueError, match="nope"):
+        load_lexicon(bad)
+
+
 def test_feature_rows_are_length_normalised() -> None:
     fz = Featurizer(16)
     x = fz.sparse_rows(["你好你好", "今天开会"], lex_scale=0.5)

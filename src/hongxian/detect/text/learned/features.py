@@ -52,6 +52,9 @@ class LexClass:
     name: str
     zh: str
     words: tuple[str, ...]
+    not_inside: tuple[str, ...] = ()
+    """Classes whose words cancel this one's inside them: 公示 (已公开) inside 未公示 (尚未公开) is no
+    public marker."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,13 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
 
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     classes = [
-        LexClass(name, c["zh"], tuple(str(w) for w in c["words"])) for name, c in doc["classes"].items()
+        LexClass(name, c["zh"], tuple(str(w) for w in c["words"]), tuple(c.get("not_inside", ())))
+        for name, c in doc["classes"].items()
     ]
     index = {c.name: i for i, c in enumerate(classes)}
+    for c in classes:
+        if unknown := [n for n in c.not_inside if n not in index]:
+            raise ValueError(f"{path}: 词类 {c.name} 的 not_inside 引用了未定义的词类 {unknown}")
     frames = []
     for a, b in doc.get("frames", []):
         if a not in index or b not in index:
@@ -271,7 +278,30 @@ class Featurizer:
         starts_blob = enc.starts[:-1] + np.arange(n, dtype=np.int64)  # every earlier text added a separator
         text = np.searchsorted(starts_blob, at, side="right") - 1
         start = at - text  # back to `codes` units
-        return text, cls[word], start, start + matcher.lengths[word]
+        end = start + matcher.lengths[word]
+        keep = self._not_cancelled(cls[word], start, end)
+        return text[keep], cls[word][keep], start[keep], end[keep]
+
+    def _not_cancelled(self, cls: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Mask of the hits not inside a hit of a class that cancels theirs (`LexClass.not_inside`).
+        Starts and ends are positions in `Encoded.codes`, so hits of different texts never overlap."""
+        keep = np.ones(len(cls), dtype=bool)
+        for inner, outer in self._cancel_pairs:
+            hit_in, hit_out = np.flatnonzero(cls == inner), np.flatnonzero(cls == outer)
+            if not len(hit_in) or not len(hit_out):
+                continue
+            # an outer hit starting at or before each inner hit, the one reaching furthest
+            order = np.argsort(start[hit_out], kind="stable")
+            o_start, o_end = start[hit_out][order], np.maximum.accumulate(end[hit_out][order])
+            k = np.searchsorted(o_start, start[hit_in], side="right") - 1
+            covered = (k >= 0) & (o_end[np.maximum(k, 0)] >= end[hit_in])
+            keep[hit_in[covered]] = False
+        return keep
+
+    @cached_property
+    def _cancel_pairs(self) -> list[tuple[int, int]]:
+        index = {c.name: i for i, c in enumerate(self.lexicon.classes)}
+        return [(i, index[o]) for i, c in enumerate(self.lexicon.classes) for o in c.not_inside]
 
     def class_sets(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
         """(text index, class) pairs, each present pair once."""
