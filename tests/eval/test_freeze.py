@@ -28,12 +28,17 @@ items:
 """
 
 
-def test_a_batch_is_frozen_with_its_first_figures_and_never_scored_twice(tmp_path: Path) -> None:
+def _frozen(tmp_path: Path, written: str, name: str) -> tuple[Path, Path, dict]:
+    """Write a new file, freeze it as `name`; (source, frozen copy, its parsed content)."""
     source = tmp_path / "new.yaml"
-    source.write_text(BATCH, encoding="utf-8")
-    dest = tmp_path / "messages_heldout_test.yaml"
+    source.write_text(written, encoding="utf-8")
+    dest = tmp_path / name
     freeze(source, dest)
-    doc = yaml.safe_load(dest.read_text(encoding="utf-8"))
+    return source, dest, yaml.safe_load(dest.read_text(encoding="utf-8"))
+
+
+def test_a_batch_is_frozen_with_its_first_figures_and_never_scored_twice(tmp_path: Path) -> None:
+    source, dest, doc = _frozen(tmp_path, BATCH, "messages_heldout_test.yaml")
     assert doc["learn"] is False and doc["tuned"] is False and len(doc["items"]) == 3
     assert set(doc["measured"]) == {"secrecy", "privacy", "commerce", "gambling", "vote"}
     assert doc["measured"]["secrecy"]["tp"] + doc["measured"]["secrecy"]["fn"] == 1
@@ -45,11 +50,7 @@ def test_a_batch_is_frozen_with_its_first_figures_and_never_scored_twice(tmp_pat
 
 
 def test_a_background_set_is_frozen_with_its_first_false_alarm_rates(tmp_path: Path) -> None:
-    source = tmp_path / "bg.yaml"
-    source.write_text(BACKGROUND, encoding="utf-8")
-    dest = tmp_path / "background_heldout_test.yaml"
-    freeze(source, dest)
-    doc = yaml.safe_load(dest.read_text(encoding="utf-8"))
+    _, _, doc = _frozen(tmp_path, BACKGROUND, "background_heldout_test.yaml")
     first = doc["false_alarms_first"]
     assert set(first) == {"secrecy", "privacy", "commerce", "gambling", "vote", "all"}
     assert all(v >= 0 for v in first.values()) and doc["role"] == "background"

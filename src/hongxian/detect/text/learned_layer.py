@@ -60,7 +60,7 @@ class LearnedLayer:
 
     def due(self, probs: np.ndarray) -> set[int]:
         """Learned checks (rule indices) whose threshold one text's probabilities reach."""
-        return {ri for cat, ri in self.rule_of.items() if probs[CATEGORIES.index(cat)] >= self.threshold[cat]}
+        return {self.rule_of[cat] for cat in self.due_categories(probs)}
 
     def due_categories(self, probs: np.ndarray) -> list[str]:
         """Categories of the learned checks whose threshold one text's probabilities reach."""

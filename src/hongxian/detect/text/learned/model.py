@@ -182,13 +182,8 @@ class TextModel:
     def _lexical_contributions(self, enc: Encoded, cats: np.ndarray) -> list[list[Contribution]]:
         """Per text: its lexical classes, the frames they make and its validated digit runs, each with
         the weight for the text's category and its spans in the original text."""
-        fz = self.featurizer
-        classes: list[dict[int, list[tuple[int, int]]]] = [{} for _ in range(enc.count)]
-        for t, k, s, e in zip(*(a.tolist() for a in fz.lexicon_hits(enc)), strict=True):
-            classes[t].setdefault(k, []).append((int(enc.pos[s]), int(enc.pos[e - 1]) + 1))
-        numbers: list[dict[int, list[tuple[int, int]]]] = [{} for _ in range(enc.count)]
-        for t, k, s, e in zip(*(a.tolist() for a in number_runs(enc)), strict=True):
-            numbers[t].setdefault(k, []).append((int(enc.pos[s]), int(enc.pos[e - 1]) + 1))
+        classes = _spans_per_text(enc, self.featurizer.lexicon_hits(enc))
+        numbers = _spans_per_text(enc, number_runs(enc))
         return [self._contributions_of(classes[t], numbers[t], int(cats[t])) for t in range(enc.count)]
 
     def _contributions_of(
@@ -294,6 +289,14 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             out[-1] = (out[-1][0], max(out[-1][1], e))
         else:
             out.append((s, e))
+    return out
+
+
+def _spans_per_text(enc: Encoded, hits: tuple[np.ndarray, ...]) -> list[dict[int, list[tuple[int, int]]]]:
+    """(text, kind, start, end) hits in `Encoded.codes` units → per text: kind → spans in the text."""
+    out: list[dict[int, list[tuple[int, int]]]] = [{} for _ in range(enc.count)]
+    for t, k, s, e in zip(*(a.tolist() for a in hits), strict=True):
+        out[t].setdefault(k, []).append((int(enc.pos[s]), int(enc.pos[e - 1]) + 1))
     return out
 
 
