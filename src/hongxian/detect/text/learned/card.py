@@ -21,7 +21,8 @@ def model_card(model: TextModel, report: dict, texts: list[str]) -> str:
         "`docs/dev/text_engine.md`.",
         "",
         f"- version `{model.version}`, training data sha256 `{model.meta.get('data_sha256', '')[:16]}…`,"
-        f" seed {model.meta.get('seed')}, C = {model.meta.get('C')}",
+        f" seed {model.meta.get('seed')}, C = {model.meta.get('C')},"
+        f" ordinary chatter weighted ×{model.meta.get('background_weight', 1.0)}",
         f"- features: character n-grams of orders {list(model.featurizer.orders)} hashed into "
         f"2^{model.featurizer.bits} buckets, {model.featurizer.n_classes} lexical classes, "
         f"{len(model.featurizer.lexicon.frames)} frames (class pairs), {len(NUMBER_KINDS)} number kinds",

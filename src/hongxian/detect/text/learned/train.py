@@ -7,7 +7,9 @@
 2. **Scores on unseen writers** (`cross_writer`): a model fitted on the training-data files alone
    scores the evaluation files (other writers, other sessions, batches of held-out composition); for
    each background file, a model fitted on everything else scores it. One logistic regression per
-   category (liblinear, fixed seed) on the features of `features.Featurizer`.
+   category (liblinear, fixed seed) on the features of `features.Featurizer`. A row of ordinary
+   chatter weighs ``BACKGROUND_WEIGHT`` times a labelled row: the false-alarm budget on such chatter is
+   what sets the thresholds, so the fit spends its capacity on telling chatter from violations.
 3. **Calibration** (`calibrate`): per category, the smallest threshold whose precision on the
    evaluation files reaches the target while the background false alarms stay within budget, and
    the largest veto (below which a keyword-rule hit is dropped) that keeps 98 % of the rule hits on
@@ -37,6 +39,7 @@ SEED = 20261207
 C_REG = 32.0
 CLASS_WEIGHT: str | None = "balanced"
 LEX_SCALE = 0.5
+BACKGROUND_WEIGHT = 3.0
 BITS = 18
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.30, 0.995, 0.01))
 VETOES = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
@@ -91,16 +94,18 @@ def load_training(root: Path) -> tuple[Corpus, np.ndarray, list[Path]]:
     return corpus, mask, train + evals
 
 
-def fit(x, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One logistic regression per category → (weights (features, C), bias (C,))."""
+def fit(x, labels: np.ndarray, background: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One logistic regression per category → (weights (features, C), bias (C,)); the rows of ordinary
+    chatter (`background`) weigh ``BACKGROUND_WEIGHT``."""
     from sklearn.linear_model import LogisticRegression
 
+    sample_weight = np.where(background, BACKGROUND_WEIGHT, 1.0)
     weights, bias = [], []
     for c in range(labels.shape[1]):
         model = LogisticRegression(
             C=C_REG, class_weight=CLASS_WEIGHT, solver="liblinear", max_iter=5000, random_state=SEED
         )
-        model.fit(x, labels[:, c])
+        model.fit(x, labels[:, c], sample_weight=sample_weight)
         weights.append(model.coef_[0])
         bias.append(model.intercept_[0])
     return np.stack(weights, axis=1), np.asarray(bias)
@@ -122,7 +127,7 @@ class Scored:
 
 
 def _fit_and_score(fz: Featurizer, corpus: Corpus, x, train: np.ndarray, test: np.ndarray) -> np.ndarray:
-    weights, bias = fit(x[train], corpus.labels[train])
+    weights, bias = fit(x[train], corpus.labels[train], corpus.background[train])
     model = _model(fz, weights, bias, Calibration({}, {}), {})
     return model.score([corpus.texts[i] for i in test])
 
@@ -222,7 +227,7 @@ def train_model(
     scored = cross_writer(fz, corpus, own, x, progress=progress)
     rules = rule_hits([corpus.texts[i] for i in scored.rows])
     calibration, oof = calibrate(scored, rules, corpus, targets)
-    weights, bias = fit(x, corpus.labels)
+    weights, bias = fit(x, corpus.labels, corpus.background)
     meta = _meta(root, files, fz)
     model = _model(fz, weights, bias, calibration, meta)
     counts = {"messages": len(corpus), "background": int(corpus.background.sum())}
@@ -234,8 +239,15 @@ def train_model(
 def _meta(root: Path, files: list[Path], fz: Featurizer) -> dict:
     data = fingerprint(files, root)
     config = (
-        f"{fz.bits}|{fz.orders}|{LEX_SCALE}|{C_REG}|{SEED}|"
+        f"{fz.bits}|{fz.orders}|{LEX_SCALE}|{C_REG}|{BACKGROUND_WEIGHT}|{SEED}|"
         + hashlib.sha256(LEXICON_FILE.read_bytes()).hexdigest()
     )
     version = hashlib.sha256((data + config).encode()).hexdigest()[:12]
-    return {"version": version, "data_sha256": data, "files": len(files), "seed": SEED, "C": C_REG}
+    return {
+        "version": version,
+        "data_sha256": data,
+        "files": len(files),
+        "seed": SEED,
+        "C": C_REG,
+        "background_weight": BACKGROUND_WEIGHT,
+    }
