@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from hongxian.detect.text.learned.charmap import char_maps, mapped_string
 from hongxian.detect.text.learned.features import Featurizer, encode, load_lexicon
@@ -67,8 +68,6 @@ def test_a_word_inside_a_word_that_cancels_its_class_does_not_count() -> None:
 
 
 def test_a_class_cancelled_by_an_unknown_class_fails_to_load(tmp_path) -> None:
-    import pytest
-
     bad = tmp_path / "lexicon.yaml"
     bad.write_text(
         "classes:\n  a:\n    zh: 甲\n    words: [x]\n    not_inside: [nope]\nframes: []\n", "utf-8"

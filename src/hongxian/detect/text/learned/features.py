@@ -300,8 +300,8 @@ class Featurizer:
 
     @cached_property
     def _cancel_pairs(self) -> list[tuple[int, int]]:
-        index = {c.name: i for i, c in enumerate(self.lexicon.classes)}
-        return [(i, index[o]) for i, c in enumerate(self.lexicon.classes) for o in c.not_inside]
+        names = self.lexicon.names
+        return [(i, names.index(o)) for i, c in enumerate(self.lexicon.classes) for o in c.not_inside]
 
     def class_sets(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
         """(text index, class) pairs, each present pair once."""

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from hongxian.detect.text.learned.corpus import Corpus, concat, fingerprint, is_trainable, read_file
-from hongxian.detect.text.learned.features import LEXICON_FILE, Featurizer
+from hongxian.detect.text.learned.features import Featurizer, lexicon_digest
 from hongxian.detect.text.learned.model import CATEGORIES, Calibration, TextModel
 
 TRAIN_DIR = "data/text/train"
@@ -238,10 +238,7 @@ def train_model(
 
 def _meta(root: Path, files: list[Path], fz: Featurizer) -> dict:
     data = fingerprint(files, root)
-    config = (
-        f"{fz.bits}|{fz.orders}|{LEX_SCALE}|{C_REG}|{BACKGROUND_WEIGHT}|{SEED}|"
-        + hashlib.sha256(LEXICON_FILE.read_bytes()).hexdigest()
-    )
+    config = f"{fz.bits}|{fz.orders}|{LEX_SCALE}|{C_REG}|{BACKGROUND_WEIGHT}|{SEED}|" + lexicon_digest()
     version = hashlib.sha256((data + config).encode()).hexdigest()[:12]
     return {
         "version": version,
