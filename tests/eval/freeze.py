@@ -6,8 +6,9 @@ A labelled batch (``items`` with labels) is scored with the shipped rulebook and
 the keyword rules alone; the copy written to ``tests/eval/`` gets a header comment with both tables, the
 commit it was scored at, ``learn: false`` (scored, not yet learned from) and a ``measured:`` block that
 `test_batch_never_falls_below_its_first_out_of_sample_figures` holds from then on. A background set
-(``role: background``) gets its false alarms per 1,000 messages (with and without the scorer) and a
-``false_alarms_first:`` line that `test_background_never_alarms_more_than_at_its_first_score` holds.
+(``role: background``) gets its false alarms per 1,000 messages (with and without the scorer), ``learn:
+false`` and a ``false_alarms_first:`` line that `test_background_never_alarms_more_than_at_its_first_score`
+holds.
 
 The destination must not exist: a file is scored once, and then only tuned on.
 """
@@ -76,7 +77,10 @@ def background_block(texts: list[str], commit: str) -> str:
         f"#   {len(texts)} 条日常消息，每千条误报 合计 {full['all']:.2f}（{shown(full)}）；\n"
         f"#   仅关键词规则 合计 {rules['all']:.2f}（{shown(rules)}）。\n"
         "# 本文件从未用于训练或调规则（tuned: false）；\n"
+        "#   learn: false：已评分、冻结，但尚未进入训练；\n"
+        "#   下次有意重新训练时去掉这一行，hongxian train 才会读它。\n"
         "#   false_alarms_first: 记首次评分，测试保证此后不超过它。\n"
+        "learn: false\n"
         f"false_alarms_first: {{{first}}}\n"
     )
 

@@ -54,3 +54,4 @@ def test_a_background_set_is_frozen_with_its_first_false_alarm_rates(tmp_path: P
     first = doc["false_alarms_first"]
     assert set(first) == {"secrecy", "privacy", "commerce", "gambling", "vote", "all"}
     assert all(v >= 0 for v in first.values()) and doc["role"] == "background"
+    assert doc["learn"] is False  # scored, not learned from until a retrain takes it on purpose

@@ -95,13 +95,19 @@ def read_file(path: Path, categories: tuple[str, ...], name: str | None = None) 
 
 def is_trainable(path: Path) -> bool:
     """Whether an evaluation file may be learned from: the keyword rules were tuned on it (``tuned``, the
-    default), or it is a frozen out-of-sample batch (its first figures kept in ``measured:``). A batch
-    with neither has not been scored yet and must stay unseen; ``learn: false`` keeps a scored batch out
-    of training until the model is next retrained with it on purpose."""
+    default), or it is a frozen out-of-sample file whose first score is kept (``measured:`` for a
+    labelled batch, ``false_alarms_first:`` for a background set). A file with neither has not been
+    scored yet and must stay unseen; ``learn: false`` keeps a scored file out of training until the model
+    is next retrained with it on purpose."""
     doc = _parse(path)
     if doc.get("learn") is False:  # frozen and scored, not yet taken into training
         return False
-    return bool(doc.get("tuned", True)) or bool(doc.get("measured"))
+    return bool(doc.get("tuned", True)) or bool(doc.get("measured")) or bool(doc.get("false_alarms_first"))
+
+
+def is_background(path: Path) -> bool:
+    """Whether a labelled file holds ordinary chatter only (``role: background``)."""
+    return _parse(path).get("role") == "background"
 
 
 def concat(parts: list[Corpus]) -> Corpus:

@@ -1,9 +1,10 @@
 """Training of the learned scorer, reproducible from files in the repository (`hongxian train`).
 
 1. **Data**: every labelled file under ``data/text/train/`` (messages written for training by
-   several writers and personas, plus ordinary background chatter) and every *tuned* evaluation file
-   of ``tests/eval/`` that may be learned from: tuned ones, and frozen out-of-sample batches once their
-   first figures are kept in ``measured:`` (a batch not yet scored is never read).
+   several writers and personas, plus ordinary background chatter) and every evaluation file of
+   ``tests/eval/`` that may be learned from: tuned ones, and frozen out-of-sample files once their first
+   score is kept (``measured:`` / ``false_alarms_first:``; a file not yet scored is never read, nor one
+   marked ``learn: false``). A frozen background set joins the background files of the training data.
 2. **Scores on unseen writers** (`cross_writer`): a model fitted on the training-data files alone
    scores the evaluation files (other writers, other sessions, batches of held-out composition); for
    each background file, a model fitted on everything else scores it. One logistic regression per
@@ -75,8 +76,11 @@ class TrainReport:
 
 
 def training_files(root: Path) -> tuple[list[Path], list[Path]]:
-    """(training-data files, evaluation files that may be learned from) under the repository `root`."""
+    """(training-data files, evaluation files that may be learned from) under the repository `root`; a
+    frozen background set that may be learned from counts as a training-data file (its rows are
+    cross-fitted and inside the background budget, like the training data's own chatter)."""
     train = sorted((root / TRAIN_DIR).rglob("*.yaml"))
+    train += [p for p in sorted((root / EVAL_DIR).glob("background_*.yaml")) if is_trainable(p)]
     evals = [p for p in sorted((root / EVAL_DIR).glob("messages_*.yaml")) if is_trainable(p)]
     return train, evals
 
