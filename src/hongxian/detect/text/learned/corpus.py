@@ -105,11 +105,6 @@ def is_trainable(path: Path) -> bool:
     return bool(doc.get("tuned", True)) or bool(doc.get("measured")) or bool(doc.get("false_alarms_first"))
 
 
-def is_background(path: Path) -> bool:
-    """Whether a labelled file holds ordinary chatter only (``role: background``)."""
-    return _parse(path).get("role") == "background"
-
-
 def concat(parts: list[Corpus]) -> Corpus:
     return Corpus(
         [t for p in parts for t in p.texts],
