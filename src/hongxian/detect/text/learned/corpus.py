@@ -105,6 +105,43 @@ def is_trainable(path: Path) -> bool:
     return bool(doc.get("tuned", True)) or bool(doc.get("measured")) or bool(doc.get("false_alarms_first"))
 
 
+def read_corrections(path: Path) -> dict[tuple[str, str], list[str]]:
+    """Training-time label corrections: (file, text) → labels. A frozen evaluation batch keeps its own
+    labels (its first score is measured against them); when the model learns from it, the listed items
+    carry these labels instead, so that training follows one labelling convention."""
+    doc = _parse(path)
+    out: dict[tuple[str, str], list[str]] = {}
+    for i, entry in enumerate(doc.get("corrections") or [], start=1):
+        file, labels, texts = entry.get("file"), entry.get("labels"), entry.get("texts")
+        if not isinstance(file, str) or not isinstance(labels, list) or not isinstance(texts, list):
+            raise ValueError(f"{path}: 第 {i} 条更正须有 file、labels 与 texts")
+        for text in texts:
+            out[(file, str(text))] = [str(x) for x in labels]
+    return out
+
+
+def apply_corrections(
+    corpus: Corpus, corrections: dict[tuple[str, str], list[str]], categories: tuple[str, ...], origin: Path
+) -> Corpus:
+    """`corpus` with the corrected labels; every correction of a file that was read must find its item."""
+    labels = corpus.labels.copy()
+    found: set[tuple[str, str]] = set()
+    for row, key in enumerate(zip(corpus.sources, corpus.texts, strict=True)):
+        if key in corrections:
+            cats = {SHORT.get(x, x) for x in corrections[key]}
+            unknown = cats - set(categories)
+            if unknown:
+                raise ValueError(f"{origin}: 未知标签 {sorted(unknown)}（文本：{key[1][:30]}）")
+            labels[row] = [c in cats for c in categories]
+            found.add(key)
+    read = set(corpus.sources)
+    missing = [key for key in corrections if key[0] in read and key not in found]
+    if missing:
+        file, text = missing[0]
+        raise ValueError(f"{origin}: {file} 中找不到要更正的消息（文本：{text[:30]}），共 {len(missing)} 条")
+    return Corpus(corpus.texts, labels, corpus.groups, corpus.sources, corpus.background)
+
+
 def concat(parts: list[Corpus]) -> Corpus:
     return Corpus(
         [t for p in parts for t in p.texts],

@@ -5,6 +5,8 @@
    ``tests/eval/`` that may be learned from: tuned ones, and frozen out-of-sample files once their first
    score is kept (``measured:`` / ``false_alarms_first:``; a file not yet scored is never read, nor one
    marked ``learn: false``). A frozen background set joins the background files of the training data.
+   Items of frozen batches listed in ``data/text/label_corrections.yaml`` are learned with the labels
+   given there (one labelling convention for training; the batch's own labels still score it).
 2. **Scores on unseen writers** (`cross_writer`): a model fitted on the training-data files alone
    scores the evaluation files (other writers, other sessions, batches of held-out composition); for
    each background file, a model fitted on everything else scores it. One logistic regression per
@@ -30,12 +32,22 @@ from pathlib import Path
 
 import numpy as np
 
-from hongxian.detect.text.learned.corpus import Corpus, concat, fingerprint, is_trainable, read_file
+from hongxian.detect.text.learned.corpus import (
+    Corpus,
+    apply_corrections,
+    concat,
+    fingerprint,
+    is_trainable,
+    read_corrections,
+    read_file,
+)
 from hongxian.detect.text.learned.features import Featurizer, lexicon_digest
 from hongxian.detect.text.learned.model import CATEGORIES, Calibration, TextModel
 
 TRAIN_DIR = "data/text/train"
 EVAL_DIR = "tests/eval"
+CORRECTIONS = "data/text/label_corrections.yaml"
+"""Training-time labels for listed items of frozen batches (`corpus.read_corrections`)."""
 SEED = 20261207
 C_REG = 32.0
 CLASS_WEIGHT: str | None = "balanced"
@@ -92,10 +104,15 @@ def load_training(root: Path) -> tuple[Corpus, np.ndarray, list[Path]]:
         raise FileNotFoundError(f"{root / TRAIN_DIR}: 没有训练数据文件")
     parts = [read_file(p, CATEGORIES, p.relative_to(root).as_posix()) for p in train + evals]
     corpus = concat(parts)
+    files = train + evals
+    corrections = root / CORRECTIONS
+    if corrections.is_file():
+        corpus = apply_corrections(corpus, read_corrections(corrections), CATEGORIES, corrections)
+        files.append(corrections)
     n_train = sum(len(p) for p in parts[: len(train)])
     mask = np.zeros(len(corpus), dtype=bool)
     mask[:n_train] = True
-    return corpus, mask, train + evals
+    return corpus, mask, files
 
 
 def fit(x, labels: np.ndarray, background: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
