@@ -33,7 +33,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-CORRECTIONS = HERE.parent.parent / "data" / "text" / "label_corrections.yaml"
+ROOT = HERE.parent.parent
 SHORT = {
     "secrecy.leak": "secrecy",
     "privacy.disclosure": "privacy",
@@ -78,14 +78,16 @@ def _yaml(path: Path) -> dict:
 
 
 def _corrections(folder: Path) -> dict[tuple[str, str], frozenset[str]]:
-    """(file name, text) → corrected labels, for the files of `folder` (`CORRECTIONS`)."""
+    """(file name, text) → corrected labels, for the files of `folder` (the trainer's corrections file)."""
     from hongxian.detect.text.learned.corpus import read_corrections
+    from hongxian.detect.text.learned.train import CORRECTIONS
 
-    if not CORRECTIONS.is_file():
+    path = ROOT / CORRECTIONS
+    if not path.is_file():
         return {}
     out = {}
-    for (file, text), labels in read_corrections(CORRECTIONS).items():
-        if (HERE.parent.parent / file).parent == folder:
+    for (file, text), labels in read_corrections(path).items():
+        if (ROOT / file).parent == folder:
             out[(Path(file).name, text)] = frozenset(labels)
     return out
 

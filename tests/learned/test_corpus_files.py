@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from hongxian.detect.text.learned.corpus import is_trainable
 
 MEASURED = "measured:\n  vote: {tp: 1, fp: 0, fn: 0, precision: 1.0, recall: 1.0}\n"
@@ -80,8 +82,6 @@ def test_label_corrections_relabel_only_the_listed_items_of_the_listed_file(tmp_
 
 
 def test_a_correction_that_finds_no_item_stops_training_naming_the_file(tmp_path: Path) -> None:
-    import pytest
-
     from hongxian.detect.text.learned.corpus import apply_corrections, read_corrections, read_file
     from hongxian.detect.text.learned.model import CATEGORIES
 

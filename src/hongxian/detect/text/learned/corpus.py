@@ -65,6 +65,15 @@ def _parse(path: Path) -> dict:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
 
 
+def _label_row(short_labels: list[str], categories: tuple[str, ...], path: Path, text: str) -> list[bool]:
+    """One item's labels (short names or categories) as booleans in the order of `categories`."""
+    cats = {SHORT.get(x, x) for x in short_labels}
+    unknown = cats - set(categories)
+    if unknown:
+        raise ValueError(f"{path}: 未知标签 {sorted(unknown)}（文本：{text[:30]}）")
+    return [c in cats for c in categories]
+
+
 def read_file(path: Path, categories: tuple[str, ...], name: str | None = None) -> Corpus:
     doc = _parse(path)
     name = name or path.name
@@ -72,14 +81,11 @@ def read_file(path: Path, categories: tuple[str, ...], name: str | None = None) 
     is_background = doc.get("role") == "background"
     texts, labels, groups, background = [], [], [], []
     for it in items:
-        cats = {SHORT.get(x, x) for x in it.get("labels") or []}
-        unknown = cats - set(categories)
-        if unknown:
-            raise ValueError(f"{path}: 未知标签 {sorted(unknown)}（文本：{str(it['text'])[:30]}）")
+        row = _label_row(it.get("labels") or [], categories, path, str(it["text"]))
         texts.append(str(it["text"]))
-        labels.append([c in cats for c in categories])
+        labels.append(row)
         groups.append(f"{name}|{it.get('persona') or ''}")
-        if is_background and cats:
+        if is_background and any(row):
             raise ValueError(
                 f"{path}: 日常消息文件（role: background）中不应有标签（文本：{str(it['text'])[:30]}）"
             )
@@ -128,11 +134,7 @@ def apply_corrections(
     found: set[tuple[str, str]] = set()
     for row, key in enumerate(zip(corpus.sources, corpus.texts, strict=True)):
         if key in corrections:
-            cats = {SHORT.get(x, x) for x in corrections[key]}
-            unknown = cats - set(categories)
-            if unknown:
-                raise ValueError(f"{origin}: 未知标签 {sorted(unknown)}（文本：{key[1][:30]}）")
-            labels[row] = [c in cats for c in categories]
+            labels[row] = _label_row(corrections[key], categories, origin, key[1])
             found.add(key)
     read = set(corpus.sources)
     missing = [key for key in corrections if key[0] in read and key not in found]
