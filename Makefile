@@ -11,7 +11,10 @@ PORT ?= 8000
 
 .PHONY: setup system-deps demo-deps demo serve test lint bench
 
-$(BIN)/hongxian: pyproject.toml
+# The compiled kernel of the text scorer is built by the (editable) install: rebuild when it changes.
+KERNEL_SOURCES = $(wildcard src/hongxian/detect/text/learned/*.c)
+
+$(BIN)/hongxian: pyproject.toml $(KERNEL_SOURCES)
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'

@@ -118,6 +118,47 @@ def test_gram_matrix_sums_exactly_the_ngrams_training_sees() -> None:
     assert np.allclose(fz.inverse_norms(enc), fz.norms(enc, grams))
 
 
+def test_compiled_kernel_is_built_and_sums_what_the_gram_matrix_sums() -> None:
+    """The compiled inner loop gives the scores of the reference path (CSR product × inverse norms) on
+    odd texts (empty, lone surrogate, spaced digits, line breaks) and on random mixed text."""
+    from hongxian.detect.text.learned import features
+
+    assert features._kernel is not None, "the C kernel was not built: reinstall with a C compiler"
+    rng = np.random.default_rng(7)
+    alphabet = list("的了是我你他在有一个不人这中大为上们来到时说要就出会可也年得着子以") + list(
+        "0123 ，。\n"
+    )
+    randoms = ["".join(rng.choice(alphabet, size=int(k))) for k in rng.integers(0, 80, size=300)]
+    for bits, orders in ((12, (1, 2, 3)), (10, (2, 4)), (18, (1, 2, 3))):
+        fz = Featurizer(bits=bits, orders=orders)
+        enc = fz.encode(ODD_TEXTS + randoms)
+        weights = rng.normal(size=(fz.n_buckets, 5)).astype(np.float32)
+        compiled = fz.gram_scores(enc, weights)
+        reference = fz.gram_scores(enc, weights, compiled=False)
+        assert compiled.shape == (enc.count, 5)
+        assert np.allclose(compiled, reference, rtol=1e-5, atol=1e-5)
+
+
+def test_compiled_kernel_refuses_buffers_that_do_not_fit() -> None:
+    from hongxian.detect.text.learned import features
+
+    kernel = features._kernel
+    assert kernel is not None
+    codes = np.arange(10, dtype=np.uint64)
+    weights = np.zeros((1 << 8, 5), dtype=np.float32)
+    out = np.zeros((2, 5))
+    with pytest.raises(ValueError, match="starts"):
+        kernel.gram_logits(codes, np.array([0, 12, 10], dtype=np.int64), weights, 8, (1, 2), 5, out)
+    with pytest.raises(ValueError, match="weights"):
+        kernel.gram_logits(codes, np.array([0, 5, 10], dtype=np.int64), weights, 9, (1, 2), 5, out)
+    with pytest.raises(ValueError, match="out"):
+        kernel.gram_logits(codes, np.array([0, 10], dtype=np.int64), weights, 8, (1, 2), 5, out)
+    with pytest.raises(ValueError, match="orders"):
+        kernel.gram_logits(codes, np.array([0, 5, 10], dtype=np.int64), weights, 8, (0,), 5, out)
+    kernel.gram_logits(codes, np.array([0, 5, 10], dtype=np.int64), weights, 8, (1, 2), 5, out)
+    assert not out.any()
+
+
 def test_lexicon_hits_are_the_same_with_either_matcher() -> None:
     from hongxian.detect.text.learned.features import _map_word
     from hongxian.detect.text.learned.lexmatch import LexiconMatcher
@@ -152,3 +193,21 @@ def test_scores_and_explanations_of_a_batch_equal_those_of_each_text() -> None:
     alone = [model.explain(t, c) for t, c in zip(texts, cats, strict=True)]
     assert batch == alone
     assert any(e.contributions for e in batch)
+
+
+def test_lexicon_hits_are_the_same_through_the_kernel_and_the_blob() -> None:
+    """Words found over the kernel's UTF-8 blob are those found over the code-point blob with separators
+    (empty texts, texts ending in a word's first half, lone surrogates included)."""
+    from hongxian.detect.text.learned.lexmatch import LexiconMatcher
+
+    words = ["红包", "包五", "五雷", "投我", "我一票", "票", "\ufffd"]
+    texts = ["", "红", "包五雷", "投我一票", "", "票投", "我一票\ud800", "红包", "红"] * 5
+    fz = Featurizer(bits=10)
+    enc = fz.encode(texts)
+    matcher = LexiconMatcher(words, "hyperscan")
+    fast = matcher.find_in_texts(enc.codes, enc.starts)
+    slow = matcher.find_in_texts(enc.codes, enc.starts, compiled=False)
+    order_fast, order_slow = np.lexsort(fast[::-1]), np.lexsort(slow[::-1])
+    assert len(fast[0]) > 20
+    for a, b in zip(fast, slow, strict=True):
+        assert np.array_equal(a[order_fast], b[order_slow])

@@ -23,8 +23,13 @@ from pathlib import Path
 import numpy as np
 
 from hongxian.detect.text.learned.charmap import DROPPED, CharMaps, char_maps
-from hongxian.detect.text.learned.lexmatch import SEPARATOR, LexiconMatcher
+from hongxian.detect.text.learned.lexmatch import LexiconMatcher
 from hongxian.pii import plain_pii
+
+try:  # the compiled inner loop (`_kernel.c`), built when the package is installed
+    from hongxian.detect.text.learned import _kernel
+except ImportError:  # pragma: no cover - installed without a C compiler: the numpy path gives the same sums
+    _kernel = None  # type: ignore[assignment]
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
 NUMBER_KINDS = ("id18", "id15", "mobile", "card", "invalid")
@@ -253,6 +258,19 @@ class Featurizer:
         shape = (enc.count, self.dead_bucket + 1)
         return sp.csr_matrix((data, cols.reshape(-1), indptr), shape=shape, copy=False)
 
+    def gram_scores(self, enc: Encoded, weights: np.ndarray, compiled: bool = True) -> np.ndarray:
+        """(texts × categories) float64: each text's n-gram weights summed and scaled by
+        `inverse_norms` (`weights`: float32, one row per bucket, at least `n_buckets` rows). One pass of the
+        compiled kernel when it is built, else ``gram_matrix(enc) @ weights`` (the same sums, the
+        reference the tests hold the kernel to)."""
+        if compiled and _kernel is not None:
+            out = np.zeros((enc.count, weights.shape[1]), dtype=np.float64)
+            table = np.ascontiguousarray(weights, dtype=np.float32)
+            _kernel.gram_logits(enc.codes, enc.starts, table, self.bits, self.orders, table.shape[1], out)
+            return out
+        padded = np.vstack((weights[: self.n_buckets], np.zeros((1, weights.shape[1]), dtype=weights.dtype)))
+        return np.asarray(self.gram_matrix(enc) @ padded) * self.inverse_norms(enc)[:, None]
+
     @property
     def dead_bucket(self) -> int:
         """The spare column of `gram_matrix` for n-grams that would cross a text's end."""
@@ -269,15 +287,10 @@ class Featurizer:
         """(text index, class, start, end) of every lexicon word, starts/ends in `Encoded.codes` units."""
         matcher, cls = self._automaton
         empty = np.zeros(0, dtype=np.int64)
-        n = enc.count
-        # one blob with a boundary character between texts, so no word spans two texts
-        blob = np.insert(enc.codes, enc.starts[1:-1], np.uint64(SEPARATOR)) if n > 1 else enc.codes
-        word, at = matcher.find(blob)
+        word, start = matcher.find_in_texts(enc.codes, enc.starts)
         if not len(word):
             return empty, empty, empty, empty
-        starts_blob = enc.starts[:-1] + np.arange(n, dtype=np.int64)  # every earlier text added a separator
-        text = np.searchsorted(starts_blob, at, side="right") - 1
-        start = at - text  # back to `codes` units
+        text = np.searchsorted(enc.starts, start, side="right") - 1
         end = start + matcher.lengths[word]
         keep = self._not_cancelled(cls[word], start, end)
         return text[keep], cls[word][keep], start[keep], end[keep]
@@ -374,6 +387,8 @@ def number_runs(enc: Encoded) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
         return empty, empty, empty, empty
     edge = np.diff(np.concatenate(([0], is_digit.view(np.int8), [0])))
     starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    long_enough = ends - starts >= 7  # shorter runs, and so their parts in either text, are no number
+    starts, ends = starts[long_enough], ends[long_enough]
     out: list[tuple[int, int, int, int]] = []
     msg = enc.msg
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):

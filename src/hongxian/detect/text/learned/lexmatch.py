@@ -14,6 +14,11 @@ import numpy as np
 
 from hongxian.detect.text.engine import make_matcher
 
+try:  # the compiled UTF-8 writer (`_kernel.c`)
+    from hongxian.detect.text.learned import _kernel
+except ImportError:  # pragma: no cover - installed without a C compiler
+    _kernel = None  # type: ignore[assignment]
+
 SEPARATOR = 1
 """Code point put between texts (the character map never produces it: it is a control character)."""
 EMPTY = np.zeros(0, dtype=np.int64)
@@ -29,6 +34,29 @@ class LexiconMatcher:
     @property
     def backend(self) -> str:
         return str(self.matcher.name)
+
+    def find_in_texts(
+        self, codes: np.ndarray, starts: np.ndarray, compiled: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(word index, start in `codes`) of every occurrence in texts given as concatenated mapped codes
+        (uint64) and their starts (int64, n + 1); no word spans two texts. With hyperscan and the compiled
+        kernel the texts go to UTF-8 in one pass (the kernel also gives each code's byte offset), else
+        through `find` over a blob with a separator between texts."""
+        n = len(starts) - 1
+        if compiled and _kernel is not None and self.matcher.unit == "bytes" and len(codes):
+            out = bytearray(4 * len(codes) + n + 1)
+            byte_at = np.empty(len(codes), dtype=np.int64)
+            size = _kernel.utf8_blob(codes, starts, SEPARATOR, out, byte_at)
+            packed = self.matcher.raw_packed(bytes(memoryview(out)[:size]))
+            if not len(packed):
+                return EMPTY, EMPTY
+            return packed[:, 0], np.searchsorted(byte_at, packed[:, 1])
+        blob = np.insert(codes, starts[1:-1], np.uint64(SEPARATOR)) if n > 1 else codes
+        word, at = self.find(blob)
+        if not len(word):
+            return word, at
+        blob_starts = starts[:-1] + np.arange(n, dtype=np.int64)  # every earlier text added a separator
+        return word, at - (np.searchsorted(blob_starts, at, side="right") - 1)
 
     def find(self, blob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(word index, start) in `blob` units of every occurrence (overlapping ones too)."""

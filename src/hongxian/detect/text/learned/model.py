@@ -17,7 +17,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -113,19 +113,13 @@ class TextModel:
     def logits_encoded(self, enc: Encoded) -> np.ndarray:
         fz = self.featurizer
         out = np.tile(self.bias, (enc.count, 1))
-        out += (fz.gram_matrix(enc) @ self._gram_weights) * fz.inverse_norms(enc)[:, None]
+        out += fz.gram_scores(enc, self.weights)
         rows, cols = fz.lexical_features(enc)
         if len(rows):
             contrib = self.lexical[cols] * self.lex_scale
             for c in range(out.shape[1]):
                 out[:, c] += np.bincount(rows, weights=contrib[:, c], minlength=enc.count)
         return out
-
-    @cached_property
-    def _gram_weights(self) -> np.ndarray:
-        """The bucket weights (float32: the file stores float16, and the float32 product reads half the
-        memory of float64) with a zero row for `Featurizer.dead_bucket`."""
-        return np.vstack((self.weights, np.zeros((1, len(CATEGORIES)), dtype=np.float32)))
 
     def score(self, texts: list[str]) -> np.ndarray:
         """(n, categories) probabilities of a batch."""
