@@ -211,3 +211,14 @@ def test_lexicon_hits_are_the_same_through_the_kernel_and_the_blob() -> None:
     assert len(fast[0]) > 20
     for a, b in zip(fast, slow, strict=True):
         assert np.array_equal(a[order_fast], b[order_slow])
+
+
+def test_compiled_character_map_gives_the_numpy_arrays() -> None:
+    """The kernel's one-pass character map returns the arrays of the numpy gathers (dropped separators,
+    full-width digits, traditional characters, lone surrogates, empty texts)."""
+    maps = char_maps()
+    texts = ODD_TEXTS + ["", "１３９ ０ 臺灣\u200b\t投 我", "\ud800", "ＡＢｃ 12 X"] * 3
+    fast, slow = encode(texts, maps), encode(texts, maps, compiled=False)
+    for name in ("codes", "msg", "pos", "starts", "digits"):
+        a, b = getattr(fast, name), getattr(slow, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name

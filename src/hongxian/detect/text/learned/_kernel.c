@@ -219,10 +219,76 @@ static PyObject *utf8_blob(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(w);
 }
 
+/* map_texts(raw, first, chars, digits, codes, msg, pos, kept_digits, starts) -> kept count: the
+ * character map of a batch in one pass. raw (uint32) holds the texts' code points back to back, text t
+ * at [first[t], first[t+1]); chars (uint32, 0x110000 entries) maps a code point, 0 meaning dropped;
+ * digits (uint8, same size) gives the ASCII digit it normalises to. Kept characters are written in
+ * order: their mapped code (uint64), text index and offset in the text (int64) and digit (uint8);
+ * starts[t] (int64, n + 1) is where text t's kept characters begin. */
+static PyObject *map_texts(PyObject *self, PyObject *args) {
+    PyObject *o[9];
+    if (!PyArg_ParseTuple(args, "OOOOOOOOO", &o[0], &o[1], &o[2], &o[3], &o[4], &o[5], &o[6], &o[7], &o[8]))
+        return NULL;
+    static const char *names[9] = {"raw", "first", "chars", "digits", "codes", "msg", "pos", "kept_digits", "starts"};
+    static const Py_ssize_t sizes[9] = {4, 8, 4, 1, 8, 8, 8, 1, 8};
+    static const int writable[9] = {0, 0, 0, 0, 1, 1, 1, 1, 1};
+    Py_buffer v[9];
+    int have[9] = {0};
+    PyObject *result = NULL;
+    for (int k = 0; k < 9; k++) {
+        if (take(o[k], &v[k], &have[k], writable[k], sizes[k], names[k]) < 0) goto done;
+    }
+    Py_ssize_t n_raw = v[0].len / 4, n_texts = v[1].len / 8 - 1;
+    const int64_t *first = (const int64_t *)v[1].buf;
+    const char *problem = NULL;
+    if (n_texts < 0) problem = "first must hold at least one offset";
+    else if (check_starts(first, n_texts, n_raw) < 0 || first[0] != 0 || first[n_texts] != n_raw)
+        problem = "first must be non-decreasing offsets covering raw";
+    else if (v[2].len / 4 != 0x110000 || v[3].len != 0x110000) problem = "chars and digits must cover every code point";
+    else if (v[4].len / 8 < n_raw || v[5].len / 8 < n_raw || v[6].len / 8 < n_raw || v[7].len < n_raw)
+        problem = "codes, msg, pos and kept_digits must hold one entry per code point";
+    else if (v[8].len / 8 != n_texts + 1) problem = "starts must hold one offset per text and one more";
+    if (problem) {
+        PyErr_SetString(PyExc_ValueError, problem);
+        goto done;
+    }
+    const uint32_t *raw = (const uint32_t *)v[0].buf, *chars = (const uint32_t *)v[2].buf;
+    const uint8_t *digits = (const uint8_t *)v[3].buf;
+    uint64_t *codes = (uint64_t *)v[4].buf;
+    int64_t *msg = (int64_t *)v[5].buf, *pos = (int64_t *)v[6].buf, *starts = (int64_t *)v[8].buf;
+    uint8_t *kept_digits = (uint8_t *)v[7].buf;
+    Py_ssize_t k = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        starts[t] = k;
+        for (int64_t i = first[t]; i < first[t + 1]; i++) {
+            uint32_t cp = raw[i] < 0x110000 ? raw[i] : 0xFFFD;
+            uint32_t mapped = chars[cp];
+            if (mapped == 0) continue;
+            codes[k] = mapped;
+            msg[k] = t;
+            pos[k] = i - first[t];
+            kept_digits[k] = digits[cp];
+            k++;
+        }
+    }
+    starts[n_texts] = k;
+    Py_END_ALLOW_THREADS
+    result = PyLong_FromSsize_t(k);
+done:
+    for (int j = 0; j < 9; j++) {
+        if (have[j]) PyBuffer_Release(&v[j]);
+    }
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"gram_logits", gram_logits, METH_VARARGS,
      "gram_logits(codes, starts, weights, bits, orders, ncat, out): add every text's scaled n-gram weight "
      "sums to out (float64, texts x categories)."},
+    {"map_texts", map_texts, METH_VARARGS,
+     "map_texts(raw, first, chars, digits, codes, msg, pos, kept_digits, starts) -> kept count: the "
+     "character map of a batch in one pass."},
     {"utf8_blob", utf8_blob, METH_VARARGS,
      "utf8_blob(codes, starts, separator, out, byte_at) -> bytes written: the texts as UTF-8 with a "
      "separator byte between them, and the byte offset of every code."},

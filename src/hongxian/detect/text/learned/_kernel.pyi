@@ -16,3 +16,14 @@ def gram_logits(
 def utf8_blob(
     codes: np.ndarray, starts: np.ndarray, separator: int, out: bytearray, byte_at: np.ndarray
 ) -> int: ...
+def map_texts(
+    raw: np.ndarray,
+    first: np.ndarray,
+    chars: np.ndarray,
+    digits: np.ndarray,
+    codes: np.ndarray,
+    msg: np.ndarray,
+    pos: np.ndarray,
+    kept_digits: np.ndarray,
+    starts: np.ndarray,
+) -> int: ...

@@ -124,18 +124,25 @@ class Encoded:
         return len(self.starts) - 1
 
 
-def encode(texts: list[str], maps: CharMaps) -> Encoded:
-    """Map and concatenate a batch of texts (dropped characters removed)."""
+def encode(texts: list[str], maps: CharMaps, compiled: bool = True) -> Encoded:
+    """Map and concatenate a batch of texts (dropped characters removed): one pass of the compiled kernel
+    when it is built, else numpy gathers (the same arrays)."""
     n = len(texts)
     first = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=n), out=first[1:])
     raw = np.frombuffer("".join(texts).encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+    if compiled and _kernel is not None:
+        size = len(raw)
+        codes, msg, pos = np.empty(size, np.uint64), np.empty(size, np.int64), np.empty(size, np.int64)
+        digits, starts = np.empty(size, np.uint8), np.empty(n + 1, np.int64)
+        kept = _kernel.map_texts(raw, first, maps.chars, maps.digits, codes, msg, pos, digits, starts)
+        return Encoded(codes[:kept], msg[:kept], pos[:kept], starts, digits[:kept])
     mapped = maps.chars[raw]
-    kept = np.flatnonzero(mapped != DROPPED)
-    starts = np.searchsorted(kept, first)  # kept characters before each text's first character
+    kept_at = np.flatnonzero(mapped != DROPPED)
+    starts = np.searchsorted(kept_at, first)  # kept characters before each text's first character
     msg = np.repeat(np.arange(n, dtype=np.int64), np.diff(starts))
-    codes = mapped[kept].astype(np.uint64)
-    return Encoded(codes, msg, kept - first[msg], starts, maps.digits[raw[kept]])
+    codes = mapped[kept_at].astype(np.uint64)
+    return Encoded(codes, msg, kept_at - first[msg], starts, maps.digits[raw[kept_at]])
 
 
 @dataclass(frozen=True)
