@@ -297,15 +297,21 @@ def _spans_per_text(enc: Encoded, hits: tuple[np.ndarray, ...]) -> list[dict[int
 def _ngram_contributions(text: str, pos: np.ndarray, saliency: np.ndarray) -> list[Contribution]:
     """Each run of characters that pulls the score up (saliency above a fifth of the strongest character;
     kept characters at most two apart join a run) becomes one contribution (`pos`: each kept
-    character's offset in `text`)."""
-    if not len(saliency) or saliency.max() <= 0:
+    character's offset in `text`). Plain Python over the text's few dozen characters: per text, numpy
+    calls cost more than the work."""
+    values = saliency.tolist()
+    if not values or max(values) <= 0:
         return []
-    hot = np.flatnonzero(saliency > max(0.2 * saliency.max(), 1e-6))
-    pos = pos[hot]
-    breaks = np.flatnonzero((np.diff(hot) != 1) | (np.diff(pos) > 2)) + 1
-    out = []
-    for run in np.split(np.arange(len(hot)), breaks):
-        s, e = int(pos[run[0]]), int(pos[run[-1]]) + 1
-        weight = float(saliency[hot[run]].sum())
-        out.append(Contribution("ngram", text[s:e], weight, ((s, e),)))
-    return out
+    cut = max(0.2 * max(values), 1e-6)
+    runs: list[list[float]] = []  # [first offset, last offset, last index, weight]
+    for k, (v, at) in enumerate(zip(values, pos.tolist(), strict=True)):
+        if v <= cut:
+            continue
+        if runs and runs[-1][2] == k - 1 and at - runs[-1][1] <= 2:
+            runs[-1][1:] = [at, k, runs[-1][3] + v]
+        else:
+            runs.append([at, at, k, v])
+    return [
+        Contribution("ngram", text[int(s) : int(e) + 1], weight, ((int(s), int(e) + 1),))
+        for s, e, _, weight in runs
+    ]
