@@ -159,8 +159,17 @@ class Grams:
 class Featurizer:
     """N-gram buckets and lexical classes of a batch (one instance per model; stateless after build)."""
 
-    def __init__(self, bits: int = 18, orders: tuple[int, ...] = (1, 2, 3), lexicon: Lexicon | None = None):
+    def __init__(
+        self,
+        bits: int = 18,
+        orders: tuple[int, ...] = (1, 2, 3),
+        lexicon: Lexicon | None = None,
+        compiled: bool = True,
+    ):
         self.bits, self.orders = bits, tuple(orders)
+        self.compiled = compiled and _kernel is not None
+        """Whether the compiled kernel runs the hot loops (False: the numpy reference path, e.g. to
+        measure what the kernel gains)."""
         self.lexicon = load_lexicon() if lexicon is None else lexicon
         self.maps = char_maps()
         k = len(self.lexicon)
@@ -172,7 +181,7 @@ class Featurizer:
         return {k: v for k, v in self.__dict__.items() if k != "_automaton"}
 
     def encode(self, texts: list[str]) -> Encoded:
-        return encode(texts, self.maps)
+        return encode(texts, self.maps, self.compiled)
 
     @property
     def n_buckets(self) -> int:
@@ -265,12 +274,12 @@ class Featurizer:
         shape = (enc.count, self.dead_bucket + 1)
         return sp.csr_matrix((data, cols.reshape(-1), indptr), shape=shape, copy=False)
 
-    def gram_scores(self, enc: Encoded, weights: np.ndarray, compiled: bool = True) -> np.ndarray:
+    def gram_scores(self, enc: Encoded, weights: np.ndarray, compiled: bool | None = None) -> np.ndarray:
         """(texts × categories) float64: each text's n-gram weights summed and scaled by
         `inverse_norms` (`weights`: float32, one row per bucket, at least `n_buckets` rows). One pass of the
         compiled kernel when it is built, else ``gram_matrix(enc) @ weights`` (the same sums, the
-        reference the tests hold the kernel to)."""
-        if compiled and _kernel is not None:
+        reference the tests hold the kernel to; `compiled`: None follows the featurizer's setting)."""
+        if (self.compiled if compiled is None else compiled) and _kernel is not None:
             out = np.zeros((enc.count, weights.shape[1]), dtype=np.float64)
             table = np.ascontiguousarray(weights, dtype=np.float32)
             _kernel.gram_logits(enc.codes, enc.starts, table, self.bits, self.orders, table.shape[1], out)
@@ -294,7 +303,7 @@ class Featurizer:
         """(text index, class, start, end) of every lexicon word, starts/ends in `Encoded.codes` units."""
         matcher, cls = self._automaton
         empty = np.zeros(0, dtype=np.int64)
-        word, start = matcher.find_in_texts(enc.codes, enc.starts)
+        word, start = matcher.find_in_texts(enc.codes, enc.starts, self.compiled)
         if not len(word):
             return empty, empty, empty, empty
         text = np.searchsorted(enc.starts, start, side="right") - 1
