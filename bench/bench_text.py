@@ -18,8 +18,9 @@ the ratios compare runs made under the same machine load. Wall-clock figures are
 Configurations of the full suite (all must find exactly the same hits, else the run fails):
 the default (pre-filter with hyperscan on the Arrow buffers, exact path with ahocorasick-rs, the
 learned scorer's hot loops in the compiled kernel `_kernel.c`), the same with the scorer on its numpy
-path (what the kernel gains, measured in the same run), the same without hyperscan, hyperscan for both, and no pre-filter (every text through the exact path,
-the previous design, as the in-run baseline). Presidio (``pip install .[bench]``) runs on a sample
+path (what the kernel gains, measured in the same run), the same without hyperscan, hyperscan for
+both, and no pre-filter (every text through the exact path, the previous design, as the in-run
+baseline). Presidio (``pip install .[bench]``) runs on a sample
 with regex recognizers equivalent to ours (18-digit ID with the GB 11643 check, mobile, Luhn-checked
 card) plus a deny list of our trigger keywords, on a blank spaCy ``zh`` pipeline (no model download).
 """
