@@ -14,7 +14,7 @@ PORT ?= 8000
 # The compiled kernel of the text scorer is built by the (editable) install: rebuild when it changes.
 KERNEL_SOURCES = $(wildcard src/hongxian/detect/text/learned/*.c)
 
-$(BIN)/hongxian: pyproject.toml $(KERNEL_SOURCES)
+$(BIN)/hongxian: pyproject.toml setup.py $(KERNEL_SOURCES)
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
