@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from hongxian.detect.text.learned.charmap import char_maps, mapped_string
-from hongxian.detect.text.learned.features import Featurizer, encode, load_lexicon
+from hongxian.detect.text.learned.features import Featurizer, encode
+from hongxian.detect.text.learned.lexicon import load_lexicon
 
 
 def fz_encode(texts: list[str]):
@@ -222,3 +223,23 @@ def test_compiled_character_map_gives_the_numpy_arrays() -> None:
     for name in ("codes", "msg", "pos", "starts", "digits"):
         a, b = getattr(fast, name), getattr(slow, name)
         assert a.dtype == b.dtype and np.array_equal(a, b), name
+
+
+def test_number_frames_tell_whose_number_it_is() -> None:
+    """A valid number beside a number-frame class gives the class × kind column: one's own card beside
+    本人信息, someone else's ID beside 具名他人; no column without the number."""
+    fz = Featurizer(bits=10)
+    lex, kinds = fz.lexicon, ("id18", "id15", "mobile", "card", "invalid")
+    col = {
+        (lex[c].name, kind): fz.number_frame_col + j * len(kinds) + kinds.index(kind)
+        for j, c in enumerate(lex.number_frames)
+        for kind in kinds
+    }
+    texts = ["报销用我的工行卡号6222021572430122652", "老张身份证230203196804037774", "我的卡号还没办"]
+    rows, cols = fz.lexical_features(fz.encode(texts))
+    found = {(int(r), int(c)) for r, c in zip(rows, cols, strict=True)}
+    assert (0, col[("own_marker", "card")]) in found
+    assert (1, col[("person_ref", "id18")]) in found and (1, col[("id_word", "id18")]) in found
+    assert (1, col[("own_marker", "id18")]) not in found
+    assert not {c for r, c in found if r == 2 and c >= fz.number_frame_col}
+    assert fz.n_lexical == fz.number_frame_col + len(lex.number_frames) * len(kinds)

@@ -54,6 +54,7 @@ def _lexical_top(model: TextModel, c: int) -> str:
     names += [f"{fz.lexicon[a].zh}+{fz.lexicon[b].zh}" for a, b in fz.lexicon.frames]
     names += [NUMBER_ZH[k] for k in NUMBER_KINDS]
     names += [f"长度 {x}" for x in LENGTH_ZH]
+    names += [f"{fz.lexicon[a].zh}+{NUMBER_ZH[k]}" for a in fz.lexicon.number_frames for k in NUMBER_KINDS]
     weights = model.lexical[:, c]
     order = np.argsort(-weights)[:TOP]
     return "、".join(f"{names[i]}（{weights[i]:+.2f}）" for i in order if weights[i] > 0)

@@ -15,14 +15,13 @@ at run time exactly what it was trained on.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 
 from hongxian.detect.text.learned.charmap import DROPPED, CharMaps, char_maps
+from hongxian.detect.text.learned.lexicon import Lexicon, load_lexicon
 from hongxian.detect.text.learned.lexmatch import LexiconMatcher
 from hongxian.pii import plain_pii
 
@@ -31,7 +30,6 @@ try:  # the compiled inner loop (`_kernel.c`), built when the package is install
 except ImportError:  # pragma: no cover - installed without a C compiler: the numpy path gives the same sums
     _kernel = None  # type: ignore[assignment]
 
-LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
 NUMBER_KINDS = ("id18", "id15", "mobile", "card", "invalid")
 """What a run of 7 or more digits validates as (`pii.plain_pii`); ``invalid``: 10+ digits that are no
 valid number (an order or waybill number, a mistyped ID) — the learned scorer sees number validity,
@@ -50,58 +48,6 @@ long forwarded article, is a violation at all."""
 LENGTH_ZH = ("1–5 字", "6–10 字", "11–20 字", "21–50 字", "51–150 字", "151 字以上")
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(0x110000)
-
-
-@dataclass(frozen=True)
-class LexClass:
-    name: str
-    zh: str
-    words: tuple[str, ...]
-    not_inside: tuple[str, ...] = ()
-    """Classes whose words cancel this one's inside them: 公示 (已公开) inside 未公示 (尚未公开) is no
-    public marker."""
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    classes: list[LexClass]
-    frames: list[tuple[int, int]]
-    """Pairs of class indices (a < b) whose co-occurrence is a feature."""
-
-    def __len__(self) -> int:
-        return len(self.classes)
-
-    def __getitem__(self, i: int) -> LexClass:
-        return self.classes[i]
-
-    @property
-    def names(self) -> list[str]:
-        return [c.name for c in self.classes]
-
-
-def lexicon_digest(path: Path = LEXICON_FILE) -> str:
-    """sha256 of the lexicon file: a model trained with other words is stale."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
-    import yaml
-
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    classes = [
-        LexClass(name, c["zh"], tuple(str(w) for w in c["words"]), tuple(c.get("not_inside", ())))
-        for name, c in doc["classes"].items()
-    ]
-    index = {c.name: i for i, c in enumerate(classes)}
-    for c in classes:
-        if unknown := [n for n in c.not_inside if n not in index]:
-            raise ValueError(f"{path}: 词类 {c.name} 的 not_inside 引用了未定义的词类 {unknown}")
-    frames = []
-    for a, b in doc.get("frames", []):
-        if a not in index or b not in index:
-            raise ValueError(f"{path}: 词类组合引用了未定义的词类 {a} / {b}")
-        frames.append((min(index[a], index[b]), max(index[a], index[b])))
-    return Lexicon(classes, frames)
 
 
 @dataclass
@@ -194,7 +140,12 @@ class Featurizer:
     @property
     def n_lexical(self) -> int:
         """Columns of the lexical block: one per class, frame, number kind and length bucket."""
-        return self.n_classes + len(self.lexicon.frames) + len(NUMBER_KINDS) + len(LENGTH_ZH)
+        return self.number_frame_col + len(self.lexicon.number_frames) * len(NUMBER_KINDS)
+
+    @property
+    def number_frame_col(self) -> int:
+        """First column (in the lexical block) of the class × number-kind frames, class-major."""
+        return self.length_col + len(LENGTH_ZH)
 
     @property
     def length_col(self) -> int:
@@ -341,18 +292,34 @@ class Featurizer:
         return key // self.n_classes, key % self.n_classes
 
     def lexical_features(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
-        """(text index, column in the lexical block) of the classes present, the frames they make and
-        the kinds of number the text holds."""
-        rows, cols = self._class_features(enc)
+        """(text index, column in the lexical block) of the classes present, the frames they make, the
+        kinds of number the text holds and the class × number-kind frames."""
+        text, cls = self.class_sets(enc)
+        rows, cols = self._class_features(text, cls)
         length_rows = np.arange(enc.count, dtype=np.int64)
         length_cols = self.length_col + np.searchsorted(LENGTH_BUCKETS, np.diff(enc.starts), side="right")
         num_text, kind, _, _ = number_runs(enc)
         key = np.unique(num_text * len(NUMBER_KINDS) + kind)
-        num_rows, num_cols = key // len(NUMBER_KINDS), key % len(NUMBER_KINDS) + self.number_col
-        return np.concatenate((rows, num_rows, length_rows)), np.concatenate((cols, num_cols, length_cols))
+        num_rows, kinds = key // len(NUMBER_KINDS), key % len(NUMBER_KINDS)
+        nf_rows, nf_cols = self._number_frames(text, cls, num_rows, kinds)
+        return (
+            np.concatenate((rows, num_rows, length_rows, nf_rows)),
+            np.concatenate((cols, kinds + self.number_col, length_cols, nf_cols)),
+        )
 
-    def _class_features(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
-        text, cls = self.class_sets(enc)
+    def _number_frames(
+        self, text: np.ndarray, cls: np.ndarray, num_rows: np.ndarray, kinds: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(text index, column) of each number-frame class present in a text together with a kind of
+        number (`num_rows`, `kinds`: each text's kinds, once each)."""
+        rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        for j, c in enumerate(self.lexicon.number_frames):
+            has = np.isin(num_rows, text[cls == c])
+            rows.append(num_rows[has])
+            cols.append(self.number_frame_col + j * len(NUMBER_KINDS) + kinds[has])
+        return np.concatenate(rows), np.concatenate(cols)
+
+    def _class_features(self, text: np.ndarray, cls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         k = self.n_classes
         if not len(text):
             return text, cls

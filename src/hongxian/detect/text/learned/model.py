@@ -28,10 +28,9 @@ from hongxian.detect.text.learned.features import (
     NUMBER_ZH,
     Encoded,
     Featurizer,
-    lexicon_digest,
-    load_lexicon,
     number_runs,
 )
+from hongxian.detect.text.learned.lexicon import lexicon_digest, load_lexicon
 
 MODEL_FILE = Path(__file__).with_name("text_model.npz")
 CATEGORIES = (
@@ -199,6 +198,11 @@ class TextModel:
         for k, spans in sorted(spans_of.items()):
             w = float(self.lexical[fz.number_col + k, c]) * scale
             out.append(Contribution("number", f"号码：{NUMBER_ZH[NUMBER_KINDS[k]]}", w, tuple(_merge(spans))))
+            for j, a in enumerate(lex.number_frames):
+                if a in where:
+                    w = float(self.lexical[fz.number_frame_col + j * len(NUMBER_KINDS) + k, c]) * scale
+                    label = f"词类组合：{lex[a].zh}+{NUMBER_ZH[NUMBER_KINDS[k]]}"
+                    out.append(Contribution("frame", label, w, tuple(_merge(where[a] + spans))))
         return out
 
     # ------------------------------------------------------------------ persistence
@@ -212,6 +216,7 @@ class TextModel:
             "lex_scale": self.lex_scale,
             "lexicon": self.featurizer.lexicon.names,
             "frames": [list(f) for f in self.featurizer.lexicon.frames],
+            "number_frames": list(self.featurizer.lexicon.number_frames),
             "numbers": list(NUMBER_KINDS),
             "length_buckets": list(LENGTH_BUCKETS),
             "lexicon_sha256": lexicon_digest(),
@@ -243,6 +248,7 @@ class TextModel:
                 or header.get("length_buckets") != list(LENGTH_BUCKETS)
                 or header.get("lexicon_sha256") != lexicon_digest()
             )
+            stale = stale or lexicon.number_frames != header.get("number_frames", [])
             if stale or lexicon.names != header["lexicon"] or frames != header.get("frames"):
                 raise ValueError(f"{path}: 模型与词类表 lexicon.yaml 不一致，请重新训练（hongxian train）")
             fz = Featurizer(header["bits"], tuple(header["orders"]), lexicon)

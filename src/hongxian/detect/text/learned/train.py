@@ -41,7 +41,8 @@ from hongxian.detect.text.learned.corpus import (
     read_corrections,
     read_file,
 )
-from hongxian.detect.text.learned.features import Featurizer, lexicon_digest
+from hongxian.detect.text.learned.features import Featurizer
+from hongxian.detect.text.learned.lexicon import lexicon_digest
 from hongxian.detect.text.learned.model import CATEGORIES, Calibration, TextModel
 
 TRAIN_DIR = "data/text/train"
