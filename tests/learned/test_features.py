@@ -122,9 +122,9 @@ def test_gram_matrix_sums_exactly_the_ngrams_training_sees() -> None:
 def test_compiled_kernel_is_built_and_sums_what_the_gram_matrix_sums() -> None:
     """The compiled inner loop gives the scores of the reference path (CSR product × inverse norms) on
     odd texts (empty, lone surrogate, spaced digits, line breaks) and on random mixed text."""
-    from hongxian.detect.text.learned import features
+    from hongxian.detect.text.learned.kernel import KERNEL
 
-    assert features._kernel is not None, "the C kernel was not built: reinstall with a C compiler"
+    assert KERNEL is not None, "the C kernel was not built: reinstall with a C compiler"
     rng = np.random.default_rng(7)
     alphabet = list("的了是我你他在有一个不人这中大为上们来到时说要就出会可也年得着子以") + list(
         "0123 ，。\n"
@@ -141,9 +141,8 @@ def test_compiled_kernel_is_built_and_sums_what_the_gram_matrix_sums() -> None:
 
 
 def test_compiled_kernel_refuses_buffers_that_do_not_fit() -> None:
-    from hongxian.detect.text.learned import features
+    from hongxian.detect.text.learned.kernel import KERNEL as kernel
 
-    kernel = features._kernel
     assert kernel is not None
     codes = np.arange(10, dtype=np.uint64)
     weights = np.zeros((1 << 8, 5), dtype=np.float32)

@@ -21,14 +21,10 @@ from functools import cached_property
 import numpy as np
 
 from hongxian.detect.text.learned.charmap import DROPPED, CharMaps, char_maps
+from hongxian.detect.text.learned.kernel import KERNEL
 from hongxian.detect.text.learned.lexicon import Lexicon, load_lexicon
 from hongxian.detect.text.learned.lexmatch import LexiconMatcher
 from hongxian.pii import plain_pii
-
-try:  # the compiled inner loop (`_kernel.c`), built when the package is installed
-    from hongxian.detect.text.learned import _kernel
-except ImportError:  # pragma: no cover - installed without a C compiler: the numpy path gives the same sums
-    _kernel = None  # type: ignore[assignment]
 
 NUMBER_KINDS = ("id18", "id15", "mobile", "card", "invalid")
 """What a run of 7 or more digits validates as (`pii.plain_pii`); ``invalid``: 10+ digits that are no
@@ -77,11 +73,11 @@ def encode(texts: list[str], maps: CharMaps, compiled: bool = True) -> Encoded:
     first = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=n), out=first[1:])
     raw = np.frombuffer("".join(texts).encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
-    if compiled and _kernel is not None:
+    if compiled and KERNEL is not None:
         size = len(raw)
         codes, msg, pos = np.empty(size, np.uint64), np.empty(size, np.int64), np.empty(size, np.int64)
         digits, starts = np.empty(size, np.uint8), np.empty(n + 1, np.int64)
-        kept = _kernel.map_texts(raw, first, maps.chars, maps.digits, codes, msg, pos, digits, starts)
+        kept = KERNEL.map_texts(raw, first, maps.chars, maps.digits, codes, msg, pos, digits, starts)
         return Encoded(codes[:kept], msg[:kept], pos[:kept], starts, digits[:kept])
     mapped = maps.chars[raw]
     kept_at = np.flatnonzero(mapped != DROPPED)
@@ -113,7 +109,7 @@ class Featurizer:
         compiled: bool = True,
     ):
         self.bits, self.orders = bits, tuple(orders)
-        self.compiled = compiled and _kernel is not None
+        self.compiled = compiled and KERNEL is not None
         """Whether the compiled kernel runs the hot loops (False: the numpy reference path, e.g. to
         measure what the kernel gains)."""
         self.lexicon = load_lexicon() if lexicon is None else lexicon
@@ -230,10 +226,10 @@ class Featurizer:
         `inverse_norms` (`weights`: float32, one row per bucket, at least `n_buckets` rows). One pass of the
         compiled kernel when it is built, else ``gram_matrix(enc) @ weights`` (the same sums, the
         reference the tests hold the kernel to; `compiled`: None follows the featurizer's setting)."""
-        if (self.compiled if compiled is None else compiled) and _kernel is not None:
+        if (self.compiled if compiled is None else compiled) and KERNEL is not None:
             out = np.zeros((enc.count, weights.shape[1]), dtype=np.float64)
             table = np.ascontiguousarray(weights, dtype=np.float32)
-            _kernel.gram_logits(enc.codes, enc.starts, table, self.bits, self.orders, table.shape[1], out)
+            KERNEL.gram_logits(enc.codes, enc.starts, table, self.bits, self.orders, table.shape[1], out)
             return out
         padded = np.vstack((weights[: self.n_buckets], np.zeros((1, weights.shape[1]), dtype=weights.dtype)))
         return np.asarray(self.gram_matrix(enc) @ padded) * self.inverse_norms(enc)[:, None]

@@ -13,11 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from hongxian.detect.text.engine import make_matcher
-
-try:  # the compiled UTF-8 writer (`_kernel.c`)
-    from hongxian.detect.text.learned import _kernel
-except ImportError:  # pragma: no cover - installed without a C compiler
-    _kernel = None  # type: ignore[assignment]
+from hongxian.detect.text.learned.kernel import KERNEL
 
 SEPARATOR = 1
 """Code point put between texts (the character map never produces it: it is a control character)."""
@@ -43,10 +39,10 @@ class LexiconMatcher:
         kernel the texts go to UTF-8 in one pass (the kernel also gives each code's byte offset), else
         through `find` over a blob with a separator between texts."""
         n = len(starts) - 1
-        if compiled and _kernel is not None and self.matcher.unit == "bytes" and len(codes):
+        if compiled and KERNEL is not None and self.matcher.unit == "bytes" and len(codes):
             out = bytearray(4 * len(codes) + n + 1)
             byte_at = np.empty(len(codes), dtype=np.int64)
-            size = _kernel.utf8_blob(codes, starts, SEPARATOR, out, byte_at)
+            size = KERNEL.utf8_blob(codes, starts, SEPARATOR, out, byte_at)
             packed = self.matcher.raw_packed(bytes(memoryview(out)[:size]))
             if not len(packed):
                 return EMPTY, EMPTY

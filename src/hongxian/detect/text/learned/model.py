@@ -248,7 +248,6 @@ class TextModel:
                 or header.get("length_buckets") != list(LENGTH_BUCKETS)
                 or header.get("lexicon_sha256") != lexicon_digest()
             )
-            stale = stale or lexicon.number_frames != header.get("number_frames", [])
             if stale or lexicon.names != header["lexicon"] or frames != header.get("frames"):
                 raise ValueError(f"{path}: 模型与词类表 lexicon.yaml 不一致，请重新训练（hongxian train）")
             fz = Featurizer(header["bits"], tuple(header["orders"]), lexicon)
